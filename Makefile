@@ -1,0 +1,40 @@
+# make run   - create .venv if missing, install hubsim, run it
+# make test  - create .venv if missing, install hubsim with test tools, lint, type-check and test
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+.PHONY: run test lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,dask]"
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	MPLBACKEND=Agg $(BIN)/hubsim network --map $(OUT)/network.png --gpkg $(OUT)/network.gpkg
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check sim network tests benchmarks
+	$(BIN)/ruff format --check sim network tests benchmarks
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy sim network
+
+pytest: $(VENV)/.dev-installed
+	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/bench_engine.py --json
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""Write the network to files GIS users open (GeoPackage) and maps to PNG, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pyogrio
+
+from network.dataset import Dataset
+from network.plot import plot_network
+
+__all__ = ["atomic_path", "write_geopackage", "write_map"]
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it onto ``target`` only on success.
+
+    A failure (or a kill) part way leaves any existing ``target`` untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    temporary.unlink()
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_geopackage(data: Dataset, path: str | Path) -> Path:
+    """Write ``nodes`` (points) and ``links`` (lines) layers to a GeoPackage that QGIS opens.
+
+    Nodes carry their chamber count (locks) and handled commodities (terminals); list columns
+    are written ``;``-joined. Returns the path written.
+    """
+    path = Path(path)
+    chambers = data.locks.groupby("lock_id").size()
+    handled = data.terminal_commodities()
+    nodes = data.nodes.reset_index(drop=True).assign(
+        modes=lambda f: f["modes"].map(";".join),
+        chambers=lambda f: f["node_id"].map(chambers).fillna(0).astype("int64"),
+        commodities=lambda f: f["node_id"].map(lambda n: ";".join(sorted(handled.get(n, ())))),
+    )
+    links = data.links.reset_index(drop=True)
+    with atomic_path(path) as temporary:
+        pyogrio.write_dataframe(nodes, temporary, layer="nodes", driver="GPKG")
+        pyogrio.write_dataframe(links, temporary, layer="links", driver="GPKG", append=True)
+    return path
+
+
+def write_map(data: Dataset, path: str | Path, *, dpi: int = 150) -> Path:
+    """Draw :func:`network.plot_network` to a PNG file. Returns the path written."""
+    path = Path(path)
+    figure = plot_network(data)
+    try:
+        with atomic_path(path) as temporary:
+            figure.savefig(temporary, dpi=dpi, format="png")
+    finally:
+        plt.close(figure)
+    return path

@@ -1,0 +1,98 @@
+"""The ``hubsim`` command line.
+
+Bad input never shows a traceback: it prints one message naming the file, the row or field and
+what is expected, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import network
+
+__all__ = ["app", "main"]
+
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="hubsim",
+    help="Multimodal logistics hub simulator for Huai'an Port.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_out = Console()
+_err = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """Multimodal logistics hub simulator for Huai'an Port."""
+
+
+def _bad_input(message: str) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Dataset folder (default: the bundled data/ports)."),
+]
+
+
+@app.command("network")
+def network_command(
+    data: DataOption = None,
+    map_png: Annotated[
+        Path | None, typer.Option("--map", help="Write a PNG map of the network here.")
+    ] = None,
+    gpkg: Annotated[
+        Path | None, typer.Option("--gpkg", help="Write a GeoPackage (nodes, links) here.")
+    ] = None,
+) -> None:
+    """Check the network data, summarise it, and draw a map or export a GeoPackage."""
+    try:
+        dataset = network.read_dataset(data)
+    except network.DataError as error:
+        raise _bad_input(str(error)) from None
+    graph = network.build_graph(dataset)
+
+    table = Table(title=f"Network {dataset.directory}", title_justify="left")
+    table.add_column("mode")
+    table.add_column("links", justify="right")
+    table.add_column("km", justify="right")
+    for mode, group in dataset.links.groupby("mode"):
+        table.add_row(str(mode), str(len(group)), f"{group['length_km'].sum():,.0f}")
+    _out.print(table)
+    kinds = dataset.nodes["kind"].value_counts()
+    _out.print(
+        "places: "
+        + ", ".join(f"{count} {kind}" for kind, count in kinds.items())
+        + f"; graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+    )
+    if map_png is not None:
+        network.write_map(dataset, map_png)
+        _out.print(f"map written to {map_png}")
+    if gpkg is not None:
+        network.write_geopackage(dataset, gpkg)
+        _out.print(f"GeoPackage written to {gpkg}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit status (the console-script entry point)."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except SystemExit as stop:
+        return int(stop.code or 0) if not isinstance(stop.code, str) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
