@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -81,6 +82,22 @@ class Dataset:
     berths: pd.DataFrame
     yards: pd.DataFrame
     landside: pd.DataFrame
+
+    def with_link_changes(self, changes: Mapping[str, Mapping[str, Any]]) -> Dataset:
+        """A copy with some link attributes replaced, e.g. a waterway upgraded to Class II.
+
+        ``changes`` maps a link id to ``{column: value}``; ``time`` columns are not stored, so
+        nothing derived goes stale. Unknown link ids or columns raise ``KeyError``.
+        """
+        links = self.links.copy()
+        for link_id, values in changes.items():
+            if link_id not in links.index:
+                raise KeyError(f"unknown link id {link_id!r}")
+            for column, value in values.items():
+                if column not in links.columns:
+                    raise KeyError(f"links have no column {column!r}")
+                links.loc[link_id, column] = value
+        return replace(self, links=links)
 
     def terminal_commodities(self) -> dict[str, frozenset[str]]:
         """Commodities each terminal's berths handle (existing and planned)."""

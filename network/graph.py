@@ -9,6 +9,7 @@ commodities its berths handle.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from itertools import permutations
 
 import networkx as nx
@@ -19,13 +20,18 @@ from network.dataset import Dataset
 __all__ = ["build_graph", "place_nodes"]
 
 
-def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
+def build_graph(
+    dataset: Dataset, *, terminal_commodities: Mapping[str, Iterable[str]] | None = None
+) -> nx.MultiDiGraph:
     """Return the multimodal graph of ``dataset``.
 
     Parameters
     ----------
     dataset : Dataset
         As returned by :func:`network.read_dataset`.
+    terminal_commodities : mapping, optional
+        What each terminal handles, replacing what its berths in ``dataset`` handle (a scenario's
+        capacity plan); a terminal missing from the mapping then transfers nothing.
 
     Returns
     -------
@@ -48,7 +54,11 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     True
     """
     graph = nx.MultiDiGraph(name=f"hubsim network ({dataset.directory.name})", crs="EPSG:4326")
-    handled = dataset.terminal_commodities()
+    handled = (
+        dataset.terminal_commodities()
+        if terminal_commodities is None
+        else {t: frozenset(items) for t, items in terminal_commodities.items()}
+    )
     graph.graph["places"] = {
         row.node_id: [(row.node_id, mode) for mode in row.modes]
         for row in dataset.nodes.itertuples(index=False)

@@ -6,6 +6,7 @@ what is expected, and exits with status 2.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,12 @@ from rich.console import Console
 from rich.table import Table
 
 import network
+from sim.scenario import ScenarioError, load_scenario
+from sim.scenario.load import locate_issue
+from sim.scenario.merge import resolve_extends
+from sim.scenario.models import Scenario
+from sim.scenario.routes import check_network
+from sim.scenario.summary import summary_lines
 
 __all__ = ["app", "main"]
 
@@ -27,8 +34,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_out = Console()
-_err = Console(stderr=True)
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
 
 
 @app.callback()
@@ -83,6 +90,42 @@ def network_command(
     if gpkg is not None:
         network.write_geopackage(dataset, gpkg)
         _out.print(f"GeoPackage written to {gpkg}")
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checking)."""
+    document = Scenario.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+) -> None:
+    """Check scenario files: format, references into the network data and a route for every
+    demand stream; print a short summary of each."""
+    failed = 0
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+            check = check_network(scenario)
+            if check.problems:
+                document = resolve_extends(path)
+                raise ScenarioError(
+                    [locate_issue(document, loc, message) for loc, message in check.problems]
+                )
+        except ScenarioError as error:
+            failed += 1
+            _err.print(f"[bold red]✗[/] {path}", highlight=False)
+            _err.print(str(error), highlight=False, soft_wrap=True, markup=False)
+            continue
+        _out.print(f"[bold green]✓[/] {path}: {scenario.name}", highlight=False)
+        for line in summary_lines(scenario, check):
+            _out.print(f"  {line}", highlight=False, markup=False)
+    if failed:
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def main(argv: list[str] | None = None) -> int:

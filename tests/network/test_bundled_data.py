@@ -129,9 +129,11 @@ def test_every_commodity_is_handled_somewhere_and_groups_are_consistent(data):
     assert set(data.commodities["commodity_id"]) <= handled
     containers = data.commodities[data.commodities["cargo_group"].isin(["container", "reefer"])]
     assert (containers["t_per_teu"] > 0).all()
-    assert data.commodities.loc[data.commodities["needs_reefer_plug"], "cargo_group"].eq(
-        "reefer"
-    ).all()
+    assert (
+        data.commodities.loc[data.commodities["needs_reefer_plug"], "cargo_group"]
+        .eq("reefer")
+        .all()
+    )
     assert (data.yards["reefer_plugs"].sum()) > 0
     assert set(data.landside["terminal_id"]) == set(PORT_AREA_TERMINALS)
 
@@ -145,8 +147,15 @@ def test_phase_iii_is_planned_with_sixteen_2000_t_berths(data):
 def test_every_source_key_is_defined_and_assumptions_are_flagged(data):
     text = (BUNDLED_DATA / "SOURCES.md").read_text(encoding="utf-8")
     used = set(data.nodes["source"]) | set(data.links["source"])
-    for table in (data.locks, data.vessel_classes, data.vehicles, data.commodities, data.berths,
-                  data.yards, data.landside):
+    for table in (
+        data.locks,
+        data.vessel_classes,
+        data.vehicles,
+        data.commodities,
+        data.berths,
+        data.yards,
+        data.landside,
+    ):
         used |= set(table["source"])
     for cell in list(used):
         used |= set(re.split(r"[;,\s]+", cell))
@@ -160,13 +169,25 @@ def test_every_source_key_is_defined_and_assumptions_are_flagged(data):
 
 
 def test_routes_on_the_bundled_network(data, graph):
-    coal = network.shortest_routes(graph, "GW_XUZHOU", "HA_NEWPORT", commodity="COAL",
-                                   vessel=network.vessel_limits(data, "BULK_II_2000"))[0]
+    coal = network.shortest_routes(
+        graph,
+        "GW_XUZHOU",
+        "HA_NEWPORT",
+        commodity="COAL",
+        vessel=network.vessel_limits(data, "BULK_II_2000"),
+    )[0]
     assert coal.modes == ("water",)
     assert "LOCK_SIYANG" in coal.places
-    ore = network.shortest_routes(graph, "GW_LIANYUNGANG", "HA_HUAIYIN", commodity="METAL_ORE",
-                                  vessel=network.vessel_limits(data, "BULK_III_1000"), k=3)
+    ore = network.shortest_routes(
+        graph,
+        "GW_LIANYUNGANG",
+        "HA_HUAIYIN",
+        commodity="METAL_ORE",
+        vessel=network.vessel_limits(data, "BULK_III_1000"),
+        k=3,
+    )
     assert ore[0].modes[0] == "water"
-    boxes = network.shortest_routes(graph, "HL_HUAIAN_URBAN", "GW_YANGSHAN",
-                                    commodity="CONTAINER", k=3)
+    boxes = network.shortest_routes(
+        graph, "HL_HUAIAN_URBAN", "GW_YANGSHAN", commodity="CONTAINER", k=3
+    )
     assert any(set(r.terminals) & {"HA_NEWPORT", "HA_PH3", "HA_HUANGMA"} for r in boxes)

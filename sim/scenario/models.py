@@ -1,0 +1,670 @@
+"""The scenario format: frozen pydantic models, units in field names, no SimPy.
+
+A scenario names the network data, the capacity plan (terminals with berth groups, yards, gates
+and rail sidings; locks with chambers; link upgrades; airports), demand streams, fleets,
+operations, the service criteria that define "sustainable", the target and the run settings.
+``hubsim schema`` prints the JSON Schema of :class:`Scenario`.
+
+Clock: hours. Dates are calendar dates (``2026-06-30``) or years (``2026`` = 1 January).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from sim.scenario.distributions import Distribution
+
+__all__ = [
+    "Airport",
+    "ArrivalProcess",
+    "BerthGroup",
+    "Breakdowns",
+    "Chamber",
+    "Closure",
+    "Demand",
+    "Diversion",
+    "Fleets",
+    "Gate",
+    "LinkUpgrade",
+    "Lock",
+    "LowWater",
+    "NetworkSource",
+    "Operations",
+    "RailSidings",
+    "RunSettings",
+    "Scenario",
+    "ServiceCriteria",
+    "Stream",
+    "Target",
+    "Terminal",
+    "ThroughTraffic",
+    "VehicleSpec",
+    "VesselClassSpec",
+    "Weather",
+    "Yard",
+    "flow_tonnes",
+]
+
+ID_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Tonnes = Annotated[float, Field(gt=0, le=1e10)]
+Money = Annotated[float, Field(ge=0, le=1e13)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+HoursPerDay = Annotated[float, Field(gt=0, le=24)]
+CargoGroup = Literal["dry_bulk", "liquid_bulk", "break_bulk", "container", "reefer"]
+
+#: Date from which a facility without a commissioning date exists: always.
+ALWAYS = dt.date(1900, 1, 1)
+
+
+def _to_date(value: Any) -> Any:
+    """Accept a year (``2026`` -> 1 January 2026) or a date; leave anything else to pydantic."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if not 1900 <= value <= 2100:
+            raise ValueError(f"must be a year between 1900 and 2100 or a date (got {value})")
+        return dt.date(value, 1, 1)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _to_datetime(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_to_date)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_to_datetime)]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: immutable, unknown keys refused, no NaN or infinity."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", allow_inf_nan=False, str_strip_whitespace=True
+    )
+
+
+def _unique_ids(items: tuple[Any, ...], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"{what} id {item.id!r} is used twice")
+        seen.add(item.id)
+
+
+class Facility(Model):
+    """Something that can be built: when it comes into service and what it costs."""
+
+    commissioning: Date = Field(ALWAYS, description="Date (or year) it enters service.")
+    decommissioning: Date | None = Field(None, description="Date it leaves service, if any.")
+    capex_cny: Money = Field(0.0, description="Investment cost.")
+    opex_cny_per_year: Money = Field(0.0, description="Operating cost per year.")
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Facility:
+        if self.decommissioning is not None and self.decommissioning <= self.commissioning:
+            raise ValueError("decommissioning must be after commissioning")
+        return self
+
+
+# ---------------------------------------------------------------------------- capacity plan
+
+
+class BerthGroup(Facility):
+    """Identical berths of one terminal serving the same ships and commodities.
+
+    Service time of a call is ``payload_t / (cranes_per_berth * crane_rate_t_per_h) +
+    berthing_h`` unless ``service_h`` gives a distribution to use instead (for validation
+    against queueing theory, or measured service times).
+    """
+
+    id: Id
+    count: Annotated[int, Field(ge=1, le=1000)]
+    max_vessel_dwt_t: Tonnes
+    commodities: Annotated[tuple[Id, ...], Field(min_length=1)]
+    cranes_per_berth: Annotated[int, Field(ge=1, le=50)] = 1
+    crane_rate_t_per_h: Annotated[float, Field(gt=0, le=100_000)] = 300.0
+    berthing_h: Annotated[float, Field(ge=0, le=100)] = 4.0
+    service_h: Distribution | None = None
+    vessel_classes: tuple[Id, ...] = Field(
+        (),
+        description="Ships this group is dedicated to under the 'dedicated' berth policy "
+        "(empty: any ship that fits).",
+    )
+    rail_water: bool = Field(False, description="Transfers directly between ship and train.")
+
+
+class Yard(Facility):
+    """Storage for one cargo group; a full yard blocks unloading."""
+
+    id: Id
+    cargo_group: CargoGroup
+    capacity_t: Tonnes
+    reefer_plugs: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    dwell_days: Annotated[float, Field(gt=0, le=365)] = 7.0
+    landside_rate_t_per_h: Annotated[float, Field(gt=0, le=1e6)] | None = Field(
+        None,
+        description="Rate at which the landside empties the yard (default: "
+        "capacity_t / dwell time).",
+    )
+
+
+class Gate(Facility):
+    """Truck gate of a terminal."""
+
+    lanes: Annotated[int, Field(ge=1, le=200)]
+    trucks_per_h_per_lane: Annotated[float, Field(gt=0, le=1000)] = 30.0
+    hours_per_day: HoursPerDay = 24.0
+    truck_payload_t: Annotated[float, Field(gt=0, le=100)] = 30.0
+
+
+class RailSidings(Facility):
+    """Loading tracks of a terminal."""
+
+    sidings: Annotated[int, Field(ge=1, le=100)]
+    train_handling_h: Annotated[float, Field(gt=0, le=200)] = 4.0
+    train_payload_t: Annotated[float, Field(gt=0, le=50_000)] = 3500.0
+
+
+class Terminal(Model):
+    """One terminal (a node of the network, or a stand-alone terminal without network)."""
+
+    port_area: str | None = Field(None, description="Port area (default: from the network).")
+    berths: Annotated[tuple[BerthGroup, ...], Field(min_length=1)]
+    yards: tuple[Yard, ...] = ()
+    gate: Gate | None = None
+    rail: RailSidings | None = None
+
+    @model_validator(mode="after")
+    def _ids(self) -> Terminal:
+        _unique_ids(self.berths, "berth group")
+        _unique_ids(self.yards, "yard")
+        return self
+
+    def commodities(self) -> frozenset[str]:
+        """Everything some berth group of the terminal handles."""
+        return frozenset(c for group in self.berths for c in group.commodities)
+
+
+class Chamber(Facility):
+    """One lock chamber."""
+
+    id: Id
+    length_m: Annotated[float, Field(gt=0, le=1000)]
+    width_m: Annotated[float, Field(gt=0, le=100)]
+    levelling_min: Annotated[float, Field(gt=0, le=600)] = 15.0
+
+
+class Lock(Model):
+    """A lock: its chambers and how they are worked."""
+
+    chambers: Annotated[tuple[Chamber, ...], Field(min_length=1)]
+    policy: Literal["fcfs", "fill"] | None = Field(
+        None, description="Lockage policy (default: operations.lock_policy)."
+    )
+    fill_max_wait_h: Annotated[float, Field(ge=0, le=48)] = 1.0
+    vessel_move_min: Annotated[float, Field(gt=0, le=120)] = Field(
+        4.0, description="Time for one ship to enter or leave a chamber."
+    )
+    area_use_max: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.7, description="Largest share of the chamber area ships may fill."
+    )
+
+    @model_validator(mode="after")
+    def _ids(self) -> Lock:
+        _unique_ids(self.chambers, "chamber")
+        return self
+
+
+class LinkUpgrade(Facility):
+    """New limits of a network link from its commissioning date (e.g. a waterway upgrade)."""
+
+    waterway_class: str | None = None
+    max_vessel_dwt_t: Tonnes | None = None
+    max_draught_m: Annotated[float, Field(gt=0, le=30)] | None = None
+    speed_kmh: Annotated[float, Field(gt=0, le=1000)] | None = None
+    capacity_movements_per_day: Annotated[float, Field(gt=0, le=1e6)] | None = None
+
+
+class Airport(Facility):
+    """Air cargo capacity of an airport."""
+
+    slots_per_day: Annotated[float, Field(gt=0, le=10_000)]
+    hours_per_day: HoursPerDay = 16.0
+
+
+# ---------------------------------------------------------------------------------- demand
+
+
+class Poisson(Model):
+    """Exponential interarrival times (random, independent arrivals)."""
+
+    process: Literal["poisson"]
+
+    @property
+    def cv2(self) -> float:
+        """Squared coefficient of variation of the interarrival time."""
+        return 1.0
+
+
+class ErlangArrivals(Model):
+    """Erlang-k interarrival times (more regular than Poisson)."""
+
+    process: Literal["erlang"]
+    k: Annotated[int, Field(ge=1, le=1000)]
+
+    @property
+    def cv2(self) -> float:
+        return 1.0 / self.k
+
+
+class DeterministicArrivals(Model):
+    """Evenly spaced arrivals."""
+
+    process: Literal["deterministic"]
+
+    @property
+    def cv2(self) -> float:
+        return 0.0
+
+
+class Scheduled(Model):
+    """A liner timetable: calls at fixed hours of each week (0 = Monday 00:00)."""
+
+    process: Literal["scheduled"]
+    weekly_times_h: Annotated[
+        tuple[Annotated[float, Field(ge=0, lt=168)], ...], Field(min_length=1, max_length=1000)
+    ]
+
+    @property
+    def cv2(self) -> float:
+        return 0.0
+
+
+class EmpiricalArrivals(Model):
+    """Interarrival times resampled from observations, rescaled to the stream's rate."""
+
+    process: Literal["empirical"]
+    interarrival_h: Annotated[
+        tuple[Annotated[float, Field(ge=0, le=1e5)], ...], Field(min_length=2, max_length=100_000)
+    ]
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> EmpiricalArrivals:
+        if sum(self.interarrival_h) <= 0:
+            raise ValueError("interarrival_h must not be all zero")
+        return self
+
+    @property
+    def cv2(self) -> float:
+        values = self.interarrival_h
+        mean = sum(values) / len(values)
+        return sum((v - mean) ** 2 for v in values) / len(values) / mean**2
+
+
+ArrivalProcess = Annotated[
+    Poisson | ErlangArrivals | DeterministicArrivals | Scheduled | EmpiricalArrivals,
+    Field(discriminator="process"),
+]
+
+Seasonality = Annotated[
+    tuple[Annotated[float, Field(ge=0, le=100)], ...],
+    Field(
+        min_length=12,
+        max_length=12,
+        description="Twelve monthly factors, January first; rescaled to average 1.",
+    ),
+]
+
+
+def _seasonality_ok(value: Any) -> Any:
+    if isinstance(value, tuple) and value and sum(value) <= 0:
+        raise ValueError("seasonality needs at least one month above 0")
+    return value
+
+
+class _Flow(Model):
+    id: Id
+    annual_t: Tonnes | None = Field(None, description="Tonnes in the first year of the flow.")
+    vessels_per_day: Annotated[float, Field(gt=0, le=10_000)] | None = Field(
+        None, description="Arrival rate instead of tonnes (payload from the vessel mix)."
+    )
+    from_year: Year | None = Field(
+        None,
+        description="First year with this flow; annual_t is its volume that year "
+        "(default: demand.base_year). Nothing flows before it.",
+    )
+    growth_per_year: Annotated[float, Field(ge=-0.5, le=2.0)] = 0.0
+    seasonality: Seasonality | str | None = None
+    arrivals: ArrivalProcess = Field(default_factory=lambda: Poisson(process="poisson"))
+    vessel_mix: Annotated[dict[Id, Annotated[float, Field(gt=0)]], Field(min_length=1)] = Field(
+        ..., description="Vessel class -> share of calls (normalised to 1)."
+    )
+
+    @field_validator("seasonality")
+    @classmethod
+    def _season(cls, value: Any) -> Any:
+        return _seasonality_ok(value)
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> _Flow:
+        if (self.annual_t is None) == (self.vessels_per_day is None):
+            raise ValueError("give exactly one of annual_t and vessels_per_day")
+        if isinstance(self.arrivals, Scheduled) and self.vessels_per_day is not None:
+            raise ValueError("a scheduled stream takes annual_t (its timetable sets the calls)")
+        return self
+
+
+class Stream(_Flow):
+    """Cargo of one commodity calling at one terminal, from an origin to a destination.
+
+    The ships cross the quay at ``terminal``: they unload there when the water leg comes
+    before the terminal on the route, load when it comes after. Without a network, only
+    ``terminal`` and ``handling`` are given.
+    """
+
+    commodity: Id
+    terminal: Id
+    origin: Id | None = None
+    destination: Id | None = None
+    handling: Literal["unload", "load"] | None = Field(
+        None, description="Without a network: whether ships unload or load (default unload)."
+    )
+    landside_modes: tuple[Literal["road", "rail", "air", "water"], ...] = Field(
+        (), description="Modes allowed off the quay (empty: the cheapest route decides)."
+    )
+
+
+class ThroughTraffic(_Flow):
+    """Ships that pass the locks without calling at a Huai'an Port terminal."""
+
+    origin: Id
+    destination: Id
+
+
+def flow_tonnes(
+    flow: Stream | ThroughTraffic, year: int, base_year: int, multiplier: float = 1.0
+) -> float:
+    """Tonnes a flow given as ``annual_t`` carries in ``year`` (0 before it starts).
+
+    ``annual_t`` is the volume in the flow's first year (``from_year`` or the base year) and
+    grows by ``growth_per_year`` compounded; rate-based flows (``vessels_per_day``) return NaN.
+    """
+    if flow.annual_t is None:
+        return math.nan
+    first = flow.from_year or base_year
+    if year < first:
+        return 0.0
+    return multiplier * flow.annual_t * (1.0 + flow.growth_per_year) ** (year - first)
+
+
+class Demand(Model):
+    """What must be carried: port streams and background through traffic."""
+
+    base_year: Year
+    multiplier: Annotated[float, Field(gt=0, le=100)] = Field(
+        1.0, description="Scales every stream and through-traffic flow (capacity search)."
+    )
+    streams: Annotated[tuple[Stream, ...], Field(min_length=1)]
+    through_traffic: tuple[ThroughTraffic, ...] = ()
+    seasonality_profiles: dict[str, Seasonality] = {}
+
+    def port_tonnes(self, year: int) -> float:
+        """Tonnes offered across the quay in ``year`` by streams given in tonnes."""
+        return sum(
+            t
+            for s in self.streams
+            if not math.isnan(t := flow_tonnes(s, year, self.base_year, self.multiplier))
+        )
+
+    def through_tonnes(self, year: int) -> float:
+        """Tonnes of through traffic in ``year`` (flows given in tonnes)."""
+        return sum(
+            t
+            for s in self.through_traffic
+            if not math.isnan(t := flow_tonnes(s, year, self.base_year, self.multiplier))
+        )
+
+    @model_validator(mode="after")
+    def _ids(self) -> Demand:
+        _unique_ids((*self.streams, *self.through_traffic), "stream")
+        for name, profile in self.seasonality_profiles.items():
+            if sum(profile) <= 0:
+                raise ValueError(f"seasonality profile {name!r} needs a month above 0")
+        return self
+
+
+# ----------------------------------------------------------------------------------- fleets
+
+
+class VesselClassSpec(Model):
+    """A vessel class: by id from the network data, with any field overridden here.
+
+    Without network data every field the engine needs must be given.
+    """
+
+    id: Id
+    description: str | None = None
+    dwt_t: Tonnes | None = None
+    length_m: Annotated[float, Field(gt=0, le=500)] | None = None
+    beam_m: Annotated[float, Field(gt=0, le=80)] | None = None
+    loaded_draught_m: Annotated[float, Field(gt=0, le=25)] | None = None
+    speed_kmh: Annotated[float, Field(gt=0, le=80)] | None = None
+    teu_capacity: Annotated[int, Field(ge=0, le=30_000)] | None = None
+    sea_going: bool | None = None
+    load_factor: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.85, description="Mean payload as a share of deadweight."
+    )
+    load_factor_cv: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.1, description="Coefficient of variation of the payload between calls."
+    )
+
+
+class VehicleSpec(Model):
+    """A train, truck, aircraft or drone type: by id from the network data, or given here."""
+
+    id: Id
+    mode: Literal["rail", "road", "air"] | None = None
+    description: str | None = None
+    payload_t: Annotated[float, Field(gt=0, le=50_000)] | None = None
+    teu_capacity: Annotated[int, Field(ge=0, le=1000)] | None = None
+    speed_kmh: Annotated[float, Field(gt=0, le=1000)] | None = None
+
+
+class Fleets(Model):
+    """Movers used by the scenario."""
+
+    vessels: tuple[VesselClassSpec, ...] = ()
+    trains: tuple[VehicleSpec, ...] = ()
+    trucks: tuple[VehicleSpec, ...] = ()
+    aircraft: tuple[VehicleSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _ids(self) -> Fleets:
+        _unique_ids(self.vessels, "vessel class")
+        _unique_ids(self.trains + self.trucks + self.aircraft, "vehicle")
+        return self
+
+
+# ------------------------------------------------------------------------------- operations
+
+
+class Weather(Model):
+    """Weather downtime: random stoppages (fog, wind, storms)."""
+
+    downtime_days_per_year: Annotated[float, Field(ge=0, le=365)] = 0.0
+    mean_event_h: Annotated[float, Field(gt=0, le=24 * 60)] = 12.0
+    applies_to: tuple[Literal["berths", "locks", "gates", "air"], ...] = ("berths", "locks")
+
+
+class LowWater(Model):
+    """A low-water period: ships may load only to ``max_draught_m``."""
+
+    start: Date
+    end: Date
+    max_draught_m: Annotated[float, Field(gt=0, le=25)]
+    links: tuple[Id, ...] = Field((), description="Affected links (empty: all inland water).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LowWater:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Closure(Model):
+    """A resource (lock, terminal, link, gate ...) out of service between two times."""
+
+    resource: Id
+    start: DateTime
+    end: DateTime
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Closure:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Breakdowns(Model):
+    """Random failures of a kind of equipment."""
+
+    resource_kind: Literal["crane", "lock_chamber", "gate", "siding"]
+    resources: tuple[Id, ...] = Field((), description="Which ones (empty: all of that kind).")
+    mtbf_h: Annotated[float, Field(gt=0, le=1e6)]
+    mttr_h: Annotated[float, Field(gt=0, le=1e5)]
+
+
+class Diversion(Model):
+    """Congestion-aware routing: past a queue threshold, cargo goes to an alternative."""
+
+    enabled: bool = False
+    queue_threshold_vessels: Annotated[int, Field(ge=1, le=10_000)] = 10
+    alternatives: dict[Id, tuple[Id, ...]] = Field(
+        {}, description="Terminal -> alternative terminals, in order of preference."
+    )
+
+
+class Operations(Model):
+    """How the hub is worked: policies, hours and disruptions."""
+
+    berth_policy: Literal["first_free", "dedicated"] = "first_free"
+    lock_policy: Literal["fcfs", "fill"] = "fcfs"
+    berth_working_h_per_day: HoursPerDay = 24.0
+    weather: Weather = Weather()
+    low_water: tuple[LowWater, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    breakdowns: tuple[Breakdowns, ...] = ()
+    diversion: Diversion = Diversion()
+    overload_queue_vessels: Annotated[int, Field(ge=10, le=1_000_000)] = Field(
+        2000, description="A queue longer than this stops the run as overloaded."
+    )
+
+
+class ServiceCriteria(Model):
+    """Service levels that define a sustainable load (a criterion set to null is not used)."""
+
+    max_berth_waiting_service_ratio: Annotated[float, Field(gt=0, le=100)] | None = 0.3
+    max_mean_lock_wait_h: Annotated[float, Field(gt=0, le=1000)] | None = 4.0
+    max_yard_blocking_share: Fraction | None = 0.02
+    max_berth_occupancy: Fraction | None = None
+
+
+class Target(Model):
+    """The throughput goal the verdict compares with."""
+
+    throughput_t: Tonnes = 86_000_000.0
+    year: Year = 2028
+    terminals: tuple[Id, ...] = Field((), description="Terminals counted (empty: all).")
+
+
+class RunSettings(Model):
+    """Horizon, warm-up, replications and seed."""
+
+    start_year: Year | None = Field(
+        None, description="First simulated year (default: demand.base_year)."
+    )
+    end_year: Year | None = Field(None, description="Last simulated year (default: target.year).")
+    horizon_days: Annotated[float, Field(gt=0, le=366 * 30)] | None = Field(
+        None, description="Simulate this many days from start_year instead of whole years."
+    )
+    warmup_days: Annotated[float, Field(ge=0, le=365)] = 30.0
+    replications: Annotated[int, Field(ge=1, le=100_000)] = 5
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 2028
+
+
+class NetworkSource(Model):
+    """Where the network data comes from."""
+
+    data: str | None = Field(
+        None,
+        description="Dataset folder, relative to the scenario "
+        "file (default: the bundled data/ports).",
+    )
+
+
+# --------------------------------------------------------------------------------- scenario
+
+
+class Scenario(Model):
+    """A hubsim scenario: everything one run needs, checked once at load time."""
+
+    model_config = ConfigDict(
+        title="hubsim scenario",
+        json_schema_extra={
+            "$comment": "Generated by `hubsim schema`; see README 'Writing a scenario'."
+        },
+    )
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    description: str = ""
+    network: NetworkSource | None = Field(
+        default_factory=NetworkSource,
+        description="Network data; null for a stand-alone terminal without network.",
+    )
+    terminals: Annotated[dict[Id, Terminal], Field(min_length=1)]
+    locks: dict[Id, Lock] = {}
+    links: dict[Id, LinkUpgrade] = {}
+    airports: dict[Id, Airport] = {}
+    demand: Demand
+    fleets: Fleets = Fleets()
+    operations: Operations = Operations()
+    service_criteria: ServiceCriteria = ServiceCriteria()
+    target: Target = Target()
+    run: RunSettings = RunSettings()
+
+    @property
+    def first_year(self) -> int:
+        """First simulated year."""
+        return self.run.start_year or self.demand.base_year
+
+    @property
+    def last_year(self) -> int:
+        """Last simulated year (inclusive)."""
+        return self.run.end_year or self.target.year
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a scenario name."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "scenario"
