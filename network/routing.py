@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Any, Literal
@@ -224,6 +224,7 @@ def _routing_graph(
     weights: CostWeights,
     time_weight: float,
     endpoints: tuple[str, str],
+    modes: Collection[str] | None = None,
 ) -> nx.DiGraph:
     """Collapse the multigraph to its cheapest allowed edge between each pair of nodes.
 
@@ -234,6 +235,8 @@ def _routing_graph(
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = data["kind"]
         mode = data["mode"]
+        if modes is not None and (u[1] not in modes or v[1] not in modes):
+            continue
         time_h, cost, co2 = data["time_h"], data["cost_cny_per_t"], data["co2_kg_per_t"]
         if kind == "transfer":
             if u[0] in endpoints:
@@ -365,6 +368,9 @@ def shortest_routes(
     k: int = 1,
     distinct: Literal["transfers", "modes", "paths"] = "transfers",
     max_candidates: int = 300,
+    modes: Collection[str] | None = None,
+    start_modes: Collection[str] | None = None,
+    end_modes: Collection[str] | None = None,
 ) -> list[Route]:
     """The ``k`` cheapest routes of one tonne of ``commodity`` from ``origin`` to ``destination``.
 
@@ -391,6 +397,11 @@ def shortest_routes(
         (default), their mode sequence only, or any difference in the path.
     max_candidates : int
         How many simple paths to scan at most while looking for ``k`` distinct ones.
+    modes : collection of str, optional
+        Modes the route may use (default: all).
+    start_modes, end_modes : collection of str, optional
+        Modes the route may leave the origin by and reach the destination by, e.g.
+        ``end_modes=("water", "sea")`` for cargo that must arrive by ship.
 
     Returns
     -------
@@ -428,12 +439,13 @@ def shortest_routes(
         weights=weights,
         time_weight=weights.time_weight(value_cny_per_t),
         endpoints=(origin, destination),
+        modes=modes,
     )
     for node in place_nodes(graph, origin):
-        if node in routing:
+        if node in routing and (start_modes is None or node[1] in start_modes):
             routing.add_edge(_SOURCE, node, gc=0.0)
     for node in place_nodes(graph, destination):
-        if node in routing:
+        if node in routing and (end_modes is None or node[1] in end_modes):
             routing.add_edge(node, _TARGET, gc=0.0)
     request = RouteRequest(
         origin, destination, commodity, vessel.vessel_class_id if vessel else None

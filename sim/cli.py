@@ -19,8 +19,8 @@ import network
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.load import locate_issue
 from sim.scenario.merge import resolve_extends
-from sim.scenario.models import Scenario
 from sim.scenario.routes import check_network
+from sim.scenario.schema import scenario_file_schema
 from sim.scenario.summary import summary_lines
 
 __all__ = ["app", "main"]
@@ -95,9 +95,7 @@ def network_command(
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of scenario files (for editor completion and checking)."""
-    document = Scenario.model_json_schema()
-    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(scenario_file_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command("validate")

@@ -219,6 +219,8 @@ def _locate(document: Any, loc: tuple[Any, ...]) -> tuple[tuple[str | int, ...],
             node = node[part]
             path.append(part)
             continue
+        if isinstance(part, str) and node is not None:
+            continue  # the label of a union member (e.g. "constrained-str"), not a field
         path.append(part)
         node = None
     return tuple(path), container, key
@@ -289,11 +291,12 @@ def _message(error: Any, allowed_fields: list[str]) -> str:
         return f"must be a list{shown}"
     if kind == "union_tag_invalid":
         return (
-            f"{ctx.get('discriminator')} must be one of {ctx.get('expected_tags')} "
+            f"{str(ctx.get('discriminator')).strip(chr(39))} must be one of "
+            f"{ctx.get('expected_tags')} "
             f"(got {_short(ctx.get('tag'))})"
         )
     if kind == "union_tag_not_found":
-        return f"needs a {ctx.get('discriminator')} field"
+        return f"needs a {str(ctx.get('discriminator')).strip(chr(39))} field"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     return str(error["msg"])
@@ -357,6 +360,7 @@ def issues_from_validation(
 ) -> list[ScenarioIssue]:
     """Turn pydantic errors into located, readable issues (one per error, duplicates merged)."""
     issues: list[ScenarioIssue] = []
+    mismatches: set[int] = set()
     errors = error.errors()
     for item in errors:
         loc = tuple(item["loc"])
@@ -372,5 +376,27 @@ def issues_from_validation(
             message = str(item.get("msg", "invalid value"))
         issue = locate_issue(document, loc, message)
         if issue not in issues:
+            if item["type"] in _TYPE_MISMATCHES:
+                mismatches.add(len(issues))
             issues.append(issue)
-    return issues
+    # A value checked against a union fails every member; keep the member errors that say
+    # more than "wrong type" when there are any for the same field.
+    paths_with_detail = {i.path for n, i in enumerate(issues) if n not in mismatches}
+    return [
+        i for n, i in enumerate(issues) if n not in mismatches or i.path not in paths_with_detail
+    ]
+
+
+_TYPE_MISMATCHES = {
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "list_type",
+    "tuple_type",
+    "dict_type",
+    "model_type",
+    "date_type",
+    "datetime_type",
+    "none_required",
+}

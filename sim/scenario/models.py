@@ -92,8 +92,10 @@ def _to_datetime(value: Any) -> Any:
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_to_date)]
-DateTime = Annotated[dt.datetime, BeforeValidator(_to_datetime)]
+Date = Annotated[dt.date, BeforeValidator(_to_date, json_schema_input_type=dt.date | int)]
+DateTime = Annotated[
+    dt.datetime, BeforeValidator(_to_datetime, json_schema_input_type=dt.datetime | dt.date)
+]
 
 
 class Model(BaseModel):

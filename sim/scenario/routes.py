@@ -10,10 +10,10 @@ commodities its terminals handle are applied before routing (the plan's end stat
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -62,14 +62,14 @@ class NetworkCheck:
     dataset: Dataset | None = None
 
 
-def _did_you_mean(name: str, known: object) -> str:
-    close = difflib.get_close_matches(name, [str(k) for k in known], n=1)  # type: ignore[attr-defined]
+def _did_you_mean(name: str, known: Iterable[Any]) -> str:
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=1)
     return f"; did you mean {close[0]}?" if close else ""
 
 
-def vessel_specs(scenario: Scenario, dataset: Dataset | None) -> dict[str, dict[str, object]]:
+def vessel_specs(scenario: Scenario, dataset: Dataset | None) -> dict[str, dict[str, Any]]:
     """Vessel classes of the network data with the scenario's fleets overrides applied."""
-    specs: dict[str, dict[str, object]] = {}
+    specs: dict[str, dict[str, Any]] = {}
     if dataset is not None:
         for row in dataset.vessel_classes.to_dict("records"):
             specs[str(row["vessel_class_id"])] = {
@@ -84,11 +84,11 @@ def vessel_specs(scenario: Scenario, dataset: Dataset | None) -> dict[str, dict[
     return specs
 
 
-def _limits(vessel_id: str, spec: dict[str, object]) -> VesselLimits:
+def _limits(vessel_id: str, spec: dict[str, Any]) -> VesselLimits:
     return VesselLimits(
         vessel_id,
-        float(spec["dwt_t"]),  # type: ignore[arg-type]
-        float(spec["loaded_draught_m"]),  # type: ignore[arg-type]
+        float(spec["dwt_t"]),
+        float(spec["loaded_draught_m"]),
         bool(spec.get("sea_going") or False),
     )
 
@@ -192,7 +192,7 @@ def _route_stream(
     graph: nx.MultiDiGraph,
     stream: Stream,
     vessel_id: str,
-    spec: dict[str, object],
+    spec: dict[str, Any],
     value: float,
     locks: set[str],
 ) -> StreamRoute:
@@ -207,48 +207,38 @@ def _route_stream(
     assert stream.origin is not None and stream.destination is not None
     landside = set(stream.landside_modes) or {"road", "rail", "air"}
 
-    def options(a: str, b: str) -> list[Route]:
-        return network.shortest_routes(
-            graph, a, b, commodity=stream.commodity, vessel=limits, value_cny_per_t=value, k=12
-        )
+    def route(a: str, b: str, **limits_by_mode: Any) -> Route | None:
+        try:
+            return network.shortest_routes(
+                graph,
+                a,
+                b,
+                commodity=stream.commodity,
+                vessel=limits,
+                value_cny_per_t=value,
+                **limits_by_mode,
+            )[0]
+        except NoRouteError:
+            return None
 
-    def first(routes: list[Route], ok: Callable[[Route], bool]) -> Route | None:
-        return next((r for r in routes if ok(r)), None)
+    def cost(route: Route | None) -> float:
+        return route.generalised_cost_cny_per_t if route is not None else 0.0
 
-    def on_land(route: Route) -> bool:
-        return set(route.modes) <= landside
-
-    def arrives_by_ship(route: Route) -> bool:
-        return route.modes[-1] in _SHIP_MODES
-
-    def leaves_by_ship(route: Route) -> bool:
-        return route.modes[0] in _SHIP_MODES
-
-    inbound_options = (
-        options(stream.origin, stream.terminal) if (stream.origin != stream.terminal) else []
-    )
-    outbound_options = (
-        options(stream.terminal, stream.destination)
-        if (stream.terminal != stream.destination)
-        else []
-    )
+    has_inbound = stream.origin != stream.terminal
+    has_outbound = stream.terminal != stream.destination
     candidates: list[tuple[float, Literal["unload", "load"], Route | None, Route | None]] = []
-    if stream.handling in (None, "unload") and inbound_options:
-        inbound = first(inbound_options, arrives_by_ship)
-        outbound = first(outbound_options, on_land) if outbound_options else None
-        if inbound is not None and (outbound is not None or not outbound_options):
-            cost = inbound.generalised_cost_cny_per_t + (
-                outbound.generalised_cost_cny_per_t if outbound else 0.0
-            )
-            candidates.append((cost, "unload", inbound, outbound))
-    if stream.handling in (None, "load") and outbound_options:
-        outbound = first(outbound_options, leaves_by_ship)
-        inbound = first(inbound_options, on_land) if inbound_options else None
-        if outbound is not None and (inbound is not None or not inbound_options):
-            cost = outbound.generalised_cost_cny_per_t + (
-                inbound.generalised_cost_cny_per_t if inbound else 0.0
-            )
-            candidates.append((cost, "load", inbound, outbound))
+    if stream.handling in (None, "unload") and has_inbound:
+        inbound = route(stream.origin, stream.terminal, end_modes=_SHIP_MODES)
+        outbound = (
+            route(stream.terminal, stream.destination, modes=landside) if (has_outbound) else None
+        )
+        if inbound is not None and (outbound is not None or not has_outbound):
+            candidates.append((cost(inbound) + cost(outbound), "unload", inbound, outbound))
+    if stream.handling in (None, "load") and has_outbound:
+        outbound = route(stream.terminal, stream.destination, start_modes=_SHIP_MODES)
+        inbound = route(stream.origin, stream.terminal, modes=landside) if has_inbound else None
+        if outbound is not None and (inbound is not None or not has_inbound):
+            candidates.append((cost(inbound) + cost(outbound), "load", inbound, outbound))
     if not candidates:
         raise ValueError(
             f"stream {stream.id}: {vessel_id} cannot cross the quay of {stream.terminal}: no "
@@ -266,7 +256,7 @@ def _route_stream(
 
 
 def _route_through(
-    graph: nx.MultiDiGraph, flow: ThroughTraffic, vessel_id: str, spec: dict[str, object]
+    graph: nx.MultiDiGraph, flow: ThroughTraffic, vessel_id: str, spec: dict[str, Any]
 ) -> Route:
     limits = _limits(vessel_id, spec)
     route = network.shortest_routes(
@@ -375,7 +365,7 @@ def _references(scenario: Scenario, dataset: Dataset) -> Iterator[tuple[Loc, str
                     g
                     for g in called.berths
                     if flow.commodity in g.commodities and g.max_vessel_dwt_t >= dwt
-                ]  # type: ignore[operator]
+                ]
                 if not fits:
                     yield (
                         (*at, "vessel_mix", vessel_id),

@@ -170,8 +170,9 @@ def load_yaml(path: str | Path, *, display: str | None = None) -> Any:
         raise ScenarioError(
             ScenarioIssue(name, None, "", f"is not UTF-8 text (byte {error.start})")
         ) from None
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -184,7 +185,8 @@ def load_yaml(path: str | Path, *, display: str | None = None) -> Any:
             ScenarioIssue(name, None, "", f"is not valid YAML: {_problem(error)}")
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None
     return _Builder(name).build(node)
