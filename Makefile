@@ -22,8 +22,8 @@ run: $(VENV)/.run-installed
 	MPLBACKEND=Agg $(BIN)/hubsim network --map $(OUT)/network.png --gpkg $(OUT)/network.gpkg
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check sim network tests benchmarks
-	$(BIN)/ruff format --check sim network tests benchmarks
+	$(BIN)/ruff check sim network tests $(wildcard benchmarks)
+	$(BIN)/ruff format --check sim network tests $(wildcard benchmarks)
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy sim network
