@@ -226,10 +226,12 @@ class Lock(Model):
     )
     fill_max_wait_h: Annotated[float, Field(ge=0, le=48)] = 1.0
     vessel_move_min: Annotated[float, Field(gt=0, le=120)] = Field(
-        4.0, description="Time for one ship to enter or leave a chamber."
+        4.0, description="Time for one ship to enter a chamber; ships leave in half that."
     )
     area_use_max: Annotated[float, Field(gt=0, le=1)] = Field(
-        0.7, description="Largest share of the chamber area ships may fill."
+        0.8,
+        description="Largest share of the chamber area ships may fill (observed averages "
+        "are 0.4-0.7).",
     )
 
     @model_validator(mode="after")
@@ -579,6 +581,11 @@ class Operations(Model):
     closures: tuple[Closure, ...] = ()
     breakdowns: tuple[Breakdowns, ...] = ()
     diversion: Diversion = Diversion()
+    unmodelled_lock_h: Annotated[float, Field(ge=0, le=48)] = Field(
+        1.0,
+        description="Time to pass a lock on a route that the scenario does not model "
+        "(not listed under locks).",
+    )
     overload_queue_vessels: Annotated[int, Field(ge=10, le=1_000_000)] = Field(
         2000, description="A queue longer than this stops the run as overloaded."
     )

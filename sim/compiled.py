@@ -1,0 +1,674 @@
+"""Compile a scenario into the flat, indexed structures the engine runs on (no SimPy here).
+
+Everything the event loop needs is computed once: resources with their commissioning hours,
+every stream's vessel classes and itineraries (the locks and berth it meets, the sailing hours
+between them), and per-tonne route figures for tonne-km and CO2. The engine then only looks up
+indices.
+
+Itineraries: a ship of a stream that *unloads* sails its ship-side route from the origin to the
+terminal, is handled, and sails back the same way empty; one that *loads* comes in along the
+reverse of its outbound route and leaves laden. Through traffic sails from origin to destination
+once. Locks on a route that the scenario does not model are passed in
+``operations.unmodelled_lock_h`` hours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+import network
+from network import Dataset, Leg, Route
+from sim.calendar import Calendar
+from sim.scenario.distributions import Distribution
+from sim.scenario.errors import ScenarioError, ScenarioIssue
+from sim.scenario.models import (
+    ALWAYS,
+    ArrivalProcess,
+    Scenario,
+    Stream,
+    ThroughTraffic,
+)
+from sim.scenario.routes import StreamRoute, check_network, vessel_specs
+
+__all__ = [
+    "BERTH",
+    "LOCK",
+    "BerthGroupSpec",
+    "ChamberSpec",
+    "CompiledModel",
+    "FlowSpec",
+    "Itinerary",
+    "LockSpec",
+    "TerminalSpec",
+    "VesselClass",
+    "YardSpec",
+    "compile_scenario",
+]
+
+LOCK = 0
+BERTH = 1
+HOURS_PER_YEAR = 8760.0
+_SHIP_MODES = ("water", "sea")
+
+
+@dataclass(frozen=True)
+class VesselClass:
+    """A vessel class as the engine needs it."""
+
+    id: str
+    dwt_t: float
+    length_m: float
+    beam_m: float
+    draught_m: float
+    speed_kmh: float
+    load_factor: float
+    load_factor_cv: float
+
+    @property
+    def area_m2(self) -> float:
+        """Water area a ship of this class takes in a lock chamber."""
+        return self.length_m * self.beam_m
+
+    @property
+    def mean_payload_t(self) -> float:
+        """Mean payload (payloads are drawn symmetric about it)."""
+        return self.dwt_t * self.load_factor
+
+
+@dataclass(frozen=True)
+class ChamberSpec:
+    """One lock chamber."""
+
+    id: str
+    length_m: float
+    width_m: float
+    usable_area_m2: float
+    levelling_h: float
+    start_h: float
+    end_h: float
+
+
+@dataclass(frozen=True)
+class LockSpec:
+    """A modelled lock."""
+
+    id: str
+    chambers: tuple[ChamberSpec, ...]
+    policy: Literal["fcfs", "fill"]
+    fill_max_wait_h: float
+    move_h: float
+
+
+@dataclass(frozen=True)
+class BerthGroupSpec:
+    """Identical berths of one terminal."""
+
+    id: str
+    terminal: int
+    count: int
+    max_vessel_dwt_t: float
+    commodities: frozenset[str]
+    handling_t_per_h: float
+    berthing_h: float
+    service_h: Distribution | None
+    start_h: float
+    end_h: float
+
+    @property
+    def label(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True)
+class YardSpec:
+    """Storage of one cargo group at one terminal, emptied by the landside at a rate."""
+
+    id: str
+    terminal: int
+    cargo_group: str
+    capacity_t: float
+    drain_t_per_h: float
+    start_h: float
+
+
+@dataclass(frozen=True)
+class TerminalSpec:
+    """A terminal: its berth groups (indices) and yards by cargo group (indices)."""
+
+    id: str
+    port_area: str
+    groups: tuple[int, ...]
+    yards: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Itinerary:
+    """Where one vessel class of one flow goes, resource by resource.
+
+    ``kinds[i]`` is :data:`LOCK` or :data:`BERTH`, ``index[i]`` the lock or terminal,
+    ``direction[i]`` the direction through a lock (0 or 1), ``sail_h[i]`` the hours sailed
+    before reaching resource ``i`` (from the entry for ``i = 0``) and ``sail_after_h`` the hours
+    from the last resource to the exit.
+    """
+
+    kinds: tuple[int, ...]
+    index: tuple[int, ...]
+    direction: tuple[int, ...]
+    sail_h: tuple[float, ...]
+    sail_after_h: float
+    eligible_groups: tuple[int, ...] = ()
+    yard: int = -1
+    handling: Literal["unload", "load", "transship", "through"] = "through"
+    laden_water_km: float = 0.0
+    water_co2_kg_per_t: float = 0.0
+    landside_km: dict[str, float] = field(default_factory=dict)
+    landside_co2_kg_per_t: float = 0.0
+    cost_cny_per_t: float = 0.0
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """A demand stream or a through-traffic flow."""
+
+    id: str
+    kind: Literal["stream", "through"]
+    commodity: str
+    terminal: int
+    annual_t: float | None
+    vessels_per_day: float | None
+    from_year: int
+    growth_per_year: float
+    seasonality: tuple[float, ...]
+    arrivals: ArrivalProcess
+    classes: tuple[int, ...]
+    class_share: tuple[float, ...]
+    itineraries: tuple[int, ...]
+    quay_crossings: int
+
+    @property
+    def label(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """Everything a replication needs, indexed."""
+
+    scenario: Scenario
+    calendar: Calendar
+    classes: tuple[VesselClass, ...]
+    locks: tuple[LockSpec, ...]
+    terminals: tuple[TerminalSpec, ...]
+    groups: tuple[BerthGroupSpec, ...]
+    yards: tuple[YardSpec, ...]
+    flows: tuple[FlowSpec, ...]
+    itineraries: tuple[Itinerary, ...]
+    commodity_value_cny_per_t: dict[str, float]
+    multiplier: float
+    working_factor: float
+
+    def mean_payload_t(self, flow: FlowSpec) -> float:
+        """Expected payload of one call of ``flow`` (over its vessel mix)."""
+        return sum(
+            share * self.classes[c].mean_payload_t
+            for c, share in zip(flow.classes, flow.class_share, strict=True)
+        )
+
+
+def _hours(calendar: Calendar, when: object) -> float:
+    if when is None:
+        return math.inf
+    if when == ALWAYS:
+        return -math.inf
+    return calendar.hour_of(when)  # type: ignore[arg-type]
+
+
+def _fail(path: str, message: str, scenario: Scenario) -> ScenarioError:
+    return ScenarioError(ScenarioIssue(scenario.name, None, path, message))
+
+
+def _classes(scenario: Scenario, dataset: Dataset | None) -> dict[str, VesselClass]:
+    specs = vessel_specs(scenario, dataset)
+    overrides = {v.id: v for v in scenario.fleets.vessels}
+    out: dict[str, VesselClass] = {}
+    for vessel_id, spec in specs.items():
+        extra = overrides.get(vessel_id)
+        load_factor = extra.load_factor if extra else 0.85
+        cv = extra.load_factor_cv if extra else 0.1
+        dwt = spec.get("dwt_t")
+        if dwt is None:
+            continue
+        out[vessel_id] = VesselClass(
+            vessel_id,
+            float(dwt),
+            float(spec.get("length_m") or 60.0),
+            float(spec.get("beam_m") or 10.0),
+            float(spec.get("loaded_draught_m") or 2.5),
+            float(spec.get("speed_kmh") or 10.0),
+            float(load_factor),
+            float(cv),
+        )
+    return out
+
+
+def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> CompiledModel:
+    """Compile ``scenario`` (already validated) for the engine.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.
+    multiplier : float
+        Extra demand multiplier on top of ``demand.multiplier`` (capacity search).
+
+    Raises
+    ------
+    ScenarioError
+        The network check fails, or a ship can never fit any chamber of a lock on its route.
+    """
+    check = check_network(scenario)
+    if check.problems:
+        raise ScenarioError(
+            [
+                ScenarioIssue(scenario.name, None, ".".join(map(str, loc)), message)
+                for loc, message in check.problems
+            ]
+        )
+    dataset = check.dataset
+    run = scenario.run
+    first = scenario.first_year
+    if run.horizon_days is not None:
+        horizon_h = run.horizon_days * 24.0
+    else:
+        horizon_h = Calendar.build(first, 1.0, 0.0).hour_of(
+            __import__("datetime").date(scenario.last_year + 1, 1, 1)
+        )
+    calendar = Calendar.build(first, horizon_h, run.warmup_days * 24.0)
+    if calendar.warmup_h >= horizon_h:
+        raise _fail("run.warmup_days", "the warm-up must be shorter than the run", scenario)
+
+    classes_by_id = _classes(scenario, dataset)
+    class_ids = sorted(classes_by_id)
+    class_index = {c: i for i, c in enumerate(class_ids)}
+    classes = tuple(classes_by_id[c] for c in class_ids)
+
+    lock_ids = list(scenario.locks)
+    lock_index = {lock_id: i for i, lock_id in enumerate(lock_ids)}
+    locks = []
+    for lock_id, lock in scenario.locks.items():
+        chambers = tuple(
+            ChamberSpec(
+                c.id,
+                c.length_m,
+                c.width_m,
+                c.length_m * c.width_m * lock.area_use_max,
+                c.levelling_min / 60.0,
+                _hours(calendar, c.commissioning),
+                _hours(calendar, c.decommissioning),
+            )
+            for c in lock.chambers
+        )
+        locks.append(
+            LockSpec(
+                lock_id,
+                chambers,
+                lock.policy or scenario.operations.lock_policy,
+                lock.fill_max_wait_h,
+                lock.vessel_move_min / 60.0,
+            )
+        )
+
+    groups: list[BerthGroupSpec] = []
+    yards: list[YardSpec] = []
+    terminals: list[TerminalSpec] = []
+    terminal_index: dict[str, int] = {}
+    port_areas = (
+        {}
+        if dataset is None
+        else dict(zip(dataset.nodes["node_id"], dataset.nodes["port_area"], strict=True))
+    )
+    working = scenario.operations.berth_working_h_per_day
+    for t_index, (terminal_id, terminal) in enumerate(scenario.terminals.items()):
+        terminal_index[terminal_id] = t_index
+        group_indices = []
+        for group in terminal.berths:
+            group_indices.append(len(groups))
+            groups.append(
+                BerthGroupSpec(
+                    f"{terminal_id}/{group.id}",
+                    t_index,
+                    group.count,
+                    group.max_vessel_dwt_t,
+                    frozenset(group.commodities),
+                    group.cranes_per_berth * group.crane_rate_t_per_h,
+                    group.berthing_h,
+                    group.service_h,
+                    _hours(calendar, group.commissioning),
+                    _hours(calendar, group.decommissioning),
+                )
+            )
+        yard_indices: dict[str, int] = {}
+        for yard in terminal.yards:
+            drain = yard.landside_rate_t_per_h or yard.capacity_t / (yard.dwell_days * 24.0)
+            yard_indices.setdefault(yard.cargo_group, len(yards))
+            yards.append(
+                YardSpec(
+                    f"{terminal_id}/{yard.id}",
+                    t_index,
+                    yard.cargo_group,
+                    yard.capacity_t,
+                    drain,
+                    _hours(calendar, yard.commissioning),
+                )
+            )
+        area = terminal.port_area or port_areas.get(terminal_id) or terminal_id
+        terminals.append(TerminalSpec(terminal_id, str(area), tuple(group_indices), yard_indices))
+
+    reference = dataset if dataset is not None else _bundled_or_none()
+    cargo_group: dict[str, str] = {}
+    values: dict[str, float] = {}
+    if reference is not None:
+        cargo_group = dict(
+            zip(
+                reference.commodities["commodity_id"],
+                reference.commodities["cargo_group"],
+                strict=True,
+            )
+        )
+        values = {
+            str(k): float(v)
+            for k, v in zip(
+                reference.commodities["commodity_id"],
+                reference.commodities["value_cny_per_t"],
+                strict=True,
+            )
+        }
+
+    builder = _ItineraryBuilder(scenario, dataset, lock_index, classes_by_id)
+    itineraries: list[Itinerary] = []
+    flows: list[FlowSpec] = []
+    profiles = scenario.demand.seasonality_profiles
+    for flow in (*scenario.demand.streams, *scenario.demand.through_traffic):
+        mix = list(flow.vessel_mix.items())
+        total = sum(weight for _, weight in mix)
+        indices, shares, routes = [], [], []
+        for vessel_id, weight in mix:
+            if vessel_id not in classes_by_id:
+                raise _fail(
+                    f"fleets.vessels.{vessel_id}",
+                    "needs dwt_t (no network data gives it)",
+                    scenario,
+                )
+            indices.append(class_index[vessel_id])
+            shares.append(weight / total)
+            vessel = classes_by_id[vessel_id]
+            if isinstance(flow, Stream):
+                route = next(
+                    (r for r in check.routes.get(flow.id, []) if r.vessel_class_id == vessel_id),
+                    None,
+                )
+                itinerary = builder.stream(
+                    flow,
+                    vessel,
+                    route,
+                    terminal_index[flow.terminal],
+                    groups,
+                    terminals,
+                    cargo_group,
+                )
+            else:
+                assert isinstance(flow, ThroughTraffic)
+                through = next(
+                    r for r in check.through_routes[flow.id] if r.vessel_class_id == vessel_id
+                )
+                itinerary = builder.through(flow, vessel, through)
+            routes.append(len(itineraries))
+            itineraries.append(itinerary)
+        season = flow.seasonality
+        factors = (profiles[season] if isinstance(season, str) else season) or (1.0,) * 12
+        mean = sum(factors) / 12.0
+        is_stream = isinstance(flow, Stream)
+        handling = itineraries[routes[0]].handling
+        flows.append(
+            FlowSpec(
+                flow.id,
+                "stream" if is_stream else "through",
+                flow.commodity if isinstance(flow, Stream) else "",
+                terminal_index[flow.terminal] if isinstance(flow, Stream) else -1,
+                flow.annual_t,
+                flow.vessels_per_day,
+                flow.from_year or scenario.demand.base_year,
+                flow.growth_per_year,
+                tuple(f / mean for f in factors),
+                flow.arrivals,
+                tuple(indices),
+                tuple(shares),
+                tuple(routes),
+                2 if handling == "transship" else (1 if is_stream else 0),
+            )
+        )
+    return CompiledModel(
+        scenario,
+        calendar,
+        classes,
+        tuple(locks),
+        tuple(terminals),
+        tuple(groups),
+        tuple(yards),
+        tuple(flows),
+        tuple(itineraries),
+        values,
+        multiplier * scenario.demand.multiplier,
+        24.0 / working,
+    )
+
+
+def _bundled_or_none() -> Dataset | None:
+    try:
+        return network.read_dataset()
+    except network.DataError:
+        return None
+
+
+class _ItineraryBuilder:
+    """Turns routes into resource sequences with sailing hours between them."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        dataset: Dataset | None,
+        lock_index: dict[str, int],
+        classes: dict[str, VesselClass],
+    ) -> None:
+        self.scenario = scenario
+        self.lock_index = lock_index
+        self.classes = classes
+        self.unmodelled_lock_h = scenario.operations.unmodelled_lock_h
+        self.lock_nodes: set[str] = set()
+        self.links: dict[str, tuple[float, float, float]] = {}
+        if dataset is not None:
+            self.lock_nodes = set(dataset.nodes.index[dataset.nodes["kind"] == "lock"])
+            for row in dataset.links.itertuples(index=False):
+                upgrade = scenario.links.get(row.link_id)
+                speed = upgrade.speed_kmh if upgrade and upgrade.speed_kmh else row.speed_kmh
+                self.links[row.link_id] = (
+                    float(row.length_km),
+                    float(speed),
+                    float(row.co2_kg_per_tkm),
+                )
+
+    def _path(
+        self,
+        places: Sequence[str],
+        links: Sequence[str],
+        vessel: VesselClass,
+    ) -> tuple[list[tuple[int, int, float]], float, float, float]:
+        """Locks met along a ship path: [(lock, direction, sail hours before)], hours after the
+        last one, path km and CO2 per tonne."""
+        steps: list[tuple[int, int, float]] = []
+        sail = 0.0
+        km = 0.0
+        co2 = 0.0
+        for position, place in enumerate(places):
+            if position > 0:
+                length, speed, co2_per_tkm = self.links[links[position - 1]]
+                sail += length / min(speed, vessel.speed_kmh)
+                km += length
+                co2 += length * co2_per_tkm
+            if place in self.lock_nodes and 0 < position < len(places) - 1:
+                if place in self.lock_index:
+                    before, after = places[position - 1], places[position + 1]
+                    steps.append((self.lock_index[place], 0 if before < after else 1, sail))
+                    sail = 0.0
+                else:
+                    sail += self.unmodelled_lock_h
+        return steps, sail, km, co2
+
+    def _ship_path(
+        self,
+        route: Route,
+        side: Literal["last", "first"],
+    ) -> tuple[list[str], list[str]]:
+        legs = list(route.legs)
+        ship: list[Leg] = []
+        if side == "last":
+            for leg in reversed(legs):
+                if leg.mode not in _SHIP_MODES:
+                    break
+                ship.insert(0, leg)
+        else:
+            for leg in legs:
+                if leg.mode not in _SHIP_MODES:
+                    break
+                ship.append(leg)
+        places: list[str] = []
+        links: list[str] = []
+        for leg in ship:
+            places.extend(leg.places if not places else leg.places[1:])
+            links.extend(leg.link_ids)
+        return places, links
+
+    def stream(
+        self,
+        stream: Stream,
+        vessel: VesselClass,
+        route: StreamRoute | None,
+        terminal: int,
+        groups: Sequence[BerthGroupSpec],
+        terminals: Sequence[TerminalSpec],
+        cargo_group: dict[str, str],
+    ) -> Itinerary:
+        eligible = self._eligible(stream, vessel, terminal, groups, terminals)
+        yard = terminals[terminal].yards.get(cargo_group.get(stream.commodity, ""), -1)
+        if route is None:  # no network: the ship arrives at the berth and leaves
+            handling = stream.handling or "unload"
+            return Itinerary(
+                (BERTH,),
+                (terminal,),
+                (0,),
+                (0.0,),
+                0.0,
+                eligible,
+                yard if handling == "unload" else -1,
+                handling,
+            )
+        if route.handling in ("unload", "transship"):
+            assert route.inbound is not None
+            places, links = self._ship_path(route.inbound, "last")
+            landside = route.outbound
+        else:
+            assert route.outbound is not None
+            out_places, out_links = self._ship_path(route.outbound, "first")
+            places, links = out_places[::-1], out_links[::-1]
+            landside = route.inbound
+        steps_in, sail_in, km, co2 = self._path(places, links, vessel)
+        steps_out, sail_out, _, _ = self._path(places[::-1], links[::-1], vessel)
+        kinds = [LOCK] * len(steps_in) + [BERTH] + [LOCK] * len(steps_out)
+        index = [s[0] for s in steps_in] + [terminal] + [s[0] for s in steps_out]
+        direction = [s[1] for s in steps_in] + [0] + [s[1] for s in steps_out]
+        sail = [s[2] for s in steps_in] + [sail_in] + [s[2] for s in steps_out]
+        landside_km = landside.length_km_by_mode() if landside is not None else {}
+        cost = sum(r.cost_cny_per_t for r in (route.inbound, route.outbound) if r is not None)
+        return Itinerary(
+            tuple(kinds),
+            tuple(index),
+            tuple(direction),
+            tuple(sail),
+            sail_out,
+            eligible,
+            yard if route.handling != "load" else -1,
+            route.handling,
+            km,
+            co2,
+            landside_km,
+            landside.co2_kg_per_t if landside is not None else 0.0,
+            cost,
+        )
+
+    def through(self, flow: ThroughTraffic, vessel: VesselClass, route: Route) -> Itinerary:
+        places, links = list(route.places), list(route.link_ids)
+        steps, sail_after, km, co2 = self._path(places, links, vessel)
+        return Itinerary(
+            tuple(LOCK for _ in steps),
+            tuple(s[0] for s in steps),
+            tuple(s[1] for s in steps),
+            tuple(s[2] for s in steps),
+            sail_after,
+            (),
+            -1,
+            "through",
+            km,
+            co2,
+        )
+
+    def _eligible(
+        self,
+        stream: Stream,
+        vessel: VesselClass,
+        terminal: int,
+        groups: Sequence[BerthGroupSpec],
+        terminals: Sequence[TerminalSpec],
+    ) -> tuple[int, ...]:
+        candidates = [
+            g
+            for g in terminals[terminal].groups
+            if stream.commodity in groups[g].commodities
+            and groups[g].max_vessel_dwt_t >= vessel.dwt_t
+        ]
+        if self.scenario.operations.berth_policy == "dedicated":
+            terminal_id = terminals[terminal].id
+            plan = {f"{terminal_id}/{g.id}": g for g in self.scenario.terminals[terminal_id].berths}
+            dedicated = [g for g in candidates if vessel.id in plan[groups[g].id].vessel_classes]
+            candidates = dedicated or candidates[:1]
+        if not candidates:
+            raise ScenarioError(
+                ScenarioIssue(
+                    self.scenario.name,
+                    None,
+                    f"demand.streams.{stream.id}.vessel_mix.{vessel.id}",
+                    f"no berth group of {terminals[terminal].id} handling {stream.commodity} takes "
+                    f"{vessel.id} ({vessel.dwt_t:g} t)",
+                )
+            )
+        return tuple(candidates)
+
+
+def draw_payloads(rng: np.random.Generator, vessel: VesselClass, n: int) -> np.ndarray:
+    """Payloads of ``n`` calls: symmetric about ``dwt x load_factor``, never above the dwt."""
+    mean = vessel.mean_payload_t
+    if vessel.load_factor_cv <= 0 or n == 0:
+        return np.full(n, mean)
+    limit = min(
+        3.0,
+        1.0 / vessel.load_factor_cv,
+        (1.0 - vessel.load_factor) / (vessel.load_factor * vessel.load_factor_cv)
+        if vessel.load_factor < 1
+        else 0.0,
+    )
+    z = np.clip(rng.standard_normal(n), -limit, limit)
+    return mean * (1.0 + vessel.load_factor_cv * z)

@@ -1,0 +1,173 @@
+"""Vessel arrivals of one replication, drawn in numpy blocks per flow.
+
+Time-varying demand (growth per year, monthly seasonality, a first year) is handled by a time
+change: interarrival times with mean 1 are drawn in "operational time" and mapped through the
+inverse of the cumulative arrival intensity, which is piecewise linear over calendar months.
+Poisson, Erlang-k, deterministic and empirical processes keep their shape; a scheduled flow
+calls at fixed hours of each week with payloads that carry its tonnes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.compiled import CompiledModel, FlowSpec, draw_payloads
+from sim.randomness import stream
+from sim.scenario.models import (
+    DeterministicArrivals,
+    EmpiricalArrivals,
+    ErlangArrivals,
+    Poisson,
+    Scheduled,
+)
+
+__all__ = ["Arrivals", "draw_arrivals", "intensity"]
+
+HOURS_PER_WEEK = 168.0
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """All vessels of one replication, sorted by entry time."""
+
+    entry_h: np.ndarray
+    flow: np.ndarray
+    vessel_class: np.ndarray
+    itinerary: np.ndarray
+    payload_t: np.ndarray
+
+
+def _tonnes_per_hour(model: CompiledModel, flow: FlowSpec) -> np.ndarray:
+    """Planned tonnes (or, for rate flows, calls) per hour in each calendar month."""
+    calendar = model.calendar
+    hours = np.diff(calendar.month_start_h)
+    years = calendar.month_year
+    months = calendar.month_number
+    rate = np.zeros(len(hours))
+    for year in np.unique(years):
+        in_year = years == year
+        if year < flow.from_year:
+            continue
+        growth = (1.0 + flow.growth_per_year) ** (year - flow.from_year)
+        factors = np.array([flow.seasonality[m - 1] for m in months[in_year]])
+        # weight the months of a whole year so that a year carries exactly its volume
+        full_year = np.array([flow.seasonality[m] * h for m, h in enumerate(_month_hours(year))])
+        scale = sum(_month_hours(year)) / full_year.sum()
+        if flow.annual_t is not None:
+            per_hour = flow.annual_t * growth / sum(_month_hours(year))
+        else:
+            per_hour = (flow.vessels_per_day or 0.0) * growth / 24.0
+        rate[in_year] = per_hour * factors * scale * model.multiplier
+    return rate
+
+
+def _month_hours(year: int) -> list[float]:
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return [24.0 * d for d in days]
+
+
+def intensity(model: CompiledModel, flow: FlowSpec) -> np.ndarray:
+    """Vessel arrivals per hour of ``flow`` in each calendar month of the run."""
+    rate = _tonnes_per_hour(model, flow)
+    if flow.annual_t is not None:
+        rate = rate / model.mean_payload_t(flow)
+    return rate
+
+
+def _operational_times(rng: np.random.Generator, flow: FlowSpec, total: float) -> np.ndarray:
+    """Cumulative operational times below ``total`` (arrivals of a unit-rate process)."""
+    process = flow.arrivals
+    out: list[np.ndarray] = []
+    reached = 0.0
+    block = int(total + 10.0 * np.sqrt(total) + 16)
+    first = True
+    while reached < total:
+        if isinstance(process, Poisson):
+            gaps = rng.exponential(1.0, block)
+        elif isinstance(process, ErlangArrivals):
+            gaps = rng.gamma(process.k, 1.0 / process.k, block)
+        elif isinstance(process, DeterministicArrivals):
+            gaps = np.ones(block)
+        elif isinstance(process, EmpiricalArrivals):
+            samples = np.asarray(process.interarrival_h, dtype=float)
+            gaps = rng.choice(samples / samples.mean(), size=block)
+        else:  # pragma: no cover - scheduled flows do not use operational time
+            raise TypeError(type(process).__name__)
+        if first:
+            # start in steady state: the first gap is a random fraction of a gap
+            gaps[0] *= rng.random()
+            first = False
+        times = reached + np.cumsum(gaps)
+        out.append(times)
+        reached = float(times[-1])
+    times = np.concatenate(out)
+    return times[times < total]
+
+
+def _flow_arrivals(
+    model: CompiledModel,
+    index: int,
+    replication: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    flow = model.flows[index]
+    seed = model.scenario.run.seed
+    calendar = model.calendar
+    starts = calendar.month_start_h
+    rng_time = stream(seed, replication, f"arrivals:{flow.id}")
+    rng_class = stream(seed, replication, f"vessel_class:{flow.id}")
+    rng_load = stream(seed, replication, f"payload:{flow.id}")
+    if isinstance(flow.arrivals, Scheduled):
+        weeks = np.arange(0.0, calendar.horizon_h + HOURS_PER_WEEK, HOURS_PER_WEEK)
+        times = np.sort((weeks[:, None] + np.asarray(flow.arrivals.weekly_times_h)).ravel())
+        times = times[times < calendar.horizon_h]
+        month = calendar.month_index(times)
+        tonnes_per_h = _tonnes_per_hour(model, flow)
+        calls_per_month = np.bincount(month, minlength=len(tonnes_per_h)).astype(float)
+        tonnes_month = tonnes_per_h * np.diff(starts)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_call = np.where(calls_per_month > 0, tonnes_month / calls_per_month, 0.0)
+        keep = per_call[month] > 0
+        times, month = times[keep], month[keep]
+        choice = rng_class.choice(len(flow.classes), size=len(times), p=flow.class_share)
+        dwt = np.array([model.classes[c].dwt_t for c in flow.classes])[choice]
+        payload = np.minimum(per_call[month], dwt)
+        return times, choice, payload
+    rate = intensity(model, flow)
+    cumulative = np.concatenate(([0.0], np.cumsum(rate * np.diff(starts))))
+    total = float(cumulative[-1])
+    if total <= 0:
+        return np.empty(0), np.empty(0, dtype=np.int64), np.empty(0)
+    operational = _operational_times(rng_time, flow, total)
+    # map operational time to calendar time through the inverse cumulative intensity; months
+    # with no demand have flat cumulative intensity and receive no arrivals
+    times = np.interp(operational, cumulative, starts)
+    choice = rng_class.choice(len(flow.classes), size=len(times), p=flow.class_share)
+    payload = np.empty(len(times))
+    for position, class_index in enumerate(flow.classes):
+        chosen = choice == position
+        payload[chosen] = draw_payloads(rng_load, model.classes[class_index], int(chosen.sum()))
+    return times, choice, payload
+
+
+def draw_arrivals(model: CompiledModel, replication: int) -> Arrivals:
+    """Every vessel of one replication: entry time, flow, class, itinerary and payload."""
+    parts = []
+    for index, flow in enumerate(model.flows):
+        times, choice, payload = _flow_arrivals(model, index, replication)
+        classes = np.asarray(flow.classes, dtype=np.int64)[choice] if len(times) else choice
+        itineraries = np.asarray(flow.itineraries, dtype=np.int64)[choice] if len(times) else choice
+        parts.append(
+            (times, np.full(len(times), index, dtype=np.int64), classes, itineraries, payload)
+        )
+    entry = np.concatenate([p[0] for p in parts]) if parts else np.empty(0)
+    order = np.argsort(entry, kind="stable")
+    return Arrivals(
+        entry[order],
+        np.concatenate([p[1] for p in parts])[order],
+        np.concatenate([p[2] for p in parts]).astype(np.int64)[order],
+        np.concatenate([p[3] for p in parts]).astype(np.int64)[order],
+        np.concatenate([p[4] for p in parts])[order],
+    )

@@ -1,0 +1,477 @@
+"""One replication: build the stations, feed the vessels, run SimPy, return flat records.
+
+The engine reads no files and plots nothing; it records columnar data (Python lists of
+numbers, turned into numpy arrays once at the end) and never builds a DataFrame inside the
+event loop.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.compiled import LOCK, CompiledModel
+from sim.engine.arrivals import Arrivals, draw_arrivals
+from sim.engine.stations import (
+    LockStation,
+    Overloaded,
+    TerminalStation,
+    Yard,
+    weather_check,
+)
+from sim.randomness import stream
+from sim.scenario.distributions import (
+    Deterministic,
+    Empirical,
+    Erlang,
+    Exponential,
+    Lognormal,
+    Uniform,
+)
+
+__all__ = ["Engine", "Overloaded", "Records", "simulate"]
+
+NAN = math.nan
+_BLOCK = 4096
+
+
+@dataclass
+class Records:
+    """Everything one replication recorded, as numpy arrays (one row per vessel, per lock
+    passage, per lockage and per yard booking).
+
+    Times are simulation hours. Vessel columns hold NaN for steps not reached by the end of the
+    run (or for ships that never call at a berth).
+    """
+
+    vessels: dict[str, np.ndarray]
+    passages: dict[str, np.ndarray]
+    lockages: dict[str, np.ndarray]
+    yard_bookings: dict[str, np.ndarray]
+    weather_windows: np.ndarray
+    horizon_h: float
+    end_h: float
+    events: int
+    logical_events: int
+    wall_s: float
+    overload: Overloaded | None = None
+    invariants: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Engine:
+    """The state of one replication (see :func:`simulate`)."""
+
+    def __init__(self, model: CompiledModel, replication: int, arrivals: Arrivals) -> None:
+        self.model = model
+        self.replication = replication
+        self.env = simpy.Environment()
+        calendar = model.calendar
+        self.horizon_h = calendar.horizon_h
+        self.overload_limit = model.scenario.operations.overload_queue_vessels
+        seed = model.scenario.run.seed
+
+        windows = _weather_windows(model, replication)
+        applies = set(model.scenario.operations.weather.applies_to)
+        self.weather = windows
+        self.weather_locks = weather_check(windows) if "locks" in applies else None
+        self.weather_berths = weather_check(windows) if "berths" in applies else None
+
+        n = len(arrivals.entry_h)
+        classes = model.classes
+        class_of = arrivals.vessel_class.tolist()
+        self.v_itin: list[int] = arrivals.itinerary.tolist()
+        self.v_payload: list[float] = arrivals.payload_t.tolist()
+        self.v_length = [classes[c].length_m for c in class_of]
+        self.v_beam = [classes[c].beam_m for c in class_of]
+        self.v_area = [classes[c].area_m2 for c in class_of]
+        self.v_step = [0] * n
+        self.v_exit = [NAN] * n
+        self.v_berth_arrival = [NAN] * n
+        self.v_berth_start = [NAN] * n
+        self.v_block = [NAN] * n
+        self.v_service_end = [NAN] * n
+        self.v_group = [-1] * n
+        self.arrivals = arrivals
+
+        self.p_vessel: list[int] = []
+        self.p_lock: list[int] = []
+        self.p_chamber: list[int] = []
+        self.p_direction: list[int] = []
+        self.p_arrival: list[float] = []
+        self.p_start: list[float] = []
+        self.p_end: list[float] = []
+        self.l_lock: list[int] = []
+        self.l_chamber: list[int] = []
+        self.l_direction: list[int] = []
+        self.l_start: list[float] = []
+        self.l_end: list[float] = []
+        self.l_vessels: list[int] = []
+        self.l_area: list[float] = []
+        self.l_tonnes: list[float] = []
+
+        self.yards = [Yard(spec) for spec in model.yards]
+        self.locks = [LockStation(self, spec, i) for i, spec in enumerate(model.locks)]
+        self._service_draws = {
+            g: _ServiceDraws(group.service_h, stream(seed, replication, f"service:{group.id}"))
+            for g, group in enumerate(model.groups)
+            if group.service_h is not None
+        }
+        self.terminals = [
+            TerminalStation(
+                self,
+                spec,
+                i,
+                model.groups,
+                [self.yards[y] for y in spec.yards.values()],
+                self._service,
+            )
+            for i, spec in enumerate(model.terminals)
+        ]
+        self.itin_stations: list[tuple[Any, ...]] = [
+            tuple(
+                self.locks[i] if kind == LOCK else self.terminals[i]
+                for kind, i in zip(it.kinds, it.index, strict=True)
+            )
+            for it in model.itineraries
+        ]
+        self.itin_sail = [it.sail_h for it in model.itineraries]
+        self.itin_direction = [it.direction for it in model.itineraries]
+        self.itin_after = [it.sail_after_h for it in model.itineraries]
+        self.itin_yard = [self.yards[it.yard] if it.yard >= 0 else None for it in model.itineraries]
+        self.itin_eligible = [it.eligible_groups for it in model.itineraries]
+        self.logical_events = 0
+
+    # -- lookups used by the stations --------------------------------------------------------
+    def eligible_of(self, vessel: int) -> tuple[int, ...]:
+        return self.itin_eligible[self.v_itin[vessel]]
+
+    def yard_of(self, vessel: int) -> Yard | None:
+        return self.itin_yard[self.v_itin[vessel]]
+
+    def _service(self, g: int, vessel: int) -> float:
+        draws = self._service_draws.get(g)
+        if draws is not None:
+            return draws.next()
+        group = self.model.groups[g]
+        return (
+            self.v_payload[vessel] / group.handling_t_per_h * self.model.working_factor
+            + group.berthing_h
+        )
+
+    # -- moving vessels ----------------------------------------------------------------------
+    def feed(self) -> None:
+        """Put every vessel at its first resource (or straight to its exit)."""
+        entry = self.arrivals.entry_h.tolist()
+        itin_stations, itin_sail, itin_dir = self.itin_stations, self.itin_sail, self.itin_direction
+        feeds: dict[int, list[tuple[float, int, int]]] = {}
+        owners: dict[int, Any] = {}
+        for vessel, itinerary in enumerate(self.v_itin):
+            stations = itin_stations[itinerary]
+            if not stations:
+                self.v_exit[vessel] = entry[vessel] + self.itin_after[itinerary]
+                continue
+            station = stations[0]
+            key = id(station)
+            owners[key] = station
+            feeds.setdefault(key, []).append(
+                (entry[vessel] + itin_sail[itinerary][0], vessel, itin_dir[itinerary][0])
+            )
+        for key, items in feeds.items():
+            items.sort()
+            owners[key].feed = items
+        for station in (*self.locks, *self.terminals):
+            upcoming = station.next_arrival()
+            if upcoming < math.inf:
+                station.schedule_ring(upcoming)
+
+    def leave(self, vessel: int, now: float) -> None:
+        """The vessel is done with its current resource at ``now``: on to the next."""
+        itinerary = self.v_itin[vessel]
+        step = self.v_step[vessel] + 1
+        stations = self.itin_stations[itinerary]
+        self.logical_events += 1
+        if step >= len(stations):
+            self.v_exit[vessel] = now + self.itin_after[itinerary]
+            return
+        self.v_step[vessel] = step
+        stations[step].push(
+            now + self.itin_sail[itinerary][step], vessel, self.itin_direction[itinerary][step]
+        )
+
+    # -- records -------------------------------------------------------------------------------
+    def record_passage(
+        self,
+        vessel: int,
+        lock: int,
+        chamber: int,
+        direction: int,
+        arrival: float,
+        start: float,
+        end: float,
+    ) -> None:
+        self.p_vessel.append(vessel)
+        self.p_lock.append(lock)
+        self.p_chamber.append(chamber)
+        self.p_direction.append(direction)
+        self.p_arrival.append(arrival)
+        self.p_start.append(start)
+        self.p_end.append(end)
+        self.logical_events += 2
+
+    def record_lockage(
+        self,
+        lock: int,
+        chamber: int,
+        direction: int,
+        start: float,
+        end: float,
+        batch: Any,
+        area_share: float,
+    ) -> None:
+        self.l_lock.append(lock)
+        self.l_chamber.append(chamber)
+        self.l_direction.append(direction)
+        self.l_start.append(start)
+        self.l_end.append(end)
+        self.l_vessels.append(len(batch))
+        self.l_area.append(area_share)
+        payload = self.v_payload
+        self.l_tonnes.append(sum(payload[v] for _, v in batch))
+        self.logical_events += 2
+
+    def record_berth(
+        self, vessel: int, group: int, arrival: float, start: float, block: float, end: float
+    ) -> None:
+        self.v_group[vessel] = group
+        self.v_berth_arrival[vessel] = arrival
+        self.v_berth_start[vessel] = start
+        self.v_block[vessel] = block
+        self.v_service_end[vessel] = end
+        self.logical_events += 3
+
+    def records(self, events: int, wall_s: float, overload: Overloaded | None) -> Records:
+        arrivals = self.arrivals
+        f = np.asarray
+        vessels = {
+            "flow": arrivals.flow,
+            "vessel_class": arrivals.vessel_class,
+            "itinerary": arrivals.itinerary,
+            "payload_t": arrivals.payload_t,
+            "entry_h": arrivals.entry_h,
+            "berth_arrival_h": f(self.v_berth_arrival, dtype=float),
+            "berth_start_h": f(self.v_berth_start, dtype=float),
+            "block_h": f(self.v_block, dtype=float),
+            "service_end_h": f(self.v_service_end, dtype=float),
+            "berth_group": f(self.v_group, dtype=np.int64),
+            "exit_h": f(self.v_exit, dtype=float),
+        }
+        passages = {
+            "vessel": f(self.p_vessel, dtype=np.int64),
+            "lock": f(self.p_lock, dtype=np.int64),
+            "chamber": f(self.p_chamber, dtype=np.int64),
+            "direction": f(self.p_direction, dtype=np.int64),
+            "arrival_h": f(self.p_arrival, dtype=float),
+            "start_h": f(self.p_start, dtype=float),
+            "end_h": f(self.p_end, dtype=float),
+        }
+        lockages = {
+            "lock": f(self.l_lock, dtype=np.int64),
+            "chamber": f(self.l_chamber, dtype=np.int64),
+            "direction": f(self.l_direction, dtype=np.int64),
+            "start_h": f(self.l_start, dtype=float),
+            "end_h": f(self.l_end, dtype=float),
+            "vessels": f(self.l_vessels, dtype=np.int64),
+            "area_share": f(self.l_area, dtype=float),
+            "tonnes": f(self.l_tonnes, dtype=float),
+        }
+        yard_rows = [
+            (i, t, level, blocked)
+            for i, yard in enumerate(self.yards)
+            for t, level, blocked in zip(yard.times, yard.levels, yard.blocked, strict=True)
+        ]
+        yard_bookings = {
+            "yard": f([r[0] for r in yard_rows], dtype=np.int64),
+            "time_h": f([r[1] for r in yard_rows], dtype=float),
+            "level_t": f([r[2] for r in yard_rows], dtype=float),
+            "blocked_h": f([r[3] for r in yard_rows], dtype=float),
+        }
+        return Records(
+            vessels,
+            passages,
+            lockages,
+            yard_bookings,
+            self.weather,
+            self.horizon_h,
+            float(self.env.now),
+            events,
+            self.logical_events,
+            wall_s,
+            overload,
+        )
+
+
+class InvariantError(AssertionError):
+    """The engine broke one of its own invariants (a bug, never bad input)."""
+
+
+def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
+    """Conservation and sanity checks run on every replication.
+
+    - every vessel is in exactly one place at the end: not yet at its first resource, held by
+      one station (on its way, queued or in service), or gone to its exit; so the tonnes
+      created equal the tonnes delivered plus those still in the system;
+    - no wait is negative; no lockage fills more than the usable chamber area; no yard holds
+      more than its capacity (berth groups are checked as ships start service).
+
+    Returns the figures checked; raises :class:`InvariantError` if one fails.
+    """
+    n = len(engine.v_itin)
+    seen = np.zeros(n, dtype=np.int64)
+    for station in (*engine.locks, *engine.terminals):
+        np.add.at(seen, np.asarray(station.held(), dtype=np.int64), 1)
+    exited = ~np.isnan(records.vessels["exit_h"])
+    seen[exited] += 1
+    if (seen != 1).any():
+        bad = np.flatnonzero(seen != 1)[:5].tolist()
+        raise InvariantError(f"vessels lost or counted twice at the end of the run: {bad}")
+    payload = records.vessels["payload_t"]
+    entered = records.vessels["entry_h"] <= records.end_h
+    port = (
+        np.array([f.kind == "stream" for f in engine.model.flows], dtype=bool)[
+            records.vessels["flow"]
+        ]
+        if len(payload)
+        else np.zeros(0, dtype=bool)
+    )
+    crossed = records.vessels["service_end_h"] <= records.end_h
+    # tonnes of port calls: created = across the quay + still in the system (at a station by
+    # the census above, so none is lost or double counted)
+    created_t = float(payload[entered & port].sum())
+    crossed_t = float(payload[entered & port & crossed].sum())
+    in_system_t = float(payload[entered & port & ~crossed].sum())
+    held = np.zeros(len(payload), dtype=bool)
+    held[seen.astype(bool) & ~exited] = True
+    if not np.isclose(
+        in_system_t,
+        float(payload[entered & port & held & ~crossed].sum())
+        + float(payload[entered & port & exited & ~crossed].sum()),
+    ):
+        raise InvariantError("port tonnes in the system do not match the stations' census")
+    if not np.isclose(created_t, crossed_t + in_system_t):
+        raise InvariantError("tonnes not conserved")
+    waits = np.concatenate(
+        [
+            records.passages["start_h"] - records.passages["arrival_h"],
+            (records.vessels["berth_start_h"] - records.vessels["berth_arrival_h"])[
+                ~np.isnan(records.vessels["berth_start_h"])
+            ],
+            records.yard_bookings["blocked_h"],
+        ]
+    )
+    if len(waits) and waits.min() < -1e-9:
+        raise InvariantError(f"negative wait {waits.min()}")
+    model = engine.model
+    usable = np.array(
+        [c.usable_area_m2 / (c.length_m * c.width_m) for lock in model.locks for c in lock.chambers]
+        or [1.0]
+    )
+    if len(records.lockages["area_share"]) and (
+        records.lockages["area_share"].max() > usable.max() + 1e-9
+    ):
+        raise InvariantError("a lockage used more than the usable chamber area")
+    capacity = np.array([y.capacity_t for y in model.yards] or [np.inf])
+    yards = records.yard_bookings["yard"]
+    if len(yards) and (records.yard_bookings["level_t"] > capacity[yards] + 1e-6).any():
+        raise InvariantError("a yard held more than its capacity")
+    return {
+        "tonnes_created": created_t,
+        "tonnes_crossed_quay": crossed_t,
+        "tonnes_in_system": in_system_t,
+        "min_wait_h": float(waits.min()) if len(waits) else 0.0,
+    }
+
+
+class _ServiceDraws:
+    """Service times of a berth group drawn from its distribution in numpy blocks."""
+
+    def __init__(self, distribution: Any, rng: np.random.Generator) -> None:
+        self.distribution = distribution
+        self.rng = rng
+        self.values: list[float] = []
+
+    def next(self) -> float:
+        if not self.values:
+            self.values = _draw(self.distribution, self.rng, _BLOCK).tolist()[::-1]
+        return self.values.pop()
+
+
+def _draw(distribution: Any, rng: np.random.Generator, n: int) -> np.ndarray:
+    if isinstance(distribution, Exponential):
+        return rng.exponential(distribution.mean_h, n)
+    if isinstance(distribution, Erlang):
+        return rng.gamma(distribution.k, distribution.mean_h / distribution.k, n)
+    if isinstance(distribution, Deterministic):
+        return np.full(n, distribution.value_h)
+    if isinstance(distribution, Uniform):
+        return rng.uniform(distribution.low_h, distribution.high_h, n)
+    if isinstance(distribution, Lognormal):
+        return rng.lognormal(distribution.mu, distribution.sigma, n)
+    if isinstance(distribution, Empirical):
+        return rng.choice(np.asarray(distribution.values_h, dtype=float), size=n)
+    raise TypeError(f"unknown distribution {type(distribution).__name__}")
+
+
+def _weather_windows(model: CompiledModel, replication: int) -> np.ndarray:
+    """Downtime windows (start, end) in hours: Poisson starts, exponential durations, merged."""
+    weather = model.scenario.operations.weather
+    if weather.downtime_days_per_year <= 0:
+        return np.empty((0, 2))
+    rng = stream(model.scenario.run.seed, replication, "weather")
+    horizon = model.calendar.horizon_h
+    per_hour = weather.downtime_days_per_year * 24.0 / weather.mean_event_h / 8760.0
+    count = rng.poisson(per_hour * horizon)
+    starts = np.sort(rng.uniform(0.0, horizon, count))
+    ends = starts + rng.exponential(weather.mean_event_h, count)
+    merged: list[list[float]] = []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return np.array(merged, dtype=float).reshape(-1, 2)
+
+
+def simulate(model: CompiledModel, replication: int) -> Records:
+    """Run one replication of ``model`` to its horizon (or until a queue overflows).
+
+    Returns
+    -------
+    Records
+        With ``overload`` set when a queue grew past ``operations.overload_queue_vessels``: the
+        run then stopped cleanly at that moment and the records cover the time until then.
+    """
+    started = time.perf_counter()
+    arrivals = draw_arrivals(model, replication)
+    engine = Engine(model, replication, arrivals)
+    engine.feed()
+    overload: Overloaded | None = None
+    try:
+        engine.env.run(until=model.calendar.horizon_h)
+    except Overloaded as error:
+        overload = error
+    events = _events_processed(engine.env)
+    records = engine.records(events, time.perf_counter() - started, overload)
+    records.invariants = check_invariants(engine, records)
+    return records
+
+
+def _events_processed(env: simpy.Environment) -> int:
+    """SimPy events scheduled so far minus those still in the queue (processed ones)."""
+    scheduled = next(env._eid)
+    return int(scheduled - len(env._queue))

@@ -1,0 +1,497 @@
+"""Stations: where vessels wait for a resource. Locks (chambers) and terminals (berth groups).
+
+Vessels are rows of the engine's tables, not processes: a vessel meets its resources one after
+the other, and between them it only sails. An arrival is put in the station's *pending* heap
+when it is known (at the end of the vessel's previous step) and joins the queue when a server
+looks at the station at or after its arrival time. Busy stations therefore cost no event per
+arrival; an idle station asks to be woken at its next arrival (a "ring"). This keeps the event
+count proportional to lockages and services rather than vessel moves, while every vessel's
+arrival, start and end times are exact.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.compiled import BerthGroupSpec, LockSpec, TerminalSpec, YardSpec
+
+if TYPE_CHECKING:
+    from sim.engine.core import Engine
+
+__all__ = ["LockStation", "Overloaded", "TerminalStation", "Yard"]
+
+INF = math.inf
+
+
+class Overloaded(Exception):
+    """A queue grew past the scenario's limit: demand exceeds what a resource can serve."""
+
+    def __init__(self, resource: str, kind: str, time_h: float, length: int) -> None:
+        # SimPy re-raises process exceptions as type(error)(*error.args): keep args complete
+        super().__init__(resource, kind, time_h, length)
+        self.resource, self.kind, self.time_h, self.length = resource, kind, time_h, length
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind} {self.resource}: queue of {self.length} vessels at hour "
+            f"{self.time_h:,.0f}"
+        )
+
+
+class _Station:
+    """Pending arrivals and the wake-up ("ring") of idle servers.
+
+    Arrivals known from the start (a vessel's first resource) come from a sorted feed read by
+    index; arrivals pushed during the run (from a previous resource) go to a heap.
+    """
+
+    name: str
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.env: simpy.Environment = engine.env
+        self.pending: list[tuple[float, int, int]] = []
+        self.feed: list[tuple[float, int, int]] = []
+        self.feed_next = 0
+        self.ring_at = INF
+        self.limit = engine.overload_limit
+
+    def next_arrival(self) -> float:
+        """Time of the earliest arrival not yet in a queue (inf if none is known)."""
+        feed_time = self.feed[self.feed_next][0] if self.feed_next < len(self.feed) else INF
+        heap_time = self.pending[0][0] if self.pending else INF
+        return feed_time if feed_time < heap_time else heap_time
+
+    def arrivals_until(self, now: float) -> list[tuple[float, int, int]]:
+        """Remove and return, in time order, the arrivals at or before ``now``."""
+        out: list[tuple[float, int, int]] = []
+        feed, pending = self.feed, self.pending
+        i = self.feed_next
+        n = len(feed)
+        while True:
+            feed_item = feed[i] if i < n and feed[i][0] <= now else None
+            if pending and pending[0][0] <= now and (feed_item is None or pending[0] < feed_item):
+                out.append(heapq.heappop(pending))
+            elif feed_item is not None:
+                out.append(feed_item)
+                i += 1
+            else:
+                break
+        self.feed_next = i
+        return out
+
+    def schedule_ring(self, time_h: float) -> None:
+        """Wake this station at ``time_h`` (earlier requests win; later ones are dropped)."""
+        if time_h >= self.ring_at:
+            return
+        self.ring_at = time_h
+        event = self.env.timeout(max(0.0, time_h - self.env.now))
+        event.callbacks.append(lambda _event: self._on_ring(time_h))
+
+    def _on_ring(self, time_h: float) -> None:
+        if time_h != self.ring_at:
+            return  # superseded by an earlier ring
+        self.ring_at = INF
+        self.ring()
+
+    def ring(self) -> None:  # pragma: no cover - every station overrides it
+        raise NotImplementedError
+
+    def held(self) -> list[int]:
+        """Vessels this station holds: due or on their way (pending), queued, in service."""
+        out = [v for _, v, _ in self.feed[self.feed_next :]]
+        out.extend(v for _, v, _ in self.pending)
+        out.extend(self.queued_vessels())
+        out.extend(self.serving_vessels())
+        return out
+
+    def queued_vessels(self) -> list[int]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def serving_vessels(self) -> list[int]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Yard:
+    """Storage emptied by the landside at a constant rate; a full yard blocks unloading.
+
+    The level falls linearly between additions (fluid approximation of trucks and trains
+    collecting cargo), so the wait for space is computed, not simulated.
+    """
+
+    def __init__(self, spec: YardSpec) -> None:
+        self.spec = spec
+        self.level_t = 0.0
+        self.time_h = max(0.0, spec.start_h)
+        self.times: list[float] = []
+        self.levels: list[float] = []
+        self.blocked: list[float] = []
+
+    def reserve(self, payload_t: float, now: float) -> float:
+        """Hours a ship unloading ``payload_t`` at ``now`` waits for space; books the space."""
+        spec = self.spec
+        payload = min(payload_t, spec.capacity_t)
+        if now >= self.time_h:
+            level = max(0.0, self.level_t - spec.drain_t_per_h * (now - self.time_h))
+            base = now
+        else:  # an earlier booking already fills the yard up to a later time
+            level, base = self.level_t, self.time_h
+        excess = level + payload - spec.capacity_t
+        start = base + (excess / spec.drain_t_per_h if excess > 0 else 0.0)
+        if excess > 0:
+            level = spec.capacity_t - payload
+        self.level_t = level + payload
+        self.time_h = start
+        self.times.append(start)
+        self.levels.append(self.level_t)
+        wait = start - now
+        self.blocked.append(wait)
+        return wait
+
+
+class LockStation(_Station):
+    """A lock: one FCFS queue per direction, chambers that alternate sides.
+
+    Each chamber is a small state machine driven by SimPy timeouts: when it is free it pulls
+    the arrivals due, picks the ships to lock (first come, first served, packed by area without
+    overtaking; a ship that can never fit this chamber is left for another one), and either
+    starts a lockage, crosses empty to the side where ships wait (unless another chamber able to
+    take them is there or on its way) or waits. Under the ``fill`` policy a chamber that is not
+    full, with nobody waiting on the other side, waits for more ships until its first ship has
+    waited ``fill_max_wait_h``.
+    Lockage time = ships x move time (in) + levelling + ships x move time / 2 (out).
+    """
+
+    def __init__(self, engine: Engine, spec: LockSpec, index: int) -> None:
+        super().__init__(engine)
+        self.spec = spec
+        self.index = index
+        self.name = spec.id
+        self.queues: tuple[deque[tuple[float, int]], deque[tuple[float, int]]] = (deque(), deque())
+        self.weather = engine.weather_locks
+        count = len(spec.chambers)
+        # side each chamber is at, or will be at when its current movement ends; -1 = not yet
+        # (or no longer) in service
+        self.position = [-1] * count
+        self.waiting = [False] * count
+        self.in_chamber: dict[int, list[tuple[float, int]]] = {}
+        self.fill = spec.policy == "fill"
+        self.lengths, self.beams, self.areas = engine.v_length, engine.v_beam, engine.v_area
+        for number, chamber in enumerate(spec.chambers):
+            if chamber.start_h < engine.horizon_h and chamber.end_h > 0:
+                if chamber.start_h <= 0:
+                    self.position[number] = 0
+                    self.waiting[number] = True
+                else:
+                    engine.env.timeout(chamber.start_h).callbacks.append(
+                        partial(self._commission_event, number)
+                    )
+
+    def _commission_event(self, number: int, _event: simpy.Event) -> None:
+        self.position[number] = 0
+        self._step(number)
+
+    def queued_vessels(self) -> list[int]:
+        return [v for queue in self.queues for _, v in queue]
+
+    def serving_vessels(self) -> list[int]:
+        return [v for batch in self.in_chamber.values() for _, v in batch]
+
+    # -- arrivals --------------------------------------------------------------------------
+    def push(self, time_h: float, vessel: int, direction: int) -> None:
+        heapq.heappush(self.pending, (time_h, vessel, direction))
+        if time_h < self.ring_at and any(self.waiting):
+            self.schedule_ring(time_h)
+
+    def pull(self, now: float) -> None:
+        queues = self.queues
+        for time_h, vessel, direction in self.arrivals_until(now):
+            queues[direction].append((time_h, vessel))
+        for queue in queues:
+            if len(queue) > self.limit:
+                raise Overloaded(self.name, "lock", now, len(queue))
+
+    def ring(self) -> None:
+        for number, waiting in enumerate(self.waiting):
+            if waiting:
+                self._step(number)
+
+    def _idle(self, number: int, until: float = INF) -> None:
+        self.waiting[number] = True
+        wake = min(until, self.next_arrival())
+        if wake < INF:
+            self.schedule_ring(wake)
+
+    # -- chambers ----------------------------------------------------------------------------
+    def _step(self, number: int) -> None:
+        """Chamber ``number`` is free at its side: decide what it does next."""
+        self.waiting[number] = False
+        env = self.env
+        now = env.now
+        spec = self.spec.chambers[number]
+        if now >= spec.end_h:
+            self.position[number] = -1
+            return
+        self.pull(now)
+        if self.weather is not None:
+            clear = self.weather(now)
+            if clear > now:
+                self._idle(number, until=clear)
+                return
+        queues = self.queues
+        side = self.position[number]
+        if queues[side]:
+            direction = side
+        elif queues[1 - side]:
+            direction = 1 - side
+        else:
+            self._idle(number)
+            return
+        queue = queues[direction]
+        lengths, beams, areas = self.lengths, self.beams, self.areas
+        length_m, width_m, usable = spec.length_m, spec.width_m, spec.usable_area_m2
+        batch: list[tuple[float, int]] = []
+        used = 0.0
+        full = False
+        skipped = False
+        for item in queue:
+            vessel = item[1]
+            if lengths[vessel] > length_m or beams[vessel] > width_m:
+                skipped = True  # never fits this chamber; waits for another one
+                continue
+            area = areas[vessel]
+            if used + area > usable:
+                full = True
+                break
+            batch.append(item)
+            used += area
+        if not batch:
+            self._idle(number)
+            return
+        if direction != side:
+            head = batch[0][1]
+            chambers = self.spec.chambers
+            position = self.position
+            if any(
+                position[other] == direction
+                and lengths[head] <= chambers[other].length_m
+                and beams[head] <= chambers[other].width_m
+                for other in range(len(position))
+                if other != number
+            ):
+                self._idle(number)
+                return
+            self.position[number] = direction
+            done = env.timeout(spec.levelling_h)
+            done.callbacks.append(lambda _event: self._crossed(number, 1 - direction, now))
+            return
+        if self.fill and not full and not queues[1 - direction]:
+            # wait to fill, but only while nobody waits on the other side
+            deadline = batch[0][0] + self.spec.fill_max_wait_h
+            if deadline > now:
+                self._idle(number, until=deadline)
+                return
+        if skipped:
+            chosen = {v for _, v in batch}
+            kept = [item for item in queue if item[1] not in chosen]
+            queue.clear()
+            queue.extend(kept)
+        else:
+            for _ in batch:
+                queue.popleft()
+        self.position[number] = 1 - direction
+        self.in_chamber[number] = batch
+        # ships enter one by one, the chamber levels, ships leave one by one in half the time
+        done = env.timeout(1.5 * self.spec.move_h * len(batch) + spec.levelling_h)
+        done.callbacks.append(lambda _event: self._locked(number, direction, now, batch, used))
+
+    def _crossed(self, number: int, direction: int, start: float) -> None:
+        self.engine.record_lockage(self.index, number, direction, start, self.env.now, (), 0.0)
+        self._step(number)
+
+    def _locked(
+        self, number: int, direction: int, start: float, batch: list[tuple[float, int]], used: float
+    ) -> None:
+        end = self.env.now
+        engine = self.engine
+        spec = self.spec.chambers[number]
+        del self.in_chamber[number]
+        engine.record_lockage(
+            self.index, number, direction, start, end, batch, used / (spec.length_m * spec.width_m)
+        )
+        record, leave, lock = engine.record_passage, engine.leave, self.index
+        for arrival, vessel in batch:
+            record(vessel, lock, number, direction, arrival, start, end)
+            leave(vessel, end)
+        self._step(number)
+
+
+class TerminalStation(_Station):
+    """A terminal's berth groups: first free eligible berth, FCFS among the eligible ships.
+
+    Ships with the same eligible groups share a FIFO; when a berth of group g is free, the
+    earliest-arrived ship among the FIFOs eligible for g takes it. Groups are filled smallest
+    first, so a small ship takes a free small berth before a large one that fits it too.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        spec: TerminalSpec,
+        index: int,
+        groups: tuple[BerthGroupSpec, ...],
+        yards: list[Yard],
+        service: Callable[[int, int], float],
+    ) -> None:
+        super().__init__(engine)
+        self.spec = spec
+        self.index = index
+        self.name = spec.id
+        self.groups = groups
+        self.yards = yards
+        self.service = service
+        self.free: dict[int, int] = {g: 0 for g in spec.groups}
+        self.busy: dict[int, int] = {g: 0 for g in spec.groups}
+        self.capacity: dict[int, int] = {g: 0 for g in spec.groups}
+        self.fifos: dict[tuple[int, ...], deque[tuple[float, int]]] = {}
+        self.fifos_of_group: dict[int, list[deque[tuple[float, int]]]] = {
+            g: [] for g in spec.groups
+        }
+        self.queued = 0
+        self.serving: set[int] = set()
+        # smallest berths first: a ship takes the free berth that fits it most tightly
+        self.order = sorted(spec.groups, key=lambda g: (groups[g].max_vessel_dwt_t, g))
+        self.weather = engine.weather_berths
+        env = engine.env
+        for g in spec.groups:
+            group = groups[g]
+            if group.start_h <= 0:
+                self._commission(g)
+            elif group.start_h < engine.horizon_h:
+                env.timeout(group.start_h).callbacks.append(partial(self._commission_event, g))
+            if group.end_h < engine.horizon_h:
+                env.timeout(max(0.0, group.end_h)).callbacks.append(
+                    partial(self._decommission_event, g)
+                )
+
+    def queued_vessels(self) -> list[int]:
+        return [v for fifo in self.fifos.values() for _, v in fifo]
+
+    def serving_vessels(self) -> list[int]:
+        return list(self.serving)
+
+    def _commission(self, g: int) -> None:
+        count = self.groups[g].count
+        self.capacity[g] += count
+        self.free[g] += count
+        self.ring()
+
+    def _commission_event(self, g: int, _event: simpy.Event) -> None:
+        self._commission(g)
+
+    def _decommission_event(self, g: int, _event: simpy.Event) -> None:
+        count = self.groups[g].count
+        self.capacity[g] -= count
+        self.free[g] -= count
+
+    def _fifo(self, eligible: tuple[int, ...]) -> deque[tuple[float, int]]:
+        fifo = self.fifos.get(eligible)
+        if fifo is None:
+            fifo = self.fifos[eligible] = deque()
+            for g in eligible:
+                self.fifos_of_group[g].append(fifo)
+        return fifo
+
+    def push(self, time_h: float, vessel: int, direction: int) -> None:
+        heapq.heappush(self.pending, (time_h, vessel, direction))
+        if time_h < self.ring_at and any(f > 0 for f in self.free.values()):
+            self.schedule_ring(time_h)
+
+    def pull(self, now: float) -> None:
+        eligible_of = self.engine.eligible_of
+        for time_h, vessel, _ in self.arrivals_until(now):
+            self._fifo(eligible_of(vessel)).append((time_h, vessel))
+            self.queued += 1
+        if self.queued > self.limit:
+            raise Overloaded(self.name, "berths", now, self.queued)
+
+    def ring(self) -> None:
+        now = self.env.now
+        self.pull(now)
+        self.dispatch(now)
+        if any(f > 0 for f in self.free.values()):
+            upcoming = self.next_arrival()
+            if upcoming < INF:
+                self.schedule_ring(upcoming)
+
+    def dispatch(self, now: float) -> None:
+        if not self.queued:
+            return
+        if self.weather is not None:
+            clear = self.weather(now)
+            if clear > now:
+                self.schedule_ring(clear)
+                return
+        for g in self.order:
+            while self.free[g] > 0:
+                best: deque[tuple[float, int]] | None = None
+                for fifo in self.fifos_of_group[g]:
+                    if fifo and (best is None or fifo[0][0] < best[0][0]):
+                        best = fifo
+                if best is None:
+                    break
+                arrival, vessel = best.popleft()
+                self.queued -= 1
+                self._start(g, vessel, arrival, now)
+
+    def _start(self, g: int, vessel: int, arrival: float, now: float) -> None:
+        engine = self.engine
+        self.free[g] -= 1
+        self.busy[g] += 1
+        if self.busy[g] > self.capacity[g]:  # invariant: never more ships than berths
+            raise AssertionError(f"berth group {self.groups[g].id} over capacity")
+        yard = engine.yard_of(vessel)
+        block = yard.reserve(engine.v_payload[vessel], now) if yard is not None else 0.0
+        service = self.service(g, vessel)
+        self.serving.add(vessel)
+        engine.record_berth(vessel, g, arrival, now, block, now + block + service)
+        done = self.env.timeout(block + service)
+        done.callbacks.append(lambda _event: self._finish(g, vessel))
+
+    def _finish(self, g: int, vessel: int) -> None:
+        self.serving.discard(vessel)
+        self.free[g] += 1
+        self.busy[g] -= 1
+        now = self.env.now
+        self.engine.leave(vessel, now)
+        self.pull(now)
+        self.dispatch(now)
+        if any(f > 0 for f in self.free.values()):
+            upcoming = self.next_arrival()
+            if upcoming < INF:
+                self.schedule_ring(upcoming)
+
+
+def weather_check(windows: np.ndarray) -> Callable[[float], float] | None:
+    """A function giving, for an hour, the end of the downtime window covering it (or it)."""
+    if len(windows) == 0:
+        return None
+    starts = windows[:, 0].tolist()
+    ends = windows[:, 1].tolist()
+
+    def clear_at(now: float) -> float:
+        i = bisect_right(starts, now) - 1
+        if i >= 0 and ends[i] > now:
+            return ends[i]
+        return now
+
+    return clear_at

@@ -1,0 +1,308 @@
+"""Key performance indicators of one replication, computed from its flat records.
+
+Every function here is a stateless transform: records in, pandas DataFrames out. Statistics
+count from the end of the warm-up to the end of the run (the horizon, or the moment a queue
+overflowed). Port throughput is tonnes across the quay: a ship's payload when its handling
+ends (twice for a water-to-water transshipment).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.compiled import CompiledModel
+from sim.engine.core import Records
+
+__all__ = ["replication_tables"]
+
+
+def _window(model: CompiledModel, records: Records) -> tuple[float, float]:
+    return model.calendar.warmup_h, records.end_h
+
+
+def _overlap(start: np.ndarray, end: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Hours of each interval [start, end] inside [low, high]."""
+    return np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None)
+
+
+def _available_h(start_h: float, end_h: float, low: float, high: float) -> float:
+    return max(0.0, min(end_h, high) - max(start_h, low))
+
+
+def throughput(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Tonnes across the quay by year, month, terminal, port area, commodity and handling."""
+    low, high = _window(model, records)
+    v = records.vessels
+    flows = model.flows
+    end = v["service_end_h"]
+    counted = ~np.isnan(end) & (end >= low) & (end <= high)
+    flow = v["flow"][counted]
+    times = end[counted]
+    month = model.calendar.month_index(times)
+    crossings = np.array([f.quay_crossings for f in flows], dtype=float)[flow]
+    frame = pd.DataFrame(
+        {
+            "year": model.calendar.month_year[month],
+            "month": model.calendar.month_number[month],
+            "terminal": [model.terminals[flows[f].terminal].id for f in flow],
+            "port_area": [model.terminals[flows[f].terminal].port_area for f in flow],
+            "commodity": [flows[f].commodity for f in flow],
+            "handling": [model.itineraries[i].handling for i in v["itinerary"][counted]],
+            "tonnes": v["payload_t"][counted] * crossings,
+            "calls": 1,
+        }
+    )
+    keys = ["year", "month", "terminal", "port_area", "commodity", "handling"]
+    return frame.groupby(keys, as_index=False)[["tonnes", "calls"]].sum()
+
+
+def berths(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Per berth group: calls, occupancy, waits, service, waiting/service ratio, blocking."""
+    low, high = _window(model, records)
+    v = records.vessels
+    rows = []
+    group_of = v["berth_group"]
+    for g, group in enumerate(model.groups):
+        mine = group_of == g
+        start, end = v["berth_start_h"][mine], v["service_end_h"][mine]
+        arrival, block = v["berth_arrival_h"][mine], v["block_h"][mine]
+        busy = _overlap(start, end, low, high).sum()
+        hours = _available_h(group.start_h, group.end_h, low, high) * group.count
+        counted = (arrival >= low) & (end <= high)
+        wait = (start - arrival)[counted]
+        service = (end - start - block)[counted]
+        mean_service = float(service.mean()) if len(service) else np.nan
+        rows.append(
+            {
+                "resource": group.id,
+                "terminal": model.terminals[group.terminal].id,
+                "port_area": model.terminals[group.terminal].port_area,
+                "berths": group.count,
+                "calls": int(counted.sum()),
+                "occupancy": busy / hours if hours > 0 else np.nan,
+                "mean_wait_h": float(wait.mean()) if len(wait) else np.nan,
+                "mean_service_h": mean_service,
+                "waiting_service_ratio": (
+                    float(wait.mean()) / mean_service if len(wait) and mean_service > 0 else np.nan
+                ),
+                "blocked_h": float(block[counted].sum()),
+                "wait_h_total": float(wait.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def locks(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Per lock: passages, lockages, waits, utilisation, ships per lockage, area used."""
+    low, high = _window(model, records)
+    p, lk = records.passages, records.lockages
+    rows = []
+    for i, lock in enumerate(model.locks):
+        mine = (p["lock"] == i) & (p["arrival_h"] >= low) & (p["end_h"] <= high)
+        wait = (p["start_h"] - p["arrival_h"])[mine]
+        ours = lk["lock"] == i
+        busy = _overlap(lk["start_h"][ours], lk["end_h"][ours], low, high).sum()
+        hours = sum(_available_h(c.start_h, c.end_h, low, high) for c in lock.chambers)
+        counted = ours & (lk["start_h"] >= low) & (lk["end_h"] <= high)
+        loaded = counted & (lk["vessels"] > 0)
+        rows.append(
+            {
+                "resource": lock.id,
+                "chambers": len(lock.chambers),
+                "passages": int(mine.sum()),
+                "lockages": int(loaded.sum()),
+                "empty_lockages": int((counted & (lk["vessels"] == 0)).sum()),
+                "utilisation": busy / hours if hours > 0 else np.nan,
+                "mean_wait_h": float(wait.mean()) if len(wait) else np.nan,
+                "p95_wait_h": float(np.percentile(wait, 95)) if len(wait) else np.nan,
+                "max_wait_h": float(wait.max()) if len(wait) else np.nan,
+                "vessels_per_lockage": (
+                    float(lk["vessels"][loaded].mean()) if loaded.any() else np.nan
+                ),
+                "area_share": float(lk["area_share"][loaded].mean()) if loaded.any() else np.nan,
+                "tonnes": float(lk["tonnes"][counted].sum()),
+                "mean_time_in_lock_h": float((p["end_h"] - p["arrival_h"])[mine].mean())
+                if mine.any()
+                else np.nan,
+                "wait_h_total": float(wait.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def yards(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Per yard: mean and peak occupancy, blocking hours and ships blocked."""
+    low, high = _window(model, records)
+    b = records.yard_bookings
+    rows = []
+    for i, yard in enumerate(model.yards):
+        mine = b["yard"] == i
+        times, levels, blocked = b["time_h"][mine], b["level_t"][mine], b["blocked_h"][mine]
+        mean_level = _mean_fluid_level(times, levels, yard.drain_t_per_h, low, high)
+        counted = (times >= low) & (times <= high)
+        rows.append(
+            {
+                "resource": yard.id,
+                "terminal": model.terminals[yard.terminal].id,
+                "cargo_group": yard.cargo_group,
+                "capacity_t": yard.capacity_t,
+                "mean_occupancy_t": mean_level,
+                "occupancy": mean_level / yard.capacity_t,
+                "peak_occupancy_t": float(levels[counted].max()) if counted.any() else 0.0,
+                "blocked_h": float(blocked[counted].sum()),
+                "ships_blocked": int((blocked[counted] > 1e-9).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _mean_fluid_level(
+    times: np.ndarray, levels: np.ndarray, drain: float, low: float, high: float
+) -> float:
+    """Time-average of a level that jumps at bookings and drains linearly at ``drain``."""
+    if high <= low:
+        return np.nan
+    order = np.argsort(times, kind="stable")
+    times, levels = times[order], levels[order]
+    total = 0.0
+    for k in range(len(times)):
+        start = times[k]
+        end = times[k + 1] if k + 1 < len(times) else high
+        a, b = max(start, low), min(end, high)
+        if b <= a:
+            continue
+        # level at time t in [start, end): max(0, L - drain (t - start))
+        level_a = max(0.0, levels[k] - drain * (a - start))
+        empty_at = a + level_a / drain
+        c = min(b, empty_at)
+        total += (c - a) * (level_a + max(0.0, level_a - drain * (c - a))) / 2.0
+    return total / (high - low)
+
+
+def turnaround(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Per demand stream: calls, time in port, waits, trip time from entry to exit."""
+    low, high = _window(model, records)
+    v = records.vessels
+    p = records.passages
+    lock_wait = np.zeros(len(v["entry_h"]))
+    np.add.at(lock_wait, p["vessel"], p["start_h"] - p["arrival_h"])
+    rows = []
+    for f, flow in enumerate(model.flows):
+        mine = (v["flow"] == f) & (v["entry_h"] >= low) & (v["exit_h"] <= high)
+        if flow.kind == "stream":
+            port_time = (v["service_end_h"] - v["berth_arrival_h"])[mine]
+            berth_wait = (v["berth_start_h"] - v["berth_arrival_h"])[mine]
+        else:
+            port_time = berth_wait = np.empty(0)
+        trip = (v["exit_h"] - v["entry_h"])[mine]
+        rows.append(
+            {
+                "flow": flow.id,
+                "kind": flow.kind,
+                "terminal": model.terminals[flow.terminal].id if flow.terminal >= 0 else "",
+                "trips": int(mine.sum()),
+                "mean_port_time_h": float(port_time.mean()) if len(port_time) else np.nan,
+                "mean_berth_wait_h": float(berth_wait.mean()) if len(berth_wait) else np.nan,
+                "mean_lock_wait_h": float(lock_wait[mine].mean()) if mine.any() else np.nan,
+                "mean_trip_h": float(trip.mean()) if len(trip) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def transport(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Tonne-km, CO2 and cost by mode of the cargo handled (ships laden legs and landside)."""
+    low, high = _window(model, records)
+    v = records.vessels
+    end = np.where(np.isnan(v["service_end_h"]), v["exit_h"], v["service_end_h"])
+    done = ~np.isnan(end) & (end >= low) & (end <= high)
+    totals: dict[str, list[float]] = {}
+    for itinerary_index in np.unique(v["itinerary"][done]):
+        it = model.itineraries[itinerary_index]
+        tonnes = float(v["payload_t"][done & (v["itinerary"] == itinerary_index)].sum())
+        water = totals.setdefault("water", [0.0, 0.0])
+        water[0] += tonnes * it.laden_water_km
+        water[1] += tonnes * it.water_co2_kg_per_t
+        landside_km = sum(it.landside_km.values())
+        for mode, km in it.landside_km.items():
+            row = totals.setdefault(mode, [0.0, 0.0])
+            row[0] += tonnes * km
+            if landside_km > 0:
+                row[1] += tonnes * it.landside_co2_kg_per_t * km / landside_km
+    rows = [
+        {"mode": mode, "tonne_km": t[0], "co2_t": t[1] / 1000.0}
+        for mode, t in sorted(totals.items())
+    ]
+    return pd.DataFrame(rows, columns=["mode", "tonne_km", "co2_t"])
+
+
+def bottlenecks(
+    model: CompiledModel,
+    records: Records,
+    berth_table: pd.DataFrame,
+    lock_table: pd.DataFrame,
+    yard_table: pd.DataFrame,
+) -> pd.DataFrame:
+    """Resources ranked by the share of all vessel time spent waiting for them.
+
+    Columns: ``resource``, ``kind`` (berths, lock, yard), ``utilisation``, ``mean_wait_h``,
+    ``wait_share`` (hours waited for it / hours all vessels spent in the system) and
+    ``blocked_h`` (yard blocking of berths).
+    """
+    low, high = _window(model, records)
+    v = records.vessels
+    inside = _overlap(
+        v["entry_h"], np.where(np.isnan(v["exit_h"]), high, v["exit_h"]), low, high
+    ).sum()
+    rows = []
+    for row in berth_table.itertuples(index=False):
+        rows.append(
+            (
+                "berths",
+                row.resource,
+                row.occupancy,
+                row.mean_wait_h,
+                row.wait_h_total,
+                row.blocked_h,
+            )
+        )
+    for row in lock_table.itertuples(index=False):
+        rows.append(("lock", row.resource, row.utilisation, row.mean_wait_h, row.wait_h_total, 0.0))
+    for row in yard_table.itertuples(index=False):
+        rows.append(
+            (
+                "yard",
+                row.resource,
+                row.occupancy,
+                row.blocked_h / row.ships_blocked if row.ships_blocked else 0.0,
+                row.blocked_h,
+                row.blocked_h,
+            )
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["kind", "resource", "utilisation", "mean_wait_h", "wait_h_total", "blocked_h"],
+    )
+    frame["wait_share"] = frame["wait_h_total"] / inside if inside > 0 else np.nan
+    frame = frame.sort_values(
+        ["wait_share", "utilisation"], ascending=False, na_position="last"
+    ).reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def replication_tables(model: CompiledModel, records: Records) -> dict[str, pd.DataFrame]:
+    """All KPI tables of one replication, keyed by name."""
+    berth_table = berths(model, records)
+    lock_table = locks(model, records)
+    yard_table = yards(model, records)
+    return {
+        "throughput": throughput(model, records),
+        "berths": berth_table,
+        "locks": lock_table,
+        "yards": yard_table,
+        "turnaround": turnaround(model, records),
+        "transport": transport(model, records),
+        "bottlenecks": bottlenecks(model, records, berth_table, lock_table, yard_table),
+    }
