@@ -1,8 +1,20 @@
 """hubsim: multimodal logistics hub simulator for Huai'an Port.
 
-The public API grows with the engine; ``network`` holds the geodata and graph layer.
+``sim.run(scenario, replications=N, seed=S)`` simulates a scenario file (or a loaded
+:class:`Scenario`) and returns a :class:`RunResult`; ``network`` holds the geodata and graph.
 """
 
-__all__ = ["__version__"]
+from sim.run import RunResult, Verdict, run
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+__all__ = [
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "Verdict",
+    "__version__",
+    "load_scenario",
+    "run",
+]
 
 __version__ = "0.1.0"

@@ -13,9 +13,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 import network
+from sim.output import write_outputs
+from sim.run import RunResult
+from sim.run import run as simulate_scenario
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.load import locate_issue
 from sim.scenario.merge import resolve_extends
@@ -124,6 +135,109 @@ def validate_command(
             _out.print(f"  {line}", highlight=False, markup=False)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("run")
+def run_command(
+    file: Annotated[Path, typer.Argument(help="Scenario file.")],
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write tables, records and charts here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Simulate a scenario and report throughput against the target and the bottlenecks."""
+    try:
+        scenario = load_scenario(file)
+        check = check_network(scenario)
+        if check.problems:
+            document = resolve_extends(file)
+            raise ScenarioError(
+                [locate_issue(document, loc, message) for loc, message in check.problems]
+            )
+    except ScenarioError as error:
+        raise _bad_input(str(error)) from None
+    count = replications or scenario.run.replications
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=_err,
+        transient=True,
+        disable=not _err.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"simulating {scenario.name}", total=count)
+        result = simulate_scenario(
+            scenario,
+            replications=replications,
+            seed=seed,
+            progress=lambda done, _total: progress.update(task, completed=done),
+        )
+    if out is not None:
+        write_outputs(result, out)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    _print_result(result)
+    if out is not None:
+        _out.print(f"tables, event records and charts written to {out}")
+
+
+def _mt(tonnes: float) -> str:
+    return "-" if tonnes != tonnes else f"{tonnes / 1e6:,.2f}"
+
+
+def _print_result(result: RunResult) -> None:
+    verdict = result.verdict
+    colour = {"met": "green", "not met": "red", "uncertain": "yellow"}[verdict.verdict]
+    table = Table(title=f"{result.scenario.name}: port throughput (Mt)", title_justify="left")
+    for column in ("year", "mean", "95% CI", "target"):
+        table.add_column(column, justify="right")
+    for row in result.tables["throughput_port"].itertuples(index=False):
+        target = _mt(verdict.target_t) if int(row.year) == verdict.year else ""
+        table.add_row(
+            str(int(row.year)),
+            _mt(row.tonnes),
+            f"{_mt(row.tonnes_ci95_low)} - {_mt(row.tonnes_ci95_high)}",
+            target,
+        )
+    _out.print(table)
+    mean, low, high = verdict.throughput_t
+    _out.print(
+        f"[bold {colour}]verdict: {verdict.verdict}[/] - {verdict.year} throughput "
+        f"{_mt(mean)} Mt (95% CI {_mt(low)}-{_mt(high)}, {verdict.basis}) against "
+        f"{_mt(verdict.target_t)} Mt; target met in {verdict.p_target_met:.0%} of "
+        f"{result.replications} replications"
+    )
+    bottlenecks = Table(title="Top bottlenecks", title_justify="left")
+    for column in ("rank", "resource", "kind", "utilisation", "mean wait (h)", "wait share"):
+        bottlenecks.add_column(column, justify="right" if column != "resource" else "left")
+    for rank, row in enumerate(result.bottlenecks.head(5).itertuples(index=False), start=1):
+        bottlenecks.add_row(
+            str(rank),
+            row.resource,
+            row.kind,
+            f"{row.utilisation:.0%}",
+            f"{row.mean_wait_h:.2f}",
+            f"{row.wait_share:.2%}",
+        )
+    _out.print(bottlenecks)
+    for overload in result.overloads:
+        _out.print(
+            f"[bold red]overloaded[/] in replication {overload['replication']}: the queue at "
+            f"{overload['kind']} {overload['resource']} reached {overload['queue']} vessels at "
+            f"hour {overload['time_h']:,.0f}; demand exceeds what it can serve, the run stopped "
+            "there"
+        )
+    _out.print(
+        f"{result.events:,} SimPy events ({result.logical_events:,} vessel and resource "
+        f"events) in {result.wall_s:.1f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,119 @@
+"""`hubsim run` and `sim.run`: JSON contract, outputs, reproducibility and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+from sim.run import run
+
+MINIMAL = "scenarios/minimal_single_berth.yaml"
+
+
+def test_json_document_has_the_documented_fields():
+    result = CliRunner().invoke(
+        app, ["run", MINIMAL, "--replications", "3", "--seed", "9", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert {
+        "scenario",
+        "replications",
+        "seed",
+        "target_t",
+        "throughput_t",
+        "p_target_met",
+        "verdict",
+        "bottlenecks",
+        "events",
+        "wall_s",
+    } <= set(document)
+    assert document["replications"] == 3 and document["seed"] == 9
+    assert set(document["throughput_t"]) == {"mean", "ci95_low", "ci95_high"}
+    low, mean, high = (document["throughput_t"][k] for k in ("ci95_low", "mean", "ci95_high"))
+    assert low < mean < high
+    assert document["verdict"] in ("met", "not met", "uncertain")
+    assert 0.0 <= document["p_target_met"] <= 1.0
+    top = document["bottlenecks"][0]
+    assert {"resource", "kind", "utilisation", "mean_wait_h"} <= set(top)
+    assert top["resource"] == "QUAY/B1" and 0.6 < top["utilisation"] < 0.9
+    assert document["events"] > 1000
+
+
+def test_readable_report_and_outputs(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", MINIMAL, "-n", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "verdict:" in result.output and "Top bottlenecks" in result.output
+    for name in (
+        "throughput_port",
+        "berths",
+        "locks",
+        "yards",
+        "bottlenecks",
+        "transport",
+        "turnaround",
+    ):
+        csv = (
+            pd.read_csv(out / "kpi" / f"{name}.csv")
+            if (out / "kpi" / f"{name}.csv").stat().st_size > 1
+            else None
+        )
+        parquet = pd.read_parquet(out / "kpi" / f"{name}.parquet")
+        if csv is not None:
+            assert len(csv) == len(parquet)
+    vessels = pq.read_table(out / "events" / "vessels.parquet").to_pandas()
+    assert set(vessels["replication"]) == {0, 1}
+    assert {"entry_h", "berth_start_h", "service_end_h", "payload_t"} <= set(vessels.columns)
+    for chart in ("throughput", "bottlenecks", "lock_waits"):
+        assert (out / "charts" / f"{chart}.png").read_bytes()[:4] == b"\x89PNG"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"] == 2
+
+
+def test_same_seed_same_numbers_different_seed_different_numbers():
+    a = run(MINIMAL, replications=2, seed=3)
+    b = run(MINIMAL, replications=2, seed=3)
+    c = run(MINIMAL, replications=2, seed=4)
+    assert a.verdict.per_replication == b.verdict.per_replication
+    pd.testing.assert_frame_equal(a.tables["berths"], b.tables["berths"])
+    assert a.verdict.per_replication != c.verdict.per_replication
+    # each replication is independent of how many are run (same streams per replication)
+    one = run(MINIMAL, replications=1, seed=3)
+    assert one.verdict.per_replication[0] == a.verdict.per_replication[0]
+
+
+def test_bad_scenario_exits_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nterminals: {}\n")
+    result = CliRunner().invoke(app, ["run", str(bad)])
+    assert result.exit_code == 2
+    assert "terminals: must have at least 1 item" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    missing = CliRunner().invoke(app, ["run", str(tmp_path / "nope.yaml")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
+
+
+def test_overload_stops_cleanly_and_names_the_queue(tmp_path):
+    text = Path(MINIMAL).read_text().replace("vessels_per_day: 3.6", "vessels_per_day: 14.4")
+    path = tmp_path / "overloaded.yaml"
+    path.write_text(text.replace("replications: 5", "replications: 2"))
+    result = run(path)
+    assert result.overloads, "rho = 3 must overflow the queue (it grows ~0.4 ships/h)"
+    first = result.overloads[0]
+    assert first["resource"] == "QUAY" and first["kind"] == "berths"
+    assert first["queue"] > 2000 - 1
+    assert result.verdict.verdict in ("not met", "uncertain")
+    assert np.isfinite(result.verdict.throughput_t[0])
+
+
+def test_public_api():
+    assert sim.run is run
+    assert {"run", "RunResult", "load_scenario", "Scenario"} <= set(sim.__all__)
