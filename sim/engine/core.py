@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,7 +114,7 @@ class Engine:
         self.l_end: list[float] = []
         self.l_vessels: list[int] = []
         self.l_area: list[float] = []
-        self.l_tonnes: list[float] = []
+        self.p_lockage: list[int] = []
 
         self.yards = [Yard(spec) for spec in model.yards]
         self.locks = [LockStation(self, spec, i) for i, spec in enumerate(model.locks)]
@@ -146,6 +147,14 @@ class Engine:
         self.itin_yard = [self.yards[it.yard] if it.yard >= 0 else None for it in model.itineraries]
         self.itin_eligible = [it.eligible_groups for it in model.itineraries]
         self.logical_events = 0
+
+    def after(self, delay: float, callback: Callable[[simpy.Event], None]) -> None:
+        """Call ``callback`` in ``delay`` hours (a bare SimPy event, lighter than a Timeout)."""
+        event = simpy.Event(self.env)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(callback)
+        self.env.schedule(event, simpy.events.NORMAL, delay)
 
     # -- lookups used by the stations --------------------------------------------------------
     def eligible_of(self, vessel: int) -> tuple[int, ...]:
@@ -196,7 +205,7 @@ class Engine:
         step = self.v_step[vessel] + 1
         stations = self.itin_stations[itinerary]
         self.logical_events += 1
-        if step >= len(stations):
+        if step == len(stations):
             self.v_exit[vessel] = now + self.itin_after[itinerary]
             return
         self.v_step[vessel] = step
@@ -205,24 +214,26 @@ class Engine:
         )
 
     # -- records -------------------------------------------------------------------------------
-    def record_passage(
+    def record_passages(
         self,
-        vessel: int,
+        batch: list[tuple[float, int]],
         lock: int,
         chamber: int,
         direction: int,
-        arrival: float,
         start: float,
         end: float,
     ) -> None:
-        self.p_vessel.append(vessel)
-        self.p_lock.append(lock)
-        self.p_chamber.append(chamber)
-        self.p_direction.append(direction)
-        self.p_arrival.append(arrival)
-        self.p_start.append(start)
-        self.p_end.append(end)
-        self.logical_events += 2
+        """One row per ship of a lockage: who, where, arrival at the lock, start and end."""
+        n = len(batch)
+        self.p_lockage.extend([len(self.l_lock) - 1] * n)
+        self.p_vessel.extend(v for _, v in batch)
+        self.p_arrival.extend(t for t, _ in batch)
+        self.p_lock.extend([lock] * n)
+        self.p_chamber.extend([chamber] * n)
+        self.p_direction.extend([direction] * n)
+        self.p_start.extend([start] * n)
+        self.p_end.extend([end] * n)
+        self.logical_events += 2 * n
 
     def record_lockage(
         self,
@@ -241,8 +252,6 @@ class Engine:
         self.l_end.append(end)
         self.l_vessels.append(len(batch))
         self.l_area.append(area_share)
-        payload = self.v_payload
-        self.l_tonnes.append(sum(payload[v] for _, v in batch))
         self.logical_events += 2
 
     def record_berth(
@@ -288,7 +297,13 @@ class Engine:
             "end_h": f(self.l_end, dtype=float),
             "vessels": f(self.l_vessels, dtype=np.int64),
             "area_share": f(self.l_area, dtype=float),
-            "tonnes": f(self.l_tonnes, dtype=float),
+            "tonnes": np.bincount(
+                f(self.p_lockage, dtype=np.int64),
+                weights=arrivals.payload_t[f(self.p_vessel, dtype=np.int64)],
+                minlength=len(self.l_lock),
+            )
+            if self.p_vessel
+            else np.zeros(len(self.l_lock)),
         }
         yard_rows = [
             (i, t, level, blocked)

@@ -94,10 +94,9 @@ class _Station:
         if time_h >= self.ring_at:
             return
         self.ring_at = time_h
-        event = self.env.timeout(max(0.0, time_h - self.env.now))
-        event.callbacks.append(lambda _event: self._on_ring(time_h))
+        self.engine.after(max(0.0, time_h - self.env.now), partial(self._on_ring, time_h))
 
-    def _on_ring(self, time_h: float) -> None:
+    def _on_ring(self, time_h: float, _event: simpy.Event) -> None:
         if time_h != self.ring_at:
             return  # superseded by an earlier ring
         self.ring_at = INF
@@ -184,6 +183,7 @@ class LockStation(_Station):
         self.position = [-1] * count
         self.waiting = [False] * count
         self.in_chamber: dict[int, list[tuple[float, int]]] = {}
+        self.filling = False
         self.fill = spec.policy == "fill"
         self.lengths, self.beams, self.areas = engine.v_length, engine.v_beam, engine.v_area
         for number, chamber in enumerate(spec.chambers):
@@ -213,17 +213,57 @@ class LockStation(_Station):
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
+        feed, pending = self.feed, self.pending
+        if not (pending and pending[0][0] <= now) and not (
+            self.feed_next < len(feed) and feed[self.feed_next][0] <= now
+        ):
+            return
         queues = self.queues
-        for time_h, vessel, direction in self.arrivals_until(now):
+        # merge the sorted feed and the heap up to now (arrivals_until, inlined)
+        i, n = self.feed_next, len(feed)
+        while True:
+            from_feed = i < n and feed[i][0] <= now
+            if pending and pending[0][0] <= now and (not from_feed or pending[0] < feed[i]):
+                time_h, vessel, direction = heapq.heappop(pending)
+            elif from_feed:
+                time_h, vessel, direction = feed[i]
+                i += 1
+            else:
+                break
             queues[direction].append((time_h, vessel))
+        self.feed_next = i
         for queue in queues:
             if len(queue) > self.limit:
                 raise Overloaded(self.name, "lock", now, len(queue))
 
     def ring(self) -> None:
-        for number, waiting in enumerate(self.waiting):
-            if waiting:
+        now = self.env.now
+        self.pull(now)
+        if not self.queues[0] and not self.queues[1]:
+            # nothing to lock: stay idle until the next arrival (or the end of a weather stop)
+            wake = self.next_arrival()
+            if self.weather is not None:
+                clear = self.weather(now)
+                if clear > now:
+                    wake = min(wake, clear)
+            if wake < INF:
+                self.schedule_ring(wake)
+            return
+        # wake the idle chambers one at a time, those on the side where ships wait first, and
+        # stop as soon as nobody is left to lock
+        queues, position = self.queues, self.position
+        waiting = [n for n, w in enumerate(self.waiting) if w]
+        waiting.sort(key=lambda n: 0 if queues[position[n]] else 1)
+        self.filling = False
+        for number in waiting:
+            if self.filling or (not queues[0] and not queues[1]):
+                break  # nobody left, or a chamber already waits to fill with them
+            if self.waiting[number]:
                 self._step(number)
+        if any(self.waiting):
+            wake = self.next_arrival()
+            if wake < INF:
+                self.schedule_ring(wake)
 
     def _idle(self, number: int, until: float = INF) -> None:
         self.waiting[number] = True
@@ -291,13 +331,13 @@ class LockStation(_Station):
                 self._idle(number)
                 return
             self.position[number] = direction
-            done = env.timeout(spec.levelling_h)
-            done.callbacks.append(lambda _event: self._crossed(number, 1 - direction, now))
+            self.engine.after(spec.levelling_h, partial(self._crossed, number, 1 - direction, now))
             return
         if self.fill and not full and not queues[1 - direction]:
             # wait to fill, but only while nobody waits on the other side
             deadline = batch[0][0] + self.spec.fill_max_wait_h
             if deadline > now:
+                self.filling = True
                 self._idle(number, until=deadline)
                 return
         if skipped:
@@ -311,15 +351,23 @@ class LockStation(_Station):
         self.position[number] = 1 - direction
         self.in_chamber[number] = batch
         # ships enter one by one, the chamber levels, ships leave one by one in half the time
-        done = env.timeout(1.5 * self.spec.move_h * len(batch) + spec.levelling_h)
-        done.callbacks.append(lambda _event: self._locked(number, direction, now, batch, used))
+        self.engine.after(
+            1.5 * self.spec.move_h * len(batch) + spec.levelling_h,
+            partial(self._locked, number, direction, now, batch, used),
+        )
 
-    def _crossed(self, number: int, direction: int, start: float) -> None:
+    def _crossed(self, number: int, direction: int, start: float, _event: simpy.Event) -> None:
         self.engine.record_lockage(self.index, number, direction, start, self.env.now, (), 0.0)
         self._step(number)
 
     def _locked(
-        self, number: int, direction: int, start: float, batch: list[tuple[float, int]], used: float
+        self,
+        number: int,
+        direction: int,
+        start: float,
+        batch: list[tuple[float, int]],
+        used: float,
+        _event: simpy.Event,
     ) -> None:
         end = self.env.now
         engine = self.engine
@@ -328,10 +376,23 @@ class LockStation(_Station):
         engine.record_lockage(
             self.index, number, direction, start, end, batch, used / (spec.length_m * spec.width_m)
         )
-        record, leave, lock = engine.record_passage, engine.leave, self.index
-        for arrival, vessel in batch:
-            record(vessel, lock, number, direction, arrival, start, end)
-            leave(vessel, end)
+        engine.record_passages(batch, self.index, number, direction, start, end)
+        # on to each ship's next resource (Engine.leave, inlined: this is the hot loop)
+        v_itin, v_step, v_exit = engine.v_itin, engine.v_step, engine.v_exit
+        itin_stations, itin_sail = engine.itin_stations, engine.itin_sail
+        itin_direction, itin_after = engine.itin_direction, engine.itin_after
+        for _, vessel in batch:
+            itinerary = v_itin[vessel]
+            step = v_step[vessel] + 1
+            stations = itin_stations[itinerary]
+            if step == len(stations):
+                v_exit[vessel] = end + itin_after[itinerary]
+                continue
+            v_step[vessel] = step
+            stations[step].push(
+                end + itin_sail[itinerary][step], vessel, itin_direction[itinerary][step]
+            )
+        engine.logical_events += len(batch)
         self._step(number)
 
 
@@ -367,6 +428,7 @@ class TerminalStation(_Station):
             g: [] for g in spec.groups
         }
         self.queued = 0
+        self.free_total = 0
         self.serving: set[int] = set()
         # smallest berths first: a ship takes the free berth that fits it most tightly
         self.order = sorted(spec.groups, key=lambda g: (groups[g].max_vessel_dwt_t, g))
@@ -393,6 +455,7 @@ class TerminalStation(_Station):
         count = self.groups[g].count
         self.capacity[g] += count
         self.free[g] += count
+        self.free_total += count
         self.ring()
 
     def _commission_event(self, g: int, _event: simpy.Event) -> None:
@@ -402,6 +465,7 @@ class TerminalStation(_Station):
         count = self.groups[g].count
         self.capacity[g] -= count
         self.free[g] -= count
+        self.free_total -= count
 
     def _fifo(self, eligible: tuple[int, ...]) -> deque[tuple[float, int]]:
         fifo = self.fifos.get(eligible)
@@ -413,7 +477,7 @@ class TerminalStation(_Station):
 
     def push(self, time_h: float, vessel: int, direction: int) -> None:
         heapq.heappush(self.pending, (time_h, vessel, direction))
-        if time_h < self.ring_at and any(f > 0 for f in self.free.values()):
+        if time_h < self.ring_at and self.free_total > 0:
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
@@ -428,7 +492,7 @@ class TerminalStation(_Station):
         now = self.env.now
         self.pull(now)
         self.dispatch(now)
-        if any(f > 0 for f in self.free.values()):
+        if self.free_total > 0:
             upcoming = self.next_arrival()
             if upcoming < INF:
                 self.schedule_ring(upcoming)
@@ -456,6 +520,7 @@ class TerminalStation(_Station):
     def _start(self, g: int, vessel: int, arrival: float, now: float) -> None:
         engine = self.engine
         self.free[g] -= 1
+        self.free_total -= 1
         self.busy[g] += 1
         if self.busy[g] > self.capacity[g]:  # invariant: never more ships than berths
             raise AssertionError(f"berth group {self.groups[g].id} over capacity")
@@ -464,18 +529,18 @@ class TerminalStation(_Station):
         service = self.service(g, vessel)
         self.serving.add(vessel)
         engine.record_berth(vessel, g, arrival, now, block, now + block + service)
-        done = self.env.timeout(block + service)
-        done.callbacks.append(lambda _event: self._finish(g, vessel))
+        engine.after(block + service, partial(self._finish, g, vessel))
 
-    def _finish(self, g: int, vessel: int) -> None:
+    def _finish(self, g: int, vessel: int, _event: simpy.Event) -> None:
         self.serving.discard(vessel)
         self.free[g] += 1
+        self.free_total += 1
         self.busy[g] -= 1
         now = self.env.now
         self.engine.leave(vessel, now)
         self.pull(now)
         self.dispatch(now)
-        if any(f > 0 for f in self.free.values()):
+        if self.free_total > 0:
             upcoming = self.next_arrival()
             if upcoming < INF:
                 self.schedule_ring(upcoming)
