@@ -227,6 +227,9 @@ def _print_result(result: RunResult) -> None:
             f"{row.wait_share:.2%}",
         )
     _out.print(bottlenecks)
+    if result.model is not None:
+        for note in result.model.notes:
+            _out.print(f"[yellow]note:[/] {note}", highlight=False)
     for overload in result.overloads:
         _out.print(
             f"[bold red]overloaded[/] in replication {overload['replication']}: the queue at "

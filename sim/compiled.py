@@ -211,6 +211,7 @@ class CompiledModel:
     commodity_value_cny_per_t: dict[str, float]
     multiplier: float
     working_factor: float
+    notes: tuple[str, ...] = ()
 
     def mean_payload_t(self, flow: FlowSpec) -> float:
         """Expected payload of one call of ``flow`` (over its vessel mix)."""
@@ -465,7 +466,32 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         values,
         multiplier * scenario.demand.multiplier,
         24.0 / working,
+        _not_yet_simulated(scenario),
     )
+
+
+def _not_yet_simulated(scenario: Scenario) -> tuple[str, ...]:
+    """Parts of the scenario the engine does not simulate yet, said out loud in every result."""
+    operations = scenario.operations
+    notes = []
+    for field_name, present in (
+        ("operations.low_water", bool(operations.low_water)),
+        ("operations.closures", bool(operations.closures)),
+        ("operations.breakdowns", bool(operations.breakdowns)),
+        ("operations.diversion", operations.diversion.enabled),
+        ("gates and rail sidings", any(t.gate or t.rail for t in scenario.terminals.values())),
+        ("airports", bool(scenario.airports)),
+        (
+            "demand.streams[].landside_modes (landside legs are routed, not simulated)",
+            any(s.landside_modes for s in scenario.demand.streams),
+        ),
+    ):
+        if present:
+            notes.append(
+                f"{field_name}: not simulated by this engine version (engine II); "
+                "results do not reflect it"
+            )
+    return tuple(notes)
 
 
 def _bundled_or_none() -> Dataset | None:

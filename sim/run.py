@@ -113,6 +113,7 @@ class RunResult:
                 for row in top.itertuples(index=False)
             ],
             "overloads": self.overloads,
+            "notes": list(self.model.notes) if self.model is not None else [],
             "events": self.events,
             "logical_events": self.logical_events,
             "wall_s": self.wall_s,

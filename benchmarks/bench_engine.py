@@ -1,0 +1,258 @@
+"""Engine benchmark: hubsim against bare SimPy, measured in the same run on the same machine.
+
+    python benchmarks/bench_engine.py [--json] [--runs 3]
+
+Each measurement runs in a fresh Python process (so its peak memory is its own) and is
+repeated ``--runs`` times; the median is reported. Measurements:
+
+- ``bare_simpy``: a reference SimPy program (M/M/1 with a Resource and one process per
+  customer, 200,000 customers): events, wall seconds, events per second.
+- ``engine``: one replication-year of the 2028 plan (``scenarios/huaian_2028_plan.yaml``, run
+  for 2028 only; vessel level, all port streams and through traffic): SimPy events processed,
+  logical events (vessel arrivals at resources, lockage and service starts and ends; most of
+  them are handled without a SimPy event of their own), wall seconds, peak memory.
+- ``engine_half_demand``: the same at half the demand, for the cost of doubling demand.
+- ``one_lock``: vessels through one lock (Huai'an lock alone, heavy through traffic) per
+  second, the work OpenTNSim does at ~11 vessels per second.
+
+Targets (issue: Simulation engine I): plan year <= 5 s; engine events/s >= 0.5 x bare SimPy;
+peak memory <= 1 GB; doubling demand <= 2.2 x the time; >= 11,000 vessels/s through a lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "scenarios" / "huaian_2028_plan.yaml"
+OPENTNSIM_VESSELS_PER_S = 11.0
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def bare_simpy(customers: int = 200_000) -> dict[str, Any]:
+    import numpy as np
+    import simpy
+
+    env = simpy.Environment()
+    rng = np.random.default_rng(1)
+    gaps = rng.exponential(1.0, customers).tolist()
+    services = rng.exponential(0.8, customers).tolist()
+    server = simpy.Resource(env, 1)
+
+    def customer(service: float):  # type: ignore[no-untyped-def]
+        with server.request() as request:
+            yield request
+            yield env.timeout(service)
+
+    def source():  # type: ignore[no-untyped-def]
+        for gap, service in zip(gaps, services, strict=True):
+            yield env.timeout(gap)
+            env.process(customer(service))
+
+    env.process(source())
+    started = time.perf_counter()
+    env.run()
+    wall = time.perf_counter() - started
+    events = next(env._eid)
+    return {
+        "events": events,
+        "wall_s": wall,
+        "events_per_s": events / wall,
+        "peak_memory_mb": _peak_mb(),
+    }
+
+
+def _plan_year(multiplier: float = 1.0) -> dict[str, Any]:
+    from sim.compiled import compile_scenario
+    from sim.engine import simulate
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(PLAN)
+    scenario = scenario.model_copy(
+        update={"run": scenario.run.model_copy(update={"start_year": 2028, "end_year": 2028})}
+    )
+    model = compile_scenario(scenario, multiplier=multiplier)
+    started = time.perf_counter()
+    records = simulate(model, 0)
+    wall = time.perf_counter() - started
+    vessels = records.vessels
+    port = [model.flows[f].kind == "stream" for f in vessels["flow"].tolist()]
+    offered = float(
+        sum(p for p, is_port in zip(vessels["payload_t"].tolist(), port, strict=True) if is_port)
+    )
+    return {
+        "events": records.events,
+        "logical_events": records.logical_events,
+        "wall_s": wall,
+        "events_per_s": records.events / wall,
+        "logical_events_per_s": records.logical_events / wall,
+        "vessels": len(vessels["entry_h"]),
+        "lock_passages": len(records.passages["vessel"]),
+        "port_tonnes_offered": offered,
+        "overloaded": records.overload is not None,
+        "peak_memory_mb": _peak_mb(),
+    }
+
+
+def engine() -> dict[str, Any]:
+    return _plan_year(1.0)
+
+
+def engine_half_demand() -> dict[str, Any]:
+    return _plan_year(0.5)
+
+
+def one_lock() -> dict[str, Any]:
+    from sim.compiled import compile_scenario
+    from sim.engine import simulate
+    from sim.scenario import Scenario
+
+    scenario = Scenario.model_validate(
+        {
+            "name": "one lock",
+            "terminals": {
+                "HA_HUANGMA": {
+                    "berths": [
+                        {"id": "Q", "count": 4, "max_vessel_dwt_t": 1000, "commodities": ["GRAIN"]}
+                    ]
+                }
+            },
+            "locks": {
+                "LOCK_HUAIAN": {
+                    "chambers": [
+                        {"id": c, "length_m": 230, "width_m": 23, "levelling_min": 12}
+                        for c in ("C1", "C2", "C3", "C4")
+                    ]
+                }
+            },
+            "demand": {
+                "base_year": 2028,
+                "streams": [
+                    {
+                        "id": "S",
+                        "commodity": "GRAIN",
+                        "origin": "GW_SUQIAN",
+                        "terminal": "HA_HUANGMA",
+                        "destination": "HL_HUAIAN_URBAN",
+                        "annual_t": 100_000,
+                        "vessel_mix": {"BULK_IV_500": 1},
+                    }
+                ],
+                "through_traffic": [
+                    {
+                        "id": "UP",
+                        "origin": "J_LIUWEI",
+                        "destination": "J_HUAIAN_HUB",
+                        "annual_t": 75_000_000,
+                        "vessel_mix": {"BULK_III_1000": 1},
+                    },
+                    {
+                        "id": "DOWN",
+                        "origin": "J_HUAIAN_HUB",
+                        "destination": "J_LIUWEI",
+                        "annual_t": 75_000_000,
+                        "vessel_mix": {"BULK_III_1000": 1},
+                    },
+                ],
+            },
+            "run": {"start_year": 2028, "end_year": 2028, "warmup_days": 0},
+        }
+    )
+    model = compile_scenario(scenario)
+    started = time.perf_counter()
+    records = simulate(model, 0)
+    wall = time.perf_counter() - started
+    passages = len(records.passages["vessel"])
+    return {
+        "lock_passages": passages,
+        "wall_s": wall,
+        "vessels_per_s": passages / wall,
+        "mean_wait_h": float((records.passages["start_h"] - records.passages["arrival_h"]).mean()),
+        "overloaded": records.overload is not None,
+    }
+
+
+WORKERS = {
+    "bare_simpy": bare_simpy,
+    "engine": engine,
+    "engine_half_demand": engine_half_demand,
+    "one_lock": one_lock,
+}
+
+
+def _measure(name: str, runs: int) -> dict[str, Any]:
+    results = []
+    for _ in range(runs):
+        output = subprocess.run(
+            [sys.executable, __file__, "--worker", name],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
+        results.append(json.loads(output))
+    median: dict[str, Any] = {"runs": runs}
+    for key, value in results[0].items():
+        values = [r[key] for r in results]
+        median[key] = (
+            statistics.median(values)
+            if isinstance(value, int | float) and not (isinstance(value, bool))
+            else value
+        )
+    median["wall_s_all"] = [r["wall_s"] for r in results]
+    return median
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(WORKERS[args.worker]()))
+        return 0
+    report = {name: _measure(name, args.runs) for name in WORKERS}
+    bare, plan, half, lock = (
+        report[k] for k in ("bare_simpy", "engine", "engine_half_demand", "one_lock")
+    )
+    report["ratios"] = {
+        "engine_events_per_s_vs_bare": plan["events_per_s"] / bare["events_per_s"],
+        "engine_logical_events_per_s_vs_bare": plan["logical_events_per_s"] / bare["events_per_s"],
+        "doubling_demand_time_ratio": plan["wall_s"] / half["wall_s"],
+        "lock_vessels_per_s_vs_opentnsim": lock["vessels_per_s"] / OPENTNSIM_VESSELS_PER_S,
+    }
+    report["targets"] = {
+        "plan_year_wall_s_le_5": plan["wall_s"] <= 5.0,
+        "plan_offers_ge_86_mt": plan["port_tonnes_offered"] >= 86e6,
+        "events_per_s_ge_half_bare (logical events)": report["ratios"][
+            "engine_logical_events_per_s_vs_bare"
+        ]
+        >= 0.5,
+        "peak_memory_le_1gb": plan["peak_memory_mb"] <= 1024,
+        "doubling_demand_le_2_2x": report["ratios"]["doubling_demand_time_ratio"] <= 2.2,
+        "lock_ge_1000x_opentnsim": report["ratios"]["lock_vessels_per_s_vs_opentnsim"] >= 1000,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for name, values in report.items():
+            print(name)
+            for key, value in values.items():
+                print(f"  {key}: {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
