@@ -95,7 +95,7 @@ def test_commissioning_date_brings_berths_into_service():
             }
         }
     )
-    model, records = run_once(s)
+    _model, records = run_once(s)
     v = records.vessels
     opening = 100 * 24.0
     b2 = v["berth_group"] == 1
@@ -216,7 +216,7 @@ def test_weather_stops_berths():
             "overload_queue_vessels": 100000,
         }
     )
-    model, records = run_once(s)
+    _model, records = run_once(s)
     windows = records.weather_windows
     assert len(windows) > 3
     starts = records.vessels["berth_start_h"]
