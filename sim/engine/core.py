@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,29 +93,30 @@ class Engine:
         self.v_beam = [classes[c].beam_m for c in class_of]
         self.v_area = [classes[c].area_m2 for c in class_of]
         self.v_step = [0] * n
-        self.v_exit = [NAN] * n
-        self.v_berth_arrival = [NAN] * n
-        self.v_berth_start = [NAN] * n
-        self.v_block = [NAN] * n
-        self.v_service_end = [NAN] * n
-        self.v_group = [-1] * n
+        # record-only columns are typed arrays: written once, turned into numpy without copying
+        self.v_exit = array("d", [NAN]) * n
+        self.v_berth_arrival = array("d", [NAN]) * n
+        self.v_berth_start = array("d", [NAN]) * n
+        self.v_block = array("d", [NAN]) * n
+        self.v_service_end = array("d", [NAN]) * n
+        self.v_group = array("q", [-1]) * n
         self.arrivals = arrivals
 
-        self.p_vessel: list[int] = []
-        self.p_lock: list[int] = []
-        self.p_chamber: list[int] = []
-        self.p_direction: list[int] = []
-        self.p_arrival: list[float] = []
-        self.p_start: list[float] = []
-        self.p_end: list[float] = []
-        self.l_lock: list[int] = []
-        self.l_chamber: list[int] = []
-        self.l_direction: list[int] = []
-        self.l_start: list[float] = []
-        self.l_end: list[float] = []
-        self.l_vessels: list[int] = []
-        self.l_area: list[float] = []
-        self.p_lockage: list[int] = []
+        self.p_vessel = array("q")
+        self.p_lock = array("q")
+        self.p_chamber = array("q")
+        self.p_direction = array("q")
+        self.p_arrival = array("d")
+        self.p_start = array("d")
+        self.p_end = array("d")
+        self.l_lock = array("q")
+        self.l_chamber = array("q")
+        self.l_direction = array("q")
+        self.l_start = array("d")
+        self.l_end = array("d")
+        self.l_vessels = array("q")
+        self.l_area = array("d")
+        self.p_lockage = array("q")
 
         self.yards = [Yard(spec) for spec in model.yards]
         self.locks = [LockStation(self, spec, i) for i, spec in enumerate(model.locks)]
@@ -225,14 +227,14 @@ class Engine:
     ) -> None:
         """One row per ship of a lockage: who, where, arrival at the lock, start and end."""
         n = len(batch)
-        self.p_lockage.extend([len(self.l_lock) - 1] * n)
+        self.p_lockage.extend(array("q", [len(self.l_lock) - 1]) * n)
         self.p_vessel.extend(v for _, v in batch)
         self.p_arrival.extend(t for t, _ in batch)
-        self.p_lock.extend([lock] * n)
-        self.p_chamber.extend([chamber] * n)
-        self.p_direction.extend([direction] * n)
-        self.p_start.extend([start] * n)
-        self.p_end.extend([end] * n)
+        self.p_lock.extend(array("q", [lock]) * n)
+        self.p_chamber.extend(array("q", [chamber]) * n)
+        self.p_direction.extend(array("q", [direction]) * n)
+        self.p_start.extend(array("d", [start]) * n)
+        self.p_end.extend(array("d", [end]) * n)
         self.logical_events += 2 * n
 
     def record_lockage(
