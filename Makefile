@@ -20,6 +20,8 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.run-installed
 	MPLBACKEND=Agg $(BIN)/hubsim network --map $(OUT)/network.png --gpkg $(OUT)/network.gpkg
+	MPLBACKEND=Agg $(BIN)/hubsim run scenarios/huaian_2025_baseline.yaml --replications 2 \
+		--out $(OUT)/baseline
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check sim network tests $(wildcard benchmarks)

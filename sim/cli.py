@@ -195,7 +195,12 @@ def _mt(tonnes: float) -> str:
 def _print_result(result: RunResult) -> None:
     verdict = result.verdict
     colour = {"met": "green", "not met": "red", "uncertain": "yellow"}[verdict.verdict]
-    table = Table(title=f"{result.scenario.name}: port throughput (Mt)", title_justify="left")
+    table = Table(
+        title=f"{result.scenario.name}: port throughput (Mt)",
+        title_justify="left",
+        caption="counted from the end of the warm-up; the first year is therefore partial",
+        caption_justify="left",
+    )
     for column in ("year", "mean", "95% CI", "target"):
         table.add_column(column, justify="right")
     for row in result.tables["throughput_port"].itertuples(index=False):
