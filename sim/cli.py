@@ -27,10 +27,8 @@ import network
 from sim.output import write_outputs
 from sim.run import RunResult
 from sim.run import run as simulate_scenario
-from sim.scenario import ScenarioError, load_scenario
-from sim.scenario.load import locate_issue
-from sim.scenario.merge import resolve_extends
-from sim.scenario.routes import check_network
+from sim.scenario import ScenarioError
+from sim.scenario.routes import load_checked
 from sim.scenario.schema import scenario_file_schema
 from sim.scenario.summary import summary_lines
 
@@ -118,13 +116,7 @@ def validate_command(
     failed = 0
     for path in files:
         try:
-            scenario = load_scenario(path)
-            check = check_network(scenario)
-            if check.problems:
-                document = resolve_extends(path)
-                raise ScenarioError(
-                    [locate_issue(document, loc, message) for loc, message in check.problems]
-                )
+            scenario, check = load_checked(path)
         except ScenarioError as error:
             failed += 1
             _err.print(f"[bold red]✗[/] {path}", highlight=False)
@@ -151,13 +143,7 @@ def run_command(
 ) -> None:
     """Simulate a scenario and report throughput against the target and the bottlenecks."""
     try:
-        scenario = load_scenario(file)
-        check = check_network(scenario)
-        if check.problems:
-            document = resolve_extends(file)
-            raise ScenarioError(
-                [locate_issue(document, loc, message) for loc, message in check.problems]
-            )
+        scenario, _ = load_checked(file)
     except ScenarioError as error:
         raise _bad_input(str(error)) from None
     count = replications or scenario.run.replications

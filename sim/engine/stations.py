@@ -536,14 +536,8 @@ class TerminalStation(_Station):
         self.free[g] += 1
         self.free_total += 1
         self.busy[g] -= 1
-        now = self.env.now
-        self.engine.leave(vessel, now)
-        self.pull(now)
-        self.dispatch(now)
-        if self.free_total > 0:
-            upcoming = self.next_arrival()
-            if upcoming < INF:
-                self.schedule_ring(upcoming)
+        self.engine.leave(vessel, self.env.now)
+        self.ring()
 
 
 def weather_check(windows: np.ndarray) -> Callable[[float], float] | None:

@@ -19,9 +19,12 @@ import networkx as nx
 
 import network
 from network import DataError, Dataset, NoRouteError, Route, VesselLimits
+from sim.scenario.errors import ScenarioError
+from sim.scenario.load import load_scenario, locate_issue
+from sim.scenario.merge import resolve_extends
 from sim.scenario.models import Scenario, Stream, ThroughTraffic
 
-__all__ = ["NetworkCheck", "StreamRoute", "check_network", "vessel_specs"]
+__all__ = ["NetworkCheck", "StreamRoute", "check_network", "load_checked", "vessel_specs"]
 
 Loc = tuple[str | int, ...]
 _REQUIRED_VESSEL_FIELDS = ("dwt_t", "length_m", "beam_m", "loaded_draught_m", "speed_kmh")
@@ -398,3 +401,22 @@ def data_folder(scenario: Scenario) -> Path:
     if scenario.network is None or scenario.network.data is None:
         return network.bundled_data_dir()
     return Path(scenario.network.data)
+
+
+def load_checked(path: str | Path) -> tuple[Scenario, NetworkCheck]:
+    """Load a scenario file and check it against its network data.
+
+    Raises
+    ------
+    ScenarioError
+        Any problem of the file itself or of its references into the network data, each
+        located at the file and line that set the offending value.
+    """
+    scenario = load_scenario(path)
+    check = check_network(scenario)
+    if check.problems:
+        document = resolve_extends(Path(path))
+        raise ScenarioError(
+            [locate_issue(document, loc, message) for loc, message in check.problems]
+        )
+    return scenario, check
