@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats as scipy_stats
+from scipy.special import stdtrit
 
 __all__ = ["aggregate", "mean_ci"]
 
@@ -24,7 +24,7 @@ def mean_ci(values: np.ndarray | list[float], level: float = 0.95) -> tuple[floa
     mean = float(data.mean())
     if n == 1:
         return mean, math.nan, math.nan
-    half = float(scipy_stats.t.ppf(0.5 + level / 2, n - 1) * data.std(ddof=1) / math.sqrt(n))
+    half = float(stdtrit(n - 1, 0.5 + level / 2) * data.std(ddof=1) / math.sqrt(n))
     return mean, mean - half, mean + half
 
 
