@@ -103,12 +103,7 @@ class Engine:
         self.arrivals = arrivals
 
         self.p_vessel = array("q")
-        self.p_lock = array("q")
-        self.p_chamber = array("q")
-        self.p_direction = array("q")
         self.p_arrival = array("d")
-        self.p_start = array("d")
-        self.p_end = array("d")
         self.l_lock = array("q")
         self.l_chamber = array("q")
         self.l_direction = array("q")
@@ -225,16 +220,12 @@ class Engine:
         start: float,
         end: float,
     ) -> None:
-        """One row per ship of a lockage: who, where, arrival at the lock, start and end."""
+        """One row per ship of a lockage: who, its arrival at the lock and the lockage (the
+        lock, chamber, direction, start and end are the lockage's, joined after the run)."""
         n = len(batch)
         self.p_lockage.extend(array("q", [len(self.l_lock) - 1]) * n)
-        self.p_vessel.extend(v for _, v in batch)
-        self.p_arrival.extend(t for t, _ in batch)
-        self.p_lock.extend(array("q", [lock]) * n)
-        self.p_chamber.extend(array("q", [chamber]) * n)
-        self.p_direction.extend(array("q", [direction]) * n)
-        self.p_start.extend(array("d", [start]) * n)
-        self.p_end.extend(array("d", [end]) * n)
+        self.p_vessel.extend([v for _, v in batch])
+        self.p_arrival.extend([t for t, _ in batch])
         self.logical_events += 2 * n
 
     def record_lockage(
@@ -282,14 +273,16 @@ class Engine:
             "berth_group": f(self.v_group, dtype=np.int64),
             "exit_h": f(self.v_exit, dtype=float),
         }
+        lockage = f(self.p_lockage, dtype=np.int64)
         passages = {
             "vessel": f(self.p_vessel, dtype=np.int64),
-            "lock": f(self.p_lock, dtype=np.int64),
-            "chamber": f(self.p_chamber, dtype=np.int64),
-            "direction": f(self.p_direction, dtype=np.int64),
+            "lock": f(self.l_lock, dtype=np.int64)[lockage],
+            "chamber": f(self.l_chamber, dtype=np.int64)[lockage],
+            "direction": f(self.l_direction, dtype=np.int64)[lockage],
             "arrival_h": f(self.p_arrival, dtype=float),
-            "start_h": f(self.p_start, dtype=float),
-            "end_h": f(self.p_end, dtype=float),
+            "start_h": f(self.l_start, dtype=float)[lockage],
+            "end_h": f(self.l_end, dtype=float)[lockage],
+            "lockage": lockage,
         }
         lockages = {
             "lock": f(self.l_lock, dtype=np.int64),

@@ -516,6 +516,8 @@ class TerminalStation(_Station):
                 arrival, vessel = best.popleft()
                 self.queued -= 1
                 self._start(g, vessel, arrival, now)
+                if not self.queued:
+                    return
 
     def _start(self, g: int, vessel: int, arrival: float, now: float) -> None:
         engine = self.engine
