@@ -156,7 +156,8 @@ class Engine:
         most frequent operation of a run; ``simpy`` is pinned below 5 for it.
         """
         env = self.env
-        heapq.heappush(env._queue, (env._now + delay, _NORMAL, next(env._eid), _Wake(callback)))
+        queue: list[Any] = env._queue
+        heapq.heappush(queue, (env._now + delay, _NORMAL, next(env._eid), _Wake(callback)))
 
     # -- lookups used by the stations --------------------------------------------------------
     def eligible_of(self, vessel: int) -> tuple[int, ...]:
