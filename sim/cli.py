@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 import network
+from sim.capacity import sustainable_capacity
 from sim.output import write_outputs
 from sim.run import RunResult
 from sim.run import run as simulate_scenario
@@ -172,6 +173,59 @@ def run_command(
     _print_result(result)
     if out is not None:
         _out.print(f"tables, event records and charts written to {out}")
+
+
+@app.command("capacity")
+def capacity_command(
+    file: Annotated[Path, typer.Argument(help="Scenario file.")],
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Year to scale.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Sustainable capacity: the largest demand the plan carries within its service criteria."""
+    try:
+        scenario, _ = load_checked(file)
+    except ScenarioError as error:
+        raise _bad_input(str(error)) from None
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_err,
+        transient=True,
+        disable=not _err.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"capacity of {scenario.name}", total=None)
+        result = sustainable_capacity(
+            scenario,
+            replications=replications,
+            year=year,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    if as_json:
+        typer.echo(json.dumps({"scenario": scenario.name, **result.to_json()}))
+        return
+    mean, low, high = result.capacity_t
+    margin = result.margin_t
+    colour = "green" if low >= result.target_t else "red" if high < result.target_t else "yellow"
+    _out.print(
+        f"[bold]{scenario.name}[/]: sustainable capacity in {result.year} "
+        f"[bold {colour}]{_mt(mean)} Mt/yr[/] (95% CI {_mt(low)}-{_mt(high)}); demand offered "
+        f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, margin "
+        f"{'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr",
+        highlight=False,
+    )
+    for replication, (multiplier, binding) in enumerate(
+        zip(result.multipliers, result.binding, strict=True)
+    ):
+        _out.print(
+            f"  replication {replication}: x{multiplier:.3f} of demand; beyond it: {binding}",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _mt(tonnes: float) -> str:

@@ -117,3 +117,14 @@ def test_overload_stops_cleanly_and_names_the_queue(tmp_path):
 def test_public_api():
     assert sim.run is run
     assert {"run", "RunResult", "load_scenario", "Scenario"} <= set(sim.__all__)
+
+
+def test_capacity_command_json():
+    result = CliRunner().invoke(app, ["capacity", MINIMAL, "-n", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert {"capacity_t", "offered_t", "target_t", "margin_t", "binding", "year"} <= set(document)
+    assert 0 < document["capacity_t"]["mean"] < document["offered_t"]
+    assert document["margin_t"] == pytest.approx(
+        document["capacity_t"]["mean"] - document["target_t"]
+    )

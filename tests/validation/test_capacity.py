@@ -1,0 +1,53 @@
+"""The capacity search on a single berth group agrees with the analytic capacity at the same
+service criterion (M/M/2, waiting/service ratio <= 0.5, Erlang C)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from queueing import erlang_c_wait
+from scipy import stats
+from test_queueing_theory import single_quay
+
+from sim.capacity import sustainable_capacity
+
+
+def analytic_rate(service_mean: float, servers: int, ratio: float) -> float:
+    low, high = 1e-6, servers / service_mean * (1 - 1e-9)
+    for _ in range(200):
+        middle = (low + high) / 2
+        if erlang_c_wait(middle, service_mean, servers) / service_mean > ratio:
+            high = middle
+        else:
+            low = middle
+    return low
+
+
+def test_capacity_search_matches_erlang_c():
+    service_mean, servers, ratio = 5.0, 2, 0.5
+    base_rate = 0.4  # per hour: above the capacity, so the search scales demand down
+    scenario = single_quay(
+        servers=servers,
+        vessels_per_day=base_rate * 24,
+        service={"distribution": "exponential", "mean_h": service_mean},
+        arrivals={"process": "poisson"},
+        seed=77,
+    )
+    scenario = scenario.model_copy(
+        update={
+            "service_criteria": scenario.service_criteria.model_copy(
+                update={"max_berth_waiting_service_ratio": ratio}
+            ),
+            "run": scenario.run.model_copy(update={"horizon_days": 1000, "replications": 6}),
+        }
+    )
+    result = sustainable_capacity(scenario, tolerance=0.01)
+    expected = analytic_rate(service_mean, servers, ratio) / base_rate
+    found = np.array(result.multipliers)
+    half = stats.t.ppf(0.995, len(found) - 1) * found.std(ddof=1) / np.sqrt(len(found))
+    assert abs(found.mean() - expected) <= half, (found, expected)
+    assert half < 0.1 * expected
+    assert all("waiting/service" in b for b in result.binding)
+    mean, low, high = result.capacity_t
+    assert low < mean < high
+    assert result.offered_t == pytest.approx(base_rate * 8760 * 1000.0)  # 1000 t per call
