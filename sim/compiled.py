@@ -474,10 +474,17 @@ def _not_yet_simulated(scenario: Scenario) -> tuple[str, ...]:
     """Parts of the scenario the engine does not simulate yet, said out loud in every result."""
     operations = scenario.operations
     notes = []
+    simulated_closures = set(scenario.locks) | set(scenario.terminals)
     for field_name, present in (
         ("operations.low_water", bool(operations.low_water)),
-        ("operations.closures", bool(operations.closures)),
-        ("operations.breakdowns", bool(operations.breakdowns)),
+        (
+            "operations.closures of links and other places (locks and terminals are simulated)",
+            any(c.resource not in simulated_closures for c in operations.closures),
+        ),
+        (
+            "operations.breakdowns of gates and sidings (cranes and lock chambers are simulated)",
+            any(b.resource_kind in ("gate", "siding") for b in operations.breakdowns),
+        ),
         ("operations.diversion", operations.diversion.enabled),
         ("gates and rail sidings", any(t.gate or t.rail for t in scenario.terminals.values())),
         ("airports", bool(scenario.airports)),

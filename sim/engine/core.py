@@ -83,8 +83,49 @@ class Engine:
         windows = _weather_windows(model, replication)
         applies = set(model.scenario.operations.weather.applies_to)
         self.weather = windows
-        self.weather_locks = weather_check(windows) if "locks" in applies else None
-        self.weather_berths = weather_check(windows) if "berths" in applies else None
+        closures = _closure_windows(model)
+        none = np.empty((0, 2))
+        # downtime of each lock (weather, closures) and each chamber (plus its breakdowns)
+        self.lock_windows: list[np.ndarray] = []
+        self.chamber_downtime: list[list[Callable[[float], float] | None]] = []
+        for lock in model.locks:
+            lock_level = _merge(
+                windows if "locks" in applies else none, closures.get(lock.id, none)
+            )
+            self.lock_windows.append(lock_level)
+            self.chamber_downtime.append(
+                [
+                    weather_check(
+                        _merge(
+                            lock_level,
+                            _breakdown_windows(
+                                model,
+                                replication,
+                                "lock_chamber",
+                                lock.id,
+                                f"{lock.id}/{chamber.id}",
+                            ),
+                        )
+                    )
+                    for chamber in lock.chambers
+                ]
+            )
+        self.lock_downtime = [weather_check(w) for w in self.lock_windows]
+        self.terminal_downtime = [
+            weather_check(
+                _merge(windows if "berths" in applies else none, closures.get(terminal.id, none))
+            )
+            for terminal in model.terminals
+        ]
+        # crane failures take one berth of a group out of service until repaired
+        self.crane_failures: dict[int, np.ndarray] = {}
+        for g, group in enumerate(model.groups):
+            terminal = model.terminals[group.terminal].id
+            failures = _breakdown_windows(
+                model, replication, "crane", terminal, group.id, servers=group.count
+            )
+            if len(failures):
+                self.crane_failures[g] = failures
 
         n = len(arrivals.entry_h)
         classes = model.classes
@@ -472,6 +513,52 @@ def _weather_windows(model: CompiledModel, replication: int) -> np.ndarray:
         else:
             merged.append([start, end])
     return np.array(merged, dtype=float).reshape(-1, 2)
+
+
+def _merge(*arrays: np.ndarray) -> np.ndarray:
+    """Union of (start, end) windows, sorted and merged."""
+    rows = sorted((float(a), float(b)) for array_ in arrays for a, b in array_)
+    merged: list[list[float]] = []
+    for start, end in rows:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return np.array(merged, dtype=float).reshape(-1, 2)
+
+
+def _closure_windows(model: CompiledModel) -> dict[str, np.ndarray]:
+    """Closures per resource id, in simulation hours."""
+    calendar = model.calendar
+    out: dict[str, list[tuple[float, float]]] = {}
+    for closure in model.scenario.operations.closures:
+        out.setdefault(closure.resource, []).append(
+            (calendar.hour_of(closure.start), calendar.hour_of(closure.end))
+        )
+    return {k: _merge(np.array(v, dtype=float).reshape(-1, 2)) for k, v in out.items()}
+
+
+def _breakdown_windows(
+    model: CompiledModel, replication: int, kind: str, owner: str, name: str, servers: int = 1
+) -> np.ndarray:
+    """Failure windows of one resource: failures at rate servers / MTBF, repairs Exp(MTTR).
+
+    ``owner`` is the id a breakdown entry may name (a lock or a terminal); an entry with no
+    ``resources`` applies to every resource of its kind.
+    """
+    horizon = model.calendar.horizon_h
+    rows: list[np.ndarray] = []
+    for index, entry in enumerate(model.scenario.operations.breakdowns):
+        if entry.resource_kind != kind or (entry.resources and owner not in entry.resources):
+            continue
+        rng = stream(model.scenario.run.seed, replication, f"breakdown:{index}:{name}")
+        count = rng.poisson(servers * horizon / entry.mtbf_h)
+        starts = np.sort(rng.uniform(0.0, horizon, count))
+        rows.append(np.column_stack([starts, starts + rng.exponential(entry.mttr_h, count)]))
+    if not rows:
+        return np.empty((0, 2))
+    failures = np.concatenate(rows)
+    return failures[np.argsort(failures[:, 0], kind="stable")]
 
 
 def simulate(model: CompiledModel, replication: int) -> Records:

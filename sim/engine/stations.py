@@ -176,7 +176,8 @@ class LockStation(_Station):
         self.index = index
         self.name = spec.id
         self.queues: tuple[deque[tuple[float, int]], deque[tuple[float, int]]] = (deque(), deque())
-        self.weather = engine.weather_locks
+        self.weather = engine.lock_downtime[index]
+        self.chamber_downtime = engine.chamber_downtime[index]
         count = len(spec.chambers)
         # side each chamber is at, or will be at when its current movement ends; -1 = not yet
         # (or no longer) in service
@@ -282,8 +283,9 @@ class LockStation(_Station):
             self.position[number] = -1
             return
         self.pull(now)
-        if self.weather is not None:
-            clear = self.weather(now)
+        downtime = self.chamber_downtime[number]
+        if downtime is not None:
+            clear = downtime(now)
             if clear > now:
                 self._idle(number, until=clear)
                 return
@@ -432,7 +434,12 @@ class TerminalStation(_Station):
         self.serving: set[int] = set()
         # smallest berths first: a ship takes the free berth that fits it most tightly
         self.order = sorted(spec.groups, key=lambda g: (groups[g].max_vessel_dwt_t, g))
-        self.weather = engine.weather_berths
+        for g in spec.groups:
+            for start, end in engine.crane_failures.get(g, np.empty((0, 2))).tolist():
+                if max(start, groups[g].start_h) < min(end, groups[g].end_h):
+                    engine.after(start, partial(self._crane_down, g))
+                    engine.after(end, partial(self._crane_up, g))
+        self.weather = engine.terminal_downtime[index]
         env = engine.env
         for g in spec.groups:
             group = groups[g]
@@ -466,6 +473,18 @@ class TerminalStation(_Station):
         self.capacity[g] -= count
         self.free[g] -= count
         self.free_total -= count
+
+    def _crane_down(self, g: int, _event: object) -> None:
+        """A crane fails: one berth of the group stops once its ship is done."""
+        self.capacity[g] -= 1
+        self.free[g] -= 1
+        self.free_total -= 1
+
+    def _crane_up(self, g: int, _event: object) -> None:
+        self.capacity[g] += 1
+        self.free[g] += 1
+        self.free_total += 1
+        self.ring()
 
     def _fifo(self, eligible: tuple[int, ...]) -> deque[tuple[float, int]]:
         fifo = self.fifos.get(eligible)
