@@ -44,6 +44,7 @@ __all__ = [
     "FlowSpec",
     "Itinerary",
     "LockSpec",
+    "LowWaterSpec",
     "TerminalSpec",
     "VesselClass",
     "YardSpec",
@@ -169,6 +170,7 @@ class Itinerary:
     landside_km: dict[str, float] = field(default_factory=dict)
     landside_co2_kg_per_t: float = 0.0
     cost_cny_per_t: float = 0.0
+    ship_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,16 @@ class FlowSpec:
 
 
 @dataclass(frozen=True)
+class LowWaterSpec:
+    """A low-water period: ships on the affected links load to ``max_draught_m`` at most."""
+
+    start_h: float
+    end_h: float
+    max_draught_m: float
+    links: frozenset[str] | None  # None: every inland water link
+
+
+@dataclass(frozen=True)
 class CompiledModel:
     """Everything a replication needs, indexed."""
 
@@ -212,6 +224,25 @@ class CompiledModel:
     multiplier: float
     working_factor: float
     notes: tuple[str, ...] = ()
+    low_water: tuple[LowWaterSpec, ...] = ()
+    water_links: frozenset[str] = frozenset()
+
+    def payload_factor(self, vessel_class: int, itinerary: int, period: LowWaterSpec) -> float:
+        """Share of its usual payload a ship loads in a low-water period (1: unaffected).
+
+        A ship's payload scales with its immersion: light draught is taken as 30 % of the
+        loaded draught (an assumption), so the payload that fits an allowed draught d is
+        ``(d - light) / (loaded - light)`` of a full load.
+        """
+        links = set(self.itineraries[itinerary].ship_links)
+        affected = period.links if period.links is not None else self.water_links
+        if not links & affected:
+            return 1.0
+        loaded = self.classes[vessel_class].draught_m
+        if period.max_draught_m >= loaded:
+            return 1.0
+        light = 0.3 * loaded
+        return max(0.05, (period.max_draught_m - light) / (loaded - light))
 
     def mean_payload_t(self, flow: FlowSpec) -> float:
         """Expected payload of one call of ``flow`` (over its vessel mix)."""
@@ -467,6 +498,18 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         multiplier * scenario.demand.multiplier,
         24.0 / working,
         _not_yet_simulated(scenario),
+        tuple(
+            LowWaterSpec(
+                calendar.hour_of(p.start),
+                calendar.hour_of(p.end),
+                p.max_draught_m,
+                frozenset(p.links) if p.links else None,
+            )
+            for p in scenario.operations.low_water
+        ),
+        frozenset(dataset.links.index[dataset.links["mode"] == "water"])
+        if dataset is not None
+        else frozenset(),
     )
 
 
@@ -476,7 +519,6 @@ def _not_yet_simulated(scenario: Scenario) -> tuple[str, ...]:
     notes = []
     simulated_closures = set(scenario.locks) | set(scenario.terminals)
     for field_name, present in (
-        ("operations.low_water", bool(operations.low_water)),
         (
             "operations.closures of links and other places (locks and terminals are simulated)",
             any(c.resource not in simulated_closures for c in operations.closures),
@@ -641,6 +683,7 @@ class _ItineraryBuilder:
             landside_km,
             landside.co2_kg_per_t if landside is not None else 0.0,
             cost,
+            tuple(links),
         )
 
     def through(self, flow: ThroughTraffic, vessel: VesselClass, route: Route) -> Itinerary:
@@ -657,6 +700,7 @@ class _ItineraryBuilder:
             "through",
             km,
             co2,
+            ship_links=tuple(links),
         )
 
     def _eligible(

@@ -70,11 +70,54 @@ def _month_hours(year: int) -> list[float]:
 
 
 def intensity(model: CompiledModel, flow: FlowSpec) -> np.ndarray:
-    """Vessel arrivals per hour of ``flow`` in each calendar month of the run."""
+    """Vessel arrivals per hour of ``flow`` in each calendar month of the run.
+
+    In low-water months ships carry less, so more of them carry the same tonnes.
+    """
     rate = _tonnes_per_hour(model, flow)
     if flow.annual_t is not None:
-        rate = rate / model.mean_payload_t(flow)
+        rate = rate / _mean_payload_by_month(model, flow)
     return rate
+
+
+def _low_water_share(model: CompiledModel) -> np.ndarray:
+    """Share of each month inside each low-water period: array (periods, months)."""
+    starts = model.calendar.month_start_h
+    out = np.zeros((len(model.low_water), len(starts) - 1))
+    for p, period in enumerate(model.low_water):
+        overlap = np.clip(
+            np.minimum(starts[1:], period.end_h) - np.maximum(starts[:-1], period.start_h),
+            0.0,
+            None,
+        )
+        out[p] = overlap / np.diff(starts)
+    return out
+
+
+def _mean_payload_by_month(model: CompiledModel, flow: FlowSpec) -> np.ndarray:
+    months = len(model.calendar.month_start_h) - 1
+    mean = np.zeros(months)
+    share = _low_water_share(model) if model.low_water else None
+    for c, weight, itinerary in zip(flow.classes, flow.class_share, flow.itineraries, strict=True):
+        factor = np.ones(months)
+        if share is not None:
+            for p, period in enumerate(model.low_water):
+                factor -= share[p] * (1.0 - model.payload_factor(c, itinerary, period))
+        mean += weight * model.classes[c].mean_payload_t * factor
+    return mean
+
+
+def _apply_low_water(
+    model: CompiledModel, flow: FlowSpec, times: np.ndarray, choice: np.ndarray, payload: np.ndarray
+) -> np.ndarray:
+    for period in model.low_water:
+        inside = (times >= period.start_h) & (times < period.end_h)
+        if not inside.any():
+            continue
+        for position, (c, itinerary) in enumerate(zip(flow.classes, flow.itineraries, strict=True)):
+            chosen = inside & (choice == position)
+            payload[chosen] *= model.payload_factor(c, itinerary, period)
+    return payload
 
 
 def _operational_times(rng: np.random.Generator, flow: FlowSpec, total: float) -> np.ndarray:
@@ -83,6 +126,8 @@ def _operational_times(rng: np.random.Generator, flow: FlowSpec, total: float) -
     out: list[np.ndarray] = []
     reached = 0.0
     block = int(total + 10.0 * np.sqrt(total) + 16)
+    # drawn first, so that a plan with more demand sees the same early arrivals (CRN)
+    phase = rng.random()
     first = True
     while reached < total:
         if isinstance(process, Poisson):
@@ -98,7 +143,7 @@ def _operational_times(rng: np.random.Generator, flow: FlowSpec, total: float) -
             raise TypeError(type(process).__name__)
         if first:
             # start in steady state: the first gap is a random fraction of a gap
-            gaps[0] *= rng.random()
+            gaps[0] *= phase
             first = False
         times = reached + np.cumsum(gaps)
         out.append(times)
@@ -149,6 +194,8 @@ def _flow_arrivals(
     for position, class_index in enumerate(flow.classes):
         chosen = choice == position
         payload[chosen] = draw_payloads(rng_load, model.classes[class_index], int(chosen.sum()))
+    if model.low_water:
+        payload = _apply_low_water(model, flow, times, choice, payload)
     return times, choice, payload
 
 

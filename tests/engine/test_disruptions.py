@@ -4,10 +4,12 @@ chambers and cranes take capacity away (same random numbers otherwise)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from test_engine_features import scenario as quay_scenario
 
 from sim.compiled import compile_scenario
 from sim.engine import simulate
+from sim.engine.arrivals import draw_arrivals
 from sim.scenario import Scenario, load_scenario
 
 
@@ -96,3 +98,33 @@ def test_chamber_breakdowns_lengthen_lock_waits():
 
     assert mean_wait(b) > 1.5 * mean_wait(a)
     assert not any("breakdowns" in note for note in model_b.notes)
+
+
+def test_low_water_cuts_payloads_and_brings_more_ships_for_the_same_tonnes():
+    def year_2028(name):
+        document = load_scenario(f"scenarios/{name}.yaml").model_dump(mode="json")
+        document["run"].update({"start_year": 2028, "end_year": 2028})
+        return compile_scenario(Scenario.model_validate(document))
+
+    plan, low = year_2028("huaian_2028_plan"), year_2028("huaian_2028_low_water_2019")
+    a, b = draw_arrivals(plan, 0), draw_arrivals(low, 0)
+    period = low.low_water[0]
+    # before the low water both plans see exactly the same ships (common random numbers)
+    np.testing.assert_array_equal(
+        a.entry_h[a.entry_h < period.start_h], b.entry_h[b.entry_h < period.start_h]
+    )
+
+    def inside(arrivals):
+        port = np.array([plan.flows[f].kind == "stream" for f in arrivals.flow])
+        return port & (arrivals.entry_h >= period.start_h) & (arrivals.entry_h < period.end_h)
+
+    ships_a, ships_b = inside(a).sum(), inside(b).sum()
+    tonnes_a, tonnes_b = a.payload_t[inside(a)].sum(), b.payload_t[inside(b)].sum()
+    assert ships_b > 1.05 * ships_a
+    assert tonnes_b == pytest.approx(tonnes_a, rel=0.02)
+    # a 2.9 m ship limited to 2.2 m loads (2.2 - 0.87) / (2.9 - 0.87) = 65.5 % of a full load
+    big = [c for c, vc in enumerate(low.classes) if vc.id == "BULK_II_2000"][0]
+    itinerary = next(i for i, it in enumerate(low.itineraries) if it.ship_links)
+    assert low.payload_factor(big, itinerary, period) == pytest.approx(
+        (2.2 - 0.3 * 2.9) / (2.9 - 0.3 * 2.9)
+    )
