@@ -123,7 +123,7 @@ def test_low_water_cuts_payloads_and_brings_more_ships_for_the_same_tonnes():
     assert ships_b > 1.05 * ships_a
     assert tonnes_b == pytest.approx(tonnes_a, rel=0.02)
     # a 2.9 m ship limited to 2.2 m loads (2.2 - 0.87) / (2.9 - 0.87) = 65.5 % of a full load
-    big = [c for c, vc in enumerate(low.classes) if vc.id == "BULK_II_2000"][0]
+    big = next(c for c, vc in enumerate(low.classes) if vc.id == "BULK_II_2000")
     itinerary = next(i for i, it in enumerate(low.itineraries) if it.ship_links)
     assert low.payload_factor(big, itinerary, period) == pytest.approx(
         (2.2 - 0.3 * 2.9) / (2.9 - 0.3 * 2.9)
