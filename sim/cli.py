@@ -259,6 +259,18 @@ def _print_result(result: RunResult) -> None:
         f"{_mt(verdict.target_t)} Mt; target met in {verdict.p_target_met:.0%} of "
         f"{result.replications} replications"
     )
+    if verdict.by_year:
+        met = verdict.first_year_met
+        _out.print(
+            (
+                f"target first met in {met}"
+                if met is not None
+                else "target not met in any whole simulated year"
+            )
+            + "; share of replications at or above it by year: "
+            + ", ".join(f"{y} {p:.0%}" for y, _, p in verdict.by_year),
+            highlight=False,
+        )
     bottlenecks = Table(title="Top bottlenecks", title_justify="left")
     for column in ("rank", "resource", "kind", "utilisation", "mean wait (h)", "wait share"):
         bottlenecks.add_column(column, justify="right" if column != "resource" else "left")

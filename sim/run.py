@@ -50,6 +50,10 @@ class Verdict:
         ``met`` if the CI lies above the target, ``not met`` if below, else ``uncertain``
         (with one replication: the point estimate decides).
     per_replication : tuple of float
+    by_year : tuple of (year, mean tonnes, share of replications at or above the target)
+        For every calendar year simulated whole after the warm-up.
+    first_year_met : int or None
+        First of those years whose mean throughput reaches the target.
     """
 
     target_t: float
@@ -59,6 +63,8 @@ class Verdict:
     p_target_met: float
     verdict: VerdictText
     per_replication: tuple[float, ...]
+    by_year: tuple[tuple[int, float, float], ...] = ()
+    first_year_met: int | None = None
 
 
 @dataclass
@@ -102,6 +108,10 @@ class RunResult:
             },
             "p_target_met": verdict.p_target_met,
             "verdict": verdict.verdict,
+            "first_year_met": verdict.first_year_met,
+            "by_year": [
+                {"year": y, "throughput_t": t, "p_target_met": p} for y, t, p in verdict.by_year
+            ],
             "bottlenecks": [
                 {
                     "resource": row.resource,
@@ -179,7 +189,7 @@ def _verdict(
     values = []
     for replication, record in zip(replications, records, strict=True):
         rows = mine[mine["replication"] == replication]
-        if (whole and record.overload is None) or whole:
+        if whole:
             values.append(float(rows.loc[rows["year"] == year, "tonnes"].sum()))
         else:
             counted_h = record.end_h - calendar.warmup_h
@@ -198,6 +208,25 @@ def _verdict(
         text = "uncertain"
     if any(r.overload is not None for r in records) and text == "met":
         text = "uncertain"
+    by_year = []
+    for candidate in sorted(set(calendar.month_year.tolist())):
+        first, last = calendar.year_span_h(candidate)
+        if first < calendar.warmup_h or last > calendar.horizon_h:
+            continue
+        totals = [
+            float(
+                mine.loc[(mine["replication"] == r) & (mine["year"] == candidate), "tonnes"].sum()
+            )
+            for r in replications
+        ]
+        by_year.append(
+            (
+                candidate,
+                float(np.mean(totals)),
+                float(np.mean([t >= target.throughput_t for t in totals])),
+            )
+        )
+    first_met = next((y for y, mean_t, _ in by_year if mean_t >= target.throughput_t), None)
     return Verdict(
         target.throughput_t,
         year,
@@ -206,6 +235,8 @@ def _verdict(
         p_met,
         text,
         tuple(values),
+        tuple(by_year),
+        first_met,
     )
 
 

@@ -247,3 +247,22 @@ def test_common_random_numbers_across_plans():
     np.testing.assert_array_equal(a.payload_t, b.payload_t[b.flow == 0])
     c = draw_arrivals(compile_scenario(one), 4)
     assert not np.array_equal(a.entry_h[:10], c.entry_h[:10])
+
+
+def test_multi_year_run_says_when_the_target_is_first_met():
+    from sim.run import run
+
+    s = scenario(
+        demand__streams__0__growth_per_year=0.5,
+        demand__streams__0__vessels_per_day=2.0,
+        target={"throughput_t": 800 * 2.0 * 365 * 1.3, "year": 2027},
+        run={"start_year": 2025, "end_year": 2027, "warmup_days": 0, "replications": 3, "seed": 4},
+    )
+    result = run(s)
+    years = [year for year, _, _ in result.verdict.by_year]
+    assert years == [2025, 2026, 2027]
+    shares = {year: share for year, _, share in result.verdict.by_year}
+    # demand x1 in 2025 (below 1.3 x), x1.5 in 2026 and x2.25 in 2027 (above)
+    assert shares[2025] == 0.0 and shares[2027] == 1.0
+    assert result.verdict.first_year_met == 2026
+    assert result.to_json()["first_year_met"] == 2026
