@@ -22,7 +22,14 @@ from sim.kpi import replication_tables
 from sim.scenario import Scenario
 from sim.stats import mean_ci
 
-__all__ = ["CapacityResult", "criteria_failures", "sustainable_capacity"]
+__all__ = [
+    "CapacityResult",
+    "Relief",
+    "bottleneck_relief",
+    "criteria_failures",
+    "evaluation_scenario",
+    "sustainable_capacity",
+]
 
 #: A berth group or lock with fewer calls than this in a run is not judged (too few to say).
 MIN_CALLS = 20
@@ -122,7 +129,8 @@ def criteria_failures(model: CompiledModel, records: Records) -> list[str]:
     return failures
 
 
-def _evaluation_scenario(scenario: Scenario, year: int | None) -> tuple[Scenario, int]:
+def evaluation_scenario(scenario: Scenario, year: int | None) -> tuple[Scenario, int]:
+    """The scenario run over one year only (the target year by default), and that year."""
     if scenario.run.horizon_days is not None:
         return scenario, scenario.first_year
     chosen = year or min(scenario.target.year, scenario.last_year)
@@ -154,7 +162,7 @@ def sustainable_capacity(
     progress : callable, optional
         Called with (runs done, runs planned).
     """
-    evaluated, chosen = _evaluation_scenario(scenario, year)
+    evaluated, chosen = evaluation_scenario(scenario, year)
     count = replications or scenario.run.replications
     models: dict[float, CompiledModel] = {}
 
@@ -234,3 +242,92 @@ def _offered_t(model: CompiledModel, year: int) -> float:
         total += vessels * model.mean_payload_t(flow) * flow.quay_crossings
     counted = calendar.horizon_h
     return total * 8760.0 / counted if counted > 0 else total
+
+
+@dataclass(frozen=True)
+class Relief:
+    """Capacity gained by relieving one bottleneck (paired with the same random numbers)."""
+
+    resource: str
+    kind: str
+    change: str
+    gain_t: tuple[float, float, float]
+    capacity_t: tuple[float, float, float]
+    gains_per_replication: tuple[float, ...] = ()
+
+
+def _relieved(scenario: Scenario, kind: str, resource: str) -> tuple[Scenario, str] | None:
+    """The scenario with one more berth, one more chamber, or a quarter more yard."""
+    document = scenario.model_dump(mode="json")
+    if kind == "berths":
+        terminal, group = resource.split("/", 1)
+        for item in document["terminals"].get(terminal, {}).get("berths", []):
+            if item["id"] == group:
+                item["count"] += 1
+                return Scenario.model_validate(document), f"one more berth in {resource}"
+    if kind == "lock" and resource in document["locks"]:
+        chambers = document["locks"][resource]["chambers"]
+        largest = max(chambers, key=lambda c: c["length_m"] * c["width_m"])
+        extra = {**largest, "id": "RELIEF", "commissioning": "1900-01-01", "decommissioning": None}
+        chambers.append(extra)
+        return Scenario.model_validate(document), (
+            f"one more chamber of {largest['length_m']:g} x {largest['width_m']:g} m at {resource}"
+        )
+    if kind == "yard":
+        terminal, yard = resource.split("/", 1)
+        for item in document["terminals"].get(terminal, {}).get("yards", []):
+            if item["id"] == yard:
+                item["capacity_t"] *= 1.25
+                return Scenario.model_validate(document), f"25 % more yard at {resource}"
+    return None
+
+
+def bottleneck_relief(
+    scenario: Scenario,
+    bottlenecks: list[tuple[str, str]],
+    *,
+    replications: int | None = None,
+    year: int | None = None,
+    tolerance: float = 0.02,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[CapacityResult, list[Relief]]:
+    """Sustainable capacity of the plan and the capacity each relief adds.
+
+    Parameters
+    ----------
+    bottlenecks : list of (kind, resource)
+        As in the ``bottlenecks`` table (``berths``, ``lock`` or ``yard``), most binding first.
+
+    Returns
+    -------
+    base : CapacityResult
+    reliefs : list of Relief
+        The gain is the paired difference of capacities per replication (same random
+        numbers), with its 95 % CI.
+    """
+    base = sustainable_capacity(
+        scenario, replications=replications, year=year, tolerance=tolerance, progress=progress
+    )
+    base_capacity = np.array(base.multipliers) * base.offered_t
+    reliefs = []
+    for kind, resource in bottlenecks:
+        relieved = _relieved(scenario, kind, resource)
+        if relieved is None:
+            continue
+        changed, description = relieved
+        result = sustainable_capacity(
+            changed, replications=replications, year=year, tolerance=tolerance, progress=progress
+        )
+        capacity = np.array(result.multipliers) * result.offered_t
+        gains = capacity - base_capacity
+        reliefs.append(
+            Relief(
+                resource,
+                kind,
+                description,
+                mean_ci(gains),
+                result.capacity_t,
+                tuple(gains.tolist()),
+            )
+        )
+    return base, reliefs

@@ -24,7 +24,12 @@ from rich.progress import (
 from rich.table import Table
 
 import network
-from sim.capacity import sustainable_capacity
+from sim.capacity import (
+    Relief,
+    bottleneck_relief,
+    evaluation_scenario,
+    sustainable_capacity,
+)
 from sim.output import write_outputs
 from sim.run import RunResult
 from sim.run import run as simulate_scenario
@@ -182,9 +187,18 @@ def capacity_command(
         int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Year to scale.")] = None,
+    relief: Annotated[
+        int,
+        typer.Option("--relief", min=0, help="Also relieve the top N bottlenecks, one by one."),
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
-    """Sustainable capacity: the largest demand the plan carries within its service criteria."""
+    """Sustainable capacity: the largest demand the plan carries within its service criteria.
+
+    With --relief N, the top N bottlenecks of a run at the evaluation year's demand are
+    relieved one at a time (one more berth or chamber, a quarter more yard) and the capacity
+    each adds is reported with its 95% CI (paired, same random numbers).
+    """
     try:
         scenario, _ = load_checked(file)
     except ScenarioError as error:
@@ -199,14 +213,37 @@ def capacity_command(
         disable=not _err.is_terminal,
     ) as progress:
         task = progress.add_task(f"capacity of {scenario.name}", total=None)
-        result = sustainable_capacity(
-            scenario,
-            replications=replications,
-            year=year,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+        reliefs: list[Relief] = []
+        if relief:
+            evaluated, _ = evaluation_scenario(scenario, year)
+            ranked = simulate_scenario(evaluated, replications=replications).bottlenecks
+            ranked = ranked[ranked["wait_share"] > 0].head(relief)
+            result, reliefs = bottleneck_relief(
+                scenario,
+                list(zip(ranked["kind"], ranked["resource"], strict=True)),
+                replications=replications,
+                year=year,
+                progress=lambda done, total: progress.update(task, completed=done, total=None),
+            )
+        else:
+            result = sustainable_capacity(
+                scenario,
+                replications=replications,
+                year=year,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    relief_rows = [
+        {
+            "resource": r.resource,
+            "kind": r.kind,
+            "change": r.change,
+            "gain_t": {"mean": r.gain_t[0], "ci95_low": r.gain_t[1], "ci95_high": r.gain_t[2]},
+        }
+        for r in reliefs
+    ]
     if as_json:
-        typer.echo(json.dumps({"scenario": scenario.name, **result.to_json()}))
+        document = {"scenario": scenario.name, **result.to_json(), "relief": relief_rows}
+        typer.echo(json.dumps(document))
         return
     mean, low, high = result.capacity_t
     margin = result.margin_t
@@ -226,6 +263,15 @@ def capacity_command(
             highlight=False,
             markup=False,
         )
+    if reliefs:
+        table = Table(title="Bottleneck relief (capacity gained, Mt/yr)", title_justify="left")
+        for column in ("resource", "change", "gain", "95% CI"):
+            table.add_column(column, justify="right" if column in ("gain", "95% CI") else "left")
+        for r in reliefs:
+            table.add_row(
+                r.resource, r.change, _mt(r.gain_t[0]), f"{_mt(r.gain_t[1])} - {_mt(r.gain_t[2])}"
+            )
+        _out.print(table)
 
 
 def _mt(tonnes: float) -> str:

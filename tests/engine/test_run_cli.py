@@ -129,3 +129,12 @@ def test_capacity_command_json():
     assert document["margin_t"] == pytest.approx(
         document["capacity_t"]["mean"] - document["target_t"]
     )
+
+
+def test_capacity_relief_table():
+    result = CliRunner().invoke(app, ["capacity", MINIMAL, "-n", "2", "--relief", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    (relief,) = document["relief"]
+    assert relief["resource"] == "QUAY/B1" and relief["kind"] == "berths"
+    assert relief["gain_t"]["mean"] > 0

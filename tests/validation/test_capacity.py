@@ -51,3 +51,37 @@ def test_capacity_search_matches_erlang_c():
     mean, low, high = result.capacity_t
     assert low < mean < high
     assert result.offered_t == pytest.approx(base_rate * 8760 * 1000.0)  # 1000 t per call
+
+
+def test_one_more_berth_adds_the_analytic_capacity_gain():
+    from sim.capacity import bottleneck_relief
+
+    service_mean, ratio, base_rate = 5.0, 0.5, 0.4
+    scenario = single_quay(
+        servers=2,
+        vessels_per_day=base_rate * 24,
+        service={"distribution": "exponential", "mean_h": service_mean},
+        arrivals={"process": "poisson"},
+        seed=78,
+    )
+    scenario = scenario.model_copy(
+        update={
+            "service_criteria": scenario.service_criteria.model_copy(
+                update={"max_berth_waiting_service_ratio": ratio}
+            ),
+            "run": scenario.run.model_copy(update={"horizon_days": 700, "replications": 5}),
+        }
+    )
+    _base, reliefs = bottleneck_relief(
+        scenario, [("berths", "QUAY/B"), ("lock", "NOWHERE")], tolerance=0.02
+    )
+    assert len(reliefs) == 1
+    relief = reliefs[0]
+    assert relief.change == "one more berth in QUAY/B"
+    gain = (analytic_rate(service_mean, 3, ratio) - analytic_rate(service_mean, 2, ratio)) * (
+        8760 * 1000.0
+    )  # tonnes per year: 1000 t per call
+    assert relief.gain_t[1] > 0  # the 95 % CI of the gain lies above zero
+    gains = np.array(relief.gains_per_replication)
+    half = stats.t.ppf(0.995, len(gains) - 1) * gains.std(ddof=1) / np.sqrt(len(gains))
+    assert abs(gains.mean() - gain) <= half, (gains, gain)
