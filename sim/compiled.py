@@ -171,6 +171,10 @@ class Itinerary:
     landside_co2_kg_per_t: float = 0.0
     cost_cny_per_t: float = 0.0
     ship_links: tuple[str, ...] = ()
+    # every leg of the cargo's route: (mode, km, kg CO2 per t, CNY per t); transfers as mode
+    # "transfer" with their handling cost
+    legs: tuple[tuple[str, float, float, float], ...] = ()
+    landside_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -566,7 +570,14 @@ class _ItineraryBuilder:
         self.unmodelled_lock_h = scenario.operations.unmodelled_lock_h
         self.lock_nodes: set[str] = set()
         self.links: dict[str, tuple[float, float, float]] = {}
+        self.handling_cost: dict[str, float] = {}
         if dataset is not None:
+            self.handling_cost = {
+                str(k): float(v)
+                for k, v in zip(
+                    dataset.nodes["node_id"], dataset.nodes["transfer_cost_cny_per_t"], strict=True
+                )
+            }
             self.lock_nodes = set(dataset.nodes.index[dataset.nodes["kind"] == "lock"])
             for row in dataset.links.itertuples(index=False):
                 upgrade = scenario.links.get(row.link_id)
@@ -669,6 +680,11 @@ class _ItineraryBuilder:
         sail = [s[2] for s in steps_in] + [sail_in] + [s[2] for s in steps_out]
         landside_km = landside.length_km_by_mode() if landside is not None else {}
         cost = sum(r.cost_cny_per_t for r in (route.inbound, route.outbound) if r is not None)
+        legs = [
+            leg for r in (route.inbound, route.outbound) if r is not None for leg in _leg_rows(r)
+        ]
+        legs.append(("port handling", 0.0, 0.0, self.handling_cost.get(stream.terminal, 0.0)))
+        label = "+".join(landside.modes) if landside is not None else ""
         return Itinerary(
             tuple(kinds),
             tuple(index),
@@ -684,6 +700,8 @@ class _ItineraryBuilder:
             landside.co2_kg_per_t if landside is not None else 0.0,
             cost,
             tuple(links),
+            tuple(legs),
+            label,
         )
 
     def through(self, flow: ThroughTraffic, vessel: VesselClass, route: Route) -> Itinerary:
@@ -701,6 +719,7 @@ class _ItineraryBuilder:
             km,
             co2,
             ship_links=tuple(links),
+            legs=tuple(_leg_rows(route)),
         )
 
     def _eligible(
@@ -733,6 +752,12 @@ class _ItineraryBuilder:
                 )
             )
         return tuple(candidates)
+
+
+def _leg_rows(route: Route) -> list[tuple[str, float, float, float]]:
+    rows = [(leg.mode, leg.length_km, leg.co2_kg_per_t, leg.cost_cny_per_t) for leg in route.legs]
+    rows += [("transfer", 0.0, 0.0, t.cost_cny_per_t) for t in route.transfers]
+    return rows
 
 
 def draw_payloads(rng: np.random.Generator, vessel: VesselClass, n: int) -> np.ndarray:

@@ -211,30 +211,82 @@ def turnaround(model: CompiledModel, records: Records) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def transport(model: CompiledModel, records: Records) -> pd.DataFrame:
-    """Tonne-km, CO2 and cost by mode of the cargo handled (ships laden legs and landside)."""
+def _delivered(model: CompiledModel, records: Records) -> tuple[np.ndarray, np.ndarray]:
+    """Itinerary and tonnes of every vessel whose cargo was delivered in the window."""
     low, high = _window(model, records)
     v = records.vessels
     end = np.where(np.isnan(v["service_end_h"]), v["exit_h"], v["service_end_h"])
     done = ~np.isnan(end) & (end >= low) & (end <= high)
+    return v["itinerary"][done], v["payload_t"][done]
+
+
+def transport(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """By mode: tonnes carried, tonne-km, CO2 and cost of the cargo delivered.
+
+    Port cargo counts its whole route (origin to destination, ship legs laden, landside legs
+    and transfers); through traffic its voyage. Empty return trips carry no tonne-km.
+    """
+    itineraries, payloads = _delivered(model, records)
     totals: dict[str, list[float]] = {}
-    for itinerary_index in np.unique(v["itinerary"][done]):
-        it = model.itineraries[itinerary_index]
-        tonnes = float(v["payload_t"][done & (v["itinerary"] == itinerary_index)].sum())
-        water = totals.setdefault("water", [0.0, 0.0])
-        water[0] += tonnes * it.laden_water_km
-        water[1] += tonnes * it.water_co2_kg_per_t
-        landside_km = sum(it.landside_km.values())
-        for mode, km in it.landside_km.items():
-            row = totals.setdefault(mode, [0.0, 0.0])
-            row[0] += tonnes * km
-            if landside_km > 0:
-                row[1] += tonnes * it.landside_co2_kg_per_t * km / landside_km
+    for index in np.unique(itineraries):
+        tonnes = float(payloads[itineraries == index].sum())
+        for mode, km, co2, cost in model.itineraries[index].legs:
+            row = totals.setdefault(mode, [0.0, 0.0, 0.0, 0.0])
+            row[0] += tonnes
+            row[1] += tonnes * km
+            row[2] += tonnes * co2 / 1000.0
+            row[3] += tonnes * cost
     rows = [
-        {"mode": mode, "tonne_km": t[0], "co2_t": t[1] / 1000.0}
+        {"mode": mode, "tonnes": t[0], "tonne_km": t[1], "co2_t": t[2], "cost_cny": t[3]}
         for mode, t in sorted(totals.items())
     ]
-    return pd.DataFrame(rows, columns=["mode", "tonne_km", "co2_t"])
+    return pd.DataFrame(rows, columns=["mode", "tonnes", "tonne_km", "co2_t", "cost_cny"])
+
+
+def modal_split(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """How port cargo reaches or leaves the quay on land: tonnes and share by landside mode."""
+    itineraries, payloads = _delivered(model, records)
+    split: dict[str, float] = {}
+    for index in np.unique(itineraries):
+        it = model.itineraries[index]
+        if it.handling == "through":
+            continue
+        label = it.landside_label or "none (water only)"
+        split[label] = split.get(label, 0.0) + float(payloads[itineraries == index].sum())
+    total = sum(split.values())
+    rows = [
+        {"landside": k, "tonnes": t, "share": t / total if total else np.nan}
+        for k, t in sorted(split.items())
+    ]
+    return pd.DataFrame(rows, columns=["landside", "tonnes", "share"])
+
+
+def economics(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Port cargo delivered: tonnes, transport cost, cost per tonne, CO2, value of goods."""
+    itineraries, payloads = _delivered(model, records)
+    tonnes = cost = co2 = value = 0.0
+    for index in np.unique(itineraries):
+        it = model.itineraries[index]
+        if it.handling == "through":
+            continue
+        carried = float(payloads[itineraries == index].sum())
+        flow = next(f for f in model.flows if index in f.itineraries)
+        tonnes += carried
+        cost += carried * sum(leg[3] for leg in it.legs)
+        co2 += carried * sum(leg[2] for leg in it.legs) / 1000.0
+        value += carried * model.commodity_value_cny_per_t.get(flow.commodity, np.nan)
+    return pd.DataFrame(
+        [
+            {
+                "tonnes": tonnes,
+                "cost_cny": cost,
+                "cost_cny_per_t": cost / tonnes if tonnes else np.nan,
+                "co2_t": co2,
+                "co2_kg_per_t": co2 * 1000.0 / tonnes if tonnes else np.nan,
+                "value_cny": value,
+            }
+        ]
+    )
 
 
 def bottlenecks(
@@ -304,5 +356,7 @@ def replication_tables(model: CompiledModel, records: Records) -> dict[str, pd.D
         "yards": yard_table,
         "turnaround": turnaround(model, records),
         "transport": transport(model, records),
+        "modal_split": modal_split(model, records),
+        "economics": economics(model, records),
         "bottlenecks": bottlenecks(model, records, berth_table, lock_table, yard_table),
     }

@@ -141,6 +141,8 @@ _KEYS = {
     "yards": ["resource", "terminal", "cargo_group"],
     "turnaround": ["flow", "kind", "terminal"],
     "transport": ["mode"],
+    "modal_split": ["landside"],
+    "economics": [],
     "bottlenecks": ["kind", "resource"],
 }
 
@@ -302,7 +304,9 @@ def run(
     tables = _throughput_tables(per_replication["throughput"], reps)
     for name, keys in _KEYS.items():
         tables[name] = aggregate(
-            per_replication[name], keys, fill_zero=("calls", "passages", "lockages", "trips")
+            per_replication[name],
+            keys,
+            fill_zero=("calls", "passages", "lockages", "trips", "tonnes"),
         )
     tables["bottlenecks"] = (
         tables["bottlenecks"]

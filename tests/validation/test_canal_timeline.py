@@ -234,3 +234,23 @@ def test_wait_to_fill_timeline(canal):
     np.testing.assert_allclose(v["service_end_h"][:2], [5.30, 7.30])
     assert records.invariants["tonnes_created"] == 3000.0
     assert records.invariants["tonnes_crossed_quay"] == 3000.0
+
+
+def test_cost_co2_value_and_modal_split_by_hand(canal):
+    from sim.kpi import economics, modal_split, transport
+
+    model = compile_scenario(_scenario(canal, "fcfs"))
+    records = simulate(model, 0)
+    # per tonne: water 15 km x 0.05 + road 10 km x 0.4 + port handling 5 = 9.75 CNY;
+    # CO2 15 x 0.02 + 10 x 0.08 = 1.1 kg; coal is worth 800 CNY/t; 3 ships x 1000 t
+    money = economics(model, records).iloc[0]
+    assert money["tonnes"] == 3000.0
+    assert money["cost_cny_per_t"] == pytest.approx(9.75)
+    assert money["co2_kg_per_t"] == pytest.approx(1.1)
+    assert money["value_cny"] == pytest.approx(3000 * 800.0)
+    split = modal_split(model, records)
+    assert list(split["landside"]) == ["road"] and split["share"].iloc[0] == 1.0
+    modes = transport(model, records).set_index("mode")
+    assert modes.loc["water", "tonne_km"] == pytest.approx(3000 * 15.0)
+    assert modes.loc["road", "tonne_km"] == pytest.approx(3000 * 10.0)
+    assert modes.loc["port handling", "cost_cny"] == pytest.approx(3000 * 5.0)
