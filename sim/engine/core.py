@@ -129,12 +129,12 @@ class Engine:
 
         n = len(arrivals.entry_h)
         classes = model.classes
-        class_of = arrivals.vessel_class.tolist()
         self.v_itin: list[int] = arrivals.itinerary.tolist()
         self.v_payload: list[float] = arrivals.payload_t.tolist()
-        self.v_length = [classes[c].length_m for c in class_of]
-        self.v_beam = [classes[c].beam_m for c in class_of]
-        self.v_area = [classes[c].area_m2 for c in class_of]
+        klass = arrivals.vessel_class
+        self.v_length = np.array([c.length_m for c in classes])[klass].tolist()
+        self.v_beam = np.array([c.beam_m for c in classes])[klass].tolist()
+        self.v_area = np.array([c.area_m2 for c in classes])[klass].tolist()
         self.v_step = [0] * n
         # record-only columns are typed arrays: written once, turned into numpy without copying
         self.v_exit = array("d", [NAN]) * n
@@ -219,26 +219,45 @@ class Engine:
 
     # -- moving vessels ----------------------------------------------------------------------
     def feed(self) -> None:
-        """Put every vessel at its first resource (or straight to its exit)."""
-        entry = self.arrivals.entry_h.tolist()
-        itin_stations, itin_sail, itin_dir = self.itin_stations, self.itin_sail, self.itin_direction
-        feeds: dict[int, list[tuple[float, int, int]]] = {}
-        owners: dict[int, Any] = {}
-        for vessel, itinerary in enumerate(self.v_itin):
-            stations = itin_stations[itinerary]
-            if not stations:
-                self.v_exit[vessel] = entry[vessel] + self.itin_after[itinerary]
-                continue
-            station = stations[0]
-            key = id(station)
-            owners[key] = station
-            feeds.setdefault(key, []).append(
-                (entry[vessel] + itin_sail[itinerary][0], vessel, itin_dir[itinerary][0])
-            )
-        for key, items in feeds.items():
-            items.sort()
-            owners[key].feed = items
-        for station in (*self.locks, *self.terminals):
+        """Put every vessel at its first resource (or straight to its exit), vectorised."""
+        itineraries = self.model.itineraries
+        itinerary = self.arrivals.itinerary
+        entry = self.arrivals.entry_h
+        # per itinerary: index of its first station (-1: none), hours to reach it, direction
+        first_station = np.full(len(itineraries), -1, dtype=np.int64)
+        first_sail = np.zeros(len(itineraries))
+        first_direction = np.zeros(len(itineraries), dtype=np.int64)
+        after = np.array([it.sail_after_h for it in itineraries])
+        stations: list[Any] = [*self.locks, *self.terminals]
+        position = {id(station): i for i, station in enumerate(stations)}
+        for i, chain in enumerate(self.itin_stations):
+            if chain:
+                first_station[i] = position[id(chain[0])]
+                first_sail[i] = self.itin_sail[i][0]
+                first_direction[i] = self.itin_direction[i][0]
+        where = first_station[itinerary]
+        at = entry + first_sail[itinerary]
+        gone = where < 0
+        if gone.any():
+            exits = (entry + after[itinerary])[gone]
+            for vessel, time_h in zip(np.flatnonzero(gone).tolist(), exits.tolist(), strict=True):
+                self.v_exit[vessel] = time_h
+        direction = first_direction[itinerary]
+        order = np.lexsort((np.arange(len(at)), at, where))
+        sorted_where = where[order]
+        bounds = np.searchsorted(sorted_where, np.arange(len(stations) + 1))
+        for i, station in enumerate(stations):
+            chosen = order[bounds[i] : bounds[i + 1]]
+            if len(chosen):
+                station.feed = list(
+                    zip(
+                        at[chosen].tolist(),
+                        chosen.tolist(),
+                        direction[chosen].tolist(),
+                        strict=True,
+                    )
+                )
+        for station in stations:
             upcoming = station.next_arrival()
             if upcoming < math.inf:
                 station.schedule_ring(upcoming)
@@ -576,13 +595,32 @@ def simulate(model: CompiledModel, replication: int) -> Records:
     engine.feed()
     overload: Overloaded | None = None
     try:
-        engine.env.run(until=model.calendar.horizon_h)
+        _run(engine.env, model.calendar.horizon_h)
     except Overloaded as error:
         overload = error
     events = _events_processed(engine.env)
     records = engine.records(events, time.perf_counter() - started, overload)
     records.invariants = check_invariants(engine, records)
     return records
+
+
+def _run(env: simpy.Environment, until: float) -> None:
+    """``env.run(until=...)`` without its per-event overhead.
+
+    The engine schedules only triggered events with callbacks (no processes), so the loop is
+    SimPy's own step reduced to what those need: pop the next event, advance the clock, call
+    its callbacks. Events at ``until`` itself are left unprocessed, as ``env.run`` does.
+    """
+    queue: list[Any] = env._queue
+    pop = heapq.heappop
+    while queue and queue[0][0] < until:
+        now, _, _, event = pop(queue)
+        env._now = now
+        callbacks: list[Any] = event.callbacks
+        event.callbacks = None
+        for callback in callbacks:
+            callback(event)
+    env._now = until
 
 
 def _events_processed(env: simpy.Environment) -> int:
