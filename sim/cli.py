@@ -33,7 +33,7 @@ from sim.capacity import (
 from sim.output import write_outputs
 from sim.run import RunResult
 from sim.run import run as simulate_scenario
-from sim.scenario import ScenarioError
+from sim.scenario import Scenario, ScenarioError
 from sim.scenario.routes import load_checked
 from sim.scenario.schema import scenario_file_schema
 from sim.scenario.summary import summary_lines
@@ -135,6 +135,29 @@ def validate_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _load_or_exit(file: Path) -> Scenario:
+    """A scenario checked against its network data, or exit 2 with the located problems."""
+    try:
+        scenario, _ = load_checked(file)
+    except ScenarioError as error:
+        raise _bad_input(str(error)) from None
+    return scenario
+
+
+def _progress() -> Progress:
+    """A progress bar on standard error (silent when it is not a terminal)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=_err,
+        transient=True,
+        disable=not _err.is_terminal,
+    )
+
+
 @app.command("run")
 def run_command(
     file: Annotated[Path, typer.Argument(help="Scenario file.")],
@@ -148,21 +171,9 @@ def run_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Simulate a scenario and report throughput against the target and the bottlenecks."""
-    try:
-        scenario, _ = load_checked(file)
-    except ScenarioError as error:
-        raise _bad_input(str(error)) from None
+    scenario = _load_or_exit(file)
     count = replications or scenario.run.replications
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=_err,
-        transient=True,
-        disable=not _err.is_terminal,
-    ) as progress:
+    with _progress() as progress:
         task = progress.add_task(f"simulating {scenario.name}", total=count)
         result = simulate_scenario(
             scenario,
@@ -199,19 +210,8 @@ def capacity_command(
     relieved one at a time (one more berth or chamber, a quarter more yard) and the capacity
     each adds is reported with its 95% CI (paired, same random numbers).
     """
-    try:
-        scenario, _ = load_checked(file)
-    except ScenarioError as error:
-        raise _bad_input(str(error)) from None
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_err,
-        transient=True,
-        disable=not _err.is_terminal,
-    ) as progress:
+    scenario = _load_or_exit(file)
+    with _progress() as progress:
         task = progress.add_task(f"capacity of {scenario.name}", total=None)
         reliefs: list[Relief] = []
         if relief:
