@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -165,11 +165,6 @@ class Itinerary:
     eligible_groups: tuple[int, ...] = ()
     yard: int = -1
     handling: Literal["unload", "load", "transship", "through"] = "through"
-    laden_water_km: float = 0.0
-    water_co2_kg_per_t: float = 0.0
-    landside_km: dict[str, float] = field(default_factory=dict)
-    landside_co2_kg_per_t: float = 0.0
-    cost_cny_per_t: float = 0.0
     ship_links: tuple[str, ...] = ()
     # every leg of the cargo's route: (mode, km, kg CO2 per t, CNY per t); transfers as mode
     # "transfer" with their handling cost
@@ -569,7 +564,7 @@ class _ItineraryBuilder:
         self.classes = classes
         self.unmodelled_lock_h = scenario.operations.unmodelled_lock_h
         self.lock_nodes: set[str] = set()
-        self.links: dict[str, tuple[float, float, float]] = {}
+        self.links: dict[str, tuple[float, float]] = {}
         self.handling_cost: dict[str, float] = {}
         if dataset is not None:
             self.handling_cost = {
@@ -582,30 +577,22 @@ class _ItineraryBuilder:
             for row in dataset.links.itertuples(index=False):
                 upgrade = scenario.links.get(row.link_id)
                 speed = upgrade.speed_kmh if upgrade and upgrade.speed_kmh else row.speed_kmh
-                self.links[row.link_id] = (
-                    float(row.length_km),
-                    float(speed),
-                    float(row.co2_kg_per_tkm),
-                )
+                self.links[row.link_id] = (float(row.length_km), float(speed))
 
     def _path(
         self,
         places: Sequence[str],
         links: Sequence[str],
         vessel: VesselClass,
-    ) -> tuple[list[tuple[int, int, float]], float, float, float]:
-        """Locks met along a ship path: [(lock, direction, sail hours before)], hours after the
-        last one, path km and CO2 per tonne."""
+    ) -> tuple[list[tuple[int, int, float]], float]:
+        """Locks met along a ship path: [(lock, direction, sail hours before)], and the hours
+        from the last one to the end of the path."""
         steps: list[tuple[int, int, float]] = []
         sail = 0.0
-        km = 0.0
-        co2 = 0.0
         for position, place in enumerate(places):
             if position > 0:
-                length, speed, co2_per_tkm = self.links[links[position - 1]]
+                length, speed = self.links[links[position - 1]]
                 sail += length / min(speed, vessel.speed_kmh)
-                km += length
-                co2 += length * co2_per_tkm
             if place in self.lock_nodes and 0 < position < len(places) - 1:
                 if place in self.lock_index:
                     before, after = places[position - 1], places[position + 1]
@@ -613,7 +600,7 @@ class _ItineraryBuilder:
                     sail = 0.0
                 else:
                     sail += self.unmodelled_lock_h
-        return steps, sail, km, co2
+        return steps, sail
 
     def _ship_path(
         self,
@@ -672,14 +659,12 @@ class _ItineraryBuilder:
             out_places, out_links = self._ship_path(route.outbound, "first")
             places, links = out_places[::-1], out_links[::-1]
             landside = route.inbound
-        steps_in, sail_in, km, co2 = self._path(places, links, vessel)
-        steps_out, sail_out, _, _ = self._path(places[::-1], links[::-1], vessel)
+        steps_in, sail_in = self._path(places, links, vessel)
+        steps_out, sail_out = self._path(places[::-1], links[::-1], vessel)
         kinds = [LOCK] * len(steps_in) + [BERTH] + [LOCK] * len(steps_out)
         index = [s[0] for s in steps_in] + [terminal] + [s[0] for s in steps_out]
         direction = [s[1] for s in steps_in] + [0] + [s[1] for s in steps_out]
         sail = [s[2] for s in steps_in] + [sail_in] + [s[2] for s in steps_out]
-        landside_km = landside.length_km_by_mode() if landside is not None else {}
-        cost = sum(r.cost_cny_per_t for r in (route.inbound, route.outbound) if r is not None)
         legs = [
             leg for r in (route.inbound, route.outbound) if r is not None for leg in _leg_rows(r)
         ]
@@ -694,11 +679,6 @@ class _ItineraryBuilder:
             eligible,
             yard if route.handling != "load" else -1,
             route.handling,
-            km,
-            co2,
-            landside_km,
-            landside.co2_kg_per_t if landside is not None else 0.0,
-            cost,
             tuple(links),
             tuple(legs),
             label,
@@ -706,7 +686,7 @@ class _ItineraryBuilder:
 
     def through(self, flow: ThroughTraffic, vessel: VesselClass, route: Route) -> Itinerary:
         places, links = list(route.places), list(route.link_ids)
-        steps, sail_after, km, co2 = self._path(places, links, vessel)
+        steps, sail_after = self._path(places, links, vessel)
         return Itinerary(
             tuple(LOCK for _ in steps),
             tuple(s[0] for s in steps),
@@ -716,10 +696,8 @@ class _ItineraryBuilder:
             (),
             -1,
             "through",
-            km,
-            co2,
-            ship_links=tuple(links),
-            legs=tuple(_leg_rows(route)),
+            tuple(links),
+            tuple(_leg_rows(route)),
         )
 
     def _eligible(

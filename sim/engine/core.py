@@ -65,7 +65,6 @@ class Records:
     wall_s: float
     overload: Overloaded | None = None
     invariants: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 class Engine:
