@@ -191,15 +191,23 @@ def _verdict(
     values = []
     for replication, record in zip(replications, records, strict=True):
         rows = mine[mine["replication"] == replication]
-        if whole:
-            values.append(float(rows.loc[rows["year"] == year, "tonnes"].sum()))
+        if whole or record.overload is not None:
+            # an overloaded run stopped early: what it carried is all it can claim (a rate
+            # measured before the queues blew up would overstate the plan)
+            in_year = rows["year"] == year if whole else slice(None)
+            values.append(float(rows.loc[in_year, "tonnes"].sum()))
         else:
             counted_h = record.end_h - calendar.warmup_h
             values.append(
                 float(rows["tonnes"].sum()) * 8760.0 / counted_h if counted_h > 0 else 0.0
             )
     mean, low, high = mean_ci(values)
-    p_met = float(np.mean([v >= target.throughput_t for v in values]))
+    overloaded = [r.overload is not None for r in records]
+    p_met = float(
+        np.mean(
+            [v >= target.throughput_t and not o for v, o in zip(values, overloaded, strict=True)]
+        )
+    )
     if len(values) == 1 or math.isnan(low):
         text: VerdictText = "met" if mean >= target.throughput_t else "not met"
     elif low >= target.throughput_t:
@@ -208,7 +216,9 @@ def _verdict(
         text = "not met"
     else:
         text = "uncertain"
-    if any(r.overload is not None for r in records) and text == "met":
+    if all(overloaded):
+        text = "not met"  # demand exceeds what the plan can serve in every replication
+    elif any(overloaded) and text == "met":
         text = "uncertain"
     by_year = []
     for candidate in sorted(set(calendar.month_year.tolist())):
