@@ -116,7 +116,8 @@ def test_overload_stops_cleanly_and_names_the_queue(tmp_path):
     # what was carried before the queue blew up, not a rate extrapolated from it
     served = result.records[0].vessels["service_end_h"]
     assert result.verdict.per_replication[0] <= np.nansum(
-        result.records[0].vessels["payload_t"][served <= result.records[0].end_h])
+        result.records[0].vessels["payload_t"][served <= result.records[0].end_h]
+    )
 
 
 def test_public_api():
