@@ -117,8 +117,7 @@ def schema_command() -> None:
 def validate_command(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
 ) -> None:
-    """Check scenario files: format, references into the network data and a route for every
-    demand stream; print a short summary of each."""
+    """Check scenario files (format, network references, routes) and summarise each."""
     failed = 0
     for path in files:
         try:
