@@ -23,24 +23,34 @@ def analytic_rate(service_mean: float, servers: int, ratio: float) -> float:
     return low
 
 
-def test_capacity_search_matches_erlang_c():
-    service_mean, servers, ratio = 5.0, 2, 0.5
-    base_rate = 0.4  # per hour: above the capacity, so the search scales demand down
+def mm2_quay(
+    base_rate: float, service_mean: float, ratio: float, *, seed: int, days: int, replications: int
+):
+    """Two berths, Poisson arrivals at ``base_rate`` per hour, exponential service, and the
+    waiting/service criterion ``ratio``."""
     scenario = single_quay(
-        servers=servers,
+        servers=2,
         vessels_per_day=base_rate * 24,
         service={"distribution": "exponential", "mean_h": service_mean},
         arrivals={"process": "poisson"},
-        seed=77,
+        seed=seed,
     )
-    scenario = scenario.model_copy(
+    return scenario.model_copy(
         update={
             "service_criteria": scenario.service_criteria.model_copy(
                 update={"max_berth_waiting_service_ratio": ratio}
             ),
-            "run": scenario.run.model_copy(update={"horizon_days": 1000, "replications": 6}),
+            "run": scenario.run.model_copy(
+                update={"horizon_days": days, "replications": replications}
+            ),
         }
     )
+
+
+def test_capacity_search_matches_erlang_c():
+    service_mean, servers, ratio = 5.0, 2, 0.5
+    base_rate = 0.4  # per hour: above the capacity, so the search scales demand down
+    scenario = mm2_quay(base_rate, service_mean, ratio, seed=77, days=1000, replications=6)
     result = sustainable_capacity(scenario, tolerance=0.01)
     expected = analytic_rate(service_mean, servers, ratio) / base_rate
     found = np.array(result.multipliers)
@@ -57,21 +67,7 @@ def test_one_more_berth_adds_the_analytic_capacity_gain():
     from sim.capacity import bottleneck_relief
 
     service_mean, ratio, base_rate = 5.0, 0.5, 0.4
-    scenario = single_quay(
-        servers=2,
-        vessels_per_day=base_rate * 24,
-        service={"distribution": "exponential", "mean_h": service_mean},
-        arrivals={"process": "poisson"},
-        seed=78,
-    )
-    scenario = scenario.model_copy(
-        update={
-            "service_criteria": scenario.service_criteria.model_copy(
-                update={"max_berth_waiting_service_ratio": ratio}
-            ),
-            "run": scenario.run.model_copy(update={"horizon_days": 700, "replications": 5}),
-        }
-    )
+    scenario = mm2_quay(base_rate, service_mean, ratio, seed=78, days=700, replications=5)
     _base, reliefs = bottleneck_relief(
         scenario, [("berths", "QUAY/B"), ("lock", "NOWHERE")], tolerance=0.02
     )
