@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -24,6 +24,7 @@ import numpy as np
 import network
 from network import Dataset, Leg, Route
 from sim.calendar import Calendar
+from sim.compiled_landside import LandsideBuilder, LandsideOption, RailLinkSpec, StageSpec
 from sim.scenario.distributions import Distribution
 from sim.scenario.errors import ScenarioError, ScenarioIssue
 from sim.scenario.models import (
@@ -33,7 +34,7 @@ from sim.scenario.models import (
     Stream,
     ThroughTraffic,
 )
-from sim.scenario.routes import StreamRoute, check_network, vessel_specs
+from sim.scenario.routes import NetworkCheck, StreamRoute, check_network, vessel_specs
 
 __all__ = [
     "BERTH",
@@ -53,6 +54,8 @@ __all__ = [
 
 LOCK = 0
 BERTH = 1
+#: Tonnes of reefer cargo one plug keeps cold: a 40 ft reefer of 2 TEU at 10 t/TEU (assumption).
+REEFER_T_PER_PLUG = 20.0
 HOURS_PER_YEAR = 8760.0
 _SHIP_MODES = ("water", "sea")
 
@@ -127,14 +130,21 @@ class BerthGroupSpec:
 
 @dataclass(frozen=True)
 class YardSpec:
-    """Storage of one cargo group at one terminal, emptied by the landside at a rate."""
+    """Storage of one cargo group at one terminal for cargo landed from ships.
+
+    ``capacity_t`` is what it may hold: its area, or for reefer cargo the reefer plugs times
+    :data:`REEFER_T_PER_PLUG` if that is less. Landed cargo dwells ``dwell_h`` before it is
+    collected by the landside.
+    """
 
     id: str
     terminal: int
     cargo_group: str
     capacity_t: float
-    drain_t_per_h: float
+    dwell_h: float
     start_h: float
+    area_capacity_t: float = math.inf
+    reefer_plugs: int = 0
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,10 @@ class Itinerary:
     # "transfer" with their handling cost
     legs: tuple[tuple[str, float, float, float], ...] = ()
     landside_label: str = ""
+    terminal: int = -1
+    landside: tuple[LandsideOption, ...] = ()
+    dwell_h: float = 0.0
+    to_berth_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -225,6 +239,10 @@ class CompiledModel:
     notes: tuple[str, ...] = ()
     low_water: tuple[LowWaterSpec, ...] = ()
     water_links: frozenset[str] = frozenset()
+    stages: tuple[StageSpec, ...] = ()
+    rail_links: tuple[RailLinkSpec, ...] = ()
+    rail_water_groups: frozenset[int] = frozenset()
+    diversions: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def payload_factor(self, vessel_class: int, itinerary: int, period: LowWaterSpec) -> float:
         """Share of its usual payload a ship loads in a low-water period (1: unaffected).
@@ -385,16 +403,20 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
             )
         yard_indices: dict[str, int] = {}
         for yard in terminal.yards:
-            drain = yard.landside_rate_t_per_h or yard.capacity_t / (yard.dwell_days * 24.0)
             yard_indices.setdefault(yard.cargo_group, len(yards))
+            capacity = yard.capacity_t
+            if yard.cargo_group == "reefer":
+                capacity = min(capacity, yard.reefer_plugs * REEFER_T_PER_PLUG)
             yards.append(
                 YardSpec(
                     f"{terminal_id}/{yard.id}",
                     t_index,
                     yard.cargo_group,
-                    yard.capacity_t,
-                    drain,
+                    capacity,
+                    yard.dwell_days * 24.0,
                     _hours(calendar, yard.commissioning),
+                    yard.capacity_t,
+                    yard.reefer_plugs,
                 )
             )
         area = terminal.port_area or port_areas.get(terminal_id) or terminal_id
@@ -420,7 +442,18 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
             )
         }
 
-    builder = _ItineraryBuilder(scenario, dataset, lock_index, classes_by_id)
+    landside = LandsideBuilder(scenario, dataset, calendar, terminal_index)
+    yard_rates = {
+        f"{terminal_id}/{yard.id}": landside.yard_rate(
+            terminal_id, yard.id, yard.landside_rate_t_per_h
+        )
+        for terminal_id, terminal in scenario.terminals.items()
+        for yard in terminal.yards
+        if yard.landside_rate_t_per_h is not None
+    }
+    builder = _ItineraryBuilder(
+        scenario, dataset, lock_index, classes_by_id, landside, yards, yard_rates
+    )
     itineraries: list[Itinerary] = []
     flows: list[FlowSpec] = []
     profiles = scenario.demand.seasonality_profiles
@@ -483,6 +516,14 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
                 2 if handling == "transship" else (1 if is_stream else 0),
             )
         )
+    rail_water = {
+        f"{terminal_id}/{group.id}": group.rail_water
+        for terminal_id, terminal in scenario.terminals.items()
+        for group in terminal.berths
+    }
+    diversions = _diversions(
+        scenario, check, builder, flows, itineraries, groups, terminals, terminal_index, cargo_group
+    )
     return CompiledModel(
         scenario,
         calendar,
@@ -496,7 +537,7 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         values,
         multiplier * scenario.demand.multiplier,
         24.0 / working,
-        _not_yet_simulated(scenario),
+        _not_yet_simulated(scenario, dataset),
         tuple(
             LowWaterSpec(
                 calendar.hour_of(p.start),
@@ -509,36 +550,81 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         frozenset(dataset.links.index[dataset.links["mode"] == "water"])
         if dataset is not None
         else frozenset(),
+        tuple(landside.stages),
+        tuple(landside.rail_links),
+        frozenset(g for g, group in enumerate(groups) if rail_water.get(group.id, False)),
+        diversions,
     )
 
 
-def _not_yet_simulated(scenario: Scenario) -> tuple[str, ...]:
-    """Parts of the scenario the engine does not simulate yet, said out loud in every result."""
+def _diversions(
+    scenario: Scenario,
+    check: NetworkCheck,
+    builder: _ItineraryBuilder,
+    flows: list[FlowSpec],
+    itineraries: list[Itinerary],
+    groups: list[BerthGroupSpec],
+    terminals: list[TerminalSpec],
+    terminal_index: dict[str, int],
+    cargo_group: dict[str, str],
+) -> dict[int, tuple[int, ...]]:
+    """Itineraries a ship may switch to when its terminal is congested (``diversion``).
+
+    For every stream calling at a terminal with alternatives, the same stream and vessel class
+    is routed to each alternative terminal; alternatives a ship cannot reach or whose berths
+    do not take it are left out. The new itineraries are appended to ``itineraries``.
+    """
+    diversion = scenario.operations.diversion
+    out: dict[int, tuple[int, ...]] = {}
+    if not diversion.enabled or not diversion.alternatives:
+        return out
+    streams = {s.id: s for s in scenario.demand.streams}
+    for flow in flows:
+        stream = streams.get(flow.id)
+        if stream is None or stream.terminal not in diversion.alternatives:
+            continue
+        for vessel_id, itinerary in zip(stream.vessel_mix, flow.itineraries, strict=True):
+            vessel = builder.classes[vessel_id]
+            choices = []
+            for alternative in diversion.alternatives[stream.terminal]:
+                moved = stream.model_copy(update={"terminal": alternative})
+                try:
+                    route = (
+                        check.route_stream(moved, vessel_id) if check.graph is not None else None
+                    )
+                    new = builder.stream(
+                        moved,
+                        vessel,
+                        route,
+                        terminal_index[alternative],
+                        groups,
+                        terminals,
+                        cargo_group,
+                    )
+                except (ValueError, ScenarioError):
+                    continue
+                choices.append(len(itineraries))
+                itineraries.append(new)
+            if choices:
+                out[itinerary] = tuple(choices)
+    return out
+
+
+def _not_yet_simulated(scenario: Scenario, dataset: Dataset | None) -> tuple[str, ...]:
+    """Parts of the scenario the engine does not simulate, said out loud in every result."""
     operations = scenario.operations
+    simulated = set(scenario.locks) | set(scenario.terminals) | set(scenario.airports)
+    if dataset is not None:
+        simulated |= set(dataset.links.index[dataset.links["mode"] == "rail"])
     notes = []
-    simulated_closures = set(scenario.locks) | set(scenario.terminals)
-    for field_name, present in (
-        (
-            "operations.closures of links and other places (locks and terminals are simulated)",
-            any(c.resource not in simulated_closures for c in operations.closures),
-        ),
-        (
-            "operations.breakdowns of gates and sidings (cranes and lock chambers are simulated)",
-            any(b.resource_kind in ("gate", "siding") for b in operations.breakdowns),
-        ),
-        ("operations.diversion", operations.diversion.enabled),
-        ("gates and rail sidings", any(t.gate or t.rail for t in scenario.terminals.values())),
-        ("airports", bool(scenario.airports)),
-        (
-            "demand.streams[].landside_modes (landside legs are routed, not simulated)",
-            any(s.landside_modes for s in scenario.demand.streams),
-        ),
-    ):
-        if present:
-            notes.append(
-                f"{field_name}: not simulated by this engine version (engine II); "
-                "results do not reflect it"
-            )
+    skipped = sorted(c.resource for c in operations.closures if c.resource not in simulated)
+    if skipped:
+        notes.append(
+            "operations.closures of "
+            + ", ".join(skipped)
+            + ": only locks, terminals (berths, gate and sidings), airports and rail links "
+            "are closed by the engine; results do not reflect these closures"
+        )
     return tuple(notes)
 
 
@@ -558,7 +644,13 @@ class _ItineraryBuilder:
         dataset: Dataset | None,
         lock_index: dict[str, int],
         classes: dict[str, VesselClass],
+        landside: LandsideBuilder,
+        yards: Sequence[YardSpec],
+        yard_rates: dict[str, int],
     ) -> None:
+        self.landside = landside
+        self.yards = yards
+        self.yard_rates = yard_rates
         self.scenario = scenario
         self.lock_index = lock_index
         self.classes = classes
@@ -638,8 +730,16 @@ class _ItineraryBuilder:
     ) -> Itinerary:
         eligible = self._eligible(stream, vessel, terminal, groups, terminals)
         yard = terminals[terminal].yards.get(cargo_group.get(stream.commodity, ""), -1)
+        dwell_h = self.yards[yard].dwell_h if yard >= 0 else 0.0
+        rate_stage = self.yard_rates.get(self.yards[yard].id) if yard >= 0 else None
         if route is None:  # no network: the ship arrives at the berth and leaves
             handling = stream.handling or "unload"
+            stages: tuple[int, ...] = ()
+            if rate_stage is not None:
+                stages = (rate_stage,)
+            elif (gate := self.landside.gate(stream.terminal)) is not None:
+                stages = (gate,)
+            option = LandsideOption("road", 1.0, stages, tuple(() for _ in stages), (), "")
             return Itinerary(
                 (BERTH,),
                 (terminal,),
@@ -649,27 +749,44 @@ class _ItineraryBuilder:
                 eligible,
                 yard if handling == "unload" else -1,
                 handling,
+                terminal=terminal,
+                landside=(option,),
+                dwell_h=dwell_h,
             )
         if route.handling in ("unload", "transship"):
             assert route.inbound is not None
             places, links = self._ship_path(route.inbound, "last")
-            landside = route.outbound
+            ship_routes = [route.inbound]
         else:
             assert route.outbound is not None
             out_places, out_links = self._ship_path(route.outbound, "first")
             places, links = out_places[::-1], out_links[::-1]
-            landside = route.inbound
+            ship_routes = [route.outbound]
+        if route.handling == "transship":
+            assert route.outbound is not None
+            ship_routes.append(route.outbound)
         steps_in, sail_in = self._path(places, links, vessel)
         steps_out, sail_out = self._path(places[::-1], links[::-1], vessel)
         kinds = [LOCK] * len(steps_in) + [BERTH] + [LOCK] * len(steps_out)
         index = [s[0] for s in steps_in] + [terminal] + [s[0] for s in steps_out]
         direction = [s[1] for s in steps_in] + [0] + [s[1] for s in steps_out]
         sail = [s[2] for s in steps_in] + [sail_in] + [s[2] for s in steps_out]
-        legs = [
-            leg for r in (route.inbound, route.outbound) if r is not None for leg in _leg_rows(r)
-        ]
+        legs = [leg for r in ship_routes for leg in _leg_rows(r)]
         legs.append(("port handling", 0.0, 0.0, self.handling_cost.get(stream.terminal, 0.0)))
-        label = "+".join(landside.modes) if landside is not None else ""
+        options = tuple(
+            self.landside.option(
+                stream.terminal,
+                mode,
+                share,
+                landside_route,
+                "load" if route.handling == "load" else "unload",
+                rate_stage,
+            )
+            for mode, share, landside_route in route.landside
+        )
+        if not options and route.handling != "load":  # the cargo stays on the water
+            options = (LandsideOption("water", 1.0, (), (), (), ""),)
+        label = options[0].label if len(options) == 1 else ""
         return Itinerary(
             tuple(kinds),
             tuple(index),
@@ -682,6 +799,10 @@ class _ItineraryBuilder:
             tuple(links),
             tuple(legs),
             label,
+            terminal,
+            options,
+            dwell_h,
+            sum(sail[: len(steps_in) + 1]),
         )
 
     def through(self, flow: ThroughTraffic, vessel: VesselClass, route: Route) -> Itinerary:

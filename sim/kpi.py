@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.compiled import CompiledModel
+from sim.compiled import REEFER_T_PER_PLUG, CompiledModel
 from sim.engine.core import Records
 
 __all__ = ["replication_tables"]
@@ -41,12 +41,14 @@ def throughput(model: CompiledModel, records: Records) -> pd.DataFrame:
     times = end[counted]
     month = model.calendar.month_index(times)
     crossings = np.array([f.quay_crossings for f in flows], dtype=float)[flow]
+    terminal_of = np.array([it.terminal for it in model.itineraries], dtype=np.int64)
+    terminals = terminal_of[v["itinerary"][counted]].tolist()
     frame = pd.DataFrame(
         {
             "year": model.calendar.month_year[month],
             "month": model.calendar.month_number[month],
-            "terminal": [model.terminals[flows[f].terminal].id for f in flow],
-            "port_area": [model.terminals[flows[f].terminal].port_area for f in flow],
+            "terminal": [model.terminals[t].id for t in terminals],
+            "port_area": [model.terminals[t].port_area for t in terminals],
             "commodity": [flows[f].commodity for f in flow],
             "handling": [model.itineraries[i].handling for i in v["itinerary"][counted]],
             "tonnes": v["payload_t"][counted] * crossings,
@@ -132,15 +134,29 @@ def locks(model: CompiledModel, records: Records) -> pd.DataFrame:
 
 
 def yards(model: CompiledModel, records: Records) -> pd.DataFrame:
-    """Per yard: mean and peak occupancy, blocking hours and ships blocked."""
+    """Per yard: mean and peak occupancy, reefer plugs in use, blocking hours, ships blocked.
+
+    Blocking is the time unloading ships held their berth waiting for space in the yard.
+    """
     low, high = _window(model, records)
-    b = records.yard_bookings
+    levels = records.yard_levels
+    v = records.vessels
+    yard_of = np.array([it.yard for it in model.itineraries], dtype=np.int64)[v["itinerary"]]
+    start = v["berth_start_h"]
+    in_window = ~np.isnan(start) & (start >= low) & (start <= high)
     rows = []
     for i, yard in enumerate(model.yards):
-        mine = b["yard"] == i
-        times, levels, blocked = b["time_h"][mine], b["level_t"][mine], b["blocked_h"][mine]
-        mean_level = _mean_fluid_level(times, levels, yard.drain_t_per_h, low, high)
+        mine = levels["yard"] == i
+        times, level = levels["time_h"][mine], levels["level_t"][mine]
+        mean_level = _mean_step_level(times, level, low, high)
         counted = (times >= low) & (times <= high)
+        before = times < low
+        peak = max(
+            float(level[counted].max()) if counted.any() else 0.0,
+            float(level[before][-1]) if before.any() else 0.0,
+        )
+        blocked = v["block_h"][(yard_of == i) & in_window]
+        plugs = yard.reefer_plugs
         rows.append(
             {
                 "resource": yard.id,
@@ -148,36 +164,90 @@ def yards(model: CompiledModel, records: Records) -> pd.DataFrame:
                 "cargo_group": yard.cargo_group,
                 "capacity_t": yard.capacity_t,
                 "mean_occupancy_t": mean_level,
-                "occupancy": mean_level / yard.capacity_t,
-                "peak_occupancy_t": float(levels[counted].max()) if counted.any() else 0.0,
-                "blocked_h": float(blocked[counted].sum()),
-                "ships_blocked": int((blocked[counted] > 1e-9).sum()),
+                "occupancy": mean_level / yard.capacity_t if yard.capacity_t else np.nan,
+                "peak_occupancy_t": peak,
+                "reefer_plugs": plugs,
+                "plugs_in_use": mean_level / REEFER_T_PER_PLUG if plugs else np.nan,
+                "blocked_h": float(np.nansum(blocked)),
+                "ships_blocked": int((blocked > 1e-9).sum()),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _mean_fluid_level(
-    times: np.ndarray, levels: np.ndarray, drain: float, low: float, high: float
-) -> float:
-    """Time-average of a level that jumps at bookings and drains linearly at ``drain``."""
+def _mean_step_level(times: np.ndarray, levels: np.ndarray, low: float, high: float) -> float:
+    """Time-average over [low, high] of a level that holds its value until the next change."""
     if high <= low:
         return np.nan
-    order = np.argsort(times, kind="stable")
-    times, levels = times[order], levels[order]
-    total = 0.0
-    for k in range(len(times)):
-        start = times[k]
-        end = times[k + 1] if k + 1 < len(times) else high
-        a, b = max(start, low), min(end, high)
-        if b <= a:
-            continue
-        # level at time t in [start, end): max(0, L - drain (t - start))
-        level_a = max(0.0, levels[k] - drain * (a - start))
-        empty_at = a + level_a / drain
-        c = min(b, empty_at)
-        total += (c - a) * (level_a + max(0.0, level_a - drain * (c - a))) / 2.0
-    return total / (high - low)
+    if len(times) == 0:
+        return 0.0
+    edges = np.clip(np.append(times, high), low, high)
+    return float((np.diff(edges) * levels).sum() / (high - low))
+
+
+def landside(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Per landside resource: tonnes moved, vehicles, utilisation and, for rail links, paths.
+
+    Kinds: ``gate`` (utilisation: tonnes through / tonnes the open hours allow), ``air``
+    (the same with flights), ``rate`` (a yard's landside rate), ``rail`` (a terminal's sidings:
+    busy siding-hours / siding-hours; stations with ample sidings give NaN) and ``rail line``
+    (movements / movements the link allows).
+    """
+    low, high = _window(model, records)
+    hours_in = max(high - low, 0.0)
+    rows = []
+    sh = records.stage_hours
+    trains = records.trains
+    for i, stage in enumerate(model.stages):
+        if stage.kind == "rail":
+            mine = (trains["stage"] == i) & (trains["start_h"] >= low) & (trains["start_h"] <= high)
+            busy = _overlap(
+                trains["start_h"][trains["stage"] == i],
+                trains["depart_h"][trains["stage"] == i],
+                low,
+                high,
+            ).sum()
+            available = _available_h(stage.start_h, stage.end_h, low, high) * stage.sidings
+            tonnes = float(trains["tonnes"][mine].sum())
+            vehicles = float(mine.sum())
+            utilisation = busy / available if stage.sidings and available > 0 else np.nan
+        else:
+            mine = (sh["stage"] == i) & (sh["time_h"] >= low) & (sh["time_h"] < high)
+            tonnes = float(sh["moved_t"][mine].sum())
+            vehicles = tonnes / stage.vehicle_t
+            open_h = _available_h(stage.start_h, stage.end_h, low, high) * (
+                stage.hours_per_day / 24.0
+            )
+            capacity = stage.rate_t_per_h * open_h
+            utilisation = tonnes / capacity if capacity > 0 else np.nan
+        rows.append(
+            {
+                "resource": stage.id,
+                "kind": stage.kind,
+                "place": stage.place,
+                "tonnes": tonnes,
+                "vehicles": vehicles,
+                "utilisation": utilisation,
+            }
+        )
+    moves = records.rail_movements
+    for i, link in enumerate(model.rail_links):
+        times = moves["time_h"][moves["link"] == i]
+        count = float(((times >= low) & (times < high)).sum())
+        allowed = hours_in / link.headway_h
+        rows.append(
+            {
+                "resource": f"rail link {link.id}",
+                "kind": "rail line",
+                "place": link.id,
+                "tonnes": np.nan,
+                "vehicles": count,
+                "utilisation": count / allowed if allowed > 0 else np.nan,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["resource", "kind", "place", "tonnes", "vehicles", "utilisation"]
+    )
 
 
 def turnaround(model: CompiledModel, records: Records) -> pd.DataFrame:
@@ -212,7 +282,8 @@ def turnaround(model: CompiledModel, records: Records) -> pd.DataFrame:
 
 
 def _delivered(model: CompiledModel, records: Records) -> tuple[np.ndarray, np.ndarray]:
-    """Itinerary and tonnes of every vessel whose cargo was delivered in the window."""
+    """Itinerary and tonnes of every vessel whose cargo crossed the quay (or, for through
+    traffic, reached its exit) in the window."""
     low, high = _window(model, records)
     v = records.vessels
     end = np.where(np.isnan(v["service_end_h"]), v["exit_h"], v["service_end_h"])
@@ -220,22 +291,54 @@ def _delivered(model: CompiledModel, records: Records) -> tuple[np.ndarray, np.n
     return v["itinerary"][done], v["payload_t"][done]
 
 
-def transport(model: CompiledModel, records: Records) -> pd.DataFrame:
-    """By mode: tonnes carried, tonne-km, CO2 and cost of the cargo delivered.
+def _landside_done(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Landside jobs finished in the window: itinerary, option, tonnes, hours on land."""
+    low, high = _window(model, records)
+    jobs = records.jobs
+    done = ~np.isnan(jobs["done_h"]) & (jobs["done_h"] >= low) & (jobs["done_h"] <= high)
+    return pd.DataFrame(
+        {
+            "itinerary": jobs["itinerary"][done],
+            "option": jobs["option"][done],
+            "tonnes": jobs["tonnes"][done],
+            "hours": (jobs["done_h"] - jobs["ready_h"])[done],
+            "diverted": jobs["diverted"][done],
+        }
+    )
 
-    Port cargo counts its whole route (origin to destination, ship legs laden, landside legs
-    and transfers); through traffic its voyage. Empty return trips carry no tonne-km.
+
+def _landside_legs(model: CompiledModel, jobs: pd.DataFrame) -> list[tuple[float, tuple]]:
+    """(tonnes, legs) of the landside options the finished jobs took."""
+    out = []
+    for (itinerary, option), tonnes in (
+        jobs.groupby(["itinerary", "option"])["tonnes"].sum().items()
+    ):
+        out.append((float(tonnes), model.itineraries[itinerary].landside[option].legs))
+    return out
+
+
+def transport(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """By mode: tonnes carried, tonne-km, CO2 and cost.
+
+    Ship legs (laden), transfers and port handling count when the cargo crosses the quay (for
+    through traffic: its voyage); landside legs when the cargo has finished its landside trip,
+    by the option it actually took (after any diversion). Empty returns carry no tonne-km.
     """
     itineraries, payloads = _delivered(model, records)
     totals: dict[str, list[float]] = {}
-    for index in np.unique(itineraries):
-        tonnes = float(payloads[itineraries == index].sum())
-        for mode, km, co2, cost in model.itineraries[index].legs:
+
+    def add(tonnes: float, legs: tuple) -> None:
+        for mode, km, co2, cost in legs:
             row = totals.setdefault(mode, [0.0, 0.0, 0.0, 0.0])
             row[0] += tonnes
             row[1] += tonnes * km
             row[2] += tonnes * co2 / 1000.0
             row[3] += tonnes * cost
+
+    for index in np.unique(itineraries):
+        add(float(payloads[itineraries == index].sum()), model.itineraries[index].legs)
+    for tonnes, legs in _landside_legs(model, _landside_done(model, records)):
+        add(tonnes, legs)
     rows = [
         {"mode": mode, "tonnes": t[0], "tonne_km": t[1], "co2_t": t[2], "cost_cny": t[3]}
         for mode, t in sorted(totals.items())
@@ -244,37 +347,44 @@ def transport(model: CompiledModel, records: Records) -> pd.DataFrame:
 
 
 def modal_split(model: CompiledModel, records: Records) -> pd.DataFrame:
-    """How port cargo reaches or leaves the quay on land: tonnes and share by landside mode."""
-    itineraries, payloads = _delivered(model, records)
-    split: dict[str, float] = {}
-    for index in np.unique(itineraries):
-        it = model.itineraries[index]
-        if it.handling == "through":
-            continue
-        label = it.landside_label or "none (water only)"
-        split[label] = split.get(label, 0.0) + float(payloads[itineraries == index].sum())
-    total = sum(split.values())
-    rows = [
-        {"landside": k, "tonnes": t, "share": t / total if total else np.nan}
-        for k, t in sorted(split.items())
+    """How port cargo left or reached the quay on land: tonnes, share, mean hours on land and
+    tonnes diverted to that option, by landside route modes."""
+    jobs = _landside_done(model, records)
+    labels = [
+        model.itineraries[i].landside[o].label or "none (water only)"
+        for i, o in zip(jobs["itinerary"], jobs["option"], strict=True)
     ]
-    return pd.DataFrame(rows, columns=["landside", "tonnes", "share"])
+    frame = jobs.assign(landside=labels, diverted_t=jobs["tonnes"] * jobs["diverted"])
+    frame["weighted_h"] = frame["hours"] * frame["tonnes"]
+    split = frame.groupby("landside", as_index=False)[["tonnes", "diverted_t", "weighted_h"]].sum()
+    total = split["tonnes"].sum()
+    split["share"] = split["tonnes"] / total if total else np.nan
+    split["mean_h_on_land"] = split["weighted_h"] / split["tonnes"].where(split["tonnes"] > 0)
+    return split[["landside", "tonnes", "share", "mean_h_on_land", "diverted_t"]]
 
 
 def economics(model: CompiledModel, records: Records) -> pd.DataFrame:
-    """Port cargo delivered: tonnes, transport cost, cost per tonne, CO2, value of goods."""
+    """Port cargo: tonnes across the quay, transport cost (ship side and landside), cost per
+    tonne, CO2 and the value of the goods moved."""
     itineraries, payloads = _delivered(model, records)
+    flow_of = {i: f for f in model.flows for i in f.itineraries}
+    for source, alternatives in model.diversions.items():
+        for alternative in alternatives:
+            flow_of[alternative] = flow_of[source]
     tonnes = cost = co2 = value = 0.0
     for index in np.unique(itineraries):
         it = model.itineraries[index]
         if it.handling == "through":
             continue
         carried = float(payloads[itineraries == index].sum())
-        flow = next(f for f in model.flows if index in f.itineraries)
+        flow = flow_of[int(index)]
         tonnes += carried
         cost += carried * sum(leg[3] for leg in it.legs)
         co2 += carried * sum(leg[2] for leg in it.legs) / 1000.0
         value += carried * model.commodity_value_cny_per_t.get(flow.commodity, np.nan)
+    for carried, legs in _landside_legs(model, _landside_done(model, records)):
+        cost += carried * sum(leg[3] for leg in legs)
+        co2 += carried * sum(leg[2] for leg in legs) / 1000.0
     return pd.DataFrame(
         [
             {
@@ -295,6 +405,7 @@ def bottlenecks(
     berth_table: pd.DataFrame,
     lock_table: pd.DataFrame,
     yard_table: pd.DataFrame,
+    landside_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Resources ranked by the share of all vessel time spent waiting for them.
 
@@ -332,6 +443,31 @@ def bottlenecks(
                 row.blocked_h,
             )
         )
+    # loading ships held at the berth until their cargo came in by land
+    loading = (
+        np.array([it.handling == "load" for it in model.itineraries], dtype=bool)[v["itinerary"]]
+        & (v["berth_start_h"] >= low)
+        & (v["berth_start_h"] <= high)
+    )
+    terminal_of = np.array([it.terminal for it in model.itineraries], dtype=np.int64)[
+        v["itinerary"]
+    ]
+    for t, terminal in enumerate(model.terminals):
+        waits = v["block_h"][loading & (terminal_of == t)]
+        if len(waits) and np.nansum(waits) > 0:
+            rows.append(
+                (
+                    "landside supply",
+                    f"{terminal.id}/cargo by land",
+                    np.nan,
+                    float(np.nanmean(waits)),
+                    float(np.nansum(waits)),
+                    float(np.nansum(waits)),
+                )
+            )
+    if landside_table is not None:
+        for row in landside_table.itertuples(index=False):
+            rows.append((row.kind, row.resource, row.utilisation, 0.0, 0.0, 0.0))
     frame = pd.DataFrame(
         rows,
         columns=["kind", "resource", "utilisation", "mean_wait_h", "wait_h_total", "blocked_h"],
@@ -349,14 +485,18 @@ def replication_tables(model: CompiledModel, records: Records) -> dict[str, pd.D
     berth_table = berths(model, records)
     lock_table = locks(model, records)
     yard_table = yards(model, records)
+    landside_table = landside(model, records)
     return {
         "throughput": throughput(model, records),
         "berths": berth_table,
         "locks": lock_table,
         "yards": yard_table,
+        "landside": landside_table,
         "turnaround": turnaround(model, records),
         "transport": transport(model, records),
         "modal_split": modal_split(model, records),
         "economics": economics(model, records),
-        "bottlenecks": bottlenecks(model, records, berth_table, lock_table, yard_table),
+        "bottlenecks": bottlenecks(
+            model, records, berth_table, lock_table, yard_table, landside_table
+        ),
     }

@@ -40,7 +40,16 @@ def write_outputs(result: RunResult, folder: str | Path) -> list[Path]:
         save(table, folder / "kpi" / f"{name}.parquet")
     for name, table in result.per_replication.items():
         save(table, folder / "per_replication" / f"{name}.parquet")
-    for kind in ("vessels", "passages", "lockages", "yard_bookings"):
+    for kind in (
+        "vessels",
+        "passages",
+        "lockages",
+        "yard_levels",
+        "jobs",
+        "stage_hours",
+        "trains",
+        "rail_movements",
+    ):
         frames = [_frame(getattr(r, kind), i) for i, r in enumerate(result.records)]
         if frames:
             save(pd.concat(frames, ignore_index=True), folder / "events" / f"{kind}.parquet")

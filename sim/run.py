@@ -139,6 +139,7 @@ _KEYS = {
     "berths": ["resource", "terminal", "port_area"],
     "locks": ["resource"],
     "yards": ["resource", "terminal", "cargo_group"],
+    "landside": ["resource", "kind", "place"],
     "turnaround": ["flow", "kind", "terminal"],
     "transport": ["mode"],
     "modal_split": ["landside"],

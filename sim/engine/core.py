@@ -20,11 +20,16 @@ import simpy
 
 from sim.compiled import LOCK, CompiledModel
 from sim.engine.arrivals import Arrivals, draw_arrivals
+from sim.engine.landside import Landside, RateStage, TrainStage
 from sim.engine.stations import (
+    LOAD,
+    OTHER,
+    UNLOAD,
+    Diverter,
     LockStation,
     Overloaded,
     TerminalStation,
-    Yard,
+    merge_windows,
     weather_check,
 )
 from sim.randomness import stream
@@ -46,8 +51,10 @@ _BLOCK = 4096
 
 @dataclass
 class Records:
-    """Everything one replication recorded, as numpy arrays (one row per vessel, per lock
-    passage, per lockage and per yard booking).
+    """Everything one replication recorded, as numpy arrays: one row per vessel, per lock
+    passage, per lockage, per yard level change, per landside job (tonnes of one call taking
+    one landside option), per hour a rate stage (gate, airport) moved cargo, per train and per
+    rail link movement.
 
     Times are simulation hours. Vessel columns hold NaN for steps not reached by the end of the
     run (or for ships that never call at a berth).
@@ -56,7 +63,11 @@ class Records:
     vessels: dict[str, np.ndarray]
     passages: dict[str, np.ndarray]
     lockages: dict[str, np.ndarray]
-    yard_bookings: dict[str, np.ndarray]
+    yard_levels: dict[str, np.ndarray]
+    jobs: dict[str, np.ndarray]
+    stage_hours: dict[str, np.ndarray]
+    trains: dict[str, np.ndarray]
+    rail_movements: dict[str, np.ndarray]
     weather_windows: np.ndarray
     horizon_h: float
     end_h: float
@@ -88,14 +99,14 @@ class Engine:
         self.lock_windows: list[np.ndarray] = []
         self.chamber_downtime: list[list[Callable[[float], float] | None]] = []
         for lock in model.locks:
-            lock_level = _merge(
+            lock_level = merge_windows(
                 windows if "locks" in applies else none, closures.get(lock.id, none)
             )
             self.lock_windows.append(lock_level)
             self.chamber_downtime.append(
                 [
                     weather_check(
-                        _merge(
+                        merge_windows(
                             lock_level,
                             _breakdown_windows(
                                 model,
@@ -112,7 +123,9 @@ class Engine:
         self.lock_downtime = [weather_check(w) for w in self.lock_windows]
         self.terminal_downtime = [
             weather_check(
-                _merge(windows if "berths" in applies else none, closures.get(terminal.id, none))
+                merge_windows(
+                    windows if "berths" in applies else none, closures.get(terminal.id, none)
+                )
             )
             for terminal in model.terminals
         ]
@@ -155,7 +168,17 @@ class Engine:
         self.l_area = array("d")
         self.p_lockage = array("q")
 
-        self.yards = [Yard(spec) for spec in model.yards]
+        self.landside = Landside(
+            self,
+            closures,
+            windows,
+            lambda kind, owner, name, servers: _breakdown_windows(
+                model, replication, kind, owner, name, servers
+            ),
+        )
+        handling_code = {"unload": UNLOAD, "transship": UNLOAD, "load": LOAD}
+        self.itin_handling = [handling_code.get(it.handling, OTHER) for it in model.itineraries]
+        self.v_handling = [self.itin_handling[i] for i in self.v_itin]
         self.locks = [LockStation(self, spec, i) for i, spec in enumerate(model.locks)]
         self._service_draws = {
             g: _ServiceDraws(group.service_h, stream(seed, replication, f"service:{group.id}"))
@@ -168,7 +191,6 @@ class Engine:
                 spec,
                 i,
                 model.groups,
-                [self.yards[y] for y in spec.yards.values()],
                 self._service,
             )
             for i, spec in enumerate(model.terminals)
@@ -183,8 +205,13 @@ class Engine:
         self.itin_sail = [it.sail_h for it in model.itineraries]
         self.itin_direction = [it.direction for it in model.itineraries]
         self.itin_after = [it.sail_after_h for it in model.itineraries]
-        self.itin_yard = [self.yards[it.yard] if it.yard >= 0 else None for it in model.itineraries]
+        self.itin_yard = [it.yard for it in model.itineraries]
         self.itin_eligible = [it.eligible_groups for it in model.itineraries]
+        diversion = model.scenario.operations.diversion
+        self.diverter = (
+            Diverter(self, diversion.queue_threshold_vessels) if model.diversions else None
+        )
+        self.v_diverted = array("q", [0]) * n
         self.logical_events = 0
 
     def after(self, delay: float, callback: Callable[[Any], None]) -> None:
@@ -203,7 +230,8 @@ class Engine:
     def eligible_of(self, vessel: int) -> tuple[int, ...]:
         return self.itin_eligible[self.v_itin[vessel]]
 
-    def yard_of(self, vessel: int) -> Yard | None:
+    def yard_of(self, vessel: int) -> int:
+        """Index of the yard the vessel's cargo lands in (-1: none)."""
         return self.itin_yard[self.v_itin[vessel]]
 
     def _service(self, g: int, vessel: int) -> float:
@@ -236,12 +264,19 @@ class Engine:
                 first_direction[i] = self.itin_direction[i][0]
         where = first_station[itinerary]
         at = entry + first_sail[itinerary]
+        if self.diverter is not None:  # these ships choose their terminal when they set off
+            choosing = np.isin(itinerary, np.fromiter(self.model.diversions, dtype=np.int64))
+            stations.append(self.diverter)
+            where = np.where(choosing, len(stations) - 1, where)
+            at = np.where(choosing, entry, at)
+            direction = np.where(choosing, 0, first_direction[itinerary])
+        else:
+            direction = first_direction[itinerary]
         gone = where < 0
         if gone.any():
             exits = (entry + after[itinerary])[gone]
             for vessel, time_h in zip(np.flatnonzero(gone).tolist(), exits.tolist(), strict=True):
                 self.v_exit[vessel] = time_h
-        direction = first_direction[itinerary]
         order = np.lexsort((np.arange(len(at)), at, where))
         sorted_where = where[order]
         bounds = np.searchsorted(sorted_where, np.arange(len(stations) + 1))
@@ -260,6 +295,20 @@ class Engine:
             upcoming = station.next_arrival()
             if upcoming < math.inf:
                 station.schedule_ring(upcoming)
+        self.landside.feed_exports()
+
+    def set_off(self, vessel: int, now: float) -> None:
+        """A ship that chose its terminal at ``now`` sails to its first resource."""
+        itinerary = self.v_itin[vessel]
+        self.v_handling[vessel] = self.itin_handling[itinerary]
+        stations = self.itin_stations[itinerary]
+        self.landside.release_exports(vessel, now)
+        if not stations:
+            self.v_exit[vessel] = now + self.itin_after[itinerary]
+            return
+        stations[0].push(
+            now + self.itin_sail[itinerary][0], vessel, self.itin_direction[itinerary][0]
+        )
 
     def leave(self, vessel: int, now: float) -> None:
         """The vessel is done with its current resource at ``now``: on to the next."""
@@ -328,7 +377,6 @@ class Engine:
         vessels = {
             "flow": arrivals.flow,
             "vessel_class": arrivals.vessel_class,
-            "itinerary": arrivals.itinerary,
             "payload_t": arrivals.payload_t,
             "entry_h": arrivals.entry_h,
             "berth_arrival_h": f(self.v_berth_arrival, dtype=float),
@@ -337,6 +385,9 @@ class Engine:
             "service_end_h": f(self.v_service_end, dtype=float),
             "berth_group": f(self.v_group, dtype=np.int64),
             "exit_h": f(self.v_exit, dtype=float),
+            # the itinerary actually sailed (after any diversion) and whether it was diverted
+            "itinerary": f(self.v_itin, dtype=np.int64),
+            "diverted": f(self.v_diverted, dtype=bool),
         }
         lockage = f(self.p_lockage, dtype=np.int64)
         passages = {
@@ -365,22 +416,58 @@ class Engine:
             if self.p_vessel
             else np.zeros(len(self.l_lock)),
         }
+        landside = self.landside
         yard_rows = [
-            (i, t, level, blocked)
-            for i, yard in enumerate(self.yards)
-            for t, level, blocked in zip(yard.times, yard.levels, yard.blocked, strict=True)
+            (i, t, level)
+            for i, yard in enumerate(landside.yards)
+            for t, level in zip(yard.times, yard.levels, strict=True)
         ]
-        yard_bookings = {
+        yard_levels = {
             "yard": f([r[0] for r in yard_rows], dtype=np.int64),
             "time_h": f([r[1] for r in yard_rows], dtype=float),
             "level_t": f([r[2] for r in yard_rows], dtype=float),
-            "blocked_h": f([r[3] for r in yard_rows], dtype=float),
+        }
+        jobs = landside.jobs
+        job_table = {
+            "vessel": f([j.vessel for j in jobs], dtype=np.int64),
+            "itinerary": f(landside.j_itinerary, dtype=np.int64),
+            "option": f([j.option for j in jobs], dtype=np.int64),
+            "export": f([j.export for j in jobs], dtype=bool),
+            "direct": f([j.direct for j in jobs], dtype=bool),
+            "tonnes": f([j.tonnes for j in jobs], dtype=float),
+            "ready_h": f([j.ready_h for j in jobs], dtype=float),
+            "done_h": f(landside.j_done, dtype=float),
+            "diverted": f(landside.j_diverted, dtype=bool),
+        }
+        rate = [(i, st) for i, st in enumerate(landside.stages) if isinstance(st, RateStage)]
+        stage_hours = {
+            "stage": f([i for i, st in rate for _ in st.tick_h], dtype=np.int64),
+            "time_h": f([t for _, st in rate for t in st.tick_h], dtype=float),
+            "moved_t": f([t for _, st in rate for t in st.moved_t], dtype=float),
+            "capacity_t": f([t for _, st in rate for t in st.capacity_t], dtype=float),
+        }
+        rail = [(i, st) for i, st in enumerate(landside.stages) if isinstance(st, TrainStage)]
+        trains = {
+            "stage": f([i for i, st in rail for _ in st.t_start], dtype=np.int64),
+            "start_h": f([t for _, st in rail for t in st.t_start], dtype=float),
+            "depart_h": f([t for _, st in rail for t in st.t_depart], dtype=float),
+            "tonnes": f([t for _, st in rail for t in st.t_tonnes], dtype=float),
+        }
+        rail_movements = {
+            "link": f(
+                [i for i, link in enumerate(landside.links) for _ in link.movements], dtype=np.int64
+            ),
+            "time_h": f([t for link in landside.links for t in link.movements], dtype=float),
         }
         return Records(
             vessels,
             passages,
             lockages,
-            yard_bookings,
+            yard_levels,
+            job_table,
+            stage_hours,
+            trains,
+            rail_movements,
             self.weather,
             self.horizon_h,
             float(self.env.now),
@@ -419,7 +506,8 @@ def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
     """
     n = len(engine.v_itin)
     seen = np.zeros(n, dtype=np.int64)
-    for station in (*engine.locks, *engine.terminals):
+    diverter = [engine.diverter] if engine.diverter is not None else []
+    for station in (*engine.locks, *engine.terminals, *diverter):
         np.add.at(seen, np.asarray(station.held(), dtype=np.int64), 1)
     exited = ~np.isnan(records.vessels["exit_h"])
     seen[exited] += 1
@@ -457,7 +545,7 @@ def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
             (records.vessels["berth_start_h"] - records.vessels["berth_arrival_h"])[
                 ~np.isnan(records.vessels["berth_start_h"])
             ],
-            records.yard_bookings["blocked_h"],
+            records.vessels["block_h"][~np.isnan(records.vessels["block_h"])],
         ]
     )
     if len(waits) and waits.min() < -1e-9:
@@ -472,14 +560,52 @@ def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
     ):
         raise InvariantError("a lockage used more than the usable chamber area")
     capacity = np.array([y.capacity_t for y in model.yards] or [np.inf])
-    yards = records.yard_bookings["yard"]
-    if len(yards) and (records.yard_bookings["level_t"] > capacity[yards] + 1e-6).any():
+    yards = records.yard_levels["yard"]
+    if len(yards) and (records.yard_levels["level_t"] > capacity[yards] + 1e-6).any():
         raise InvariantError("a yard held more than its capacity")
+    landside_t = _check_landside(engine, records)
     return {
+        **landside_t,
         "tonnes_created": created_t,
         "tonnes_crossed_quay": crossed_t,
         "tonnes_in_system": in_system_t,
         "min_wait_h": float(waits.min()) if len(waits) else 0.0,
+    }
+
+
+def _check_landside(engine: Engine, records: Records) -> dict[str, float]:
+    """Landside invariants: every job's tonnes are in exactly one place (done, or held by one
+    stage), each ship's landside jobs add up to its payload, no hour of a gate or airport
+    moves more than its capacity, and no rail link carries more movements than it has paths."""
+    landside = engine.landside
+    jobs = records.jobs
+    n = len(jobs["tonnes"])
+    seen = np.zeros(n, dtype=np.int64)
+    for stage in landside.stages:
+        rows = [job.row for job in stage.jobs_held()]
+        np.add.at(seen, np.asarray(rows, dtype=np.int64), 1)
+    done = ~np.isnan(jobs["done_h"])
+    seen[done] += 1
+    if (seen != 1).any():
+        bad = np.flatnonzero(seen != 1)[:5].tolist()
+        raise InvariantError(f"landside jobs lost or counted twice: {bad}")
+    if n:
+        per_vessel = np.bincount(jobs["vessel"], weights=jobs["tonnes"])
+        vessels = np.unique(jobs["vessel"])
+        payload = records.vessels["payload_t"][vessels]
+        if not np.allclose(per_vessel[vessels], payload, rtol=1e-9, atol=1e-6):
+            raise InvariantError("landside tonnes of a ship do not add up to its payload")
+    hours = records.stage_hours
+    if len(hours["moved_t"]) and (hours["moved_t"] > hours["capacity_t"] + 1e-6).any():
+        raise InvariantError("a gate or airport moved more than its capacity in an hour")
+    moves = records.rail_movements
+    for i, link in enumerate(engine.model.rail_links):
+        times = np.sort(moves["time_h"][moves["link"] == i])
+        if len(times) > 1 and np.diff(times).min() < link.headway_h - 1e-6:
+            raise InvariantError(f"rail link {link.id} used more paths than it has")
+    return {
+        "landside_tonnes_done": float(jobs["tonnes"][done].sum()),
+        "landside_tonnes_in_system": float(jobs["tonnes"][~done].sum()),
     }
 
 
@@ -533,18 +659,6 @@ def _weather_windows(model: CompiledModel, replication: int) -> np.ndarray:
     return np.array(merged, dtype=float).reshape(-1, 2)
 
 
-def _merge(*arrays: np.ndarray) -> np.ndarray:
-    """Union of (start, end) windows, sorted and merged."""
-    rows = sorted((float(a), float(b)) for array_ in arrays for a, b in array_)
-    merged: list[list[float]] = []
-    for start, end in rows:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return np.array(merged, dtype=float).reshape(-1, 2)
-
-
 def _closure_windows(model: CompiledModel) -> dict[str, np.ndarray]:
     """Closures per resource id, in simulation hours."""
     calendar = model.calendar
@@ -553,7 +667,7 @@ def _closure_windows(model: CompiledModel) -> dict[str, np.ndarray]:
         out.setdefault(closure.resource, []).append(
             (calendar.hour_of(closure.start), calendar.hour_of(closure.end))
         )
-    return {k: _merge(np.array(v, dtype=float).reshape(-1, 2)) for k, v in out.items()}
+    return {k: merge_windows(np.array(v, dtype=float).reshape(-1, 2)) for k, v in out.items()}
 
 
 def _breakdown_windows(

@@ -22,14 +22,26 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from sim.compiled import BerthGroupSpec, LockSpec, TerminalSpec, YardSpec
+from sim.compiled import BerthGroupSpec, LockSpec, TerminalSpec
 
 if TYPE_CHECKING:
     from sim.engine.core import Engine
 
-__all__ = ["LockStation", "Overloaded", "TerminalStation", "Yard"]
+__all__ = [
+    "LOAD",
+    "OTHER",
+    "UNLOAD",
+    "Diverter",
+    "LockStation",
+    "Overloaded",
+    "TerminalStation",
+    "merge_windows",
+    "weather_check",
+]
 
 INF = math.inf
+#: What a ship does at its berth (``Engine.v_handling``).
+UNLOAD, LOAD, OTHER = 0, 1, 2
 
 
 class Overloaded(Exception):
@@ -118,43 +130,6 @@ class _Station:
 
     def serving_vessels(self) -> list[int]:  # pragma: no cover - overridden
         raise NotImplementedError
-
-
-class Yard:
-    """Storage emptied by the landside at a constant rate; a full yard blocks unloading.
-
-    The level falls linearly between additions (fluid approximation of trucks and trains
-    collecting cargo), so the wait for space is computed, not simulated.
-    """
-
-    def __init__(self, spec: YardSpec) -> None:
-        self.spec = spec
-        self.level_t = 0.0
-        self.time_h = max(0.0, spec.start_h)
-        self.times: list[float] = []
-        self.levels: list[float] = []
-        self.blocked: list[float] = []
-
-    def reserve(self, payload_t: float, now: float) -> float:
-        """Hours a ship unloading ``payload_t`` at ``now`` waits for space; books the space."""
-        spec = self.spec
-        payload = min(payload_t, spec.capacity_t)
-        if now >= self.time_h:
-            level = max(0.0, self.level_t - spec.drain_t_per_h * (now - self.time_h))
-            base = now
-        else:  # an earlier booking already fills the yard up to a later time
-            level, base = self.level_t, self.time_h
-        excess = level + payload - spec.capacity_t
-        start = base + (excess / spec.drain_t_per_h if excess > 0 else 0.0)
-        if excess > 0:
-            level = spec.capacity_t - payload
-        self.level_t = level + payload
-        self.time_h = start
-        self.times.append(start)
-        self.levels.append(self.level_t)
-        wait = start - now
-        self.blocked.append(wait)
-        return wait
 
 
 class LockStation(_Station):
@@ -412,7 +387,6 @@ class TerminalStation(_Station):
         spec: TerminalSpec,
         index: int,
         groups: tuple[BerthGroupSpec, ...],
-        yards: list[Yard],
         service: Callable[[int, int], float],
     ) -> None:
         super().__init__(engine)
@@ -420,7 +394,6 @@ class TerminalStation(_Station):
         self.index = index
         self.name = spec.id
         self.groups = groups
-        self.yards = yards
         self.service = service
         self.free: dict[int, int] = {g: 0 for g in spec.groups}
         self.busy: dict[int, int] = {g: 0 for g in spec.groups}
@@ -545,20 +518,100 @@ class TerminalStation(_Station):
         self.busy[g] += 1
         if self.busy[g] > self.capacity[g]:  # invariant: never more ships than berths
             raise AssertionError(f"berth group {self.groups[g].id} over capacity")
-        yard = engine.yard_of(vessel)
-        block = yard.reserve(engine.v_payload[vessel], now) if yard is not None else 0.0
-        service = self.service(g, vessel)
         self.serving.add(vessel)
-        engine.record_berth(vessel, g, arrival, now, block, now + block + service)
-        engine.after(block + service, partial(self._finish, g, vessel))
+        go = partial(self._go, g, vessel, arrival, now)
+        handling = engine.v_handling[vessel]
+        if handling == UNLOAD:
+            ready = engine.landside.unloading(vessel, g, now, go)
+        elif handling == LOAD:
+            ready = engine.landside.loading(vessel, now, go)
+        else:
+            ready = True
+        if ready:
+            go()
+
+    def _go(self, g: int, vessel: int, arrival: float, start: float) -> None:
+        """The ship's cargo fits the yard (or is all at the terminal): handling starts."""
+        engine = self.engine
+        now = self.env.now
+        service = self.service(g, vessel)
+        engine.record_berth(vessel, g, arrival, start, now - start, now + service)
+        engine.after(service, partial(self._finish, g, vessel))
 
     def _finish(self, g: int, vessel: int, _event: simpy.Event) -> None:
         self.serving.discard(vessel)
         self.free[g] += 1
         self.free_total += 1
         self.busy[g] -= 1
-        self.engine.leave(vessel, self.env.now)
+        engine = self.engine
+        now = self.env.now
+        handling = engine.v_handling[vessel]
+        if handling == UNLOAD:
+            engine.landside.unloaded(vessel, g, now)
+        elif handling == LOAD:
+            engine.landside.loaded(vessel, now)
+        engine.leave(vessel, now)
         self.ring()
+
+
+class Diverter(_Station):
+    """Congestion-aware choice of terminal, made when a ship sets off (``diversion``).
+
+    A ship whose terminal already has ``queue_threshold_vessels`` or more ships queueing for
+    its berths goes to the first alternative with fewer than that (and fewer than at its own);
+    otherwise it keeps its terminal.
+    """
+
+    name = "diversion"
+
+    def __init__(self, engine: Engine, threshold: int) -> None:
+        super().__init__(engine)
+        self.threshold = threshold
+        self.limit = 2**62  # ships only pass through here
+
+    def queued_vessels(self) -> list[int]:
+        return []
+
+    def serving_vessels(self) -> list[int]:
+        return []
+
+    def push(self, time_h: float, vessel: int, direction: int) -> None:
+        heapq.heappush(self.pending, (time_h, vessel, direction))
+        self.schedule_ring(time_h)
+
+    def ring(self) -> None:
+        engine = self.engine
+        now = self.env.now
+        diversions = engine.model.diversions
+        itineraries = engine.model.itineraries
+        for _, vessel, _ in self.arrivals_until(now):
+            itinerary = engine.v_itin[vessel]
+            own = engine.terminals[itineraries[itinerary].terminal]
+            own.pull(now)
+            if own.queued >= self.threshold:
+                for alternative in diversions[itinerary]:
+                    there = engine.terminals[itineraries[alternative].terminal]
+                    there.pull(now)
+                    if there.queued < self.threshold and there.queued < own.queued:
+                        engine.v_itin[vessel] = alternative
+                        engine.v_diverted[vessel] = 1
+                        break
+            engine.set_off(vessel, now)
+        upcoming = self.next_arrival()
+        if upcoming < INF:
+            self.schedule_ring(upcoming)
+
+
+def merge_windows(*arrays: np.ndarray) -> np.ndarray:
+    """Union of (start, end) windows, sorted and merged."""
+    rows = sorted((float(a), float(b)) for array_ in arrays for a, b in array_)
+    merged: list[list[float]] = []
+    for start, end in rows:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return np.array(merged, dtype=float).reshape(-1, 2)
 
 
 def weather_check(windows: np.ndarray) -> Callable[[float], float] | None:

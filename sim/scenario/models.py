@@ -172,11 +172,14 @@ class Yard(Facility):
 
 
 class Gate(Facility):
-    """Truck gate of a terminal."""
+    """Truck gate of a terminal: every truck visit (delivering or collecting) uses a lane."""
 
     lanes: Annotated[int, Field(ge=1, le=200)]
     trucks_per_h_per_lane: Annotated[float, Field(gt=0, le=1000)] = 30.0
     hours_per_day: HoursPerDay = 24.0
+    opens_at_h: Annotated[float, Field(ge=0, lt=24)] = Field(
+        6.0, description="Hour of day the gate opens (when open less than 24 h a day)."
+    )
     truck_payload_t: Annotated[float, Field(gt=0, le=100)] = 30.0
 
 
@@ -185,7 +188,14 @@ class RailSidings(Facility):
 
     sidings: Annotated[int, Field(ge=1, le=100)]
     train_handling_h: Annotated[float, Field(gt=0, le=200)] = 4.0
-    train_payload_t: Annotated[float, Field(gt=0, le=50_000)] = 3500.0
+    train_payload_t: Annotated[float, Field(gt=0, le=50_000)] = Field(
+        3500.0,
+        description="Tonnes per train (50 wagons x 70 t; a 55 FEU container train "
+        "carries about 1,210 t).",
+    )
+    train_max_wait_h: Annotated[float, Field(gt=0, le=24 * 30)] = Field(
+        24.0, description="A train leaves part-loaded when its first cargo has waited this long."
+    )
 
 
 class Terminal(Model):
@@ -255,6 +265,10 @@ class Airport(Facility):
 
     slots_per_day: Annotated[float, Field(gt=0, le=10_000)]
     hours_per_day: HoursPerDay = 16.0
+    opens_at_h: Annotated[float, Field(ge=0, lt=24)] = 6.0
+    payload_t_per_flight: Annotated[float, Field(gt=0, le=200)] = Field(
+        1.5, description="Cargo per flight (light cargo aircraft 1.5 t, cargo drone 0.2 t)."
+    )
 
 
 # ---------------------------------------------------------------------------------- demand
@@ -396,6 +410,12 @@ class Stream(_Flow):
     )
     landside_modes: tuple[Literal["road", "rail", "air", "water"], ...] = Field(
         (), description="Modes allowed off the quay (empty: the cheapest route decides)."
+    )
+    landside_split: dict[Literal["road", "rail", "air"], Annotated[float, Field(gt=0)]] = Field(
+        {},
+        description="Shares of the cargo leaving (or reaching) the quay by road, by rail (the "
+        "mode at the terminal) and by air (trucked to an airfield and flown), normalised to 1 "
+        "(empty: all by the cheapest route).",
     )
 
 
@@ -564,9 +584,18 @@ class Diversion(Model):
     """Congestion-aware routing: past a queue threshold, cargo goes to an alternative."""
 
     enabled: bool = False
-    queue_threshold_vessels: Annotated[int, Field(ge=1, le=10_000)] = 10
+    queue_threshold_vessels: Annotated[int, Field(ge=1, le=10_000)] = Field(
+        10,
+        description="A ship sets off for an alternative terminal when this many ships already "
+        "queue for the berths of its own (and fewer at the alternative).",
+    )
     alternatives: dict[Id, tuple[Id, ...]] = Field(
         {}, description="Terminal -> alternative terminals, in order of preference."
+    )
+    landside_queue_threshold_t: Annotated[float, Field(gt=0, le=1e9)] | None = Field(
+        None,
+        description="Cargo waiting for a terminal's trains or gate beyond this many tonnes "
+        "takes the stream's other landside mode (landside_split) instead (null: never).",
     )
 
 

@@ -45,6 +45,10 @@ class StreamRoute:
         Origin -> terminal and terminal -> destination (None where they coincide).
     locks : tuple of str
         Locks the ship passes on its water legs, in order.
+    landside : tuple of (mode, share, Route)
+        The ways the cargo leaves (unload) or reaches (load) the quay on land: the mode of the
+        first landside leg at the terminal, the share of the cargo taking it, and its route
+        (the landside side of ``inbound``/``outbound``). Empty when nothing crosses on land.
     """
 
     stream_id: str
@@ -53,6 +57,7 @@ class StreamRoute:
     inbound: Route | None
     outbound: Route | None
     locks: tuple[str, ...]
+    landside: tuple[tuple[str, float, Route], ...] = ()
 
 
 @dataclass
@@ -63,6 +68,31 @@ class NetworkCheck:
     routes: dict[str, list[StreamRoute]] = field(default_factory=dict)
     through_routes: dict[str, list[Route]] = field(default_factory=dict)
     dataset: Dataset | None = None
+    graph: nx.MultiDiGraph | None = None
+    specs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    values: dict[str, float] = field(default_factory=dict)
+    lock_places: set[str] = field(default_factory=set)
+
+    def route_stream(self, stream: Stream, vessel_id: str) -> StreamRoute:
+        """Route one vessel class of ``stream`` (e.g. the stream sent to another terminal).
+
+        Raises
+        ------
+        ValueError
+            There is no such route.
+        """
+        assert self.graph is not None
+        try:
+            return _route_stream(
+                self.graph,
+                stream,
+                vessel_id,
+                self.specs[vessel_id],
+                float(self.values[stream.commodity]),
+                self.lock_places,
+            )
+        except NoRouteError as error:
+            raise ValueError(str(error)) from None
 
 
 def _did_you_mean(name: str, known: Iterable[Any]) -> str:
@@ -160,6 +190,8 @@ def check_network(scenario: Scenario) -> NetworkCheck:
         )
     )
     locks = set(dataset.nodes.index[dataset.nodes["kind"] == "lock"])
+    result.graph, result.specs, result.lock_places = graph, specs, locks
+    result.values = {str(k): float(v) for k, v in values.items()}
     for index, stream in enumerate(scenario.demand.streams):
         at: Loc = ("demand", "streams", index)
         routes = result.routes.setdefault(stream.id, [])
@@ -255,7 +287,70 @@ def _route_stream(
     if other is not None and set(other.modes) & set(_SHIP_MODES):
         both_ways = "transship"
     passed = _locks_on(ship_side, locks, water_end="last" if handling == "unload" else "first")
-    return StreamRoute(stream.id, vessel_id, both_ways, inbound, outbound, passed)
+    options: list[tuple[str, float, Route]] = []
+    if other is not None and both_ways != "transship":
+        if stream.landside_split:
+            total = sum(stream.landside_split.values())
+            for mode, weight in stream.landside_split.items():
+                modes = landside | {mode}
+                a, b = (
+                    (stream.terminal, stream.destination)
+                    if handling == "unload"
+                    else (stream.origin, stream.terminal)
+                )
+                if mode == "air":  # the cheapest route with a flight on it
+                    by_mode = _with_mode(graph, stream, a, b, limits, value, {"road", "air"})
+                elif handling == "unload":
+                    by_mode = route(a, b, modes=modes, start_modes=(mode,))
+                else:
+                    by_mode = route(a, b, modes=modes, end_modes=(mode,))
+                if by_mode is None:
+                    raise ValueError(
+                        f"stream {stream.id}: landside_split.{mode}: no route "
+                        + (
+                            f"from {stream.terminal} to {stream.destination}"
+                            if handling == "unload"
+                            else f"from {stream.origin} to {stream.terminal}"
+                        )
+                        + (
+                            " with a flight"
+                            if mode == "air"
+                            else f" starting by {mode} at the terminal"
+                        )
+                    )
+                options.append((mode, weight / total, by_mode))
+        else:
+            first = other.legs[0].mode if handling == "unload" else other.legs[-1].mode
+            options.append((first, 1.0, other))
+    return StreamRoute(stream.id, vessel_id, both_ways, inbound, outbound, passed, tuple(options))
+
+
+def _with_mode(
+    graph: nx.MultiDiGraph,
+    stream: Stream,
+    a: str,
+    b: str,
+    limits: VesselLimits,
+    value: float,
+    modes: set[str],
+    mode: str = "air",
+) -> Route | None:
+    """The cheapest of the first few routes from ``a`` to ``b`` that uses ``mode``."""
+    try:
+        candidates = network.shortest_routes(
+            graph,
+            a,
+            b,
+            commodity=stream.commodity,
+            vessel=limits,
+            value_cny_per_t=value,
+            k=5,
+            distinct="modes",
+            modes=modes,
+        )
+    except NoRouteError:
+        return None
+    return next((r for r in candidates if mode in r.modes), None)
 
 
 def _route_through(

@@ -1,0 +1,621 @@
+"""The landside of one replication: yards, truck gates, trains on sidings and lines, airports.
+
+Cargo moves on land as *jobs*: the tonnes of one ship call taking one landside option (see
+:mod:`sim.compiled_landside`). An unloaded job is created when the ship's handling ends, dwells
+in the yard, then passes its stages outward; the yard space it holds is freed when it leaves
+the terminal (passes its first stage). A job to be loaded is released towards the terminal
+``dwell`` hours before its ship is planned at the berth and passes its stages inward; the ship
+starts loading only when all its cargo is there.
+
+Rate stages (gates, airports, yard rates) work in hourly batches: in each open hour they move
+at most their capacity of the cargo ready, first come first served (86 Mt by 30 t trucks is
+~3 M trips a year; batching them keeps the event count small). Train stages form trains per
+line, one train on a siding at a time per siding, and depart when every rail link of the line
+has a path free; each train uses two movements of each link (laden and empty return).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.compiled import YardSpec
+from sim.compiled_landside import RailLinkSpec, StageSpec
+from sim.engine.stations import merge_windows, weather_check
+
+if TYPE_CHECKING:
+    from sim.engine.core import Engine
+
+__all__ = ["Job", "Landside", "RailLink", "RateStage", "TrainStage", "Yard", "counter"]
+
+INF = math.inf
+_EPS = 1e-9
+
+
+def counter(windows: np.ndarray) -> Callable[[float], int]:
+    """A function giving how many of possibly overlapping (start, end) windows cover a time."""
+    starts = sorted(windows[:, 0].tolist()) if len(windows) else []
+    ends = sorted(windows[:, 1].tolist()) if len(windows) else []
+
+    def count(now: float) -> int:
+        return bisect_right(starts, now) - bisect_right(ends, now)
+
+    return count
+
+
+class Job:
+    """Tonnes of one ship call taking one landside option."""
+
+    __slots__ = (
+        "direct",
+        "export",
+        "left_t",
+        "option",
+        "position",
+        "ready_h",
+        "row",
+        "tonnes",
+        "vessel",
+    )
+
+    def __init__(
+        self, row: int, vessel: int, option: int, tonnes: float, ready_h: float, export: bool
+    ) -> None:
+        self.row = row
+        self.vessel = vessel
+        self.option = option
+        self.tonnes = tonnes
+        self.left_t = tonnes  # still to pass the current stage
+        self.ready_h = ready_h
+        self.position = 0
+        self.export = export
+        self.direct = False  # ship-to-train at a rail-water berth: never in the yard
+
+
+class Yard:
+    """Space for cargo landed from ships; a ship waits at its berth until its cargo fits.
+
+    Requests are served first come first served; the level changes are recorded as a step
+    function (time, level).
+    """
+
+    def __init__(self, spec: YardSpec) -> None:
+        self.spec = spec
+        self.level_t = 0.0
+        self.waiting: deque[tuple[float, Callable[[], None]]] = deque()
+        self.times = array("d")
+        self.levels = array("d")
+
+    def request(self, tonnes: float, now: float, granted: Callable[[], None]) -> bool:
+        """Book ``tonnes``; True if they fit now, else ``granted`` is called when they do."""
+        tonnes = min(tonnes, self.spec.capacity_t)
+        if not self.waiting and self.level_t + tonnes <= self.spec.capacity_t + _EPS:
+            self._set(self.level_t + tonnes, now)
+            return True
+        self.waiting.append((tonnes, granted))
+        return False
+
+    def release(self, tonnes: float, now: float) -> None:
+        self._set(max(0.0, self.level_t - tonnes), now)
+        while self.waiting and (self.level_t + self.waiting[0][0] <= self.spec.capacity_t + _EPS):
+            need, granted = self.waiting.popleft()
+            self._set(self.level_t + need, now)
+            granted()
+
+    def _set(self, level: float, now: float) -> None:
+        self.level_t = level
+        self.times.append(now)
+        self.levels.append(level)
+
+
+class RailLink:
+    """Paths on a rail link: one movement every ``headway_h``, closures respected."""
+
+    def __init__(self, spec: RailLinkSpec, closed: Callable[[float], float] | None) -> None:
+        self.spec = spec
+        self.next_free_h = -INF
+        self.closed = closed
+        self.movements = array("d")
+
+    def earliest(self, time_h: float) -> float:
+        start = max(time_h, self.next_free_h)
+        if self.closed is not None:
+            start = self.closed(start)
+        return start
+
+    def book(self, depart_h: float) -> None:
+        """Two movements from ``depart_h``: the laden run and the empty return."""
+        headway = self.spec.headway_h
+        self.movements.append(depart_h)
+        self.movements.append(depart_h + headway)
+        self.next_free_h = depart_h + 2.0 * headway
+
+
+class _Stage:
+    """Pending jobs (ready later) and the jobs ready and waiting, FIFO."""
+
+    def __init__(
+        self,
+        landside: Landside,
+        spec: StageSpec,
+        index: int,
+        closed: Callable[[float], float] | None,
+        down: Callable[[float], int] | None,
+    ) -> None:
+        self.landside = landside
+        self.engine = landside.engine
+        self.spec = spec
+        self.index = index
+        self.closed = closed  # end of the closure covering a time (or the time)
+        self.down = down  # how many servers (lanes, sidings) are broken at a time
+        self.pending: list[tuple[float, int, Job]] = []
+        self.ring_at = INF
+        self.waiting_t = 0.0
+
+    def push(self, job: Job, ready_h: float) -> None:
+        heapq.heappush(self.pending, (ready_h, job.row, job))
+        self.wake(ready_h)
+
+    def pull(self, now: float) -> list[Job]:
+        out = []
+        pending = self.pending
+        while pending and pending[0][0] <= now + _EPS:
+            _, _, job = heapq.heappop(pending)
+            out.append(job)
+        return out
+
+    def wake(self, time_h: float) -> None:
+        raise NotImplementedError
+
+    def schedule(self, time_h: float) -> None:
+        if time_h >= self.ring_at:
+            return
+        self.ring_at = time_h
+        now = self.engine.env.now
+        self.engine.after(max(0.0, time_h - now), partial(self._on_ring, time_h))
+
+    def _on_ring(self, time_h: float, _event: object) -> None:
+        if time_h != self.ring_at:
+            return
+        self.ring_at = INF
+        self.ring(self.engine.env.now)
+
+    def ring(self, now: float) -> None:
+        raise NotImplementedError
+
+    def jobs_held(self) -> list[Job]:
+        raise NotImplementedError
+
+
+class RateStage(_Stage):
+    """A gate, airport or yard rate: hourly batches of at most its capacity while open."""
+
+    def __init__(
+        self,
+        landside: Landside,
+        spec: StageSpec,
+        index: int,
+        closed: Callable[[float], float] | None,
+        down: Callable[[float], int] | None,
+        servers: int,
+    ) -> None:
+        super().__init__(landside, spec, index, closed, down)
+        self.ready: deque[Job] = deque()
+        self.servers = servers
+        # records: one row per hour with cargo moved
+        self.tick_h = array("d")
+        self.moved_t = array("d")
+        self.capacity_t = array("d")
+
+    def jobs_held(self) -> list[Job]:
+        return [job for _, _, job in self.pending] + list(self.ready)
+
+    def open_share(self, hour: float) -> float:
+        """Share of the hour [hour, hour + 1) in which the stage works."""
+        spec = self.spec
+        if hour < spec.start_h or hour >= spec.end_h:
+            return 0.0
+        if spec.hours_per_day >= 24.0:
+            return 1.0
+        day = math.floor(hour / 24.0) * 24.0
+        share = 0.0
+        for base in (day - 24.0, day):
+            opens = base + spec.opens_at_h
+            share += max(0.0, min(hour + 1.0, opens + spec.hours_per_day) - max(hour, opens))
+        return min(1.0, share)
+
+    def wake(self, time_h: float) -> None:
+        self.schedule(math.ceil(max(time_h, self.engine.env.now) - _EPS))
+
+    def ring(self, now: float) -> None:
+        for job in self.pull(now):
+            self.ready.append(job)
+            self.waiting_t += job.left_t
+        self.landside.divert(self, now)
+        if self.ready:
+            self._batch(now)
+        if self.ready:
+            self.schedule(now + 1.0)
+        elif self.pending:
+            self.schedule(math.ceil(self.pending[0][0] - _EPS))
+
+    def _batch(self, now: float) -> None:
+        spec = self.spec
+        share = self.open_share(now)
+        if share > 0 and self.closed is not None and self.closed(now) > now:
+            share = 0.0
+        if share > 0 and self.down is not None:
+            share *= max(0, self.servers - self.down(now)) / self.servers
+        capacity = spec.rate_t_per_h * share
+        if capacity <= 0:
+            return
+        moved = 0.0
+        ready = self.ready
+        while ready and moved < capacity - _EPS:
+            job = ready[0]
+            take = min(job.left_t, capacity - moved)
+            moved += take
+            job.left_t -= take
+            self.landside.left_terminal(self, job, take, now)
+            if job.left_t <= _EPS:
+                ready.popleft()
+                self.landside.passed(self, job, now + 1.0)
+        self.waiting_t = max(0.0, self.waiting_t - moved)
+        self.tick_h.append(now)
+        self.moved_t.append(moved)
+        self.capacity_t.append(capacity)
+
+
+class TrainStage(_Stage):
+    """Trains formed per line at a terminal's sidings (or a station with ample sidings)."""
+
+    def __init__(
+        self,
+        landside: Landside,
+        spec: StageSpec,
+        index: int,
+        closed: Callable[[float], float] | None,
+        down: Callable[[float], int] | None,
+    ) -> None:
+        super().__init__(landside, spec, index, closed, down)
+        self.lines: dict[tuple[int, ...], deque[Job]] = {}
+        self.line_t: dict[tuple[int, ...], float] = {}
+        self.busy = 0
+        self.on_trains: dict[int, list[tuple[Job, float]]] = {}
+        # records: one row per train
+        self.t_start = array("d")
+        self.t_depart = array("d")
+        self.t_tonnes = array("d")
+
+    def jobs_held(self) -> list[Job]:
+        held = {job.row: job for _, _, job in self.pending}
+        held.update((job.row, job) for q in self.lines.values() for job in q)
+        held.update((job.row, job) for train in self.on_trains.values() for job, _ in train)
+        return [job for job in held.values() if self.landside.stage_of(job) == self.index]
+
+    def wake(self, time_h: float) -> None:
+        self.schedule(max(time_h, self.engine.env.now))
+
+    def free_sidings(self, now: float) -> float:
+        sidings = self.spec.sidings
+        if sidings <= 0:
+            return INF
+        down = self.down(now) if self.down is not None else 0
+        return max(0, sidings - down) - self.busy
+
+    def ring(self, now: float) -> None:
+        spec = self.spec
+        for job in self.pull(now):
+            line = self.landside.line_of(job, self)
+            queue = self.lines.get(line)
+            if queue is None:
+                queue = self.lines[line] = deque()
+                self.line_t[line] = 0.0
+            queue.append(job)
+            self.line_t[line] += job.left_t
+            self.waiting_t += job.left_t
+        self.landside.divert(self, now)
+        wake = self.pending[0][0] if self.pending else INF
+        if now < spec.start_h:
+            self.schedule(spec.start_h)
+            return
+        if self.closed is not None and (clear := self.closed(now)) > now:
+            self.schedule(clear)
+            return
+        for line, queue in self.lines.items():
+            while queue:
+                due = queue[0].ready_h + spec.max_wait_h
+                if self.line_t[line] < spec.vehicle_t - _EPS and now < due - _EPS:
+                    wake = min(wake, due)
+                    break
+                if self.free_sidings(now) <= 0:
+                    break
+                self._train(line, queue, now)
+        if any(self.lines.values()) and self.free_sidings(now) <= 0 and self.down is not None:
+            wake = min(wake, now + 1.0)  # a siding may come back from repair
+        if wake < INF:
+            self.schedule(wake)
+
+    def _train(self, line: tuple[int, ...], queue: deque[Job], now: float) -> None:
+        spec = self.spec
+        load = 0.0
+        carried: list[tuple[Job, float]] = []
+        while queue and load < spec.vehicle_t - _EPS:
+            job = queue[0]
+            take = min(job.left_t, spec.vehicle_t - load)
+            load += take
+            job.left_t -= take
+            carried.append((job, take))
+            if job.left_t <= _EPS:
+                queue.popleft()
+        self.line_t[line] -= load
+        self.waiting_t = max(0.0, self.waiting_t - load)
+        links = [self.landside.links[i] for i in line]
+        depart = now + spec.handling_h
+        for _ in range(len(links) + 1):  # settle on a time every link has free
+            later = max((link.earliest(depart) for link in links), default=depart)
+            if later <= depart + _EPS:
+                break
+            depart = later
+        for link in links:
+            link.book(depart)
+        self.busy += 1
+        self.t_start.append(now)
+        self.t_depart.append(depart)
+        self.t_tonnes.append(load)
+        for job, take in carried:
+            self.landside.left_terminal(self, job, take, now)
+        train = len(self.t_start) - 1
+        self.on_trains[train] = carried
+        self.engine.after(depart - now, partial(self._departed, train, depart))
+
+    def _departed(self, train: int, depart: float, _event: Any) -> None:
+        self.busy -= 1
+        carried = self.on_trains.pop(train)
+        for job in {id(j): j for j, _ in carried}.values():
+            if job.left_t <= _EPS and self.landside.stage_of(job) == self.index:
+                self.landside.passed(self, job, depart)
+        self.ring(self.engine.env.now)
+
+
+class Landside:
+    """All landside stages, yards and jobs of one replication."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        closures: dict[str, np.ndarray],
+        weather: np.ndarray,
+        breakdowns: Callable[[str, str, str, int], np.ndarray],
+    ) -> None:
+        self.engine = engine
+        model = engine.model
+        self.model = model
+        operations = model.scenario.operations
+        applies = set(operations.weather.applies_to)
+        none = np.empty((0, 2))
+        self.yards = [Yard(spec) for spec in model.yards]
+        self.links = [
+            RailLink(spec, weather_check(closures.get(spec.id, none))) for spec in model.rail_links
+        ]
+        self.stages: list[RateStage | TrainStage] = []
+        for index, spec in enumerate(model.stages):
+            owner = spec.place
+            windows = [closures.get(owner, none)]
+            if spec.kind == "gate" and "gates" in applies:
+                windows.append(weather)
+            if spec.kind == "air" and "air" in applies:
+                windows.append(weather)
+            closed = weather_check(merge_windows(*windows))
+            if spec.kind == "rail":
+                failures = breakdowns("siding", owner, spec.id, max(1, spec.sidings))
+                down = counter(failures) if len(failures) and spec.sidings > 0 else None
+                self.stages.append(TrainStage(self, spec, index, closed, down))
+            else:
+                servers = 1
+                failures = none
+                if spec.kind == "gate":
+                    gate = model.scenario.terminals[owner].gate
+                    servers = gate.lanes if gate is not None else 1
+                    failures = breakdowns("gate", owner, spec.id, servers)
+                down = counter(failures) if len(failures) else None
+                self.stages.append(RateStage(self, spec, index, closed, down, servers))
+        self.threshold_t = (
+            operations.diversion.landside_queue_threshold_t
+            if operations.diversion.enabled
+            else None
+        )
+        self.jobs: list[Job] = []
+        self.j_done = array("d")
+        self.j_itinerary = array("q")
+        self.j_diverted = array("q")
+        self.export_left: dict[int, float] = {}
+        self.export_waiting: dict[int, Callable[[], None]] = {}
+        self.export_stack = [0.0] * len(model.terminals)
+        self.rail_water = model.rail_water_groups
+
+    # -- jobs ---------------------------------------------------------------------------------
+    def _job(self, vessel: int, option: int, tonnes: float, ready_h: float, export: bool) -> Job:
+        job = Job(len(self.jobs), vessel, option, tonnes, ready_h, export)
+        self.jobs.append(job)
+        self.j_done.append(math.nan)
+        self.j_itinerary.append(self.engine.v_itin[vessel])
+        self.j_diverted.append(0)
+        return job
+
+    def options(self, vessel: int) -> Any:
+        return self.model.itineraries[self.engine.v_itin[vessel]].landside
+
+    def stage_of(self, job: Job) -> int:
+        stages = self.options(job.vessel)[job.option].stages
+        return stages[job.position] if job.position < len(stages) else -1
+
+    def line_of(self, job: Job, stage: TrainStage) -> tuple[int, ...]:
+        option = self.options(job.vessel)[job.option]
+        return option.lines[job.position]
+
+    def start(self, job: Job, ready_h: float) -> None:
+        """Send ``job`` to its first stage (or straight through if it has none)."""
+        stages = self.options(job.vessel)[job.option].stages
+        if not stages:
+            self._done(job, ready_h)
+            return
+        self.stages[stages[0]].push(job, ready_h)
+
+    def feed_exports(self) -> None:
+        """Release every loading ship's cargo towards the terminal, ``dwell`` before the ship."""
+        engine = self.engine
+        itineraries = self.model.itineraries
+        arrivals = engine.arrivals
+        entry = arrivals.entry_h.tolist()
+        choosing = self.model.diversions
+        for vessel, it_index in enumerate(engine.v_itin):
+            if it_index in choosing:
+                continue  # released when the ship has chosen its terminal
+            it = itineraries[it_index]
+            if it.handling != "load" or not it.landside:
+                continue
+            self._release(vessel, it, max(0.0, entry[vessel] + it.to_berth_h - it.dwell_h))
+
+    def release_exports(self, vessel: int, now: float) -> None:
+        """A ship that chose its terminal at ``now``: its cargo heads there (late if its lead
+        time has already begun)."""
+        it = self.model.itineraries[self.engine.v_itin[vessel]]
+        if it.handling == "load" and it.landside:
+            self._release(vessel, it, max(now, now + it.to_berth_h - it.dwell_h))
+
+    def _release(self, vessel: int, it: Any, ready: float) -> None:
+        payload = self.engine.v_payload[vessel]
+        self.export_left[vessel] = payload
+        for option, spec in enumerate(it.landside):
+            self.start(self._job(vessel, option, payload * spec.share, ready, True), ready)
+
+    # -- what stations ask ---------------------------------------------------------------------
+    def unloading(self, vessel: int, group: int, now: float, granted: Callable[[], None]) -> bool:
+        """An unloading ship at berth group ``group`` books yard space (True: it fits now)."""
+        yard = self.engine.yard_of(vessel)
+        if yard < 0:
+            return True
+        tonnes = self._yard_share(vessel, group) * self.engine.v_payload[vessel]
+        if tonnes <= _EPS:
+            return True
+        return self.yards[yard].request(tonnes, now, granted)
+
+    def _yard_share(self, vessel: int, group: int) -> float:
+        """Share of the payload that goes into the yard (rail cargo at a rail-water berth
+        goes straight from ship to train)."""
+        if group not in self.rail_water:
+            return 1.0
+        return sum(o.share for o in self.options(vessel) if o.mode != "rail") or 0.0
+
+    def unloaded(self, vessel: int, group: int, now: float) -> None:
+        """Handling ended: the cargo dwells, then heads for the land."""
+        it = self.model.itineraries[self.engine.v_itin[vessel]]
+        if it.handling not in ("unload",) or not it.landside:
+            return
+        payload = self.engine.v_payload[vessel]
+        direct = group in self.rail_water
+        for option, spec in enumerate(it.landside):
+            straight = direct and spec.mode == "rail"
+            ready = now if straight else now + it.dwell_h
+            job = self._job(vessel, option, payload * spec.share, ready, False)
+            job.direct = straight
+            self.start(job, ready)
+
+    def loading(self, vessel: int, now: float, granted: Callable[[], None]) -> bool:
+        """A loading ship at berth: True if its cargo is all at the terminal."""
+        left = self.export_left.get(vessel)
+        if left is None or left <= _EPS * max(1.0, self.engine.v_payload[vessel]):
+            return True
+        self.export_waiting[vessel] = granted
+        return False
+
+    def loaded(self, vessel: int, now: float) -> None:
+        it = self.model.itineraries[self.engine.v_itin[vessel]]
+        if it.handling == "load" and it.landside:
+            self.export_stack[it.terminal] -= self.engine.v_payload[vessel]
+
+    # -- what stages report ----------------------------------------------------------------------
+    def left_terminal(self, stage: _Stage, job: Job, tonnes: float, now: float) -> None:
+        """``tonnes`` of an unloaded job left the terminal's yard (first stage only)."""
+        if job.export or job.position != 0 or job.direct:
+            return
+        yard = self.engine.yard_of(job.vessel)
+        if yard >= 0:
+            self.yards[yard].release(tonnes, now)
+
+    def passed(self, stage: _Stage, job: Job, time_h: float) -> None:
+        """``job`` is through ``stage`` at ``time_h``: on to the next one, or done."""
+        stages = self.options(job.vessel)[job.option].stages
+        job.position += 1
+        if job.position >= len(stages):
+            self._done(job, time_h)
+            return
+        job.left_t = job.tonnes
+        self.stages[stages[job.position]].push(job, time_h)
+
+    def _done(self, job: Job, time_h: float) -> None:
+        self.j_done[job.row] = time_h
+        if not job.export:
+            if not self.options(job.vessel)[job.option].stages:
+                yard = self.engine.yard_of(job.vessel)
+                if yard >= 0 and not job.direct:
+                    self.engine.after(
+                        max(0.0, time_h - self.engine.env.now),
+                        partial(self._free_later, yard, job.tonnes),
+                    )
+            return
+        it = self.model.itineraries[self.engine.v_itin[job.vessel]]
+        self.export_stack[it.terminal] += job.tonnes
+        left = self.export_left[job.vessel] - job.tonnes
+        self.export_left[job.vessel] = left
+        if left <= _EPS * max(1.0, job.tonnes):
+            granted = self.export_waiting.pop(job.vessel, None)
+            if granted is not None:
+                self.engine.after(max(0.0, time_h - self.engine.env.now), lambda _e: granted())
+
+    def _free_later(self, yard: int, tonnes: float, _event: object) -> None:
+        self.yards[yard].release(tonnes, self.engine.env.now)
+
+    def divert(self, stage: _Stage, now: float) -> None:
+        """Congestion-aware landside diversion: past the threshold, newly ready cargo takes the
+        stream's other landside option if that one's first stage is below it."""
+        threshold = self.threshold_t
+        if threshold is None or stage.waiting_t <= threshold:
+            return
+        queues: list[deque[Job]] = (
+            list(stage.lines.values())
+            if isinstance(stage, TrainStage)
+            else [stage.ready]
+            if isinstance(stage, RateStage)
+            else []
+        )
+        for queue in queues:
+            for job in list(reversed(queue)):
+                if stage.waiting_t <= threshold:
+                    return
+                if job.position != 0 or job.left_t < job.tonnes - _EPS:
+                    continue
+                options = self.options(job.vessel)
+                for other, spec in enumerate(options):
+                    if other == job.option or not spec.stages:
+                        continue
+                    target = self.stages[spec.stages[0]]
+                    if target.waiting_t + job.tonnes > threshold:
+                        continue
+                    queue.remove(job)
+                    stage.waiting_t -= job.tonnes
+                    if isinstance(stage, TrainStage):
+                        stage.line_t[self.line_of(job, stage)] -= job.tonnes
+                    job.option = other
+                    self.j_diverted[job.row] = 1
+                    target.push(job, now)
+                    break
