@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import network
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
 from sim.kpi import replication_tables
@@ -94,11 +95,10 @@ def criteria_failures(model: CompiledModel, records: Records) -> list[str]:
     berths = tables["berths"]
     judged = berths[berths["calls"] >= MIN_CALLS]
     if criteria.max_berth_waiting_service_ratio is not None:
-        for row in judged.itertuples(index=False):
-            if row.waiting_service_ratio > criteria.max_berth_waiting_service_ratio:
+        for label, ratio in _queue_ratios(model, records):
+            if ratio > criteria.max_berth_waiting_service_ratio:
                 failures.append(
-                    f"berths {row.resource}: waiting/service "
-                    f"{row.waiting_service_ratio:.2f} > "
+                    f"berths {label}: waiting/service {ratio:.2f} > "
                     f"{criteria.max_berth_waiting_service_ratio:g}"
                 )
     if criteria.max_berth_occupancy is not None:
@@ -123,10 +123,40 @@ def criteria_failures(model: CompiledModel, records: Records) -> list[str]:
         blocked = float(v["block_h"][served].sum())
         if berth_time > 0 and blocked / berth_time > criteria.max_yard_blocking_share:
             failures.append(
-                f"yards: blocking {blocked / berth_time:.1%} of berth time > "
+                f"yards and landside: ships held at berth {blocked / berth_time:.1%} of berth "
+                "time > "
                 f"{criteria.max_yard_blocking_share:.1%}"
             )
     return failures
+
+
+def _queue_ratios(model: CompiledModel, records: Records) -> list[tuple[str, float]]:
+    """Waiting/service ratio of each berth queue: the ships of a terminal that may use the
+    same berth groups (and so wait in one line), with at least :data:`MIN_CALLS` calls.
+
+    Judging queues rather than berth groups avoids a selection bias: a group that only takes
+    ships when the others are full (a rail-water berth beside a bulk quay) serves exactly
+    the ships that waited.
+    """
+    low = model.calendar.warmup_h
+    v = records.vessels
+    start, arrival, end = v["berth_start_h"], v["berth_arrival_h"], v["service_end_h"]
+    counted = ~np.isnan(end) & (arrival >= low) & (end <= records.end_h)
+    queue_of = [(it.terminal, it.eligible_groups) for it in model.itineraries]
+    keys = sorted({queue_of[i] for i in np.unique(v["itinerary"][counted])})
+    out = []
+    itinerary = v["itinerary"]
+    for key in keys:
+        members = np.array([queue_of[i] == key for i in range(len(queue_of))], dtype=bool)
+        mine = counted & members[itinerary]
+        if mine.sum() < MIN_CALLS:
+            continue
+        wait = float((start - arrival)[mine].sum())
+        service = float((end - start - v["block_h"])[mine].sum())
+        groups = "+".join(model.groups[g].id.split("/", 1)[1] for g in key[1])
+        label = f"{model.terminals[key[0]].id}/{groups}"
+        out.append((label, wait / service if service > 0 else math.inf))
+    return out
 
 
 def evaluation_scenario(scenario: Scenario, year: int | None) -> tuple[Scenario, int]:
@@ -257,7 +287,8 @@ class Relief:
 
 
 def _relieved(scenario: Scenario, kind: str, resource: str) -> tuple[Scenario, str] | None:
-    """The scenario with one more berth, one more chamber, or a quarter more yard."""
+    """The scenario with one more berth, chamber, gate lane or siding, or a quarter more yard,
+    flight slots or train paths (None: nothing to relieve for that kind)."""
     document = scenario.model_dump(mode="json")
     if kind == "berths":
         terminal, group = resource.split("/", 1)
@@ -278,7 +309,29 @@ def _relieved(scenario: Scenario, kind: str, resource: str) -> tuple[Scenario, s
         for item in document["terminals"].get(terminal, {}).get("yards", []):
             if item["id"] == yard:
                 item["capacity_t"] *= 1.25
+                item["reefer_plugs"] = math.ceil(item.get("reefer_plugs", 0) * 1.25)
                 return Scenario.model_validate(document), f"25 % more yard at {resource}"
+    place = resource.split("/", 1)[0]
+    terminal_doc = document["terminals"].get(place)
+    if kind in ("gate", "landside supply") and terminal_doc and terminal_doc.get("gate"):
+        terminal_doc["gate"]["lanes"] += 1
+        return Scenario.model_validate(document), f"one more gate lane at {place}"
+    if kind == "rail" and terminal_doc and terminal_doc.get("rail"):
+        terminal_doc["rail"]["sidings"] += 1
+        return Scenario.model_validate(document), f"one more rail siding at {place}"
+    if kind == "air" and place in document["airports"]:
+        document["airports"][place]["slots_per_day"] *= 1.25
+        return Scenario.model_validate(document), f"25 % more flight slots at {place}"
+    if kind == "rail line":
+        link = resource.removeprefix("rail link ")
+        dataset = network.read_dataset(scenario.network.data if scenario.network else None)
+        if link in dataset.links.index:
+            upgrade = document["links"].setdefault(link, {})
+            now = upgrade.get("capacity_movements_per_day") or float(
+                dataset.links.loc[link, "capacity_movements_per_day"]
+            )
+            upgrade["capacity_movements_per_day"] = now * 1.25
+            return Scenario.model_validate(document), f"25 % more train paths on {link}"
     return None
 
 
@@ -296,7 +349,8 @@ def bottleneck_relief(
     Parameters
     ----------
     bottlenecks : list of (kind, resource)
-        As in the ``bottlenecks`` table (``berths``, ``lock`` or ``yard``), most binding first.
+        As in the ``bottlenecks`` table (``berths``, ``lock``, ``yard``, ``gate``, ``rail``,
+        ``rail line``, ``air`` or ``landside supply``), most binding first.
 
     Returns
     -------

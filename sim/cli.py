@@ -25,6 +25,7 @@ from rich.table import Table
 
 import network
 from sim.capacity import (
+    CapacityResult,
     Relief,
     bottleneck_relief,
     evaluation_scenario,
@@ -168,10 +169,28 @@ def run_command(
         Path | None, typer.Option("--out", help="Write tables, records and charts here.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="Simulate only this year (its demand and facilities, after the warm-up).",
+        ),
+    ] = None,
+    capacity: Annotated[
+        bool,
+        typer.Option(
+            "--capacity",
+            help="Also estimate the sustainable capacity of the simulated year and the margin "
+            "to the target (one replication, 5 % bracket; `hubsim capacity` for the full one).",
+        ),
+    ] = False,
 ) -> None:
     """Simulate a scenario and report throughput against the target and the bottlenecks."""
     scenario = _load_or_exit(file)
+    if year is not None:
+        scenario, _ = evaluation_scenario(scenario, year)
     count = replications or scenario.run.replications
+    capacity_result: CapacityResult | None = None
     with _progress() as progress:
         task = progress.add_task(f"simulating {scenario.name}", total=count)
         result = simulate_scenario(
@@ -180,12 +199,26 @@ def run_command(
             seed=seed,
             progress=lambda done, _total: progress.update(task, completed=done),
         )
+        if capacity:
+            search = progress.add_task("sustainable capacity", total=None)
+            capacity_result = sustainable_capacity(
+                scenario,
+                replications=1,
+                year=year,
+                tolerance=0.05,
+                progress=lambda done, total: progress.update(search, completed=done, total=total),
+            )
     if out is not None:
         write_outputs(result, out)
     if as_json:
-        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        document = result.to_json()
+        if capacity_result is not None:
+            document["capacity"] = capacity_result.to_json()
+        typer.echo(json.dumps(document, ensure_ascii=False))
         return
     _print_result(result)
+    if capacity_result is not None:
+        _print_capacity(scenario, capacity_result, quick=True)
     if out is not None:
         _out.print(f"tables, event records and charts written to {out}")
 
@@ -244,14 +277,35 @@ def capacity_command(
         document = {"scenario": scenario.name, **result.to_json(), "relief": relief_rows}
         typer.echo(json.dumps(document))
         return
+    _print_capacity(scenario, result)
+    if reliefs:
+        table = Table(title="Bottleneck relief (capacity gained, Mt/yr)", title_justify="left")
+        for column in ("resource", "change", "gain", "95% CI"):
+            table.add_column(column, justify="right" if column in ("gain", "95% CI") else "left")
+        for r in reliefs:
+            table.add_row(
+                r.resource, r.change, _mt(r.gain_t[0]), f"{_mt(r.gain_t[1])} - {_mt(r.gain_t[2])}"
+            )
+        _out.print(table)
+
+
+def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool = False) -> None:
     mean, low, high = result.capacity_t
     margin = result.margin_t
     colour = "green" if low >= result.target_t else "red" if high < result.target_t else "yellow"
+    if quick:
+        colour = "green" if mean >= result.target_t else "red"
+    interval = "" if quick else f" (95% CI {_mt(low)}-{_mt(high)})"
     _out.print(
         f"[bold]{scenario.name}[/]: sustainable capacity in {result.year} "
-        f"[bold {colour}]{_mt(mean)} Mt/yr[/] (95% CI {_mt(low)}-{_mt(high)}); demand offered "
-        f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, margin "
-        f"{'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr",
+        f"[bold {colour}]{_mt(mean)} Mt/yr[/]{interval}; demand offered "
+        f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, "
+        f"[bold]capacity margin {'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr[/]"
+        + (
+            " (quick estimate from one replication; `hubsim capacity` gives its CI)"
+            if quick
+            else ""
+        ),
         highlight=False,
     )
     for replication, (multiplier, binding) in enumerate(
@@ -262,15 +316,6 @@ def capacity_command(
             highlight=False,
             markup=False,
         )
-    if reliefs:
-        table = Table(title="Bottleneck relief (capacity gained, Mt/yr)", title_justify="left")
-        for column in ("resource", "change", "gain", "95% CI"):
-            table.add_column(column, justify="right" if column in ("gain", "95% CI") else "left")
-        for r in reliefs:
-            table.add_row(
-                r.resource, r.change, _mt(r.gain_t[0]), f"{_mt(r.gain_t[1])} - {_mt(r.gain_t[2])}"
-            )
-        _out.print(table)
 
 
 def _mt(tonnes: float) -> str:
