@@ -11,7 +11,9 @@ replications give the mean and its 95 % confidence interval.
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,6 +177,8 @@ def sustainable_capacity(
     year: int | None = None,
     tolerance: float = 0.02,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    at_one: dict[int, list[str]] | None = None,
 ) -> CapacityResult:
     """Bisect the demand multiplier per replication until the criteria boundary is found.
 
@@ -190,71 +194,106 @@ def sustainable_capacity(
     tolerance : float
         Relative width of the final bracket.
     progress : callable, optional
-        Called with (runs done, runs planned).
+        Called with (runs done, runs planned) (with several workers: replications done).
+    workers : int
+        Local processes, one replication's search each (results do not depend on it).
+    at_one : dict, optional
+        Replication -> criteria failures at multiplier 1, when a run of the same evaluation
+        scenario already gave them (see :func:`criteria_failures`).
     """
+    known = at_one or {}
     evaluated, chosen = evaluation_scenario(scenario, year)
     count = replications or scenario.run.replications
-    models: dict[float, CompiledModel] = {}
-
-    def model_at(multiplier: float) -> CompiledModel:
-        key = round(multiplier, 6)
-        if key not in models:
-            models[key] = compile_scenario(evaluated, multiplier=multiplier)
-        return models[key]
-
-    base = model_at(1.0)
-    offered = _offered_t(base, chosen)
+    offered = _offered_t(compile_scenario(evaluated), chosen)
     steps_per_replication = math.ceil(math.log2(64 / tolerance)) + 4
     planned = count * steps_per_replication
-    done = 0
+    outcomes: list[tuple[float, str]] = []
+    if workers > 1 and count > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, count), mp_context=context) as pool:
+            futures = [
+                pool.submit(_bisect, evaluated, r, tolerance, None, known.get(r))
+                for r in range(count)
+            ]
+            for done, future in enumerate(futures, start=1):
+                outcomes.append(future.result())
+                if progress is not None:
+                    progress(done, count)
+    else:
+        runs = 0
 
-    def passes(multiplier: float, replication: int) -> list[str]:
-        nonlocal done
-        model = model_at(multiplier)
-        failures = criteria_failures(model, simulate(model, replication))
-        done += 1
-        if progress is not None:
-            progress(done, planned)
-        return failures
+        def step() -> None:
+            nonlocal runs
+            runs += 1
+            if progress is not None:
+                progress(runs, planned)
 
-    found: list[float] = []
-    binding: list[str] = []
-    for replication in range(count):
-        low, high = 0.0, 1.0
-        last_failure = ""
-        # grow until the criteria fail, shrink until they hold
-        failures = passes(high, replication)
-        while not failures and high < 64:
-            low, high = high, high * 2
-            failures = passes(high, replication)
-        last_failure = failures[0] if failures else "none up to 64 x demand"
-        if low == 0.0:
-            probe = 0.5
-            while probe > 1 / 64:
-                failures = passes(probe, replication)
-                if not failures:
-                    low = probe
-                    break
-                high, last_failure = probe, failures[0]
-                probe /= 2
-        while low > 0 and (high - low) / low > tolerance:
-            middle = (low + high) / 2
-            failures = passes(middle, replication)
-            if failures:
-                high, last_failure = middle, failures[0]
-            else:
-                low = middle
-        found.append(low)
-        binding.append(last_failure)
+        outcomes = [_bisect(evaluated, r, tolerance, step, known.get(r)) for r in range(count)]
+    found = [multiplier for multiplier, _ in outcomes]
     capacities = [offered * m for m in found]
     return CapacityResult(
         chosen,
         offered,
         tuple(found),
         mean_ci(capacities),
-        tuple(binding),
+        tuple(binding for _, binding in outcomes),
         scenario.target.throughput_t,
     )
+
+
+_GROW = (1.25, 1.5, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+_SHRINK = (0.8, 0.6, 0.4, 0.2, 0.1, 0.05, 0.025, 1 / 64)
+
+
+def _bisect(
+    evaluated: Scenario,
+    replication: int,
+    tolerance: float,
+    step: Callable[[], None] | None = None,
+    at_one: list[str] | None = None,
+) -> tuple[float, str]:
+    """Largest multiplier meeting the criteria in one replication, and what fails above it.
+
+    ``at_one``: the criteria failures at multiplier 1 if already known (from a run of the same
+    scenario and replication), saving that run.
+    """
+    models: dict[float, CompiledModel] = {}
+
+    def passes(multiplier: float) -> list[str]:
+        key = round(multiplier, 6)
+        if key not in models:
+            models[key] = compile_scenario(evaluated, multiplier=multiplier)
+        model = models[key]
+        failures = criteria_failures(model, simulate(model, replication))
+        if step is not None:
+            step()
+        return failures
+
+    low, high = 0.0, 1.0
+    # bracket the boundary: most plans are judged near their own demand, so the first probes
+    # stay close to 1 and widen from there
+    failures = passes(high) if at_one is None else at_one
+    for probe in _GROW:
+        if failures:
+            break
+        low, high = high, probe
+        failures = passes(high)
+    last_failure = failures[0] if failures else f"none up to {_GROW[-1]:g} x demand"
+    if low == 0.0:
+        for probe in _SHRINK:
+            failures = passes(probe)
+            if not failures:
+                low = probe
+                break
+            high, last_failure = probe, failures[0]
+    while low > 0 and (high - low) / low > tolerance:
+        middle = (low + high) / 2
+        failures = passes(middle)
+        if failures:
+            high, last_failure = middle, failures[0]
+        else:
+            low = middle
+    return low, last_failure
 
 
 def _offered_t(model: CompiledModel, year: int) -> float:

@@ -28,6 +28,7 @@ from sim.capacity import (
     CapacityResult,
     Relief,
     bottleneck_relief,
+    criteria_failures,
     evaluation_scenario,
     sustainable_capacity,
 )
@@ -176,12 +177,16 @@ def run_command(
             help="Simulate only this year (its demand and facilities, after the warm-up).",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Local processes for replications.")
+    ] = 1,
     capacity: Annotated[
         bool,
         typer.Option(
             "--capacity",
             help="Also estimate the sustainable capacity of the simulated year and the margin "
-            "to the target (one replication, 5 % bracket; `hubsim capacity` for the full one).",
+            "to the target (one replication per worker, 10 % bracket; `hubsim capacity` for "
+            "the full estimate).",
         ),
     ] = False,
 ) -> None:
@@ -189,6 +194,10 @@ def run_command(
     scenario = _load_or_exit(file)
     if year is not None:
         scenario, _ = evaluation_scenario(scenario, year)
+    if seed is not None:  # the capacity search below uses the same seed
+        scenario = scenario.model_copy(
+            update={"run": scenario.run.model_copy(update={"seed": seed})}
+        )
     count = replications or scenario.run.replications
     capacity_result: CapacityResult | None = None
     with _progress() as progress:
@@ -198,14 +207,23 @@ def run_command(
             replications=replications,
             seed=seed,
             progress=lambda done, _total: progress.update(task, completed=done),
+            workers=workers,
         )
         if capacity:
             search = progress.add_task("sustainable capacity", total=None)
+            searched = min(workers, count)
+            assert result.model is not None
             capacity_result = sustainable_capacity(
                 scenario,
-                replications=1,
+                replications=searched,
                 year=year,
-                tolerance=0.05,
+                tolerance=0.1,
+                workers=workers,
+                at_one={
+                    r: criteria_failures(result.model, result.records[r])
+                    for r in range(searched)
+                    if year is not None or scenario.run.horizon_days is not None
+                },
                 progress=lambda done, total: progress.update(search, completed=done, total=total),
             )
     if out is not None:
@@ -234,6 +252,9 @@ def capacity_command(
         int,
         typer.Option("--relief", min=0, help="Also relieve the top N bottlenecks, one by one."),
     ] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Local processes for replications.")
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Sustainable capacity: the largest demand the plan carries within its service criteria.
@@ -263,6 +284,7 @@ def capacity_command(
                 replications=replications,
                 year=year,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
+                workers=workers,
             )
     relief_rows = [
         {
@@ -292,20 +314,20 @@ def capacity_command(
 def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool = False) -> None:
     mean, low, high = result.capacity_t
     margin = result.margin_t
-    colour = "green" if low >= result.target_t else "red" if high < result.target_t else "yellow"
-    if quick:
+    if low != low:  # one replication: no interval
         colour = "green" if mean >= result.target_t else "red"
-    interval = "" if quick else f" (95% CI {_mt(low)}-{_mt(high)})"
+        interval = ""
+    else:
+        colour = (
+            "green" if low >= result.target_t else "red" if high < result.target_t else "yellow"
+        )
+        interval = f" (95% CI {_mt(low)}-{_mt(high)})"
     _out.print(
         f"[bold]{scenario.name}[/]: sustainable capacity in {result.year} "
         f"[bold {colour}]{_mt(mean)} Mt/yr[/]{interval}; demand offered "
         f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, "
         f"[bold]capacity margin {'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr[/]"
-        + (
-            " (quick estimate from one replication; `hubsim capacity` gives its CI)"
-            if quick
-            else ""
-        ),
+        + (" (quick estimate: 10 % bracket; `hubsim capacity` for the full one)" if quick else ""),
         highlight=False,
     )
     for replication, (multiplier, binding) in enumerate(

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from sim.compiled import CompiledModel, compile_scenario
-from sim.engine import Records, simulate
-from sim.kpi import replication_tables
+from sim.engine import Records
+from sim.replicate import replicate
 from sim.scenario import Scenario, load_scenario
 from sim.stats import aggregate, mean_ci
 
@@ -261,6 +261,7 @@ def run(
     multiplier: float = 1.0,
     keep_records: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> RunResult:
     """Run ``replications`` of a scenario and summarise them.
 
@@ -276,6 +277,8 @@ def run(
         Keep each replication's flat records on the result (for event Parquet and charts).
     progress : callable, optional
         Called with (replications done, replications) after each one.
+    workers : int
+        Local processes to run replications on (results do not depend on it).
 
     Returns
     -------
@@ -301,13 +304,12 @@ def run(
     count = scenario.run.replications
     per_rep_tables: dict[str, list[pd.DataFrame]] = {}
     records: list[Records] = []
-    for replication in range(count):
-        record = simulate(model, replication)
-        for name, table in replication_tables(model, record).items():
+    for replication, record, rep_tables in replicate(
+        model, list(range(count)), workers=workers, progress=progress
+    ):
+        for name, table in rep_tables.items():
             per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))
         records.append(record)
-        if progress is not None:
-            progress(replication + 1, count)
     per_replication = {
         name: pd.concat(frames, ignore_index=True) for name, frames in per_rep_tables.items()
     }

@@ -1,0 +1,87 @@
+"""Run replications of one compiled scenario, in this process or on a local process pool.
+
+Replication ``r`` draws only from the random streams of ``(seed, r)``, so where it runs does
+not change its numbers: one worker or several give identical records and tables.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import pandas as pd
+
+from sim.compiled import CompiledModel, compile_scenario
+from sim.engine import Records, simulate
+from sim.kpi import replication_tables
+from sim.scenario import Scenario
+
+__all__ = ["replicate"]
+
+Outcome = tuple[int, Records, dict[str, pd.DataFrame]]
+
+
+def replicate(
+    model: CompiledModel,
+    replications: list[int],
+    *,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """Simulate ``replications`` of ``model``; return (replication, records, KPI tables) in
+    replication order.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    replications : list of int
+    workers : int
+        Processes to use; 1 runs here. Workers compile the scenario themselves (the compiled
+        model is cheap to rebuild and costly to send).
+    progress : callable, optional
+        Called with (replications done, replications) as each one finishes.
+    """
+    outcomes: list[Outcome] = []
+    total = len(replications)
+    for outcome in _outcomes(model, replications, workers):
+        outcomes.append(outcome)
+        if progress is not None:
+            progress(len(outcomes), total)
+    return sorted(outcomes, key=lambda o: o[0])
+
+
+def _outcomes(model: CompiledModel, replications: list[int], workers: int) -> Iterator[Outcome]:
+    if workers <= 1 or len(replications) <= 1:
+        for replication in replications:
+            records = simulate(model, replication)
+            yield replication, records, replication_tables(model, records)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(replications)), mp_context=context
+    ) as pool:
+        futures = [
+            pool.submit(_remote, model.scenario, model.requested_multiplier, r)
+            for r in replications
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+_COMPILED: dict[tuple[str, float], CompiledModel] = {}
+
+
+def _compiled(scenario: Scenario, multiplier: float) -> CompiledModel:
+    """The compiled model, built once per worker process and scenario."""
+    key = (scenario.model_dump_json(), multiplier)
+    if key not in _COMPILED:
+        _COMPILED.clear()
+        _COMPILED[key] = compile_scenario(scenario, multiplier=multiplier)
+    return _COMPILED[key]
+
+
+def _remote(scenario: Scenario, multiplier: float, replication: int) -> Outcome:
+    model = _compiled(scenario, multiplier)
+    records = simulate(model, replication)
+    return replication, records, replication_tables(model, records)
