@@ -439,3 +439,32 @@ def test_air_cargo_is_limited_by_airport_slots():
     # 10 % of 200 kt is ~55 t a day; the airfield flies 12 t a day: always at capacity
     open_hours = mine & (hours["capacity_t"] > 0)
     assert np.isclose(hours["moved_t"][open_hours], 1.0).mean() > 0.9
+
+
+def test_broken_gate_lanes_cut_the_gate_capacity():
+    document = quay(
+        demand__streams=[
+            {
+                "id": "S1",
+                "commodity": "COAL",
+                "terminal": "QUAY",
+                "vessels_per_day": 3.0,
+                "vessel_mix": {"SHIP": 1},
+            }
+        ]
+    )
+    document["terminals"]["QUAY"]["berths"][0]["count"] = 4
+    document["terminals"]["QUAY"]["gate"] = {
+        "lanes": 2,
+        "trucks_per_h_per_lane": 10,
+        "truck_payload_t": 30,
+    }
+    document["operations"]["breakdowns"] = [
+        {"resource_kind": "gate", "mtbf_h": 100.0, "mttr_h": 20.0}
+    ]
+    _, records = run_once(document)
+    hours = records.stage_hours
+    capacities = set(np.round(hours["capacity_t"], 6))
+    assert capacities <= {300.0, 600.0}  # one lane of two down, or both up
+    assert 300.0 in capacities and 600.0 in capacities
+    assert (hours["moved_t"] <= hours["capacity_t"] + 1e-9).all()
