@@ -273,6 +273,24 @@ def capacity_command(
         _out.print(table)
 
 
+@app.command("report")
+def report_command(
+    folder: Annotated[Path, typer.Argument(help="Output folder of `hubsim run --out`.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for report.html and its PNGs (default FOLDER/report)."),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report (verdict, charts, tables, assumptions) of a run."""
+    from sim.report import ReportInputError, write_report
+
+    try:
+        path = write_report(folder, out)
+    except ReportInputError as error:
+        raise _bad_input(str(error)) from None
+    _out.print(f"report written to {path} (charts beside it)", highlight=False)
+
+
 def _mt(tonnes: float) -> str:
     return "-" if tonnes != tonnes else f"{tonnes / 1e6:,.2f}"
 

@@ -56,7 +56,7 @@ def yard_chart(source: Source, *, top: int = 6, replication: int = 0) -> Figure:
     panels = len(ranked)
     figure, axes = new_figure(11, 1.2 + 1.7 * panels, nrows=panels, sharex=True, squeeze=False)
     low, high = data.window_h(replication)
-    grid = np.linspace(low, high, min(6000, max(200, int((high - low) * 2))))
+    grid = np.linspace(low, high, min(2000, max(200, int(high - low))))
     when = hours_to_datetimes(data.model.first_year, grid)
     ids = data.model.yards["id"].tolist()
     for ax, row in zip(axes[:, 0], ranked.itertuples(index=False), strict=True):
