@@ -6,6 +6,7 @@ queues and waits over time, turnaround, the berth Gantt chart and the Grand Cana
 diagram, yard occupancy, modal split and CO2, and the flow map.
 """
 
+from sim.viz.compare import plans_chart
 from sim.viz.journeys import berth_gantt_chart, time_space_chart
 from sim.viz.landside import modal_co2_chart, yard_chart
 from sim.viz.maps import flow_map
@@ -23,6 +24,7 @@ __all__ = [
     "flow_map",
     "lock_wait_chart",
     "modal_co2_chart",
+    "plans_chart",
     "queue_chart",
     "throughput_breakdown_chart",
     "throughput_chart",
