@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.capacity import evaluation_scenario
+from sim.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
 from sim.run import RunResult
+from sim.run import run as simulate
 from sim.rundata import RunData, as_run_data
 from sim.scenario import Scenario, load_scenario
 from sim.viz.measures import resource_label
@@ -21,6 +22,8 @@ __all__ = [
     "SCENARIOS",
     "compare_plans",
     "explain_bottlenecks",
+    "relieve_bottlenecks",
+    "run_plans",
     "scenario_path",
     "with_run_settings",
 ]
@@ -182,3 +185,60 @@ def explain_bottlenecks(run: RunData | RunResult, *, top: int = 5) -> list[str]:
             )
         sentences.append(sentence)
     return sentences
+
+
+def run_plans(
+    plans: Mapping[str, str | Path | Scenario],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    year: int | None = None,
+    horizon_days: float | None = None,
+    warmup_days: float | None = None,
+) -> dict[str, RunResult]:
+    """Run several plans with the same seed (common random numbers), in the given order.
+
+    Parameters
+    ----------
+    plans : mapping of plan name to scenario
+        A shipped scenario name (see :func:`scenario_path`), a file or a loaded scenario.
+    replications, seed : int, optional
+        As in :func:`sim.run`; one seed for all plans.
+    year, horizon_days, warmup_days : optional
+        As in :func:`with_run_settings`.
+
+    Returns
+    -------
+    dict
+        Plan name to its :class:`~sim.run.RunResult`.
+    """
+    results = {}
+    for name, plan in plans.items():
+        source = scenario_path(plan) if isinstance(plan, str) and not Path(plan).is_file() else plan
+        scenario = with_run_settings(
+            source, year=year, horizon_days=horizon_days, warmup_days=warmup_days
+        )
+        results[name] = simulate(scenario, replications=replications, seed=seed)
+    return results
+
+
+def relieve_bottlenecks(
+    result: RunResult,
+    *,
+    top: int = 3,
+    replications: int | None = None,
+    tolerance: float = 0.02,
+) -> tuple[CapacityResult, list[Relief]]:
+    """Sustainable capacity of the run's scenario and what relieving each of its ``top``
+    bottlenecks (those ships waited for) adds (:func:`sim.capacity.bottleneck_relief`).
+
+    A capacity search runs about a dozen simulations per replication and per relief: keep
+    ``top`` and ``replications`` small for a first look.
+    """
+    ranked = result.bottlenecks[result.bottlenecks["wait_share"] > 0].head(top)
+    return bottleneck_relief(
+        result.scenario,
+        list(zip(ranked["kind"], ranked["resource"], strict=True)),
+        replications=replications or result.replications,
+        tolerance=tolerance,
+    )

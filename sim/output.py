@@ -29,12 +29,17 @@ def _frame(table: dict, replication: int) -> pd.DataFrame:
 
 
 def write_outputs(
-    result: RunResult, folder: str | Path, *, relief: Sequence[Relief] = ()
+    result: RunResult,
+    folder: str | Path,
+    *,
+    relief: Sequence[Relief] = (),
+    charts: bool = True,
 ) -> list[Path]:
     """Write everything about ``result`` into ``folder``; returns the files written.
 
     ``relief`` (from :func:`sim.capacity.bottleneck_relief`) is written as ``kpi/relief.*``
-    and drawn in the bottleneck chart.
+    and drawn in the bottleneck chart. ``charts=False`` leaves out ``charts/*.png`` (``hubsim
+    report`` draws them from the folder anyway).
     """
     folder = Path(folder)
     written: list[Path] = []
@@ -65,7 +70,8 @@ def write_outputs(
     with atomic_path(model) as temporary:
         temporary.write_text(json.dumps(data.model.to_json(), ensure_ascii=False))
     written.append(model)
-    written.extend(write_run_charts(data, folder / "charts"))
+    if charts:
+        written.extend(write_run_charts(data, folder / "charts"))
     summary = folder / "summary.json"
     with atomic_path(summary) as temporary:
         temporary.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

@@ -1,13 +1,14 @@
 """Shared look of hubsim charts: colours per mode, kind and commodity; figures; units.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly rather than through
-``pyplot``: no global figure registry to leak into (a report draws many charts), and the
-same figure shows inline in a notebook and saves to PNG.
+``pyplot``: no global figure registry to leak into (a report draws many charts). They are
+:class:`ChartFigure` objects, which Jupyter shows as PNG without any pyplot backend set up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ __all__ = [
     "PORT_COLOUR",
     "TARGET_COLOUR",
     "THROUGH_COLOUR",
+    "ChartFigure",
     "commodity_colour",
     "hours_to_datetimes",
     "mode_colour",
@@ -69,9 +71,18 @@ def mode_colour(mode: str) -> str:
     return MODE_COLOURS.get(first) or _EXTRA_MODES.get(first, "#c7c7c7")
 
 
+class ChartFigure(Figure):
+    """A figure that displays itself as a PNG in Jupyter (``_repr_png_``)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
 def new_figure(width_in: float, height_in: float, **subplots: Any) -> tuple[Figure, Any]:
     """A figure with constrained layout and its axes (``Figure.subplots`` arguments)."""
-    figure = Figure(figsize=(width_in, height_in), layout="constrained")
+    figure = ChartFigure(figsize=(width_in, height_in), layout="constrained")
     axes = figure.subplots(**subplots) if subplots else figure.subplots()
     return figure, axes
 
