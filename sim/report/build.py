@@ -10,6 +10,7 @@ from network.export import atomic_path
 from sim.charts import RUN_CHARTS
 from sim.report.run_report import run_report_html
 from sim.rundata import RunData, RunFolderError
+from sim.viz.animation import animate_vessels
 
 __all__ = ["REPORT_NAME", "ReportInputError", "folder_kind", "write_report"]
 
@@ -47,7 +48,13 @@ def folder_kind(folder: str | Path) -> FolderKind:
     )
 
 
-def write_report(folder: str | Path, out: str | Path | None = None, *, dpi: int = 110) -> Path:
+def write_report(
+    folder: str | Path,
+    out: str | Path | None = None,
+    *,
+    dpi: int = 110,
+    animation: bool = False,
+) -> Path:
     """Write the report of an output folder.
 
     Parameters
@@ -58,6 +65,9 @@ def write_report(folder: str | Path, out: str | Path | None = None, *, dpi: int 
         Folder for ``report.html`` and the chart PNGs (default ``folder/report``).
     dpi : int
         Resolution of the charts.
+    animation : bool
+        Also animate the vessels over the first day after the warm-up (``vessels.gif``,
+        embedded; a scenario with a network only).
 
     Returns
     -------
@@ -86,7 +96,10 @@ def write_report(folder: str | Path, out: str | Path | None = None, *, dpi: int 
         with atomic_path(target / f"{spec.name}.png") as temporary:
             temporary.write_bytes(png)
         charts.append((spec, png))
+    gif = None
+    if animation and data.model.has_network:
+        gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
     path = target / REPORT_NAME
     with atomic_path(path) as temporary:
-        temporary.write_text(run_report_html(data, charts), encoding="utf-8")
+        temporary.write_text(run_report_html(data, charts, animation=gif), encoding="utf-8")
     return path

@@ -54,12 +54,15 @@ def section(anchor: str, heading: str, *parts: str) -> str:
     return f'<section id="{escape(anchor)}"><h2>{escape(heading)}</h2>{"".join(parts)}</section>'
 
 
-def image(png: bytes, *, alt: str, title: str, caption: str, anchor: str) -> str:
-    """A figure with an embedded PNG (data URI), its heading and caption."""
+def image(
+    png: bytes, *, alt: str, title: str, caption: str, anchor: str, mime: str = "image/png"
+) -> str:
+    """A figure with an embedded image (data URI; PNG unless ``mime`` says otherwise), its
+    heading and caption."""
     encoded = base64.b64encode(png).decode("ascii")
     return (
         f'<figure id="{escape(anchor)}"><h3>{escape(title)}</h3>'
-        f'<img src="data:image/png;base64,{encoded}" alt="{escape(alt)}">'
+        f'<img src="data:{escape(mime)};base64,{encoded}" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption></figure>"
     )
 

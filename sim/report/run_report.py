@@ -444,7 +444,9 @@ def _assumptions(data: RunData) -> str:
     return "".join(parts)
 
 
-def run_report_html(data: RunData, charts: Sequence[tuple[ChartSpec, bytes]]) -> str:
+def run_report_html(
+    data: RunData, charts: Sequence[tuple[ChartSpec, bytes]], *, animation: bytes | None = None
+) -> str:
     """The report of a run as one HTML document.
 
     Parameters
@@ -452,6 +454,8 @@ def run_report_html(data: RunData, charts: Sequence[tuple[ChartSpec, bytes]]) ->
     data : RunData
     charts : sequence of (ChartSpec, PNG bytes)
         Drawn charts, embedded in this order.
+    animation : bytes, optional
+        A GIF of the vessels over a day (:func:`sim.viz.animate_vessels`), embedded last.
 
     Returns
     -------
@@ -460,6 +464,8 @@ def run_report_html(data: RunData, charts: Sequence[tuple[ChartSpec, bytes]]) ->
     title = f"hubsim report: {data.name}"
     contents = [("verdict", "Verdict"), ("key-figures", "Key figures")]
     contents += [(f"chart-{spec.name}", spec.title) for spec, _ in charts]
+    if animation is not None:
+        contents.append(("animation", "Vessels over a day (animation)"))
     contents += [("tables", "Tables"), ("assumptions", "Scenario and assumptions")]
     nav = (
         "<nav><ul>"
@@ -474,6 +480,17 @@ def run_report_html(data: RunData, charts: Sequence[tuple[ChartSpec, bytes]]) ->
         )
         for spec, png in charts
     )
+    if animation is not None:
+        figures += image(
+            animation,
+            alt="Vessels over a day (animation)",
+            title="Vessels over a day (animation)",
+            caption="Every vessel around the Huai'an hub over the first day after the warm-up, "
+            "coloured by what it does (sailing, waiting at or in a lock, waiting for or at a "
+            "berth).",
+            anchor="animation",
+            mime="image/gif",
+        )
     generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = "".join(
         [

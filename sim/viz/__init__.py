@@ -3,9 +3,11 @@
 
 Throughput against the target, utilisation by month, ranked bottlenecks with relief gains,
 queues and waits over time, turnaround, the berth Gantt chart and the Grand Canal time-space
-diagram, yard occupancy, modal split and CO2, and the flow map.
+diagram, yard occupancy, modal split and CO2, the flow map, and vessel positions on a map
+(a snapshot, or a GIF of a chosen day with :func:`animate_vessels`).
 """
 
+from sim.viz.animation import animate_vessels, vessel_positions_chart
 from sim.viz.compare import plans_chart
 from sim.viz.journeys import berth_gantt_chart, time_space_chart
 from sim.viz.landside import modal_co2_chart, yard_chart
@@ -19,6 +21,7 @@ from sim.viz.throughput import (
 from sim.viz.utilisation import bottleneck_chart, lock_wait_chart, utilisation_heatmap
 
 __all__ = [
+    "animate_vessels",
     "berth_gantt_chart",
     "bottleneck_chart",
     "flow_map",
@@ -32,5 +35,6 @@ __all__ = [
     "time_space_chart",
     "turnaround_chart",
     "utilisation_heatmap",
+    "vessel_positions_chart",
     "yard_chart",
 ]

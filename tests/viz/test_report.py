@@ -71,8 +71,11 @@ def test_report_of_a_scenario_without_network(minimal, tmp_path):
     from sim.output import write_outputs
 
     write_outputs(minimal, tmp_path / "run", charts=False)
-    path = write_report(tmp_path / "run")
-    assert path == tmp_path / "run" / "report" / REPORT_NAME
+    # --animation is accepted and skipped: there is no network to animate
+    result = CliRunner().invoke(app, ["report", str(tmp_path / "run"), "--animation"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "run" / "report" / REPORT_NAME
+    assert not (path.parent / "vessels.gif").exists()
     text = path.read_text(encoding="utf-8")
     html5lib.HTMLParser(strict=True).parse(text)
     assert text.count('<img src="data:image/png;base64,') == len(RUN_CHARTS)
@@ -124,3 +127,15 @@ def test_folder_and_memory_views_agree(baseline_data, folder_data):
     assert set(folder_data.tables) == set(baseline_data.tables)
     assert folder_data.relief is not None and len(folder_data.relief) == 1
     assert isinstance(RunData.from_folder(folder_data.source), RunData)
+
+
+def test_animation_is_embedded_as_a_gif(folder_data, tmp_path):
+    from sim.report.run_report import run_report_html
+    from sim.viz import animate_vessels
+
+    gif = animate_vessels(folder_data, tmp_path / "v.gif", hours=1, frames=2, dpi=30).read_bytes()
+    text = run_report_html(folder_data, [], animation=gif)
+    html5lib.HTMLParser(strict=True).parse(text)
+    encoded = re.findall(r'<img src="data:image/gif;base64,([A-Za-z0-9+/=]+)"', text)
+    assert [base64.b64decode(e) for e in encoded] == [gif]
+    assert text.index("Verdict:") < text.index("data:image/gif")
