@@ -70,7 +70,7 @@ def write_outputs(
     with atomic_path(model) as temporary:
         temporary.write_text(json.dumps(data.model.to_json(), ensure_ascii=False))
     written.append(model)
-    if charts:
+    if charts and result.records:  # charts read the records (kept unless keep_records=False)
         written.extend(write_run_charts(data, folder / "charts"))
     summary = folder / "summary.json"
     with atomic_path(summary) as temporary:

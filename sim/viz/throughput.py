@@ -136,7 +136,8 @@ def throughput_month_chart(source: Source) -> Figure:
     """Monthly port throughput as an annualised rate (Mt/yr) with its 95 % band.
 
     Reading each month at an annual rate puts seasonality, growth and partial months on the
-    same scale as the target.
+    same scale as the target. Months counted for less than a week (the end of a warm-up) are
+    left out when the run has longer ones.
 
     Parameters
     ----------
@@ -173,9 +174,14 @@ def throughput_month_chart(source: Source) -> Figure:
                 row.tonnes_ci95_low * factor,
                 row.tonnes_ci95_high * factor,
                 counted < (end - start) - 1e-6,
+                counted,
             )
         )
-    frame = pd.DataFrame(rows, columns=["hour", "mean", "low", "high", "partial"])
+    frame = pd.DataFrame(rows, columns=["hour", "mean", "low", "high", "partial", "counted_h"])
+    # a few hours of a month at an annual rate say little: leave out stubs under a week when
+    # the run has longer months to show
+    if (frame["counted_h"] >= 168.0).any():
+        frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
     when = hours_to_datetimes(data.model.first_year, frame["hour"].to_numpy())
     ax.fill_between(
         when,
