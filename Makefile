@@ -21,7 +21,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.run-installed
 	MPLBACKEND=Agg $(BIN)/hubsim network --map $(OUT)/network.png --gpkg $(OUT)/network.gpkg
 	MPLBACKEND=Agg $(BIN)/hubsim run scenarios/huaian_2028_plan.yaml --year 2028 --replications 4 \
-		--workers 2 --capacity --out $(OUT)/plan_2028
+		--workers 2 --capacity
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check sim network tests $(wildcard benchmarks)

@@ -1,104 +1,181 @@
-"""Charts of a run (PNG): throughput against the target, ranked bottlenecks, lock waits.
+"""The charts of a run, in the order a report shows them, and writing them as PNG files.
 
-Functions return matplotlib figures; :func:`write_run_charts` saves them atomically.
+``hubsim run --out`` writes them to ``charts/``; ``hubsim report`` draws them again from the
+run folder and embeds them. Each entry says what the chart shows and how to read it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
 from matplotlib.figure import Figure
 
 from network.export import atomic_path
 from sim.run import RunResult
+from sim.rundata import RunData, as_run_data
+from sim.viz import (
+    berth_gantt_chart,
+    bottleneck_chart,
+    flow_map,
+    lock_wait_chart,
+    modal_co2_chart,
+    queue_chart,
+    throughput_breakdown_chart,
+    throughput_chart,
+    throughput_month_chart,
+    time_space_chart,
+    turnaround_chart,
+    utilisation_heatmap,
+    yard_chart,
+)
 
-__all__ = ["bottleneck_chart", "lock_wait_chart", "throughput_chart", "write_run_charts"]
-
-_KIND_COLOURS = {"lock": "#17becf", "berths": "#d62728", "yard": "#bcbd22"}
-
-
-def throughput_chart(result: RunResult) -> Figure:
-    """Port throughput per simulated year with 95 % CIs, against the target."""
-    table = result.tables["throughput_port"]
-    figure, ax = plt.subplots(figsize=(8, 4.5))
-    years = table["year"].astype(int).to_numpy()
-    mean = table["tonnes"].to_numpy() / 1e6
-    low = table["tonnes_ci95_low"].to_numpy() / 1e6
-    high = table["tonnes_ci95_high"].to_numpy() / 1e6
-    errors = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
-    ax.bar(
-        years.astype(str),
-        mean,
-        yerr=errors,
-        capsize=4,
-        color="#1f77b4",
-        label="throughput (95 % CI)",
-    )
-    target = result.verdict.target_t / 1e6
-    ax.axhline(
-        target,
-        color="#d62728",
-        linestyle="--",
-        label=f"target {target:,.0f} Mt in {result.scenario.target.year}",
-    )
-    ax.set_ylabel("Port throughput (Mt/yr)")
-    ax.set_xlabel("Year (the first year excludes the warm-up)")
-    ax.set_title(f"{result.scenario.name}: verdict {result.verdict.verdict}")
-    ax.legend(loc="lower right")
-    figure.tight_layout()
-    return figure
+__all__ = ["RUN_CHARTS", "ChartSpec", "draw_run_charts", "save_figure", "write_run_charts"]
 
 
-def bottleneck_chart(result: RunResult, top: int = 10) -> Figure:
-    """The top resources by share of vessel time spent waiting for them."""
-    table = result.bottlenecks.head(top).iloc[::-1]
-    figure, ax = plt.subplots(figsize=(8, 0.45 * max(len(table), 2) + 1.5))
-    colours = [_KIND_COLOURS.get(kind, "grey") for kind in table["kind"]]
-    share = table["wait_share"].to_numpy() * 100
-    ax.barh(table["resource"], share, color=colours)
-    for y, (value, utilisation) in enumerate(zip(share, table["utilisation"], strict=True)):
-        ax.text(value, y, f"  util {utilisation:.0%}", va="center", fontsize=8)
-    ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
-    ax.set_title("Bottlenecks")
-    figure.tight_layout()
-    return figure
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart of a run.
+
+    Attributes
+    ----------
+    name : str
+        File stem of its PNG.
+    title : str
+        Heading in a report.
+    caption : str
+        How to read it.
+    draw : callable
+        ``RunData -> Figure``.
+    """
+
+    name: str
+    title: str
+    caption: str
+    draw: Callable[[RunData], Figure]
 
 
-def lock_wait_chart(result: RunResult) -> Figure:
-    """Mean and 95th-percentile waiting time at each lock."""
-    table = result.tables["locks"]
-    figure, ax = plt.subplots(figsize=(8, 4))
-    if table.empty:
-        ax.text(0.5, 0.5, "no locks in this scenario", ha="center", va="center")
-        ax.set_axis_off()
-        return figure
-    x = np.arange(len(table))
-    ax.bar(x - 0.2, table["mean_wait_h"], width=0.4, label="mean", color="#17becf")
-    ax.bar(x + 0.2, table["p95_wait_h"], width=0.4, label="95th percentile", color="#08306b")
-    ax.set_xticks(x, table["resource"], rotation=30, ha="right")
-    ax.set_ylabel("Waiting time at the lock (h)")
-    ax.set_title("Lock waits")
-    ax.legend()
-    figure.tight_layout()
-    return figure
+RUN_CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec(
+        "throughput",
+        "Throughput against the target",
+        "Port throughput (tonnes across the quay) per simulated year with its 95 % confidence "
+        "interval across replications; the dashed line is the target. Years counted only in "
+        "part (the warm-up, short runs) are hatched and shown at their annual rate.",
+        throughput_chart,
+    ),
+    ChartSpec(
+        "throughput_month",
+        "Monthly throughput",
+        "Each month's throughput at an annual rate, so seasonality, growth and the target read "
+        "on one scale; the band is the 95 % confidence interval.",
+        throughput_month_chart,
+    ),
+    ChartSpec(
+        "throughput_breakdown",
+        "Throughput by port area and commodity",
+        "Where the compared year's throughput is handled and what it is.",
+        throughput_breakdown_chart,
+    ),
+    ChartSpec(
+        "bottlenecks",
+        "Ranked bottlenecks",
+        "Resources ranked by the share of all vessel time spent waiting for them, with their "
+        "utilisation and mean wait. When bottleneck relief was computed, the right panel shows "
+        "the sustainable capacity one more berth or chamber (or 25 % more yard) would add.",
+        bottleneck_chart,
+    ),
+    ChartSpec(
+        "utilisation",
+        "Utilisation by month",
+        "Share of each lock's chamber time, each berth group's berth time and each yard's "
+        "capacity in use, month by month. Red rows that stay red are where the hub chokes.",
+        utilisation_heatmap,
+    ),
+    ChartSpec(
+        "lock_waits",
+        "Waiting at the locks",
+        "Mean and 95th-percentile wait of the ships at each modelled lock (95 % CIs).",
+        lock_wait_chart,
+    ),
+    ChartSpec(
+        "queues",
+        "Queues and waits over time",
+        "Ships waiting and the mean wait of arriving ships per day (per week for runs over a "
+        "year) at the locks and berth groups that hold ships longest; peaks follow weather "
+        "stoppages, closures and seasonal demand.",
+        queue_chart,
+    ),
+    ChartSpec(
+        "turnaround",
+        "Vessel turnaround",
+        "Time from a ship's arrival at the berth area to the end of its handling (berth wait, "
+        "handling, yard blocking): all port calls, and by port area.",
+        turnaround_chart,
+    ),
+    ChartSpec(
+        "time_space",
+        "Vessels along the Grand Canal (time-space diagram)",
+        "Every ship on the canal near the hub over half a day: km against time. Sloped lines "
+        "sail, flat stretches stop: orange while waiting for a lock, dark blue in the chamber, "
+        "red at a berth. Horizontal lines mark the locks (solid: modelled) and terminals.",
+        time_space_chart,
+    ),
+    ChartSpec(
+        "berth_gantt",
+        "Berth occupation in a week",
+        "Each bar is a ship's stay at a berth of the berth group ships waited longest for, "
+        "coloured by commodity; hatched ends are time a full yard held the ship.",
+        berth_gantt_chart,
+    ),
+    ChartSpec(
+        "yards",
+        "Yard occupancy",
+        "Fill level of the fullest yards over time; red periods are when a full yard held "
+        "unloading ships at the berth.",
+        yard_chart,
+    ),
+    ChartSpec(
+        "modal_co2",
+        "Modal split and CO2",
+        "How port cargo reaches or leaves the quay on land, and the transport work and CO2 of "
+        "all cargo delivered, by mode (95 % CIs).",
+        modal_co2_chart,
+    ),
+    ChartSpec(
+        "flow_map",
+        "Cargo flows and utilisation on the map",
+        "Line width is the cargo on each link (Mt/yr, all modes of each cargo's route), colour "
+        "its mode; locks and terminals are coloured by utilisation (grey: not modelled).",
+        flow_map,
+    ),
+)
 
 
-def write_run_charts(result: RunResult, folder: Path) -> list[Path]:
-    """Save the run's charts as PNG files in ``folder``; returns the paths."""
-    written = []
-    for name, chart in (
-        ("throughput", throughput_chart),
-        ("bottlenecks", bottleneck_chart),
-        ("lock_waits", lock_wait_chart),
-    ):
-        figure = chart(result)
-        path = folder / f"{name}.png"
-        try:
-            with atomic_path(path) as temporary:
-                figure.savefig(temporary, dpi=120, format="png")
-        finally:
-            plt.close(figure)
-        written.append(path)
-    return written
+def draw_run_charts(
+    source: RunData | RunResult | str | Path,
+) -> Iterator[tuple[ChartSpec, Figure]]:
+    """Draw the charts of :data:`RUN_CHARTS` one after another (each figure is new)."""
+    data = as_run_data(source)
+    for spec in RUN_CHARTS:
+        yield spec, spec.draw(data)
+
+
+def save_figure(figure: Figure, path: str | Path, *, dpi: int = 120) -> Path:
+    """Write ``figure`` to ``path`` (format from the suffix) atomically."""
+    path = Path(path)
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, dpi=dpi, format=path.suffix.lstrip(".") or "png")
+    return path
+
+
+def write_run_charts(
+    source: RunData | RunResult | str | Path, folder: str | Path, *, dpi: int = 120
+) -> list[Path]:
+    """Save every chart of the run as ``folder/<name>.png``; returns the paths."""
+    folder = Path(folder)
+    return [
+        save_figure(figure, folder / f"{spec.name}.png", dpi=dpi)
+        for spec, figure in draw_run_charts(source)
+    ]

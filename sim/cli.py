@@ -340,6 +340,27 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
         )
 
 
+@app.command("report")
+def report_command(
+    folder: Annotated[Path, typer.Argument(help="Output folder of `hubsim run --out`.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for report.html and its PNGs (default FOLDER/report)."),
+    ] = None,
+    animation: Annotated[
+        bool, typer.Option("--animation", help="Also animate the vessels over a day (GIF).")
+    ] = False,
+) -> None:
+    """Write one self-contained HTML report (verdict, charts, tables, assumptions) of a run."""
+    from sim.report import ReportInputError, write_report
+
+    try:
+        path = write_report(folder, out, animation=animation)
+    except ReportInputError as error:
+        raise _bad_input(str(error)) from None
+    _out.print(f"report written to {path} (charts beside it)", highlight=False)
+
+
 def _mt(tonnes: float) -> str:
     return "-" if tonnes != tonnes else f"{tonnes / 1e6:,.2f}"
 

@@ -87,6 +87,7 @@ class LandsideOption:
     lines: tuple[tuple[int, ...], ...]
     legs: tuple[tuple[str, float, float, float], ...]
     label: str
+    link_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -266,5 +267,11 @@ class LandsideBuilder:
         rows = [(leg.mode, leg.length_km, leg.co2_kg_per_t, leg.cost_cny_per_t) for leg in legs]
         rows += [("transfer", 0.0, 0.0, t.cost_cny_per_t) for t in route.transfers]
         return LandsideOption(
-            mode, share, tuple(stages), tuple(lines), tuple(rows), "+".join(route.modes)
+            mode,
+            share,
+            tuple(stages),
+            tuple(lines),
+            tuple(rows),
+            "+".join(route.modes),
+            tuple(link for leg in legs for link in leg.link_ids),
         )

@@ -1,5 +1,8 @@
 """Write a run's outputs: KPI tables (CSV and Parquet), event records (Parquet), charts, JSON.
 
+``model.json`` describes the compiled model (resources, calendar, itineraries, network) so
+that ``hubsim report`` can draw every chart from the folder alone.
+
 Every file is written to a temporary name beside its target and renamed into place, so an
 interrupted write never leaves a half-written file and never damages an existing one.
 """
@@ -7,13 +10,16 @@ interrupted write never leaves a half-written file and never damages an existing
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from network.export import atomic_path
+from sim.capacity import Relief
 from sim.charts import write_run_charts
 from sim.run import RunResult
+from sim.rundata import as_run_data, relief_table
 
 __all__ = ["write_outputs"]
 
@@ -22,8 +28,19 @@ def _frame(table: dict, replication: int) -> pd.DataFrame:
     return pd.DataFrame(table).assign(replication=replication)
 
 
-def write_outputs(result: RunResult, folder: str | Path) -> list[Path]:
-    """Write everything about ``result`` into ``folder``; returns the files written."""
+def write_outputs(
+    result: RunResult,
+    folder: str | Path,
+    *,
+    relief: Sequence[Relief] = (),
+    charts: bool = True,
+) -> list[Path]:
+    """Write everything about ``result`` into ``folder``; returns the files written.
+
+    ``relief`` (from :func:`sim.capacity.bottleneck_relief`) is written as ``kpi/relief.*``
+    and drawn in the bottleneck chart. ``charts=False`` leaves out ``charts/*.png`` (``hubsim
+    report`` draws them from the folder anyway).
+    """
     folder = Path(folder)
     written: list[Path] = []
 
@@ -53,7 +70,17 @@ def write_outputs(result: RunResult, folder: str | Path) -> list[Path]:
         frames = [_frame(getattr(r, kind), i) for i, r in enumerate(result.records)]
         if frames:
             save(pd.concat(frames, ignore_index=True), folder / "events" / f"{kind}.parquet")
-    written.extend(write_run_charts(result, folder / "charts"))
+    data = as_run_data(result)
+    if relief:
+        data = data.with_relief(relief)
+        save(relief_table(relief), folder / "kpi" / "relief.csv")
+        save(relief_table(relief), folder / "kpi" / "relief.parquet")
+    model = folder / "model.json"
+    with atomic_path(model) as temporary:
+        temporary.write_text(json.dumps(data.model.to_json(), ensure_ascii=False))
+    written.append(model)
+    if charts and result.records:  # charts read the records (kept unless keep_records=False)
+        written.extend(write_run_charts(data, folder / "charts"))
     summary = folder / "summary.json"
     with atomic_path(summary) as temporary:
         temporary.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False))

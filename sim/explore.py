@@ -1,0 +1,244 @@
+"""Helpers for exploring runs in notebooks: shipped scenarios, short runs, plans side by side,
+and the bottlenecks in words.
+
+Notebooks only call the package; what they would otherwise compute lives here, tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from sim.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
+from sim.run import RunResult
+from sim.run import run as simulate
+from sim.rundata import RunData, as_run_data
+from sim.scenario import Scenario, load_scenario
+from sim.viz.measures import resource_label
+
+__all__ = [
+    "SCENARIOS",
+    "compare_plans",
+    "explain_bottlenecks",
+    "relieve_bottlenecks",
+    "run_plans",
+    "scenario_path",
+    "with_run_settings",
+]
+
+#: The scenario files shipped with hubsim (``scenarios/`` at the top of the repository).
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def scenario_path(name: str) -> Path:
+    """Path of a shipped scenario, by file name with or without ``.yaml``.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such scenario (the message lists the shipped ones).
+    """
+    path = SCENARIOS / (name if name.endswith(".yaml") else f"{name}.yaml")
+    if not path.is_file():
+        shipped = ", ".join(sorted(p.stem for p in SCENARIOS.glob("*.yaml")))
+        raise FileNotFoundError(f"no scenario {name!r} in {SCENARIOS}; shipped: {shipped}")
+    return path
+
+
+def with_run_settings(
+    scenario: Scenario | str | Path,
+    *,
+    year: int | None = None,
+    horizon_days: float | None = None,
+    warmup_days: float | None = None,
+) -> Scenario:
+    """A scenario with shorter or different run settings, for exploration and tests.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+    year : int, optional
+        Simulate this calendar year only (the plan as it stands that year: facilities
+        commissioned before it are in service, demand has grown to it).
+    horizon_days : float, optional
+        Stop after this many days (from 1 January of the first simulated year).
+    warmup_days : float, optional
+        Days not counted at the start.
+
+    Returns
+    -------
+    Scenario
+    """
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if year is not None:
+        loaded, _ = evaluation_scenario(loaded, year)
+    settings: dict[str, float] = {}
+    if horizon_days is not None:
+        settings["horizon_days"] = horizon_days
+    if warmup_days is not None:
+        settings["warmup_days"] = warmup_days
+    if settings:
+        loaded = loaded.model_copy(update={"run": loaded.run.model_copy(update=settings)})
+    return loaded
+
+
+def compare_plans(runs: Mapping[str, RunData | RunResult]) -> pd.DataFrame:
+    """One row per plan: verdict, throughput against the target, the main bottleneck, lock
+    waits, cost and CO2 per tonne.
+
+    Parameters
+    ----------
+    runs : mapping of plan name to run
+        Runs of the plans, ideally with the same seed (common random numbers).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by plan: ``verdict, throughput_mt`` with ``throughput_mt_ci95_low/high``,
+        ``p_target_met, target_mt, main_bottleneck, main_bottleneck_utilisation,
+        max_lock_utilisation, max_lock_mean_wait_h, mean_berth_wait_h, cost_cny_per_t,
+        co2_kg_per_t, rail_share``.
+    """
+    rows = []
+    for plan, run in runs.items():
+        data = as_run_data(run)
+        summary = data.summary
+        throughput = summary["throughput_t"]
+        ranked = data.tables["bottlenecks"]
+        locks = data.tables["locks"]
+        berths = data.tables["berths"]
+        economics = data.tables["economics"]
+        split = data.tables["modal_split"]
+        top = ranked.iloc[0] if not ranked.empty else None
+        calls = berths["calls"].sum() if not berths.empty else 0
+        rail = (
+            float(split.loc[split["landside"].str.contains("rail"), "share"].sum())
+            if not split.empty
+            else float("nan")
+        )
+        rows.append(
+            {
+                "plan": plan,
+                "verdict": summary["verdict"],
+                "throughput_mt": _mt(throughput["mean"]),
+                "throughput_mt_ci95_low": _mt(throughput["ci95_low"]),
+                "throughput_mt_ci95_high": _mt(throughput["ci95_high"]),
+                "p_target_met": summary["p_target_met"],
+                "target_mt": summary["target_t"] / 1e6,
+                "main_bottleneck": (
+                    resource_label(top["kind"], top["resource"], data) if top is not None else ""
+                ),
+                "main_bottleneck_utilisation": top["utilisation"] if top is not None else None,
+                "max_lock_utilisation": locks["utilisation"].max() if not locks.empty else None,
+                "max_lock_mean_wait_h": locks["mean_wait_h"].max() if not locks.empty else None,
+                "mean_berth_wait_h": (
+                    (berths["mean_wait_h"].fillna(0) * berths["calls"]).sum() / calls
+                    if calls
+                    else None
+                ),
+                "cost_cny_per_t": economics["cost_cny_per_t"].iloc[0] if len(economics) else None,
+                "co2_kg_per_t": economics["co2_kg_per_t"].iloc[0] if len(economics) else None,
+                "rail_share": rail,
+            }
+        )
+    return pd.DataFrame(rows).set_index("plan")
+
+
+def _mt(tonnes: float | None) -> float:
+    return float("nan") if tonnes is None else tonnes / 1e6
+
+
+def explain_bottlenecks(run: RunData | RunResult, *, top: int = 5) -> list[str]:
+    """The top bottlenecks in plain sentences: what the resource is, how busy, how long ships
+    wait, what share of all vessel time it costs, and (when computed) what relieving it gains.
+    """
+    data = as_run_data(run)
+    ranked = data.tables["bottlenecks"]
+    ranked = ranked[ranked["wait_share"] > 0].head(top)
+    relief = data.relief.set_index(["kind", "resource"]) if data.relief is not None else None
+    sentences = []
+    for rank, row in enumerate(ranked.itertuples(index=False), start=1):
+        name = resource_label(row.kind, row.resource, data)
+        if row.kind == "lock":
+            what = f"its chambers are busy {row.utilisation:.0%} of the time"
+        elif row.kind == "berths":
+            what = f"its berths are occupied {row.utilisation:.0%} of the time"
+        else:
+            what = f"it is {row.utilisation:.0%} full on average"
+        wait = (
+            f"ships wait {row.mean_wait_h:.1f} h on average for it"
+            if row.kind != "yard"
+            else f"a full yard held ships {row.blocked_h:,.0f} h at the berth"
+        )
+        sentence = (
+            f"{rank}. {name} ({row.kind}): {what}; {wait}, "
+            f"{row.wait_share:.2%} of all the time vessels spend in the system."
+        )
+        if relief is not None and (row.kind, row.resource) in relief.index:
+            gain = relief.loc[(row.kind, row.resource)]
+            sentence += (
+                f" Relieving it ({gain['change']}) adds {gain['gain_t'] / 1e6:+.2f} Mt/yr of "
+                f"sustainable capacity (95 % CI {gain['gain_t_ci95_low'] / 1e6:+.2f} to "
+                f"{gain['gain_t_ci95_high'] / 1e6:+.2f})."
+            )
+        sentences.append(sentence)
+    return sentences
+
+
+def run_plans(
+    plans: Mapping[str, str | Path | Scenario],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    year: int | None = None,
+    horizon_days: float | None = None,
+    warmup_days: float | None = None,
+) -> dict[str, RunResult]:
+    """Run several plans with the same seed (common random numbers), in the given order.
+
+    Parameters
+    ----------
+    plans : mapping of plan name to scenario
+        A shipped scenario name (see :func:`scenario_path`), a file or a loaded scenario.
+    replications, seed : int, optional
+        As in :func:`sim.run`; one seed for all plans.
+    year, horizon_days, warmup_days : optional
+        As in :func:`with_run_settings`.
+
+    Returns
+    -------
+    dict
+        Plan name to its :class:`~sim.run.RunResult`.
+    """
+    results = {}
+    for name, plan in plans.items():
+        source = scenario_path(plan) if isinstance(plan, str) and not Path(plan).is_file() else plan
+        scenario = with_run_settings(
+            source, year=year, horizon_days=horizon_days, warmup_days=warmup_days
+        )
+        results[name] = simulate(scenario, replications=replications, seed=seed)
+    return results
+
+
+def relieve_bottlenecks(
+    result: RunResult,
+    *,
+    top: int = 3,
+    replications: int | None = None,
+    tolerance: float = 0.02,
+) -> tuple[CapacityResult, list[Relief]]:
+    """Sustainable capacity of the run's scenario and what relieving each of its ``top``
+    bottlenecks (those ships waited for) adds (:func:`sim.capacity.bottleneck_relief`).
+
+    A capacity search runs about a dozen simulations per replication and per relief: keep
+    ``top`` and ``replications`` small for a first look.
+    """
+    ranked = result.bottlenecks[result.bottlenecks["wait_share"] > 0].head(top)
+    return bottleneck_relief(
+        result.scenario,
+        list(zip(ranked["kind"], ranked["resource"], strict=True)),
+        replications=replications or result.replications,
+        tolerance=tolerance,
+    )

@@ -1,0 +1,117 @@
+"""Small HTML building blocks for self-contained reports (no external CSS, JS or images).
+
+Everything inserted is escaped; images are embedded as base64 data URIs so the file opens
+offline and can be mailed as one attachment.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Callable, Iterable, Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Column", "definition_list", "document", "image", "paragraph", "section", "table"]
+
+STYLE = """
+body { font-family: "Segoe UI", "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif;
+       margin: 0 auto; max-width: 1180px; padding: 1.5em 2em 4em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; }
+h2 { border-bottom: 2px solid #1f77b4; padding-bottom: 0.2em; margin-top: 2em; }
+h3 { margin-bottom: 0.3em; }
+.subtitle { color: #555; margin-top: 0; }
+.verdict { border-radius: 6px; padding: 1em 1.4em; margin: 1.2em 0; font-size: 1.1em; }
+.verdict strong.word { font-size: 1.5em; text-transform: uppercase; letter-spacing: 0.04em; }
+.verdict-met { background: #e5f5e0; border-left: 8px solid #2ca02c; }
+.verdict-not-met { background: #fde0dd; border-left: 8px solid #d62728; }
+.verdict-uncertain { background: #fff7bc; border-left: 8px solid #e6b800; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.88em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
+th { background: #f0f4f8; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 1.2em 0 2em; }
+figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { color: #444; font-size: 0.92em; margin-top: 0.4em; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 0.25em 1.2em; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+.note { background: #fff3e0; border-left: 4px solid #ff7f0e; padding: 0.4em 0.8em; }
+nav ul { columns: 2; }
+"""
+
+
+def paragraph(text: str, *, css: str = "") -> str:
+    """A paragraph of plain text."""
+    klass = f' class="{escape(css)}"' if css else ""
+    return f"<p{klass}>{escape(text)}</p>"
+
+
+def section(anchor: str, heading: str, *parts: str) -> str:
+    """A section with an ``<h2>`` heading and already-built HTML parts."""
+    return f'<section id="{escape(anchor)}"><h2>{escape(heading)}</h2>{"".join(parts)}</section>'
+
+
+def image(
+    png: bytes, *, alt: str, title: str, caption: str, anchor: str, mime: str = "image/png"
+) -> str:
+    """A figure with an embedded image (data URI; PNG unless ``mime`` says otherwise), its
+    heading and caption."""
+    encoded = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure id="{escape(anchor)}"><h3>{escape(title)}</h3>'
+        f'<img src="data:{escape(mime)};base64,{encoded}" alt="{escape(alt)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def definition_list(items: Iterable[tuple[str, str]]) -> str:
+    """``<dl>`` of (term, description) pairs, both plain text."""
+    body = "".join(f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in items)
+    return f"<dl>{body}</dl>"
+
+
+class Column:
+    """A table column: source column, heading and how to format a value."""
+
+    def __init__(self, name: str, heading: str, fmt: Callable[[Any], str] | str = str) -> None:
+        self.name = name
+        self.heading = heading
+        self.fmt = fmt
+
+    def render(self, value: Any) -> tuple[str, bool]:
+        """Formatted text and whether it is a number (right-aligned)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "-", True
+        if isinstance(self.fmt, str):
+            return format(value, self.fmt), True
+        return self.fmt(value), isinstance(value, int | float)
+
+
+def table(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str = "") -> str:
+    """An HTML table of the chosen columns of ``frame`` (missing columns are left out)."""
+    present = [c for c in columns if c.name in frame.columns]
+    head = "".join(f"<th>{escape(c.heading)}</th>" for c in present)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for column in present:
+            text, numeric = column.render(record[column.name])
+            cells.append(
+                f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def document(title: str, body: str, *, language: str = "en") -> str:
+    """A complete HTML5 document with the report style inlined."""
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,511 @@
+"""The HTML report of one run: the verdict first, then key figures, charts, tables and the
+scenario's assumptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+from sim.charts import ChartSpec
+from sim.report.html import (
+    Column,
+    definition_list,
+    document,
+    image,
+    paragraph,
+    section,
+    table,
+)
+from sim.rundata import RunData
+from sim.viz.measures import resource_label
+
+__all__ = ["run_report_html", "verdict_sentence"]
+
+
+def _mt(tonnes: Any) -> str:
+    return f"{float(tonnes) / 1e6:,.2f}"
+
+
+def _pct(share: Any) -> str:
+    return f"{float(share):.1%}"
+
+
+def _h(hours: Any) -> str:
+    return f"{float(hours):,.2f}"
+
+
+def verdict_sentence(data: RunData) -> str:
+    """The verdict in one sentence, as the report opens with it."""
+    summary = data.summary
+    throughput = summary.get("throughput_t") or {}
+    mean, low, high = (throughput.get(k) for k in ("mean", "ci95_low", "ci95_high"))
+    interval = (
+        f" (95 % CI {_mt(low)}-{_mt(high)} Mt)" if low is not None and high is not None else ""
+    )
+    return (
+        f"Verdict: {str(summary.get('verdict', 'unknown')).upper()}. "
+        f"Port throughput in {summary.get('target_year')}: {_mt(mean or 0.0)} Mt{interval}, "
+        f"{summary.get('basis', '')}, against the target of {_mt(summary.get('target_t', 0.0))} "
+        f"Mt; the target is met in {float(summary.get('p_target_met') or 0.0):.0%} of "
+        f"{summary.get('replications')} replications."
+    )
+
+
+def _verdict_box(data: RunData) -> str:
+    summary = data.summary
+    word = str(summary.get("verdict", "uncertain"))
+    lines = [f'<p><strong class="word">{word}</strong></p>', paragraph(verdict_sentence(data))]
+    by_year = summary.get("by_year") or []
+    if by_year:
+        first = summary.get("first_year_met")
+        lines.append(
+            paragraph(
+                (f"The mean first reaches the target in {first}. " if first else "")
+                + "Share of replications at or above the target by year: "
+                + ", ".join(f"{b['year']}: {b['p_target_met']:.0%}" for b in by_year)
+                + "."
+            )
+        )
+    for overload in summary.get("overloads") or []:
+        lines.append(
+            paragraph(
+                f"Replication {overload['replication']} overloaded: the queue at "
+                f"{overload['kind']} {overload['resource']} reached {overload['queue']} vessels "
+                f"at hour {overload['time_h']:,.0f}; demand exceeds what it can serve.",
+                css="note",
+            )
+        )
+    css = {"met": "verdict-met", "not met": "verdict-not-met"}.get(word, "verdict-uncertain")
+    return f'<div class="verdict {css}" id="verdict">{"".join(lines)}</div>'
+
+
+def _key_figures(data: RunData) -> str:
+    items: list[tuple[str, str]] = []
+    ranked = data.tables["bottlenecks"]
+    if not ranked.empty:
+        top = ranked.iloc[0]
+        items.append(
+            (
+                "Main bottleneck",
+                f"{resource_label(top['kind'], top['resource'], data)} ({top['kind']}): "
+                f"{top['utilisation']:.0%} utilised, mean wait {top['mean_wait_h']:.2f} h, "
+                f"{top['wait_share']:.2%} of all vessel time waiting for it",
+            )
+        )
+    locks = data.tables.get("locks", pd.DataFrame())
+    if not locks.empty:
+        busiest = locks.sort_values("utilisation", ascending=False).iloc[0]
+        items.append(
+            (
+                "Busiest lock",
+                f"{resource_label('lock', busiest['resource'], data)}: "
+                f"{busiest['utilisation']:.0%} of chamber time, mean wait "
+                f"{busiest['mean_wait_h']:.2f} h (95th percentile {busiest['p95_wait_h']:.2f} h)",
+            )
+        )
+    economics = data.tables.get("economics", pd.DataFrame())
+    if not economics.empty and economics["tonnes"].iloc[0] > 0:
+        row = economics.iloc[0]
+        items.append(
+            (
+                "Port cargo delivered",
+                f"{_mt(row['tonnes'])} Mt in the counted period; transport cost "
+                f"{row['cost_cny_per_t']:,.1f} CNY/t; CO2 {row['co2_kg_per_t']:,.1f} kg/t",
+            )
+        )
+    split = data.tables.get("modal_split", pd.DataFrame())
+    if not split.empty:
+        items.append(
+            (
+                "Landside modal split",
+                ", ".join(
+                    f"{r.landside} {r.share:.0%}"
+                    for r in split.sort_values("share", ascending=False).itertuples(index=False)
+                ),
+            )
+        )
+    items.append(
+        (
+            "Run",
+            f"{data.replications} replications, seed {data.summary.get('seed')}, "
+            f"{data.summary.get('events', 0):,} SimPy events in "
+            f"{data.summary.get('wall_s', 0):.1f} s",
+        )
+    )
+    return definition_list(items)
+
+
+def _tables(data: RunData) -> str:
+    parts = []
+    year = data.summary.get("target_year")
+    parts.append("<h3>Port throughput by year</h3>")
+    parts.append(
+        table(
+            data.tables["throughput_port"],
+            [
+                Column("year", "year"),
+                Column("tonnes", "mean (Mt)", _mt),
+                Column("tonnes_ci95_low", "95 % CI low (Mt)", _mt),
+                Column("tonnes_ci95_high", "95 % CI high (Mt)", _mt),
+                Column("calls", "port calls", ",.0f"),
+            ],
+            caption="Counted from the end of the warm-up: the first year is partial.",
+        )
+    )
+    by_area = data.tables.get("throughput_port_area", pd.DataFrame())
+    if not by_area.empty:
+        parts.append(f"<h3>Throughput by port area in {year}</h3>")
+        parts.append(
+            table(
+                by_area[by_area["year"] == year].sort_values("tonnes", ascending=False),
+                [
+                    Column("port_area", "port area"),
+                    Column("tonnes", "mean (Mt)", _mt),
+                    Column("tonnes_ci95_low", "95 % CI low", _mt),
+                    Column("tonnes_ci95_high", "95 % CI high", _mt),
+                    Column("calls", "port calls", ",.0f"),
+                ],
+            )
+        )
+    parts.append("<h3>Bottlenecks (top 10)</h3>")
+    parts.append(
+        table(
+            data.tables["bottlenecks"].head(10),
+            [
+                Column("resource", "resource"),
+                Column("kind", "kind"),
+                Column("utilisation", "utilisation", _pct),
+                Column("mean_wait_h", "mean wait (h)", _h),
+                Column("wait_share", "share of vessel time waiting", _pct),
+                Column("blocked_h", "berth time blocked by a full yard (h)", ",.0f"),
+            ],
+        )
+    )
+    if data.relief is not None and not data.relief.empty:
+        parts.append("<h3>Bottleneck relief</h3>")
+        parts.append(
+            table(
+                data.relief,
+                [
+                    Column("resource", "resource"),
+                    Column("change", "change"),
+                    Column("gain_t", "capacity gained (Mt/yr)", _mt),
+                    Column("gain_t_ci95_low", "95 % CI low", _mt),
+                    Column("gain_t_ci95_high", "95 % CI high", _mt),
+                    Column("capacity_t", "sustainable capacity after it (Mt/yr)", _mt),
+                ],
+            )
+        )
+    locks = data.tables.get("locks", pd.DataFrame())
+    if not locks.empty:
+        parts.append("<h3>Locks</h3>")
+        parts.append(
+            table(
+                locks,
+                [
+                    Column("resource", "lock"),
+                    Column("chambers", "chambers", ".0f"),
+                    Column("passages", "passages", ",.0f"),
+                    Column("utilisation", "utilisation", _pct),
+                    Column("mean_wait_h", "mean wait (h)", _h),
+                    Column("p95_wait_h", "95th pct wait (h)", _h),
+                    Column("max_wait_h", "max wait (h)", _h),
+                    Column("vessels_per_lockage", "ships per lockage", ".2f"),
+                    Column("area_share", "chamber area used", _pct),
+                ],
+            )
+        )
+    berths = data.tables.get("berths", pd.DataFrame())
+    if not berths.empty:
+        parts.append("<h3>Berth groups (10 busiest)</h3>")
+        parts.append(
+            table(
+                berths.sort_values("occupancy", ascending=False).head(10),
+                [
+                    Column("resource", "berth group"),
+                    Column("berths", "berths", ".0f"),
+                    Column("calls", "calls", ",.0f"),
+                    Column("occupancy", "occupancy", _pct),
+                    Column("mean_wait_h", "mean wait (h)", _h),
+                    Column("mean_service_h", "mean service (h)", _h),
+                    Column("waiting_service_ratio", "waiting/service", ".2f"),
+                    Column("blocked_h", "blocked (h)", ",.0f"),
+                ],
+            )
+        )
+    yards = data.tables.get("yards", pd.DataFrame())
+    if not yards.empty:
+        parts.append("<h3>Yards (10 fullest)</h3>")
+        parts.append(
+            table(
+                yards.sort_values("occupancy", ascending=False).head(10),
+                [
+                    Column("resource", "yard"),
+                    Column("cargo_group", "cargo"),
+                    Column("capacity_t", "capacity (kt)", lambda v: f"{v / 1000:,.0f}"),
+                    Column("occupancy", "mean occupancy", _pct),
+                    Column("peak_occupancy_t", "peak (kt)", lambda v: f"{v / 1000:,.1f}"),
+                    Column("blocked_h", "blocking (h)", ",.0f"),
+                    Column("ships_blocked", "ships blocked", ",.0f"),
+                ],
+            )
+        )
+    transport = data.tables.get("transport", pd.DataFrame())
+    if not transport.empty:
+        parts.append("<h3>Transport by mode (all cargo delivered in the counted period)</h3>")
+        parts.append(
+            table(
+                transport,
+                [
+                    Column("mode", "mode"),
+                    Column("tonnes", "tonnes (Mt)", _mt),
+                    Column("tonne_km", "tonne-km (billion)", lambda v: f"{v / 1e9:,.3f}"),
+                    Column("co2_t", "CO2 (kt)", lambda v: f"{v / 1e3:,.1f}"),
+                    Column("cost_cny", "cost (million CNY)", lambda v: f"{v / 1e6:,.1f}"),
+                ],
+            )
+        )
+    split = data.tables.get("modal_split", pd.DataFrame())
+    if not split.empty:
+        parts.append("<h3>Landside modal split of port cargo</h3>")
+        parts.append(
+            table(
+                split,
+                [
+                    Column("landside", "landside modes"),
+                    Column("tonnes", "tonnes (Mt)", _mt),
+                    Column("share", "share", _pct),
+                ],
+            )
+        )
+    return "".join(parts)
+
+
+def _dates(item: dict[str, Any]) -> str:
+    start = item.get("commissioning")
+    end = item.get("decommissioning")
+    text = f"from {start}" if start else ""
+    return text + (f" to {end}" if end else "")
+
+
+def _plan_additions(scenario: dict[str, Any], first_year: int) -> pd.DataFrame:
+    """Facilities commissioned after the run starts (what the plan adds), with their cost."""
+    rows = []
+    start = dt.date(first_year, 1, 1).isoformat()
+    for terminal_id, terminal in (scenario.get("terminals") or {}).items():
+        for kind, key in (("berths", "berths"), ("yard", "yards")):
+            for item in terminal.get(key) or []:
+                if item.get("commissioning") and str(item["commissioning"]) >= start:
+                    size = (
+                        f"{item['count']} berths, up to {item['max_vessel_dwt_t']:,.0f} t"
+                        if kind == "berths"
+                        else f"{item['capacity_t'] / 1000:,.0f} kt {item['cargo_group']}"
+                    )
+                    rows.append(
+                        (
+                            f"{terminal_id}/{item['id']}",
+                            kind,
+                            size,
+                            _dates(item),
+                            item.get("capex_cny", 0.0),
+                        )
+                    )
+    for lock_id, lock in (scenario.get("locks") or {}).items():
+        for chamber in lock.get("chambers") or []:
+            if chamber.get("commissioning") and str(chamber["commissioning"]) >= start:
+                rows.append(
+                    (
+                        f"{lock_id}/{chamber['id']}",
+                        "lock chamber",
+                        f"{chamber['length_m']:g} x {chamber['width_m']:g} m",
+                        _dates(chamber),
+                        chamber.get("capex_cny", 0.0),
+                    )
+                )
+    for link_id, upgrade in (scenario.get("links") or {}).items():
+        details = ", ".join(
+            f"{k} {v}"
+            for k, v in upgrade.items()
+            if v is not None and k not in ("commissioning", "capex_cny", "opex_cny_per_year")
+        )
+        rows.append(
+            (link_id, "link upgrade", details, _dates(upgrade), upgrade.get("capex_cny", 0.0))
+        )
+    return pd.DataFrame(rows, columns=["facility", "kind", "size", "in service", "capex_cny"])
+
+
+def _assumptions(data: RunData) -> str:
+    scenario = data.model.scenario
+    parts = []
+    if scenario.get("description"):
+        parts.append(paragraph(str(scenario["description"]).strip()))
+    run = scenario.get("run", {})
+    period = (
+        f"{run.get('horizon_days'):g} days from 1 January {data.model.first_year}"
+        if run.get("horizon_days")
+        else f"{run.get('start_year')}-{run.get('end_year')}"
+    )
+    operations = scenario.get("operations", {})
+    weather = operations.get("weather", {})
+    target = scenario.get("target", {})
+    demand = scenario.get("demand", {})
+    streams = demand.get("streams") or []
+    through = demand.get("through_traffic") or []
+    items = [
+        ("Simulated period", f"{period}; warm-up {run.get('warmup_days'):g} days not counted"),
+        (
+            "Target",
+            f"{_mt(target.get('throughput_t', 0))} Mt/yr in {target.get('year')}"
+            + (f" at {', '.join(target['terminals'])}" if target.get("terminals") else ""),
+        ),
+        (
+            "Demand",
+            f"{len(streams)} port streams ({_mt(sum(s.get('annual_t') or 0 for s in streams))} "
+            f"Mt/yr in their first year, base year {demand.get('base_year')}), "
+            f"{len(through)} through-traffic flows "
+            f"({_mt(sum(t.get('annual_t') or 0 for t in through))} Mt/yr); demand multiplier "
+            f"{demand.get('multiplier', 1.0):g}",
+        ),
+        ("Berth allocation", str(operations.get("berth_policy"))),
+        (
+            "Lock policy",
+            f"{operations.get('lock_policy')}; locks not modelled take "
+            f"{operations.get('unmodelled_lock_h', 0):g} h each",
+        ),
+        ("Berth working hours", f"{operations.get('berth_working_h_per_day', 24):g} h/day"),
+        (
+            "Weather downtime",
+            f"{weather.get('downtime_days_per_year', 0):g} days/yr in events of "
+            f"{weather.get('mean_event_h', 0):g} h on average, stopping "
+            f"{', '.join(weather.get('applies_to') or []) or 'nothing'}",
+        ),
+        (
+            "Low water",
+            "; ".join(
+                f"{p['start']} to {p['end']}: draught at most {p['max_draught_m']:g} m on "
+                f"{', '.join(p.get('links') or []) or 'every inland waterway'}"
+                for p in operations.get("low_water") or []
+            )
+            or "none",
+        ),
+        (
+            "Closures",
+            "; ".join(
+                f"{c['resource']} {c['start']} to {c['end']}"
+                for c in operations.get("closures") or []
+            )
+            or "none",
+        ),
+        (
+            "Breakdowns",
+            "; ".join(
+                f"{b['resource_kind']}: MTBF {b['mtbf_h']:g} h, MTTR {b['mttr_h']:g} h"
+                for b in operations.get("breakdowns") or []
+            )
+            or "none",
+        ),
+        (
+            "Service criteria",
+            ", ".join(
+                f"{k.replace('_', ' ')} {v:g}"
+                for k, v in (scenario.get("service_criteria") or {}).items()
+                if v is not None
+            ),
+        ),
+        (
+            "Overload limit",
+            f"a queue of {operations.get('overload_queue_vessels')} vessels stops a run",
+        ),
+    ]
+    parts.append(definition_list(items))
+    additions = _plan_additions(scenario, data.model.first_year)
+    if not additions.empty:
+        parts.append("<h3>What the plan adds (facilities in service after the run starts)</h3>")
+        parts.append(
+            table(
+                additions,
+                [
+                    Column("facility", "facility"),
+                    Column("kind", "kind"),
+                    Column("size", "size"),
+                    Column("in service", "in service"),
+                    Column("capex_cny", "CAPEX (million CNY)", lambda v: f"{v / 1e6:,.0f}"),
+                ],
+            )
+        )
+    notes = list(data.model.notes)
+    if notes:
+        parts.append("<h3>Not simulated by this engine version</h3>")
+        parts.append("<ul>" + "".join(f"<li>{paragraph(n)}</li>" for n in notes) + "</ul>")
+    return "".join(parts)
+
+
+def run_report_html(
+    data: RunData, charts: Sequence[tuple[ChartSpec, bytes]], *, animation: bytes | None = None
+) -> str:
+    """The report of a run as one HTML document.
+
+    Parameters
+    ----------
+    data : RunData
+    charts : sequence of (ChartSpec, PNG bytes)
+        Drawn charts, embedded in this order.
+    animation : bytes, optional
+        A GIF of the vessels over a day (:func:`sim.viz.animate_vessels`), embedded last.
+
+    Returns
+    -------
+    str
+    """
+    title = f"hubsim report: {data.name}"
+    contents = [("verdict", "Verdict"), ("key-figures", "Key figures")]
+    contents += [(f"chart-{spec.name}", spec.title) for spec, _ in charts]
+    if animation is not None:
+        contents.append(("animation", "Vessels over a day (animation)"))
+    contents += [("tables", "Tables"), ("assumptions", "Scenario and assumptions")]
+    nav = (
+        "<nav><ul>"
+        + "".join(
+            f'<li><a href="#{anchor}">{escape(heading)}</a></li>' for anchor, heading in contents
+        )
+        + "</ul></nav>"
+    )
+    figures = "".join(
+        image(
+            png, alt=spec.title, title=spec.title, caption=spec.caption, anchor=f"chart-{spec.name}"
+        )
+        for spec, png in charts
+    )
+    if animation is not None:
+        figures += image(
+            animation,
+            alt="Vessels over a day (animation)",
+            title="Vessels over a day (animation)",
+            caption="Every vessel around the Huai'an hub over the first day after the warm-up, "
+            "coloured by what it does (sailing, waiting at or in a lock, waiting for or at a "
+            "berth).",
+            anchor="animation",
+            mime="image/gif",
+        )
+    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    body = "".join(
+        [
+            f"<h1>{escape(title)}</h1>",
+            paragraph(
+                f"Generated {generated} by hubsim from {data.source}: "
+                f"{data.replications} replications, seed {data.summary.get('seed')}.",
+                css="subtitle",
+            ),
+            _verdict_box(data),
+            nav,
+            section("key-figures", "Key figures", _key_figures(data)),
+            section("charts", "Charts", figures),
+            section("tables", "Tables", _tables(data)),
+            section("assumptions", "Scenario and assumptions", _assumptions(data)),
+        ]
+    )
+    return document(title, body)

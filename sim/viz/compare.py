@@ -1,0 +1,132 @@
+"""Plans side by side: throughput against the target and the utilisation of key resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.run import RunResult
+from sim.rundata import RunData, as_run_data
+from sim.viz.measures import resource_label
+from sim.viz.style import PORT_COLOUR, TARGET_COLOUR, new_figure, no_data
+
+__all__ = ["plans_chart"]
+
+_VERDICT_COLOURS = {"met": "#2ca02c", "not met": "#d62728", "uncertain": "#e6b800"}
+
+
+def plans_chart(runs: Mapping[str, RunData | RunResult], *, resources: int = 8) -> Figure:
+    """Plans side by side: compared throughput with its 95 % CI against the target (bar edge
+    coloured by verdict), and the utilisation of the resources that are busiest in any plan.
+
+    Parameters
+    ----------
+    runs : mapping of plan name to run
+    resources : int
+        Number of locks and berth groups in the utilisation panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    datas = {plan: as_run_data(run) for plan, run in runs.items()}
+    figure, (bars_ax, grid_ax) = new_figure(
+        14, 2.8 + 0.6 * max(len(datas), 3), ncols=2, gridspec_kw={"width_ratios": [1, 1.4]}
+    )
+    if not datas:
+        no_data(bars_ax, "no plans to compare")
+        no_data(grid_ax, "")
+        return figure
+    plans = list(datas)
+    mean, low, high, verdicts = [], [], [], []
+    for data in datas.values():
+        throughput = data.summary["throughput_t"]
+        mean.append(throughput["mean"] / 1e6)
+        low.append((throughput["ci95_low"] if throughput["ci95_low"] is not None else np.nan) / 1e6)
+        high.append(
+            (throughput["ci95_high"] if throughput["ci95_high"] is not None else np.nan) / 1e6
+        )
+        verdicts.append(data.summary["verdict"])
+    values = np.array(mean)
+    errors = np.vstack(
+        [np.nan_to_num(values - np.array(low)), np.nan_to_num(np.array(high) - values)]
+    )
+    y = np.arange(len(plans))[::-1]
+    bars_ax.barh(
+        y,
+        values,
+        xerr=errors,
+        capsize=4,
+        color=PORT_COLOUR,
+        edgecolor=[_VERDICT_COLOURS.get(v, "black") for v in verdicts],
+        linewidth=2.5,
+    )
+    for row, value, reach, verdict, data in zip(
+        y, values, values + errors[1], verdicts, datas.values(), strict=True
+    ):
+        bars_ax.annotate(
+            f"{value:,.1f} Mt: {verdict} ({data.summary['p_target_met']:.0%})",
+            (reach, row),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    target = next(iter(datas.values())).model.target_t / 1e6
+    bars_ax.axvline(
+        target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt/yr"
+    )
+    bars_ax.set_yticks(y, plans)
+    bars_ax.set_xlim(0, max(float(np.nanmax(values + errors[1])), target) * 1.45)
+    bars_ax.set_xlabel("Port throughput in the compared year (Mt/yr, 95 % CI; share meeting it)")
+    bars_ax.legend(loc="lower right", fontsize=8)
+    bars_ax.grid(axis="x", alpha=0.3)
+    bars_ax.set_title("Throughput against the target (edge: verdict)")
+
+    frames = []
+    for plan, data in datas.items():
+        ranked = data.tables["bottlenecks"]
+        ranked = ranked[ranked["kind"].isin(["lock", "berths"])]
+        frames.append(ranked[["kind", "resource", "utilisation"]].assign(plan=plan))
+    table = pd.concat(frames, ignore_index=True)
+    busiest = (
+        table.groupby(["kind", "resource"])["utilisation"].max().sort_values(ascending=False)
+    ).head(resources)
+    if busiest.empty:
+        no_data(grid_ax, "no locks or berths")
+        return figure
+    grid = (
+        table.set_index(["kind", "resource"])
+        .loc[busiest.index]
+        .reset_index()
+        .pivot_table(index="plan", columns=["kind", "resource"], values="utilisation", sort=False)
+        .reindex(index=plans, columns=busiest.index)
+    )
+    image = grid_ax.imshow(grid.to_numpy() * 100, cmap="YlOrRd", vmin=0, vmax=100, aspect="auto")
+    for (row, column), value in np.ndenumerate(grid.to_numpy() * 100):
+        if not np.isnan(value):
+            grid_ax.text(
+                column,
+                row,
+                f"{value:.0f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if value > 65 else "black",
+            )
+    first = next(iter(datas.values()))
+    grid_ax.set_xticks(
+        np.arange(len(busiest)),
+        [resource_label(k, r, first) for k, r in busiest.index],
+        rotation=30,
+        ha="right",
+        fontsize=8,
+    )
+    grid_ax.set_yticks(np.arange(len(plans)), plans)
+    grid_ax.set_title("Utilisation of the busiest locks and berth groups (%)")
+    figure.colorbar(image, ax=grid_ax, shrink=0.8).set_label("Utilisation (%)")
+    figure.suptitle("Plans side by side (same random numbers)")
+    return figure

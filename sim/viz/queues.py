@@ -1,0 +1,212 @@
+"""Queues and waits over time at locks and berths, and the distribution of turnaround times."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.run import RunResult
+from sim.rundata import RunData, as_run_data
+from sim.viz.measures import queue_length, resource_label
+from sim.viz.style import KIND_LABELS, PORT_COLOUR, hours_to_datetimes, new_figure, no_data
+
+__all__ = ["queue_chart", "turnaround_chart", "waiting_series"]
+
+Source = RunData | RunResult
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2")
+
+
+def _waits(data: RunData, kind: str, resource: str, replication: int) -> tuple[np.ndarray, ...]:
+    """Arrival and service start of every ship served by one lock or berth group."""
+    if kind == "lock":
+        index = data.model.locks["id"].tolist().index(resource)
+        rows = data.replication_events("passages", replication)
+        rows = rows[rows["lock"] == index]
+        return rows["arrival_h"].to_numpy(dtype=float), rows["start_h"].to_numpy(dtype=float)
+    index = data.model.groups["id"].tolist().index(resource)
+    rows = data.replication_events("vessels", replication)
+    rows = rows[rows["berth_group"] == index]
+    return (
+        rows["berth_arrival_h"].to_numpy(dtype=float),
+        rows["berth_start_h"].to_numpy(dtype=float),
+    )
+
+
+def waiting_series(data: RunData, kind: str, resource: str, *, bin_h: float = 24.0) -> pd.DataFrame:
+    """Queue length and mean wait per time bin at one lock (``kind="lock"``) or berth group.
+
+    Parameters
+    ----------
+    data : RunData
+    kind : {"lock", "berths"}
+    resource : str
+        The lock or berth group id.
+    bin_h : float
+        Width of the bins (hours), from the end of the warm-up.
+
+    Returns
+    -------
+    DataFrame
+        ``start_h, end_h`` of each bin, ``queue_vessels`` (mean number waiting) and
+        ``mean_wait_h`` (mean wait of the ships arriving in it; NaN without arrivals),
+        averaged over the replications.
+    """
+    low = data.model.warmup_h
+    high = min(data.end_h(r) for r in range(data.replications))
+    edges = np.arange(low, high + 1e-9, bin_h)
+    if len(edges) < 2 or edges[-1] < high - 1e-9:
+        edges = np.append(edges, high)
+    queues, waits = [], []
+    for replication in range(data.replications):
+        arrival, start = _waits(data, kind, resource, replication)
+        queues.append(queue_length(arrival, start, edges))
+        bins = np.searchsorted(edges, arrival, side="right") - 1
+        inside = (bins >= 0) & (bins < len(edges) - 1) & ~np.isnan(start)
+        count = np.bincount(bins[inside], minlength=len(edges) - 1)
+        total = np.bincount(
+            bins[inside], weights=(start - arrival)[inside], minlength=len(edges) - 1
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            waits.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
+    stacked = np.vstack(waits)
+    mean_wait = np.full(stacked.shape[1], np.nan)
+    seen = ~np.all(np.isnan(stacked), axis=0)
+    mean_wait[seen] = np.nanmean(stacked[:, seen], axis=0)
+    return pd.DataFrame(
+        {
+            "start_h": edges[:-1],
+            "end_h": edges[1:],
+            "queue_vessels": np.mean(np.vstack(queues), axis=0),
+            "mean_wait_h": mean_wait,
+        }
+    )
+
+
+def queue_chart(source: Source, *, top: int = 5, bin_h: float | None = None) -> Figure:
+    """Ships waiting and their mean wait over time at the locks and berth groups that hold
+    vessels longest.
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+    top : int
+        Number of resources (locks and berth groups ranked by total waiting hours).
+    bin_h : float, optional
+        Width of the time bins in hours (default: a day, a week for runs over a year).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    ranked = data.tables["bottlenecks"]
+    ranked = ranked[ranked["kind"].isin(["lock", "berths"]) & (ranked["wait_h_total"] > 0)]
+    ranked = ranked.sort_values("wait_h_total", ascending=False).head(top)
+    figure, (queue_ax, wait_ax) = new_figure(11, 7, nrows=2, sharex=True)
+    if ranked.empty:
+        no_data(queue_ax, "no ship waited at a lock or a berth")
+        no_data(wait_ax, "")
+        return figure
+    span_h = min(data.end_h(r) for r in range(data.replications)) - data.model.warmup_h
+    width = bin_h or (24.0 if span_h <= 400 * 24 else 168.0)
+    handles = []
+    for colour, row in zip(_PALETTE, ranked.itertuples(index=False), strict=False):
+        series = waiting_series(data, row.kind, row.resource, bin_h=width)
+        middle = hours_to_datetimes(
+            data.model.first_year, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
+        )
+        style: Literal["-", "--"] = "-" if row.kind == "lock" else "--"
+        label = f"{KIND_LABELS[row.kind]}: {resource_label(row.kind, row.resource, data)}"
+        queue_ax.plot(middle, series["queue_vessels"], style, color=colour, linewidth=1.4)
+        wait_ax.plot(middle, series["mean_wait_h"], style, color=colour, linewidth=1.4)
+        handles.append(Line2D([], [], linestyle=style, color=colour, label=label))
+    unit = {24.0: "day", 168.0: "week"}.get(width, f"{width:g}-h bin")
+    queue_ax.set_ylabel(f"Ships waiting (mean per {unit})")
+    wait_ax.set_ylabel(f"Mean wait of arrivals (h, per {unit})")
+    wait_ax.set_xlabel("Date")
+    for ax in (queue_ax, wait_ax):
+        ax.grid(alpha=0.3)
+        ax.set_ylim(bottom=0)
+    queue_ax.legend(handles=handles, loc="upper left", fontsize=8, ncol=2)
+    queue_ax.set_title(f"{data.name}: queues and waits at locks (solid) and berths (dashed)")
+    figure.autofmt_xdate()
+    return figure
+
+
+def turnaround_chart(source: Source) -> Figure:
+    """Distribution of vessel turnaround in port: from arrival at the berth area to the end
+    of handling (berth wait + handling + yard blocking), all port calls and by port area.
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    frames = []
+    groups = data.model.groups
+    for replication in range(data.replications):
+        low, high = data.window_h(replication)
+        vessels = data.replication_events("vessels", replication)
+        done = (
+            (vessels["berth_group"] >= 0)
+            & (vessels["berth_arrival_h"] >= low)
+            & (vessels["service_end_h"] <= high)
+        )
+        rows = vessels[done]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "turnaround_h": (rows["service_end_h"] - rows["berth_arrival_h"]).to_numpy(),
+                    "wait_h": (rows["berth_start_h"] - rows["berth_arrival_h"]).to_numpy(),
+                    "port_area": groups["port_area"].to_numpy()[rows["berth_group"].to_numpy()],
+                }
+            )
+        )
+    calls = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    figure, (hist_ax, area_ax) = new_figure(12, 5, ncols=2, gridspec_kw={"width_ratios": [1.3, 1]})
+    if calls.empty:
+        no_data(hist_ax, "no port call completed in the counted period")
+        no_data(area_ax, "")
+        return figure
+    values = calls["turnaround_h"].to_numpy()
+    top = float(np.percentile(values, 99.5))
+    hist_ax.hist(np.clip(values, 0, top), bins=60, color=PORT_COLOUR, alpha=0.85, edgecolor="white")
+    for statistic, label, style in (
+        (float(np.mean(values)), "mean", "-"),
+        (float(np.percentile(values, 50)), "median", ":"),
+        (float(np.percentile(values, 95)), "95th percentile", "--"),
+    ):
+        hist_ax.axvline(
+            statistic, color="black", linestyle=style, label=f"{label} {statistic:.1f} h"
+        )
+    waited = float(np.mean(calls["wait_h"] > 1e-9))
+    hist_ax.set_xlabel("Turnaround in port (h; values above the 99.5th percentile in the last bin)")
+    hist_ax.set_ylabel("Port calls (all replications)")
+    hist_ax.set_title(f"All port calls: {len(values):,}; {waited:.0%} waited for a berth")
+    hist_ax.legend(fontsize=8)
+    hist_ax.grid(alpha=0.3)
+    stats = (
+        calls.groupby("port_area")["turnaround_h"]
+        .describe(percentiles=[0.05, 0.25, 0.5, 0.75, 0.95])
+        .sort_values("50%")
+    )
+    y = np.arange(len(stats))
+    area_ax.hlines(y, stats["5%"], stats["95%"], color="black", linewidth=1)
+    area_ax.hlines(y, stats["25%"], stats["75%"], color=PORT_COLOUR, linewidth=8)
+    area_ax.plot(stats["50%"], y, "|", color="white", markersize=10, markeredgewidth=2)
+    area_ax.plot(stats["mean"], y, "D", color="black", markersize=4, label="mean")
+    area_ax.set_yticks(y, [str(a).title() for a in stats.index])
+    area_ax.set_xlabel("Turnaround (h): 5-95 % line, 25-75 % bar, median tick")
+    area_ax.set_title("By port area")
+    area_ax.legend(fontsize=8, loc="lower right")
+    area_ax.grid(axis="x", alpha=0.3)
+    figure.suptitle(f"{data.name}: vessel turnaround in port")
+    return figure

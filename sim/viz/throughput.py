@@ -1,0 +1,282 @@
+"""Port throughput against the target: by year, by month, by port area and commodity.
+
+Years or months the run covers only in part (the warm-up, a run of a few weeks) are shown as
+annualised rates (tonnes x 8,760 / hours counted), so every bar reads against the target in
+Mt/yr; such bars are hatched and say so in the legend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from sim.run import RunResult
+from sim.rundata import RunData, as_run_data
+from sim.viz.style import (
+    PORT_COLOUR,
+    TARGET_COLOUR,
+    commodity_colour,
+    hours_to_datetimes,
+    new_figure,
+    no_data,
+)
+
+__all__ = [
+    "counted_hours",
+    "throughput_breakdown_chart",
+    "throughput_chart",
+    "throughput_month_chart",
+]
+
+Source = RunData | RunResult
+
+
+def counted_hours(data: RunData, start_h: float, end_h: float) -> float:
+    """Hours of ``[start_h, end_h]`` inside the counted window of every replication."""
+    ends = [data.end_h(r) for r in range(data.replications)] or [data.model.horizon_h]
+    return max(0.0, min(end_h, min(ends)) - max(start_h, data.model.warmup_h))
+
+
+def _year_hours(data: RunData, year: int) -> tuple[float, float]:
+    """(hours counted in ``year``, hours of the whole year)."""
+    start, end = data.model.calendar.year_span_h(year)
+    return counted_hours(data, start, end), end - start
+
+
+def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
+    target = data.model.target_t / 1e6
+    label = f"target {target:,.0f} Mt/yr ({data.model.target_year})"
+    if horizontal:
+        ax.axvline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
+    else:
+        ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
+
+
+def throughput_chart(source: Source) -> Figure:
+    """Port throughput per simulated year with its 95 % CI, against the target.
+
+    A year counted whole is its tonnes; a year counted in part (the warm-up, a short run) is
+    its annualised rate, hatched. Each bar is labelled with its value and, for whole years, the
+    share of replications that met the target.
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    table = data.tables["throughput_port"]
+    figure, ax = new_figure(8.5, 4.8)
+    if table.empty:
+        no_data(ax, "no tonnes crossed the quay in the counted period")
+        return figure
+    met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in _by_year(data))}
+    years, means, lows, highs, partial = [], [], [], [], []
+    for row in table.sort_values("year").itertuples(index=False):
+        counted, whole = _year_hours(data, int(row.year))
+        if counted <= 0:
+            continue
+        factor = 1.0 if counted >= whole - 1e-6 else 8760.0 / counted
+        years.append(str(int(row.year)))
+        means.append(row.tonnes * factor / 1e6)
+        lows.append(row.tonnes_ci95_low * factor / 1e6)
+        highs.append(row.tonnes_ci95_high * factor / 1e6)
+        partial.append(factor != 1.0)
+    mean = np.array(means)
+    errors = np.vstack(
+        [np.nan_to_num(mean - np.array(lows)), np.nan_to_num(np.array(highs) - mean)]
+    )
+    bars = ax.bar(years, mean, yerr=errors, capsize=5, color=PORT_COLOUR, edgecolor="black")
+    for bar, is_partial in zip(bars, partial, strict=True):
+        if is_partial:
+            bar.set_hatch("//")
+            bar.set_facecolor("#9ecae1")
+    for x, (value, year) in enumerate(zip(mean, years, strict=True)):
+        share = met.get(int(year))
+        text = f"{value:,.1f}" + (f"\nmet in {share:.0%}" if share is not None else "")
+        ax.annotate(
+            text,
+            (x, value),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    _target_line(ax, data)
+    handles = [Patch(facecolor=PORT_COLOUR, edgecolor="black", label="calendar year (95 % CI)")]
+    if any(partial):
+        handles.append(
+            Patch(facecolor="#9ecae1", edgecolor="black", hatch="//", label="annualised, part year")
+        )
+    handles.append(ax.get_lines()[-1])
+    ax.legend(handles=handles, loc="lower right", fontsize=9)
+    ax.set_ylim(0, max(float(np.nanmax(highs + means)), data.model.target_t / 1e6) * 1.18)
+    ax.set_ylabel("Port throughput (Mt/yr)")
+    ax.set_xlabel("Simulated year")
+    verdict = data.summary.get("verdict", "")
+    ax.set_title(f"{data.name}: port throughput against the target (verdict: {verdict})")
+    ax.grid(axis="y", alpha=0.3)
+    return figure
+
+
+def _by_year(data: RunData) -> list[dict[str, float]]:
+    return list(data.summary.get("by_year") or [])
+
+
+def throughput_month_chart(source: Source) -> Figure:
+    """Monthly port throughput as an annualised rate (Mt/yr) with its 95 % band.
+
+    Reading each month at an annual rate puts seasonality, growth and partial months on the
+    same scale as the target. Months counted for less than a week (the end of a warm-up) are
+    left out when the run has longer ones.
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    table = data.tables["throughput_month"]
+    figure, ax = new_figure(10, 4.6)
+    if table.empty:
+        no_data(ax, "no tonnes crossed the quay in the counted period")
+        return figure
+    calendar = data.model.calendar
+    rows = []
+    for row in table.sort_values(["year", "month"]).itertuples(index=False):
+        start = calendar.hour_of(dt.date(int(row.year), int(row.month), 1))
+        following = (
+            dt.date(int(row.year) + 1, 1, 1)
+            if int(row.month) == 12
+            else dt.date(int(row.year), int(row.month) + 1, 1)
+        )
+        end = calendar.hour_of(following)
+        counted = counted_hours(data, start, end)
+        if counted <= 0:
+            continue
+        factor = 8760.0 / counted / 1e6
+        rows.append(
+            (
+                start + counted / 2 if start < data.model.warmup_h else (start + end) / 2,
+                row.tonnes * factor,
+                row.tonnes_ci95_low * factor,
+                row.tonnes_ci95_high * factor,
+                counted < (end - start) - 1e-6,
+                counted,
+            )
+        )
+    frame = pd.DataFrame(rows, columns=["hour", "mean", "low", "high", "partial", "counted_h"])
+    # a few hours of a month at an annual rate say little: leave out stubs under a week when
+    # the run has longer months to show
+    if (frame["counted_h"] >= 168.0).any():
+        frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
+    when = hours_to_datetimes(data.model.first_year, frame["hour"].to_numpy())
+    ax.fill_between(
+        when,
+        frame["low"],
+        frame["high"],
+        color=PORT_COLOUR,
+        alpha=0.25,
+        label="95 % CI",
+        linewidth=0,
+    )
+    ax.plot(when, frame["mean"], color=PORT_COLOUR, marker="o", label="mean of replications")
+    partial = frame["partial"].to_numpy()
+    if partial.any():
+        ax.plot(
+            when[partial],
+            frame["mean"][partial],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            color=PORT_COLOUR,
+            label="part month (annualised)",
+        )
+    _target_line(ax, data)
+    ax.set_ylim(
+        0,
+        max(float(np.nanmax(frame[["mean", "high"]].to_numpy())), data.model.target_t / 1e6) * 1.15,
+    )
+    ax.set_ylabel("Port throughput, annualised (Mt/yr)")
+    ax.set_xlabel("Month")
+    ax.set_title(f"{data.name}: monthly port throughput at an annual rate")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=9)
+    figure.autofmt_xdate()
+    return figure
+
+
+def throughput_breakdown_chart(source: Source, *, year: int | None = None) -> Figure:
+    """Throughput of one year by port area and by commodity (Mt/yr, 95 % CI).
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+    year : int, optional
+        Default: the year the verdict compares (the target year, or the last simulated one).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    chosen = int(year if year is not None else data.summary.get("target_year") or 0)
+    figure, (left, right) = new_figure(12, 5.2, ncols=2)
+    counted, whole = _year_hours(data, chosen)
+    if counted <= 0:
+        no_data(left, f"{chosen} is not in the counted period")
+        no_data(right, "")
+        return figure
+    factor = (1.0 if counted >= whole - 1e-6 else 8760.0 / counted) / 1e6
+    suffix = "" if factor == 1e-6 else " (annualised)"
+    for ax, name, key in (
+        (left, "throughput_port_area", "port_area"),
+        (right, "throughput_commodity", "commodity"),
+    ):
+        table = data.tables[name]
+        table = table[table["year"] == chosen].sort_values("tonnes")
+        if table.empty:
+            no_data(ax, f"no throughput in {chosen}")
+            continue
+        mean = table["tonnes"].to_numpy() * factor
+        errors = np.vstack(
+            [
+                np.nan_to_num(mean - table["tonnes_ci95_low"].to_numpy() * factor),
+                np.nan_to_num(table["tonnes_ci95_high"].to_numpy() * factor - mean),
+            ]
+        )
+        labels = [str(v).replace("_", " ").title() for v in table[key]]
+        colours = (
+            [commodity_colour(c) for c in table[key]]
+            if key == "commodity"
+            else [PORT_COLOUR] * len(table)
+        )
+        ax.barh(labels, mean, xerr=errors, capsize=3, color=colours, edgecolor="black")
+        for y, (value, reach) in enumerate(zip(mean, mean + errors[1], strict=True)):
+            ax.annotate(
+                f"{value:,.1f}",
+                (reach, y),
+                va="center",
+                fontsize=8,
+                xytext=(5, 0),
+                textcoords="offset points",
+            )
+        ax.set_xlabel(f"Port throughput in {chosen}{suffix} (Mt/yr)")
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_xlim(0, float(np.nanmax(mean + errors[1])) * 1.25)
+    left.set_title("By port area")
+    right.set_title("By commodity")
+    figure.suptitle(f"{data.name}: where the {chosen} throughput is handled")
+    return figure

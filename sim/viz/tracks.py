@@ -1,0 +1,238 @@
+"""Every vessel's journey place by place, rebuilt from the flat records.
+
+The engine records when a ship entered, when it reached, started and left each lock and its
+berth, and when it left the study area. Between two of those moments a ship sails its
+itinerary's links at a fixed speed, so its whereabouts are known at every instant: this module
+lays the journey out as waypoints (one row per place on the ship path) for the time-space
+diagram and the animation. Sailing hours between two recorded resources are shared between
+the links in proportion to ``length / speed`` and scaled to the itinerary's sailing time, so the
+waypoints meet the recorded times exactly; a stop at a lock the scenario does not model lasts
+``operations.unmodelled_lock_h``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.modelinfo import ModelInfo
+from sim.rundata import RunData
+
+__all__ = ["WAYPOINT_COLUMNS", "canal_km", "vessel_waypoints"]
+
+WAYPOINT_COLUMNS = [
+    "vessel",
+    "itinerary",
+    "flow_kind",
+    "seq",
+    "place",
+    "stop",
+    "arrive_h",
+    "serve_h",
+    "depart_h",
+    "next_link",
+]
+
+#: Corridors of the bundled data that make up the Grand Canal (name prefix).
+GRAND_CANAL = "Grand Canal"
+
+
+def canal_km(model: ModelInfo, corridor: str = GRAND_CANAL) -> dict[str, float]:
+    """Kilometre of every place on a waterway, from its southern end.
+
+    Parameters
+    ----------
+    model : ModelInfo
+    corridor : str
+        Prefix of the ``corridor`` of the links that make up the waterway.
+
+    Returns
+    -------
+    dict
+        Place id to km (empty if no link belongs to the corridor or it is not one line).
+    """
+    links = model.links
+    if links.empty:
+        return {}
+    mine = links[(links["mode"] == "water") & links["corridor"].str.startswith(corridor)]
+    if mine.empty:
+        return {}
+    neighbours: dict[str, list[tuple[str, float]]] = {}
+    for row in mine.itertuples(index=False):
+        neighbours.setdefault(row.from_node, []).append((row.to_node, float(row.length_km)))
+        neighbours.setdefault(row.to_node, []).append((row.from_node, float(row.length_km)))
+    ends = [place for place, near in neighbours.items() if len(near) == 1]
+    if len(ends) != 2 or any(len(near) > 2 for near in neighbours.values()):
+        return {}
+    latitude = dict(zip(model.places["id"], model.places["lat"], strict=True))
+    place = min(ends, key=lambda p: latitude.get(p, math.inf))
+    km = {place: 0.0}
+    previous = ""
+    while True:
+        step = [(p, length) for p, length in neighbours[place] if p != previous]
+        if not step:
+            return km
+        previous, (place, length) = place, step[0]
+        km[place] = km[previous] + length
+
+
+def _journey(model: ModelInfo, itinerary: pd.Series) -> tuple[list[str], list[str]] | None:
+    """Places a ship of ``itinerary`` visits in order, and the link of each hop (None: no
+    network path)."""
+    path: list[str] = list(itinerary["places"])
+    hops: list[str] = list(itinerary["ship_links"])
+    if len(path) < 2 or len(hops) != len(path) - 1:
+        return None
+    if model.flows["kind"].iloc[int(itinerary["flow"])] == "through":
+        return path, hops
+    return path + path[-2::-1], hops + hops[::-1]
+
+
+def _passage_rank(passages: pd.DataFrame) -> pd.DataFrame:
+    """Passages of one replication with ``rank``: 0 for a ship's first lock, 1 its second..."""
+    ordered = passages.sort_values(["vessel", "arrival_h"], kind="stable")
+    rank = ordered.groupby("vessel").cumcount()
+    return ordered.assign(rank=rank.to_numpy())
+
+
+def vessel_waypoints(
+    data: RunData,
+    *,
+    replication: int = 0,
+    start_h: float = -math.inf,
+    end_h: float = math.inf,
+) -> pd.DataFrame:
+    """Waypoints of the vessels on the water between ``start_h`` and ``end_h``.
+
+    Parameters
+    ----------
+    data : RunData
+    replication : int
+    start_h, end_h : float
+        Only vessels whose journey overlaps this window (simulation hours).
+
+    Returns
+    -------
+    DataFrame
+        One row per vessel and place of its ship path (:data:`WAYPOINT_COLUMNS`): ``stop`` is
+        ``entry``, ``pass``, ``lock`` (a modelled lock), ``unmodelled lock``, ``berth`` or
+        ``exit``; the ship arrives at ``arrive_h``, is served (lockage or handling) from
+        ``serve_h`` and leaves at ``depart_h``. Times after the end of the run are NaN, except
+        arrivals due by sailing on. Empty when the scenario has no network.
+    """
+    model = data.model
+    vessels = data.replication_events("vessels", replication)
+    if vessels.empty or not model.has_network:
+        return pd.DataFrame(columns=WAYPOINT_COLUMNS)
+    run_end = data.end_h(replication)
+    local = np.arange(len(vessels))  # vessel ids in the passages are row numbers
+    entry = vessels["entry_h"].to_numpy(dtype=float)
+    exit_h = vessels["exit_h"].to_numpy(dtype=float)
+    active = (entry <= min(end_h, run_end)) & (np.isnan(exit_h) | (exit_h >= start_h))
+    passages = _passage_rank(data.replication_events("passages", replication))
+    lock_ids = model.locks["id"].tolist()
+    modelled = set(lock_ids)
+    lock_places = set(model.places.loc[model.places["kind"] == "lock", "id"])
+    lengths = dict(zip(model.links["id"], model.links["length_km"], strict=True))
+    speeds = dict(zip(model.links["id"], model.links["speed_kmh"], strict=True))
+    frames = []
+    itineraries = vessels["itinerary"].to_numpy()
+    for index, itinerary in model.itineraries.iterrows():
+        mine = local[active & (itineraries == index)]
+        if len(mine) == 0:
+            continue
+        journey = _journey(model, itinerary)
+        if journey is None:
+            continue
+        places, hops = journey
+        speed_vessel = float(model.classes["speed_kmh"].iloc[int(itinerary["vessel_class"])])
+        last = len(places) - 1
+        berth_at = len(itinerary["places"]) - 1 if len(places) > len(itinerary["places"]) else -1
+        stops = []
+        for j, place in enumerate(places):
+            if j == 0:
+                stops.append("entry")
+            elif j == last:
+                stops.append("exit")
+            elif j == berth_at:
+                stops.append("berth")
+            elif place in modelled:
+                stops.append("lock")
+            elif place in lock_places:
+                stops.append("unmodelled lock")
+            else:
+                stops.append("pass")
+        anchors = [j for j, s in enumerate(stops) if s in ("lock", "berth")]
+        if len(anchors) != len(itinerary["kinds"]):
+            raise ValueError(
+                f"itinerary {index}: {len(anchors)} locks and berths on its path, "
+                f"{len(itinerary['kinds'])} in the model"
+            )
+        dwell = np.array(
+            [model.unmodelled_lock_h if s == "unmodelled lock" else 0.0 for s in stops]
+        )
+        hop_h = np.array([lengths[h] / min(speeds[h], speed_vessel) for h in hops])
+        m, n = len(mine), len(places)
+        arrive = np.full((m, n), np.nan)
+        serve = np.full((m, n), np.nan)
+        depart = np.full((m, n), np.nan)
+        # recorded times at the anchors
+        lock_columns = [j for j in anchors if stops[j] == "lock"]
+        ours = passages[passages["vessel"].isin(mine)]
+        row_of = np.searchsorted(mine, ours["vessel"].to_numpy())
+        rank = ours["rank"].to_numpy()
+        keep = rank < len(lock_columns)
+        columns = np.array(lock_columns, dtype=np.int64)[rank[keep]]
+        arrive[row_of[keep], columns] = ours["arrival_h"].to_numpy()[keep]
+        serve[row_of[keep], columns] = ours["start_h"].to_numpy()[keep]
+        depart[row_of[keep], columns] = ours["end_h"].to_numpy()[keep]
+        if berth_at >= 0:
+            rows = vessels.iloc[mine]
+            arrive[:, berth_at] = rows["berth_arrival_h"].to_numpy(dtype=float)
+            serve[:, berth_at] = rows["berth_start_h"].to_numpy(dtype=float)
+            depart[:, berth_at] = rows["service_end_h"].to_numpy(dtype=float)
+        arrive[:, 0] = serve[:, 0] = depart[:, 0] = entry[mine]
+        arrive[:, last] = serve[:, last] = depart[:, last] = exit_h[mine]
+        # sail between consecutive recorded places: links shared by length / speed, scaled so
+        # the arrival meets the itinerary's sailing hours (and so the recorded time)
+        legs = [0, *anchors, last]
+        sail = [*itinerary["sail_h"], itinerary["sail_after_h"]]
+        for leg, (a, b) in enumerate(itertools.pairwise(legs)):
+            nominal = np.concatenate([[0.0], np.cumsum(hop_h[a:b] + dwell[a + 1 : b + 1])])
+            nominal_total = nominal[-1] - dwell[b]
+            scale = float(sail[leg]) / nominal_total if nominal_total > 0 else 1.0
+            for k, j in enumerate(range(a + 1, b + 1)):
+                due = depart[:, a] + scale * (nominal[k + 1] - dwell[j]) + 0.0
+                if j == b:
+                    arrive[:, j] = np.where(np.isnan(arrive[:, j]), due, arrive[:, j])
+                else:
+                    arrive[:, j] = due
+                    serve[:, j] = due
+                    depart[:, j] = due + dwell[j]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "vessel": np.repeat(mine, n),
+                    "itinerary": index,
+                    "flow_kind": model.flows["kind"].iloc[int(itinerary["flow"])],
+                    "seq": np.tile(np.arange(n), m),
+                    "place": np.tile(places, m),
+                    "stop": np.tile(stops, m),
+                    "arrive_h": arrive.ravel(),
+                    "serve_h": serve.ravel(),
+                    "depart_h": depart.ravel(),
+                    "next_link": np.tile([*hops, ""], m),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=WAYPOINT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    # nothing is known after the run stopped, except arrivals due by sailing on
+    for column in ("serve_h", "depart_h"):
+        late = out[column] > run_end
+        out.loc[late, column] = np.nan
+    return out.sort_values(["vessel", "seq"], kind="stable").reset_index(drop=True)

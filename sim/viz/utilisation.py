@@ -1,0 +1,234 @@
+"""Where the hub chokes: utilisation by month, ranked bottlenecks with relief gains, lock waits."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from sim.run import RunResult
+from sim.rundata import RunData, as_run_data
+from sim.viz.measures import monthly_utilisation, resource_label
+from sim.viz.style import KIND_COLOURS, KIND_LABELS, new_figure, no_data
+
+__all__ = ["bottleneck_chart", "lock_wait_chart", "utilisation_heatmap"]
+
+Source = RunData | RunResult
+_KIND_ORDER = {"lock": 0, "berths": 1, "yard": 2}
+
+
+def utilisation_heatmap(source: Source, *, top: int | None = 30) -> Figure:
+    """Utilisation of locks, berth groups and yards (rows) per month (columns).
+
+    Rows are grouped by kind and sorted by their mean utilisation; cells are the share of
+    the resource's capacity in use that month (chamber-hours, berth-hours, yard tonnes),
+    averaged over the replications.
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+    top : int or None
+        Keep the ``top`` most used resources (None: all).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    table = monthly_utilisation(data)
+    if table.empty:
+        figure, ax = new_figure(8, 3)
+        no_data(ax, "no resource in service in the counted period")
+        return figure
+    table = table.assign(
+        column=table["year"].astype(str) + "-" + table["month"].map("{:02d}".format)
+    )
+    grid = table.pivot_table(
+        index=["kind", "resource"], columns="column", values="utilisation", sort=True
+    )
+    mean = grid.mean(axis=1)
+    order = sorted(grid.index, key=lambda key: -mean[key])
+    if top is not None:
+        order = order[:top]
+    order = sorted(order, key=lambda key: (_KIND_ORDER.get(key[0], 3), -mean[key]))
+    grid = grid.loc[order]
+    rows, columns = grid.shape
+    figure, ax = new_figure(min(max(9.0, 4.5 + 0.55 * columns), 18.0), 1.8 + 0.3 * rows)
+    image = ax.imshow(
+        grid.to_numpy() * 100, aspect="auto", cmap="YlOrRd", vmin=0, vmax=100, interpolation="none"
+    )
+    ax.set_yticks(
+        np.arange(rows),
+        [f"{KIND_LABELS[k]}: {resource_label(k, r, data)}" for k, r in grid.index],
+        fontsize=8,
+    )
+    ax.set_xticks(np.arange(columns), list(grid.columns), rotation=45, ha="right", fontsize=8)
+    if rows * columns <= 600 and columns <= 24:
+        values = grid.to_numpy() * 100
+        for (y, x), value in np.ndenumerate(values):
+            if not np.isnan(value):
+                ax.text(
+                    x,
+                    y,
+                    f"{value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if value > 65 else "black",
+                )
+    kinds = [k for k, _ in grid.index]
+    for y in range(1, rows):
+        if kinds[y] != kinds[y - 1]:
+            ax.axhline(y - 0.5, color="black", linewidth=1.2)
+    colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
+    colourbar.set_label("Utilisation (% of capacity in service)")
+    ax.set_xlabel("Month")
+    ax.set_title(f"{data.name}: utilisation by month")
+    return figure
+
+
+def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
+    """The top resources by share of all vessel time spent waiting for them.
+
+    Bars carry the 95 % CI across replications and the resource's utilisation. When the run
+    carries bottleneck reliefs (:meth:`RunData.with_relief`), a second panel shows the
+    sustainable capacity each relief adds (Mt/yr, 95 % CI, paired with the same random
+    numbers).
+
+    Parameters
+    ----------
+    source : RunData or RunResult
+    top : int
+        Number of resources shown.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    table = data.tables["bottlenecks"].head(top).iloc[::-1]
+    relief = data.relief
+    with_relief = relief is not None and not relief.empty
+    height = 0.42 * max(len(table), 2) + 1.8
+    if with_relief:
+        figure, (ax, gain_ax) = new_figure(
+            13, height, ncols=2, sharey=True, gridspec_kw={"width_ratios": [1.5, 1]}
+        )
+    else:
+        figure, ax = new_figure(9, height)
+    if table.empty:
+        no_data(ax, "no resource to rank")
+        return figure
+    labels = [
+        resource_label(k, r, data) for k, r in zip(table["kind"], table["resource"], strict=True)
+    ]
+    share = table["wait_share"].to_numpy() * 100
+    low = table["wait_share_ci95_low"].to_numpy() * 100 if "wait_share_ci95_low" in table else share
+    high = (
+        table["wait_share_ci95_high"].to_numpy() * 100 if "wait_share_ci95_high" in table else share
+    )
+    errors = np.vstack([np.nan_to_num(share - np.clip(low, 0, None)), np.nan_to_num(high - share)])
+    y = np.arange(len(table))
+    ax.barh(
+        y,
+        share,
+        xerr=errors,
+        capsize=3,
+        color=[KIND_COLOURS.get(k, "grey") for k in table["kind"]],
+        edgecolor="black",
+    )
+    ax.set_yticks(y, labels, fontsize=9)
+    reach = share + errors[1]
+    for row, (value, utilisation, wait) in enumerate(
+        zip(reach, table["utilisation"], table["mean_wait_h"], strict=True)
+    ):
+        ax.annotate(
+            f"util {utilisation:.0%}, mean wait {wait:.1f} h",
+            (value, row),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_xlim(0, max(float(np.nanmax(reach)), 1e-3) * 1.7)
+    ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
+    ax.legend(
+        handles=[Patch(color=c, label=KIND_LABELS[k]) for k, c in KIND_COLOURS.items()],
+        loc="lower right",
+        fontsize=8,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_title("Ranked bottlenecks (95 % CI)")
+    if with_relief:
+        assert relief is not None
+        gains = relief.set_index(["kind", "resource"])
+        mean, err_low, err_high = [], [], []
+        for key in zip(table["kind"], table["resource"], strict=True):
+            if key in gains.index:
+                row = gains.loc[key]
+                mean.append(row["gain_t"] / 1e6)
+                err_low.append(max(0.0, (row["gain_t"] - row["gain_t_ci95_low"]) / 1e6))
+                err_high.append(max(0.0, (row["gain_t_ci95_high"] - row["gain_t"]) / 1e6))
+            else:
+                mean.append(np.nan)
+                err_low.append(0.0)
+                err_high.append(0.0)
+        values = np.array(mean)
+        gain_ax.barh(
+            y,
+            np.nan_to_num(values),
+            xerr=np.nan_to_num(np.vstack([err_low, err_high])),
+            capsize=3,
+            color="#2ca02c",
+            edgecolor="black",
+        )
+        for row, (value, upper) in enumerate(zip(values, err_high, strict=True)):
+            text = "not relieved" if np.isnan(value) else f"{value:+.2f}"
+            gain_ax.annotate(
+                text,
+                (0 if np.isnan(value) else max(value + upper, 0.0), row),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color="grey" if np.isnan(value) else "black",
+            )
+        gain_ax.axvline(0, color="black", linewidth=0.8)
+        gain_ax.set_xlabel("Sustainable capacity gained (Mt/yr): +1 berth or chamber, +25 % yard")
+        gain_ax.set_title("Capacity gained by relieving it")
+        gain_ax.grid(axis="x", alpha=0.3)
+        right = np.nanmax(np.append(values + np.array(err_high), 0.0))
+        left = np.nanmin(np.append(values - np.array(err_low), 0.0))
+        gain_ax.set_xlim(left * 1.3 - 0.05, right * 1.5 + 0.1)
+    figure.suptitle(f"{data.name}: where vessels wait")
+    return figure
+
+
+def lock_wait_chart(source: Source) -> Figure:
+    """Mean and 95th-percentile waiting time at each modelled lock, with 95 % CIs."""
+    data = as_run_data(source)
+    table = data.tables["locks"]
+    figure, ax = new_figure(8.5, 4.5)
+    if table.empty:
+        no_data(ax, "no locks in this scenario")
+        return figure
+    x = np.arange(len(table))
+    for offset, column, label, colour in (
+        (-0.2, "mean_wait_h", "mean", KIND_COLOURS["lock"]),
+        (0.2, "p95_wait_h", "95th percentile", "#08306b"),
+    ):
+        values = table[column].to_numpy(dtype=float)
+        low = table.get(f"{column}_ci95_low", table[column]).to_numpy(dtype=float)
+        high = table.get(f"{column}_ci95_high", table[column]).to_numpy(dtype=float)
+        errors = np.vstack(
+            [np.nan_to_num(values - np.clip(low, 0, None)), np.nan_to_num(high - values)]
+        )
+        ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=label, color=colour)
+    ax.set_xticks(
+        x, [resource_label("lock", r, data) for r in table["resource"]], rotation=20, ha="right"
+    )
+    ax.set_ylabel("Waiting time at the lock (h)")
+    ax.set_title(f"{data.name}: waiting at the locks (95 % CI)")
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend()
+    return figure

@@ -1,0 +1,141 @@
+"""`hubsim report`: one valid, self-contained HTML file with the verdict first, every chart
+embedded, tables and assumptions; PNGs beside it; exit 2 for a folder it cannot read."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import html5lib
+import pytest
+from typer.testing import CliRunner
+
+from sim.charts import RUN_CHARTS
+from sim.cli import app
+from sim.report import REPORT_NAME, ReportInputError, write_report
+from sim.report.run_report import verdict_sentence
+from sim.rundata import RunData
+
+
+@pytest.fixture(scope="module")
+def report(run_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    result = CliRunner().invoke(app, ["report", str(run_folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert REPORT_NAME in result.output
+    return out / REPORT_NAME
+
+
+def test_report_is_valid_html5(report):
+    html5lib.HTMLParser(strict=True).parse(report.read_text(encoding="utf-8"))
+
+
+def test_verdict_comes_first_then_every_chart_embedded(report, folder_data):
+    text = report.read_text(encoding="utf-8")
+    verdict = verdict_sentence(folder_data).replace("'", "&#x27;")
+    assert verdict in text
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)"', text)
+    assert [alt for _, alt in images] == [spec.title for spec in RUN_CHARTS]
+    for encoded, _ in images:
+        assert base64.b64decode(encoded)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert text.index(verdict) < text.index("<img")
+    for spec in RUN_CHARTS:
+        png = report.parent / f"{spec.name}.png"
+        assert png.read_bytes()[:4] == b"\x89PNG", spec.name
+
+
+def test_self_contained_tables_and_assumptions(report, folder_data):
+    text = report.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|iframe)\b", text)
+    assert not re.search(r'(src|href)="(https?:|//|file:)', text)
+    for heading in (
+        "Port throughput by year",
+        "Bottlenecks (top 10)",
+        "Locks",
+        "Bottleneck relief",
+    ):
+        assert f"<h3>{heading}</h3>" in text
+    assert "LOCK_HUAIAN" in text and "one more chamber" in text
+    description = html.escape(folder_data.model.scenario["description"].strip())
+    assert description in text
+    assert "Weather downtime" in text and "8 days/yr" in text
+    for note in folder_data.model.notes:
+        assert note.split(":")[0] in text
+
+
+def test_report_of_a_scenario_without_network(minimal, tmp_path):
+    from sim.output import write_outputs
+
+    write_outputs(minimal, tmp_path / "run", charts=False)
+    # --animation is accepted and skipped: there is no network to animate
+    result = CliRunner().invoke(app, ["report", str(tmp_path / "run"), "--animation"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "run" / "report" / REPORT_NAME
+    assert not (path.parent / "vessels.gif").exists()
+    text = path.read_text(encoding="utf-8")
+    html5lib.HTMLParser(strict=True).parse(text)
+    assert text.count('<img src="data:image/png;base64,') == len(RUN_CHARTS)
+    assert "Minimal single berth group" in text
+
+
+def _copy(run_folder: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(run_folder, target, ignore=shutil.ignore_patterns("report*"))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("missing folder", "no such folder"),
+        ("empty folder", "not a hubsim output folder"),
+        ("no model.json", "no model.json"),
+        ("bad model.json", "model.json"),
+        ("no kpi", "kpi"),
+        ("bad parquet", "throughput_port.parquet"),
+    ],
+)
+def test_unreadable_folders_exit_2_naming_the_problem(run_folder, tmp_path, damage, message):
+    folder = tmp_path / "nowhere"
+    if damage == "empty folder":
+        folder.mkdir()
+    elif damage != "missing folder":
+        folder = _copy(run_folder, tmp_path)
+        if damage == "no model.json":
+            (folder / "model.json").unlink()
+        elif damage == "bad model.json":
+            (folder / "model.json").write_text(json.dumps({"format": "x"}))
+        elif damage == "no kpi":
+            shutil.rmtree(folder / "kpi")
+        else:
+            (folder / "kpi" / "throughput_port.parquet").write_bytes(b"not parquet")
+    result = CliRunner().invoke(app, ["report", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+    with pytest.raises(ReportInputError):
+        write_report(folder)
+    assert not (folder / "report" / REPORT_NAME).exists()
+
+
+def test_folder_and_memory_views_agree(baseline_data, folder_data):
+    assert folder_data.summary == json.loads(json.dumps(baseline_data.summary))
+    assert set(folder_data.tables) == set(baseline_data.tables)
+    assert folder_data.relief is not None and len(folder_data.relief) == 1
+    assert isinstance(RunData.from_folder(folder_data.source), RunData)
+
+
+def test_animation_is_embedded_as_a_gif(folder_data, tmp_path):
+    from sim.report.run_report import run_report_html
+    from sim.viz import animate_vessels
+
+    gif = animate_vessels(folder_data, tmp_path / "v.gif", hours=1, frames=2, dpi=30).read_bytes()
+    text = run_report_html(folder_data, [], animation=gif)
+    html5lib.HTMLParser(strict=True).parse(text)
+    encoded = re.findall(r'<img src="data:image/gif;base64,([A-Za-z0-9+/=]+)"', text)
+    assert [base64.b64decode(e) for e in encoded] == [gif]
+    assert text.index("Verdict:") < text.index("data:image/gif")
