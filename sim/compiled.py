@@ -783,6 +783,7 @@ class _ItineraryBuilder:
                 landside_route,
                 "load" if route.handling == "load" else "unload",
                 rate_stage,
+                cargo_group.get(stream.commodity) in ("container", "reefer"),
             )
             for mode, share, landside_route in route.landside
         )

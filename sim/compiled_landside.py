@@ -38,6 +38,8 @@ from sim.scenario.models import ALWAYS, Scenario
 __all__ = ["LandsideBuilder", "LandsideOption", "RailLinkSpec", "StageSpec"]
 
 StageKind = Literal["gate", "rail", "air", "rate"]
+#: A domestic container train of 55 FEU (110 TEU) at 11 t/TEU: vehicles.csv TRAIN_CONT_55FEU.
+CONTAINER_TRAIN_T = 1210.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class LandsideOption:
     legs: tuple[tuple[str, float, float, float], ...]
     label: str
     link_ids: tuple[str, ...] = ()
+    train_t: float = 0.0  # tonnes per train for this cargo (0: the stage's trains)
 
 
 @dataclass
@@ -229,8 +232,12 @@ class LandsideBuilder:
         route: Route,
         handling: Literal["unload", "load"],
         rate_stage: int | None,
+        boxed: bool = False,
     ) -> LandsideOption:
-        """The stages a landside route passes, in the order the cargo passes them."""
+        """The stages a landside route passes, in the order the cargo passes them.
+
+        ``boxed`` cargo (containers, reefers) goes by container train (55 FEU, 1,210 t).
+        """
         legs = list(route.legs)
         stages: list[int] = []
         lines: list[tuple[int, ...]] = []
@@ -274,4 +281,5 @@ class LandsideBuilder:
             tuple(rows),
             "+".join(route.modes),
             tuple(link for leg in legs for link in leg.link_ids),
+            CONTAINER_TRAIN_T if boxed else 0.0,
         )

@@ -452,6 +452,7 @@ class Engine:
             "start_h": f([t for _, st in rail for t in st.t_start], dtype=float),
             "depart_h": f([t for _, st in rail for t in st.t_depart], dtype=float),
             "tonnes": f([t for _, st in rail for t in st.t_tonnes], dtype=float),
+            "capacity_t": f([t for _, st in rail for t in st.t_capacity], dtype=float),
         }
         rail_movements = {
             "link": f(

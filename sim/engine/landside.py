@@ -286,14 +286,16 @@ class TrainStage(_Stage):
         down: Callable[[float], int] | None,
     ) -> None:
         super().__init__(landside, spec, index, closed, down)
-        self.lines: dict[tuple[int, ...], deque[Job]] = {}
-        self.line_t: dict[tuple[int, ...], float] = {}
+        # trains are formed per line: (rail links, tonnes a train carries)
+        self.lines: dict[tuple[tuple[int, ...], float], deque[Job]] = {}
+        self.line_t: dict[tuple[tuple[int, ...], float], float] = {}
         self.busy = 0
         self.on_trains: dict[int, list[tuple[Job, float]]] = {}
         # records: one row per train
         self.t_start = array("d")
         self.t_depart = array("d")
         self.t_tonnes = array("d")
+        self.t_capacity = array("d")
 
     def jobs_held(self) -> list[Job]:
         held = {job.row: job for _, _, job in self.pending}
@@ -333,7 +335,7 @@ class TrainStage(_Stage):
         for line, queue in self.lines.items():
             while queue:
                 due = queue[0].ready_h + spec.max_wait_h
-                if self.line_t[line] < spec.vehicle_t - _EPS and now < due - _EPS:
+                if self.line_t[line] < line[1] - _EPS and now < due - _EPS:
                     wake = min(wake, due)
                     break
                 if self.free_sidings(now) <= 0:
@@ -344,13 +346,14 @@ class TrainStage(_Stage):
         if wake < INF:
             self.schedule(wake)
 
-    def _train(self, line: tuple[int, ...], queue: deque[Job], now: float) -> None:
+    def _train(self, line: tuple[tuple[int, ...], float], queue: deque[Job], now: float) -> None:
         spec = self.spec
+        payload = line[1]
         load = 0.0
         carried: list[tuple[Job, float]] = []
-        while queue and load < spec.vehicle_t - _EPS:
+        while queue and load < payload - _EPS:
             job = queue[0]
-            take = min(job.left_t, spec.vehicle_t - load)
+            take = min(job.left_t, payload - load)
             load += take
             job.left_t -= take
             carried.append((job, take))
@@ -358,7 +361,7 @@ class TrainStage(_Stage):
                 queue.popleft()
         self.line_t[line] -= load
         self.waiting_t = max(0.0, self.waiting_t - load)
-        links = [self.landside.links[i] for i in line]
+        links = [self.landside.links[i] for i in line[0]]
         depart = now + spec.handling_h
         for _ in range(len(links) + 1):  # settle on a time every link has free
             later = max((link.earliest(depart) for link in links), default=depart)
@@ -371,6 +374,7 @@ class TrainStage(_Stage):
         self.t_start.append(now)
         self.t_depart.append(depart)
         self.t_tonnes.append(load)
+        self.t_capacity.append(payload)
         for job, take in carried:
             self.landside.left_terminal(self, job, take, now)
         train = len(self.t_start) - 1
@@ -458,9 +462,11 @@ class Landside:
         stages = self.options(job.vessel)[job.option].stages
         return stages[job.position] if job.position < len(stages) else -1
 
-    def line_of(self, job: Job, stage: TrainStage) -> tuple[int, ...]:
+    def line_of(self, job: Job, stage: TrainStage) -> tuple[tuple[int, ...], float]:
+        """The line a job's train runs on and the tonnes such a train carries (a container
+        train for container and reefer cargo, the stage's own trains otherwise)."""
         option = self.options(job.vessel)[job.option]
-        return option.lines[job.position]
+        return option.lines[job.position], option.train_t or stage.spec.vehicle_t
 
     def start(self, job: Job, ready_h: float) -> None:
         """Send ``job`` to its first stage (or straight through if it has none)."""

@@ -332,7 +332,7 @@ def test_trains_keep_to_line_capacity_sidings_and_train_size(rail_run):
     assert len(trains["tonnes"]) > 50
     payload = {i: s.vehicle_t for i, s in enumerate(model.stages)}
     assert all(
-        t <= payload[s] + 1e-6 for s, t in zip(trains["stage"], trains["tonnes"], strict=False)
+        t <= payload[s] + 1e-6 for s, t in zip(trains["stage"], trains["tonnes"], strict=True)
     )
     for i, link in enumerate(model.rail_links):
         times = np.sort(moves["time_h"][moves["link"] == i])
@@ -468,3 +468,36 @@ def test_broken_gate_lanes_cut_the_gate_capacity():
     assert capacities <= {300.0, 600.0}  # one lane of two down, or both up
     assert 300.0 in capacities and 600.0 in capacities
     assert (hours["moved_t"] <= hours["capacity_t"] + 1e-9).all()
+
+
+def test_containers_go_by_container_train_bulk_by_bulk_train():
+    document = copy.deepcopy(NETWORK_PLAN)
+    document["terminals"]["HA_PH3"]["berths"].append(
+        {"id": "CONT", "count": 2, "max_vessel_dwt_t": 2000, "commodities": ["CONTAINER"]}
+    )
+    document["terminals"]["HA_PH3"]["yards"].append(
+        {"id": "CY", "cargo_group": "container", "capacity_t": 100_000, "dwell_days": 1}
+    )
+    document["demand"]["streams"].append(
+        {
+            "id": "BOXES",
+            "commodity": "CONTAINER",
+            "origin": "GW_YANGSHAN",
+            "terminal": "HA_PH3",
+            "destination": "HL_SUQIAN_SHUYANG_NORTH",
+            "annual_t": 1_000_000,
+            "landside_modes": ["rail"],
+            "vessel_mix": {"CONT_120TEU_RS": 1},
+        }
+    )
+    model = compile_scenario(Scenario.model_validate(document))
+    records = simulate(model, 0)
+    boxes = next(i for i, f in enumerate(model.flows) if f.id == "BOXES")
+    option = model.itineraries[model.flows[boxes].itineraries[0]].landside[0]
+    assert option.mode == "rail" and option.train_t == 1210.0
+    ph3 = next(i for i, s in enumerate(model.stages) if s.id == "HA_PH3/rail")
+    mine = records.trains["stage"] == ph3
+    tonnes, capacity = records.trains["tonnes"][mine], records.trains["capacity_t"][mine]
+    assert set(capacity) == {1210.0, 3500.0}  # container trains and bulk trains
+    assert (tonnes <= capacity + 1e-6).all()
+    assert np.isclose(tonnes[capacity == 1210.0], 1210.0).sum() > 20
