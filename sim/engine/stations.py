@@ -459,6 +459,12 @@ class TerminalStation(_Station):
         self.free_total += 1
         self.ring()
 
+    def queued_for(self, eligible: tuple[int, ...], now: float) -> int:
+        """Ships queueing at ``now`` for any of the berth groups ``eligible``."""
+        self.pull(now)
+        groups = set(eligible)
+        return sum(len(fifo) for key, fifo in self.fifos.items() if groups.intersection(key))
+
     def _fifo(self, eligible: tuple[int, ...]) -> deque[tuple[float, int]]:
         fifo = self.fifos.get(eligible)
         if fifo is None:
@@ -557,9 +563,9 @@ class TerminalStation(_Station):
 class Diverter(_Station):
     """Congestion-aware choice of terminal, made when a ship sets off (``diversion``).
 
-    A ship whose terminal already has ``queue_threshold_vessels`` or more ships queueing for
-    its berths goes to the first alternative with fewer than that (and fewer than at its own);
-    otherwise it keeps its terminal.
+    A ship that would find ``queue_threshold_vessels`` or more ships queueing for the berths it
+    can use at its terminal goes to the first alternative where fewer than that queue for the
+    berths it could use there (and fewer than at its own); otherwise it keeps its terminal.
     """
 
     name = "diversion"
@@ -586,13 +592,13 @@ class Diverter(_Station):
         itineraries = engine.model.itineraries
         for _, vessel, _ in self.arrivals_until(now):
             itinerary = engine.v_itin[vessel]
-            own = engine.terminals[itineraries[itinerary].terminal]
-            own.pull(now)
-            if own.queued >= self.threshold:
+            home = itineraries[itinerary]
+            own = engine.terminals[home.terminal].queued_for(home.eligible_groups, now)
+            if own >= self.threshold:
                 for alternative in diversions[itinerary]:
-                    there = engine.terminals[itineraries[alternative].terminal]
-                    there.pull(now)
-                    if there.queued < self.threshold and there.queued < own.queued:
+                    other = itineraries[alternative]
+                    there = engine.terminals[other.terminal].queued_for(other.eligible_groups, now)
+                    if there < self.threshold and there < own:
                         engine.v_itin[vessel] = alternative
                         engine.v_diverted[vessel] = 1
                         break

@@ -587,7 +587,7 @@ class Diversion(Model):
     queue_threshold_vessels: Annotated[int, Field(ge=1, le=10_000)] = Field(
         10,
         description="A ship sets off for an alternative terminal when this many ships already "
-        "queue for the berths of its own (and fewer at the alternative).",
+        "queue for the berths it can use at its own (and fewer at the alternative).",
     )
     alternatives: dict[Id, tuple[Id, ...]] = Field(
         {}, description="Terminal -> alternative terminals, in order of preference."
