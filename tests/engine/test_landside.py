@@ -501,3 +501,21 @@ def test_containers_go_by_container_train_bulk_by_bulk_train():
     assert set(capacity) == {1210.0, 3500.0}  # container trains and bulk trains
     assert (tonnes <= capacity + 1e-6).all()
     assert np.isclose(tonnes[capacity == 1210.0], 1210.0).sum() > 20
+
+
+def test_relief_adds_a_gate_lane_a_siding_train_paths_or_flight_slots():
+    from sim.capacity import _relieved
+
+    document = copy.deepcopy(NETWORK_PLAN)
+    document["airports"] = {"AP_JINHU_GA": {"slots_per_day": 40}}
+    plan = Scenario.model_validate(document)
+    gate, text = _relieved(plan, "gate", "HA_HUAIYIN/gate") or (None, "")
+    assert gate is not None and gate.terminals["HA_HUAIYIN"].gate.lanes == 9
+    assert text == "one more gate lane at HA_HUAIYIN"
+    rail, _ = _relieved(plan, "rail", "HA_HUAIYIN/rail") or (None, "")
+    assert rail is not None and rail.terminals["HA_HUAIYIN"].rail.sidings == 2
+    line, _ = _relieved(plan, "rail line", "rail link R_SP_03") or (None, "")
+    assert line is not None and line.links["R_SP_03"].capacity_movements_per_day == 10.0
+    air, _ = _relieved(plan, "air", "AP_JINHU_GA/air") or (None, "")
+    assert air is not None and air.airports["AP_JINHU_GA"].slots_per_day == 50.0
+    assert _relieved(plan, "rail", "RS_YUANBEI/rail") is None  # a station: ample sidings
