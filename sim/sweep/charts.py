@@ -25,7 +25,8 @@ def _errors(table: pd.DataFrame, column: str, scale: float = 1.0) -> np.ndarray:
     mean = table[column].to_numpy(dtype=float) / scale
     low = table[f"{column}_ci95_low"].to_numpy(dtype=float) / scale
     high = table[f"{column}_ci95_high"].to_numpy(dtype=float) / scale
-    return np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
+    below = np.clip(np.nan_to_num(mean - low), 0, None)
+    return np.vstack([below, np.clip(np.nan_to_num(high - mean), 0, None)])
 
 
 def throughput_chart(table: pd.DataFrame, target_t: float) -> Figure:

@@ -37,7 +37,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, optimize, stats
+from scipy import optimize, special, stats
 
 __all__ = [
     "PROCEDURE",
@@ -61,33 +61,30 @@ def rinott_h(k: int, n0: int, confidence: float) -> float:
     """Rinott's constant h for k systems, first-stage size n0 and P(correct selection).
 
     h solves ``E_Y[ P_X( Z <= h / sqrt((n0 - 1)(1/X + 1/Y)) )^(k-1) ] = confidence`` with X, Y
-    independent chi-square(n0 - 1) and Z standard normal.
+    independent chi-square(n0 - 1) and Z standard normal. Both expectations are integrals
+    over the chi-square probability scale, by 400-point Gauss-Legendre quadrature (h to
+    about 1e-4; checked against adaptive quadrature and Monte Carlo in the tests).
 
     Examples
     --------
-    >>> round(rinott_h(2, 10, 0.95), 2)  # about the one-sided t quantile x sqrt(2)
-    2.5
+    >>> round(rinott_h(2, 10, 0.95), 3)
+    2.614
     """
     if k < 1 or n0 < 2 or not 0 < confidence < 1:
         raise ValueError(f"need k >= 1, n0 >= 2 and 0 < confidence < 1 (got {k}, {n0})")
     if k == 1:
         return 0.0
     df = n0 - 1
-    chi2 = stats.chi2(df)
-
-    def inner(h: float, y: float) -> float:
-        def integrand(x: float) -> float:
-            return float(stats.norm.cdf(h / math.sqrt(df * (1 / x + 1 / y))) * chi2.pdf(x))
-
-        return float(integrate.quad(integrand, 0, np.inf, limit=200)[0])
+    nodes, weights = np.polynomial.legendre.leggauss(400)
+    weights = weights / 2
+    inverse = 1 / stats.chi2.ppf((nodes + 1) / 2, df)
+    spread = np.sqrt(df * (inverse[:, None] + inverse[None, :]))  # rows: Y, columns: X
 
     def coverage(h: float) -> float:
-        def outer(y: float) -> float:
-            return float(inner(h, y) ** (k - 1) * chi2.pdf(y))
+        inner = special.ndtr(h / spread) @ weights
+        return float((inner ** (k - 1)) @ weights) - confidence
 
-        return float(integrate.quad(outer, 0, np.inf, limit=200)[0]) - confidence
-
-    return float(optimize.brentq(coverage, 1e-6, 50.0, xtol=1e-6))
+    return float(optimize.brentq(coverage, 1e-6, 100.0, xtol=1e-8))
 
 
 def rinott_sizes(

@@ -42,7 +42,8 @@ def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, flo
         / (1 + z * z / trials)
         * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
     )
-    return share, max(0.0, centre - half), min(1.0, centre + half)
+    # rounding must not put the bounds on the wrong side of the share (0 or 1 successes)
+    return share, min(share, max(0.0, centre - half)), max(share, min(1.0, centre + half))
 
 
 def replication_means(runs: pd.DataFrame, column: str) -> pd.DataFrame:

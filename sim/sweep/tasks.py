@@ -7,7 +7,7 @@ replication gives the same numbers alone, in any chunk and on any worker. A repl
 raises becomes an error row with its message; the driver retries it once.
 
 Test hook (not a planner option): the environment variable ``HUBSIM_SWEEP_FAULT``, set to
-``MODE:VARIANT``, makes chunks of that variant fail in worker processes (never in the
+``MODE:VARIANT`` (several separated by ``;``), makes chunks of that variant fail in worker processes (never in the
 planner's own process): ``exit`` kills the worker (``os._exit``) on a chunk's first
 submission, ``raise`` makes each run raise on the first submission, ``raise-always`` on every
 submission. The test suite uses it to check that dead workers and failing runs do not stop a
@@ -151,11 +151,12 @@ def _fault(chunk: Chunk) -> str | None:
     setting = os.environ.get(FAULT_VARIABLE, "")
     if not setting or multiprocessing.parent_process() is None:
         return None
-    mode, _, variant = setting.partition(":")
-    if variant != chunk.variant:
-        return None
-    if mode == "raise-always" or (mode in ("exit", "raise") and chunk.submission == 1):
-        return mode
+    for fault in setting.split(";"):
+        mode, _, variant = fault.partition(":")
+        if variant != chunk.variant:
+            continue
+        if mode == "raise-always" or (mode in ("exit", "raise") and chunk.submission == 1):
+            return mode
     return None
 
 
