@@ -7,11 +7,11 @@ replication gives the same numbers alone, in any chunk and on any worker. A repl
 raises becomes an error row with its message; the driver retries it once.
 
 Test hook (not a planner option): the environment variable ``HUBSIM_SWEEP_FAULT``, set to
-``MODE:VARIANT`` (several separated by ``;``), makes chunks of that variant fail in worker processes (never in the
-planner's own process): ``exit`` kills the worker (``os._exit``) on a chunk's first
-submission, ``raise`` makes each run raise on the first submission, ``raise-always`` on every
-submission. The test suite uses it to check that dead workers and failing runs do not stop a
-sweep.
+``MODE:VARIANT`` (several separated by ``;``), makes chunks of that variant fail in worker
+processes (never in the planner's own process): ``exit`` kills the worker (``os._exit``) on a
+chunk's first submission, ``raise`` makes each run raise on the first submission,
+``raise-always`` on every submission. The test suite uses it to check that dead workers and
+failing runs do not stop a sweep.
 """
 
 from __future__ import annotations

@@ -36,8 +36,17 @@ def reference(slow_sweep, tmp_path_factory) -> pd.DataFrame:
 def _start(sweep: Path, out: Path, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "sweep", str(sweep), "--out", str(out)]
-        + ["--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "sweep",
+            str(sweep),
+            "--out",
+            str(out),
+            "-w",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
