@@ -192,6 +192,7 @@ def run_sweep(
     scheduler_file: str | None = None,
     resume: bool = False,
     progress: Progress | None = None,
+    first_stage_only: bool = False,
 ) -> SweepRun:
     """Run every stage of a sweep, storing each finished chunk in ``out``.
 
@@ -209,6 +210,9 @@ def run_sweep(
         Continue a store of the same sweep, skipping the runs it holds.
     progress : callable, optional
         Called with (runs stored, failed runs, runs planned so far).
+    first_stage_only : bool
+        Stop after the first stage (``replications`` of every variant under every future);
+        a later call with ``resume=True`` runs the stages the rules ask for.
 
     Raises
     ------
@@ -263,6 +267,8 @@ def run_sweep(
                 execution.total = len(stored) + sum(len(c.replications) for c in chunks)
                 execution.report()
                 execution.run(chunks)
+                if first_stage_only:
+                    break
         except KeyboardInterrupt:
             raise SweepInterrupted(len(store.keys())) from None
     return SweepRun(
