@@ -76,6 +76,8 @@ class Backend:
         """Cancel what is queued, end running tasks and release the workers."""
         if self.kind == "processes":
             _stop_pool(self.executor)
+        elif self.kind == "dask":
+            self.executor.shutdown(wait=False)  # cancels the cluster's futures of this sweep
         else:
             self.executor.shutdown(wait=False, cancel_futures=True)
         if self._close is not None:
