@@ -45,13 +45,8 @@ def measure(sweep: Path, workers: int) -> dict[str, Any]:
     runs = runs.assign(end_unix=runs["started_unix"] + runs["wall_s"])
     busy = float(runs["wall_s"].sum())
     per_worker = runs.groupby("worker").agg(first=("started_unix", "min"), last=("end_unix", "max"))
-    first_costs = runs.sort_values("started_unix").groupby("worker").first()["wall_s"]
-    # a worker's first run starts after its compile, which wall_s counts already
-    startup = float(
-        ((per_worker["first"] - started) - first_costs.reindex(per_worker.index))
-        .clip(lower=0)
-        .sum()
-    )
+    # from the sweep's start to each worker's first run: process start-up (spawn, imports)
+    startup = float((per_worker["first"] - started).clip(lower=0).sum())
     tail = float((ended - per_worker["last"]).clip(lower=0).sum())
     idle_workers = max(workers - len(per_worker), 0)
     capacity = workers * wall

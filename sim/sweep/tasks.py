@@ -245,6 +245,7 @@ def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
     if fault == "exit":
         os._exit(70)
     rows = []
+    chunk_started = time.time()
     compiling = time.perf_counter()
     try:
         model: CompiledModel | None = compile_scenario(chunk.scenario)
@@ -254,7 +255,9 @@ def run_chunk(chunk: Chunk) -> list[dict[str, Any]]:
     # the chunk's compile time is counted in its first replication's wall time
     compile_s = time.perf_counter() - compiling
     for replication in chunk.replications:
-        started, clock = time.time(), time.perf_counter() - compile_s
+        # started_unix + wall_s is when the run ended; the first run starts with the compile
+        started = chunk_started if compile_s else time.time()
+        clock = time.perf_counter() - compile_s
         compile_s = 0.0
         if model is None:
             rows.append(error_row(chunk, replication, problem))
