@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import sweep_text
+from sweepfiles import sweep_text
 
 from sim.sweep import load_sweep
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, sweep_text
+from sweepfiles import ROOT, sweep_text
 
 from sim.sweep import comparable, load_sweep, read_store, run_sweep
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
-from conftest import ROOT
+from sweepfiles import ROOT
 
 from sim.sweep import load_sweep
 

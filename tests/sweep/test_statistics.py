@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import sweep_text
+from sweepfiles import sweep_text
 from typer.testing import CliRunner
 
 from sim.cli import app

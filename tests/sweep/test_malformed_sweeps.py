@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import sweep_text
+from sweepfiles import sweep_text
 from typer.testing import CliRunner
 
 from sim.cli import app
