@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 import network
 from sim.compiled import CompiledModel, compile_scenario
@@ -87,12 +88,19 @@ def _clean(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def criteria_failures(model: CompiledModel, records: Records) -> list[str]:
-    """The scenario's service criteria that ``records`` break (empty: sustainable)."""
+def criteria_failures(
+    model: CompiledModel,
+    records: Records,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> list[str]:
+    """The scenario's service criteria that ``records`` break (empty: sustainable).
+
+    ``tables`` are the replication's KPI tables when the caller has them already.
+    """
     if records.overload is not None:
         return [f"queue overflow at {records.overload.kind} {records.overload.resource}"]
     criteria = model.scenario.service_criteria
-    tables = replication_tables(model, records)
+    tables = tables if tables is not None else replication_tables(model, records)
     failures = []
     berths = tables["berths"]
     judged = berths[berths["calls"] >= MIN_CALLS]

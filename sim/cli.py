@@ -39,6 +39,16 @@ from sim.scenario import Scenario, ScenarioError
 from sim.scenario.routes import load_checked
 from sim.scenario.schema import scenario_file_schema
 from sim.scenario.summary import summary_lines
+from sim.sweep import (
+    BackendError,
+    StoreError,
+    SweepInterrupted,
+    SweepReport,
+    analyse,
+    load_sweep,
+    run_sweep,
+    write_report,
+)
 
 __all__ = ["app", "main"]
 
@@ -359,6 +369,113 @@ def report_command(
     except ReportInputError as error:
         raise _bad_input(str(error)) from None
     _out.print(f"report written to {path} (charts beside it)", highlight=False)
+
+
+@app.command("sweep")
+def sweep_command(
+    file: Annotated[Path, typer.Argument(help="Sweep file.")],
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Local worker processes (1: in process)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run on this Dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
+    scheduler_file: Annotated[
+        Path | None, typer.Option("--scheduler-file", help="Run on the Dask cluster of this file.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Results store (default: out/sweeps/NAME).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the store, skipping stored runs.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Compare infrastructure options under uncertainty: every variant of a sweep file,
+    locally (process pool) or on a Dask cluster, into a Parquet store; then the comparison
+    table, the choice of the cheapest variant meeting the target, and charts."""
+    try:
+        plan = load_sweep(file)
+    except ScenarioError as error:
+        raise _bad_input(str(error)) from None
+    if scheduler is not None and scheduler_file is not None:
+        raise _bad_input("give --scheduler or --scheduler-file, not both")
+    folder = out or Path("out") / "sweeps" / file.stem
+    with _progress() as progress:
+        task = progress.add_task(f"{plan.sweep.name}: 0 failed", total=None)
+
+        def show(done: int, failed: int, total: int) -> None:
+            progress.update(
+                task,
+                completed=done,
+                total=total,
+                description=f"{plan.sweep.name}: {failed} failed",
+            )
+
+        try:
+            result = run_sweep(
+                plan,
+                folder,
+                workers=workers,
+                scheduler=scheduler,
+                scheduler_file=str(scheduler_file) if scheduler_file else None,
+                resume=resume,
+                progress=show,
+            )
+        except (StoreError, BackendError) as error:
+            raise _bad_input(str(error)) from None
+        except SweepInterrupted as stop:
+            _err.print(
+                f"interrupted: {stop.stored} runs are stored in {folder}; add --resume to carry on",
+                highlight=False,
+            )
+            raise typer.Exit(130) from None
+    report = analyse(plan, result.runs)
+    write_report(report, folder)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
+        return
+    _print_sweep(report, plan.baseline)
+    _out.print(
+        f"{result.executed} runs executed, {result.skipped} already stored "
+        f"({result.backend}, {result.workers} workers, {result.wall_s:.1f} s); store, "
+        f"comparison.csv and charts in {folder}",
+        highlight=False,
+    )
+
+
+def _print_sweep(report: SweepReport, baseline: str) -> None:
+    table = Table(
+        title=f"{report.name}: throughput (Mt/yr) against {_mt(report.target_t)} Mt",
+        title_justify="left",
+        caption=f"95% CIs; difference paired with {baseline} (same random numbers)",
+        caption_justify="left",
+    )
+    selection = "selection" in report.table
+    columns = ["variant", "cost bn CNY", "runs", "throughput", "difference", "P(target met)"]
+    for column in [*columns, "robust", *(["selection"] if selection else [])]:
+        table.add_column(column, justify="left" if column == "variant" else "right")
+    for row in report.table.itertuples(index=False):
+        cells = [
+            str(row.variant),
+            f"{row.cost_cny / 1e9:,.2f}",
+            f"{row.runs}" + (f" ({row.errors} failed)" if row.errors else ""),
+            f"{_mt(row.throughput_t)} ({_mt(row.throughput_t_ci95_low)}-"
+            f"{_mt(row.throughput_t_ci95_high)})",
+            f"{_mt(row.throughput_vs_baseline_t)} ({_mt(row.throughput_vs_baseline_t_ci95_low)}"
+            f"-{_mt(row.throughput_vs_baseline_t_ci95_high)})",
+            f"{row.p_target_met:.0%} ({row.p_target_met_ci95_low:.0%}-"
+            f"{row.p_target_met_ci95_high:.0%})",
+            f"{row.robustness:.0%}",
+        ]
+        table.add_row(*cells, *([str(row.selection)] if selection else []))
+    _out.print(table)
+    if report.selection is not None:
+        _out.print(f"[bold]choice:[/] {report.selection.statement}", highlight=False)
+        _out.print(f"procedure: {report.selection.procedure}", highlight=False, markup=False)
+    _out.print(report.best_throughput, highlight=False, markup=False)
 
 
 def _mt(tonnes: float) -> str:

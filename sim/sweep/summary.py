@@ -1,0 +1,118 @@
+"""Statistics that decide between plans, from the stored runs.
+
+The unit of replication is one replication of a variant *across all the sweep's futures*:
+its observation is the mean over the futures (every variant and future uses the same seeds,
+so replication r of two variants sees the same random numbers: common random numbers).
+95 % confidence intervals (Student t) and paired differences against the baseline variant are
+taken over these replication means. The probability of meeting the target counts every run
+(one replication under one future) with a Wilson interval; robustness is the share of
+futures in which the variant meets the target in at least a share p of its replications.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.stats import mean_ci
+from sim.sweep.load import SweepPlan
+from sim.sweep.tasks import KPI_COLUMNS
+
+__all__ = ["comparison_table", "replication_means", "wilson"]
+
+
+def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float, float]:
+    """Share and Wilson score interval; NaN without trials.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in wilson(9, 10)]
+    [0.9, 0.596, 0.982]
+    """
+    if trials <= 0:
+        return math.nan, math.nan, math.nan
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    share = successes / trials
+    centre = (share + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = (
+        z
+        / (1 + z * z / trials)
+        * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
+    )
+    # rounding must not put the bounds on the wrong side of the share (0 or 1 successes)
+    return share, min(share, max(0.0, centre - half)), max(share, min(1.0, centre + half))
+
+
+def replication_means(runs: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per (variant, replication), the mean of ``column`` over the futures (ok runs only)."""
+    ok = runs[runs["status"] == "ok"]
+    return ok.groupby(["variant", "replication"], as_index=False, sort=True)[column].mean()
+
+
+def _paired(
+    means: pd.DataFrame, column: str, variant: str, baseline: str
+) -> tuple[float, float, float]:
+    table = means.pivot(index="replication", columns="variant", values=column)
+    if variant not in table or baseline not in table:
+        return math.nan, math.nan, math.nan
+    return mean_ci((table[variant] - table[baseline]).to_numpy(dtype=float))
+
+
+def comparison_table(plan: SweepPlan, runs: pd.DataFrame, probability: float) -> pd.DataFrame:
+    """One row per variant: cost, runs, throughput and KPIs with 95 % CIs, the paired
+    difference in throughput against the baseline, the probability of meeting the target
+    (Wilson) and robustness across futures.
+
+    Parameters
+    ----------
+    plan : SweepPlan
+    runs : DataFrame
+        The store (:func:`sim.sweep.store.read_store`).
+    probability : float
+        p of the robustness share (a future counts as met when at least p of its
+        replications meet the target).
+    """
+    rows = []
+    means = {c: replication_means(runs, c) for c in KPI_COLUMNS}
+    for variant in plan.variants:
+        mine = runs[runs["variant"] == variant.id]
+        ok = mine[mine["status"] == "ok"]
+        row: dict[str, object] = {
+            "variant": variant.id,
+            "baseline": variant.id == plan.baseline,
+            "cost_cny": variant.cost_cny,
+            "replications": int(ok["replication"].nunique()),
+            "runs": len(ok),
+            "errors": int((mine["status"] == "error").sum()),
+        }
+        for column in KPI_COLUMNS:
+            values = means[column]
+            values = values.loc[values["variant"] == variant.id, column].to_numpy(dtype=float)
+            mean, low, high = mean_ci(values)
+            row[column], row[f"{column}_ci95_low"], row[f"{column}_ci95_high"] = mean, low, high
+        mean, low, high = _paired(means["throughput_t"], "throughput_t", variant.id, plan.baseline)
+        row["throughput_vs_baseline_t"] = mean
+        row["throughput_vs_baseline_t_ci95_low"] = low
+        row["throughput_vs_baseline_t_ci95_high"] = high
+        successes = int(ok["success"].sum())
+        share, low, high = wilson(successes, len(ok))
+        row["p_target_met"], row["p_target_met_ci95_low"] = share, low
+        row["p_target_met_ci95_high"] = high
+        row["p_criteria_met"] = float(ok["criteria_met"].mean()) if len(ok) else math.nan
+        per_future = ok.groupby("sample")["success"].mean()
+        row["robustness"] = (
+            float((per_future >= probability - 1e-12).mean()) if len(per_future) else math.nan
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def half_width_share(values: np.ndarray) -> float:
+    """95 % CI half-width over |mean| (NaN with fewer than two values or a zero mean)."""
+    mean, low, high = mean_ci(values)
+    if math.isnan(low) or mean == 0:
+        return math.nan
+    return (high - low) / 2 / abs(mean)

@@ -1,0 +1,89 @@
+"""Malformed sweep files get one clear message each: file:line field: expectation; exit 2."""
+
+from __future__ import annotations
+
+import pytest
+from sweepfiles import sweep_text
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.scenario import ScenarioError
+from sim.sweep import load_sweep
+
+
+def _errors(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_sweep(path)
+    return [str(issue) for issue in caught.value.issues]
+
+
+def _line(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_misspelt_field(tmp_path):
+    text = sweep_text().replace("replications: 3", "replicatoins: 3")
+    [message] = _errors(tmp_path, text)
+    assert message.endswith("unknown field; did you mean replications?")
+    assert f"bad.yaml:{_line(text, 'replicatoins')} replicatoins" in message
+
+
+def test_grid_needs_one_cost_per_value(tmp_path):
+    text = sweep_text().replace("cost_cny: [0, 50_000_000]", "cost_cny: [0]")
+    [message] = _errors(tmp_path, text)
+    assert "levers[0].grid: cost_cny needs one cost per value (2 values, 1 costs)" in message
+
+
+def test_override_path_that_leads_nowhere_is_located_in_the_sweep_file(tmp_path):
+    text = sweep_text().replace("terminals.QUAY.berths.B1.service_h", "terminals.QUAY.berths.B9.x")
+    messages = _errors(tmp_path, text)
+    assert messages == [
+        f"{tmp_path / 'bad.yaml'}:{_line(text, 'B9')} overrides.terminals.QUAY.berths.B9.x: "
+        "no item 'B9' in terminals.QUAY.berths (ids: B1) (variant BERTHS=2,SERVICE=FASTER, "
+        "future 0)"
+    ]
+
+
+def test_invalid_value_from_a_lever_is_located_at_the_lever(tmp_path):
+    text = sweep_text().replace("values: [2, 3]", "values: [2, 0]")
+    messages = _errors(tmp_path, text)
+    assert messages[0] == (
+        f"{tmp_path / 'bad.yaml'}:{_line(text, 'values: [2, 0]')} "
+        "terminals.QUAY.berths[0].count: must be >= 1 (got 0) (variant BERTHS=0,SERVICE=AS_IS, "
+        "future 0)"
+    )
+
+
+def test_unknown_baseline_base_and_sampling(tmp_path):
+    assert "no variant 'NOPE'" in _errors(tmp_path, sweep_text() + "baseline: NOPE\n")[0]
+    missing = sweep_text().replace("minimal_single_berth.yaml", "nowhere.yaml")
+    assert "base: scenario file" in _errors(tmp_path, missing)[0]
+    no_samples = sweep_text().replace("  samples: 3\n", "")
+    assert "latin_hypercube needs samples" in _errors(tmp_path, no_samples)[0]
+
+
+def test_scale_needs_a_number(tmp_path):
+    text = sweep_text().replace(
+        "path: demand.streams.COAL_IN.vessels_per_day, range",
+        "path: terminals.QUAY.port_area, scale: true, range",
+    )
+    assert "can only scale a number (the scenario has 'TEST')" in _errors(tmp_path, text)[0]
+
+
+def test_selection_needs_enough_replications(tmp_path):
+    text = sweep_text(replications=1) + (
+        "selection: {probability: 0.9, indifference_zone_t: 100000, max_replications: 10}\n"
+    )
+    assert "selection needs replications >= 2" in _errors(tmp_path, text)[0]
+
+
+def test_cli_exit_status_2_without_traceback(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(sweep_text().replace("replications: 3", "replications: zero"))
+    result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "replications: must be a whole number (got 'zero')" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
