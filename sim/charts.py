@@ -13,8 +13,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from network.export import atomic_path
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz import (
     berth_gantt_chart,
     bottleneck_chart,
@@ -154,7 +153,7 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
 
 
 def draw_run_charts(
-    source: RunData | RunResult | str | Path,
+    source: RunSource,
 ) -> Iterator[tuple[ChartSpec, Figure]]:
     """Draw the charts of :data:`RUN_CHARTS` one after another (each figure is new)."""
     data = as_run_data(source)
@@ -170,9 +169,7 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 120) -> Path:
     return path
 
 
-def write_run_charts(
-    source: RunData | RunResult | str | Path, folder: str | Path, *, dpi: int = 120
-) -> list[Path]:
+def write_run_charts(source: RunSource, folder: str | Path, *, dpi: int = 120) -> list[Path]:
     """Save every chart of the run as ``folder/<name>.png``; returns the paths."""
     folder = Path(folder)
     return [

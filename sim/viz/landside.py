@@ -5,14 +5,20 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import yard_level_t
-from sim.viz.style import MODE_LABELS, hours_to_datetimes, mode_colour, new_figure, no_data
+from sim.viz.style import (
+    MODE_LABELS,
+    ci_bounds,
+    error_bars,
+    hours_to_datetimes,
+    label_bar_ends,
+    mode_colour,
+    new_figure,
+    no_data,
+)
 
 __all__ = ["blocking_periods", "modal_co2_chart", "yard_chart"]
-
-Source = RunData | RunResult
 
 
 def blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarray:
@@ -34,12 +40,13 @@ def blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarr
     return np.array(merged, dtype=float).reshape(-1, 2)
 
 
-def yard_chart(source: Source, *, top: int = 6, replication: int = 0) -> Figure:
+def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figure:
     """Occupancy over time of the fullest yards, with the periods the yard blocked unloading.
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``yards`` and the ``yard_levels`` and ``vessels`` records.
     top : int
         Number of yards shown (by peak occupancy share, then blocking hours).
     replication : int
@@ -96,12 +103,13 @@ def yard_chart(source: Source, *, top: int = 6, replication: int = 0) -> Figure:
     return figure
 
 
-def modal_co2_chart(source: Source) -> Figure:
+def modal_co2_chart(source: RunSource) -> Figure:
     """Landside modal split of port cargo, tonne-km and CO2 by mode (95 % CI).
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI tables ``modal_split`` and ``transport``.
 
     Returns
     -------
@@ -125,15 +133,14 @@ def modal_co2_chart(source: Source) -> Figure:
         bars = split_ax.barh(labels, share, color=colours, edgecolor="black")
         for bar, hatch in zip(bars, hatches, strict=True):
             bar.set_hatch(hatch)
-        for y, (value, tonnes) in enumerate(zip(share, split["tonnes"], strict=True)):
-            split_ax.annotate(
-                f"{value:.1f} % ({tonnes / 1e6:,.2f} Mt)",
-                (value, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
+        label_bar_ends(
+            split_ax,
+            share,
+            [
+                f"{value:.1f} % ({tonnes / 1e6:,.2f} Mt)"
+                for value, tonnes in zip(share, split["tonnes"], strict=True)
+            ],
+        )
         split_ax.set_xlim(0, max(float(share.max()), 1.0) * 1.6)
         split_ax.set_xlabel("Share of port cargo (%)")
     split_ax.set_title("Landside modal split (to and from the quay)")
@@ -149,10 +156,8 @@ def modal_co2_chart(source: Source) -> Figure:
         if moved.empty:
             no_data(ax, "no cargo moved")
             continue
-        values = moved[column].to_numpy() / scale
-        low = moved.get(f"{column}_ci95_low", moved[column]).to_numpy() / scale
-        high = moved.get(f"{column}_ci95_high", moved[column]).to_numpy() / scale
-        errors = np.vstack([np.nan_to_num(values - low), np.nan_to_num(high - values)])
+        values, low, high = (bound / scale for bound in ci_bounds(moved, column))
+        errors = error_bars(values, low, high)
         labels = [MODE_LABELS.get(m, m.title()) for m in moved["mode"]]
         ax.barh(
             labels,
@@ -162,15 +167,7 @@ def modal_co2_chart(source: Source) -> Figure:
             color=[mode_colour(m) for m in moved["mode"]],
             edgecolor="black",
         )
-        for y, (value, reach) in enumerate(zip(values, values + errors[1], strict=True)):
-            ax.annotate(
-                f"{value:,.2f}",
-                (reach, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
+        label_bar_ends(ax, values + errors[1], [f"{value:,.2f}" for value in values])
         ax.set_xlim(0, float(np.nanmax(values + errors[1])) * 1.3)
         ax.set_xlabel(f"{unit} in the counted period")
         ax.set_title(title)

@@ -44,9 +44,10 @@ def test_chart_without_network(spec, minimal):
         assert _drew_something(figure) or _texts(figure), spec.name
 
 
-def test_run_result_is_accepted_directly(baseline):
-    figure = RUN_CHARTS[0].draw(baseline)  # type: ignore[arg-type]
-    assert _drew_something(figure)
+def test_run_result_and_run_folder_are_accepted_directly(baseline, run_folder):
+    for source in (baseline, run_folder, str(run_folder)):
+        figure = RUN_CHARTS[0].draw(source)  # type: ignore[arg-type]
+        assert _drew_something(figure)
 
 
 def test_plans_side_by_side(baseline, minimal):
