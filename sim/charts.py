@@ -18,6 +18,8 @@ from sim.viz import (
     berth_gantt_chart,
     bottleneck_chart,
     flow_map,
+    gate_hours_chart,
+    landside_chart,
     lock_wait_chart,
     modal_co2_chart,
     queue_chart,
@@ -134,6 +136,25 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
         "Fill level of the fullest yards over time; red periods are when a full yard held "
         "unloading ships at the berth.",
         yard_chart,
+    ),
+    ChartSpec(
+        "landside",
+        "Landside utilisation",
+        "Share of the capacity of every truck gate, rail siding set, airport and rail link used "
+        "in the counted period, with its 95 % confidence interval; the dashed line is full "
+        "capacity. Gates and airports: tonnes moved over the tonnes their open hours allow; "
+        "sidings: busy siding-hours; rail links: train movements over the paths their headway "
+        "allows. Labels give the tonnes and vehicles each moved. Bars near 100 % are where "
+        "cargo queues on land and yards fill up.",
+        landside_chart,
+    ),
+    ChartSpec(
+        "gate_hours",
+        "Gate throughput by hour of day",
+        "Mean tonnes the busiest truck gates (and airports) move in each hour of the day over "
+        "the counted days; the dashed step is what their opening hours allow with every lane "
+        "working. A peak at opening time is cargo that waited for the gate overnight.",
+        gate_hours_chart,
     ),
     ChartSpec(
         "modal_co2",

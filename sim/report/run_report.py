@@ -128,6 +128,16 @@ def _key_figures(data: RunData) -> str:
                 ),
             )
         )
+    landside = data.tables.get("landside", pd.DataFrame())
+    if "utilisation" in landside and landside["utilisation"].notna().any():
+        busiest = landside.loc[landside["utilisation"].idxmax()]
+        items.append(
+            (
+                "Busiest landside resource",
+                f"{busiest['resource']} ({busiest['kind']}): {busiest['utilisation']:.0%} of "
+                "its capacity",
+            )
+        )
     items.append(
         (
             "Run",
@@ -159,6 +169,17 @@ def _largest(frame: pd.DataFrame | None, column: str, count: int = 10) -> pd.Dat
     if frame is None or frame.empty:
         return None
     return frame.sort_values(column, ascending=False).head(count)
+
+
+def _landside_rows(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The landside table as the report shows it: no tonnes for rail links (trains are counted
+    at their sidings) and no vehicles for yards given as a plain rate."""
+    if frame is None or frame.empty or "tonnes" not in frame:
+        return frame
+    return frame.assign(
+        tonnes=frame["tonnes"].where(frame["kind"] != "rail line"),
+        vehicles=frame["vehicles"].where(frame["kind"] != "rate"),
+    )
 
 
 def _tables(data: RunData) -> str:
@@ -272,12 +293,28 @@ def _tables(data: RunData) -> str:
                 ],
             ),
             _titled_table(
+                "Landside resources (gates, rail sidings and links, airports)",
+                _landside_rows(tables.get("landside")),
+                [
+                    Column("resource", "resource"),
+                    Column("kind", "kind"),
+                    Column("tonnes", "tonnes (kt)", lambda v: f"{v / 1000:,.1f}"),
+                    Column("vehicles", "vehicles", ",.0f"),
+                    Column("utilisation", "utilisation", _pct),
+                    Column("utilisation_ci95_low", "95 % CI low", _pct),
+                    Column("utilisation_ci95_high", "95 % CI high", _pct),
+                ],
+                caption="Vehicles: trucks at gates, trains at sidings, train movements on rail "
+                "links, flights at airports. Utilisation '-': ample sidings, not limiting.",
+            ),
+            _titled_table(
                 "Landside modal split of port cargo",
                 tables.get("modal_split"),
                 [
                     Column("landside", "landside modes"),
                     Column("tonnes", "tonnes (Mt)", _mt),
                     Column("share", "share", _pct),
+                    Column("diverted_t", "diverted to it (Mt)", _mt),
                 ],
             ),
         ]
