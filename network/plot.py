@@ -8,10 +8,11 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from network.dataset import Dataset
 
-__all__ = ["MODE_COLOURS", "MODE_LABELS", "plot_network"]
+__all__ = ["MODE_COLOURS", "MODE_LABELS", "frame_hub_map", "plot_network"]
 
 #: One colour per mode, shared by every hubsim chart.
 MODE_COLOURS = {
@@ -79,6 +80,36 @@ def _draw(ax: Axes, data: Dataset, *, labels: set[str], fontsize: float) -> None
         )
 
 
+def frame_hub_map(region: Axes, hub: Axes) -> None:
+    """Finish the two panels of a region-and-hub map once their content is drawn.
+
+    Outlines :data:`HUB_WINDOW` on the region panel, labels both panels' axes in degrees and
+    sets an aspect that keeps distances true in both directions at Huai'an's latitude.
+
+    Parameters
+    ----------
+    region, hub : Axes
+        The region panel and the hub panel (its limits set to :data:`HUB_WINDOW`).
+    """
+    region.add_patch(
+        Rectangle(
+            (HUB_WINDOW[0], HUB_WINDOW[2]),
+            HUB_WINDOW[1] - HUB_WINDOW[0],
+            HUB_WINDOW[3] - HUB_WINDOW[2],
+            fill=False,
+            linestyle="--",
+            edgecolor="black",
+            linewidth=0.8,
+            zorder=8,
+        )
+    )
+    for ax in (region, hub):
+        ax.set_xlabel("Longitude (°E)")
+        ax.set_ylabel("Latitude (°N)")
+        ax.set_aspect(1 / 0.84)  # cos(33°)
+        ax.grid(linewidth=0.3, alpha=0.5)
+
+
 def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
     """Map of the network: the region on the left, the Huai'an hub enlarged on the right.
 
@@ -108,25 +139,9 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
     hub.set_xlim(HUB_WINDOW[0], HUB_WINDOW[1])
     hub.set_ylim(HUB_WINDOW[2], HUB_WINDOW[3])
     _draw(hub, data, labels={"terminal", "lock", "rail_station", "airport"}, fontsize=7)
-    region.add_patch(
-        plt.Rectangle(
-            (HUB_WINDOW[0], HUB_WINDOW[2]),
-            HUB_WINDOW[1] - HUB_WINDOW[0],
-            HUB_WINDOW[3] - HUB_WINDOW[2],
-            fill=False,
-            linestyle="--",
-            edgecolor="black",
-            linewidth=0.8,
-            zorder=8,
-        )
-    )
+    frame_hub_map(region, hub)
     region.set_title("Region: corridors to the gateways")
     hub.set_title("Huai'an hub: port areas and Grand Canal locks")
-    for ax in (region, hub):
-        ax.set_xlabel("Longitude (°E)")
-        ax.set_ylabel("Latitude (°N)")
-        ax.set_aspect(1 / 0.84)  # cos(33°): keeps distances true in both directions
-        ax.grid(linewidth=0.3, alpha=0.5)
     handles = [
         Line2D(
             [],

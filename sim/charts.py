@@ -13,12 +13,13 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from network.export import atomic_path
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz import (
     berth_gantt_chart,
     bottleneck_chart,
     flow_map,
+    gate_hours_chart,
+    landside_chart,
     lock_wait_chart,
     modal_co2_chart,
     queue_chart,
@@ -137,6 +138,25 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
         yard_chart,
     ),
     ChartSpec(
+        "landside",
+        "Landside utilisation",
+        "Share of the capacity of every truck gate, rail siding set, airport and rail link used "
+        "in the counted period, with its 95 % confidence interval; the dashed line is full "
+        "capacity. Gates and airports: tonnes moved over the tonnes their open hours allow; "
+        "sidings: busy siding-hours; rail links: train movements over the paths their headway "
+        "allows. Labels give the tonnes and vehicles each moved. Bars near 100 % are where "
+        "cargo queues on land and yards fill up.",
+        landside_chart,
+    ),
+    ChartSpec(
+        "gate_hours",
+        "Gate throughput by hour of day",
+        "Mean tonnes the busiest truck gates (and airports) move in each hour of the day over "
+        "the counted days; the dashed step is what their opening hours allow with every lane "
+        "working. A peak at opening time is cargo that waited for the gate overnight.",
+        gate_hours_chart,
+    ),
+    ChartSpec(
         "modal_co2",
         "Modal split and CO2",
         "How port cargo reaches or leaves the quay on land, and the transport work and CO2 of "
@@ -154,7 +174,7 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
 
 
 def draw_run_charts(
-    source: RunData | RunResult | str | Path,
+    source: RunSource,
 ) -> Iterator[tuple[ChartSpec, Figure]]:
     """Draw the charts of :data:`RUN_CHARTS` one after another (each figure is new)."""
     data = as_run_data(source)
@@ -170,9 +190,7 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 120) -> Path:
     return path
 
 
-def write_run_charts(
-    source: RunData | RunResult | str | Path, folder: str | Path, *, dpi: int = 120
-) -> list[Path]:
+def write_run_charts(source: RunSource, folder: str | Path, *, dpi: int = 120) -> list[Path]:
     """Save every chart of the run as ``folder/<name>.png``; returns the paths."""
     folder = Path(folder)
     return [

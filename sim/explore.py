@@ -14,7 +14,7 @@ import pandas as pd
 from sim.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
 from sim.run import RunResult
 from sim.run import run as simulate
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunSource, as_run_data
 from sim.scenario import Scenario, load_scenario
 from sim.viz.measures import resource_label
 
@@ -84,7 +84,7 @@ def with_run_settings(
     return loaded
 
 
-def compare_plans(runs: Mapping[str, RunData | RunResult]) -> pd.DataFrame:
+def compare_plans(runs: Mapping[str, RunSource]) -> pd.DataFrame:
     """One row per plan: verdict, throughput against the target, the main bottleneck, lock
     waits, cost and CO2 per tonne.
 
@@ -150,7 +150,7 @@ def _mt(tonnes: float | None) -> float:
     return float("nan") if tonnes is None else tonnes / 1e6
 
 
-def explain_bottlenecks(run: RunData | RunResult, *, top: int = 5) -> list[str]:
+def explain_bottlenecks(run: RunSource, *, top: int = 5) -> list[str]:
     """The top bottlenecks in plain sentences: what the resource is, how busy, how long ships
     wait, what share of all vessel time it costs, and (when computed) what relieving it gains.
     """

@@ -37,7 +37,18 @@ _TABLES = (
     "itineraries",
     "places",
     "links",
+    "stages",
 )
+#: Columns of the ``stages`` table; a ``model.json`` written before it existed reads as empty.
+_STAGE_COLUMNS = [
+    "id",
+    "kind",
+    "place",
+    "rate_t_per_h",
+    "vehicle_t",
+    "hours_per_day",
+    "opens_at_h",
+]
 
 
 class ModelInfoError(ValueError):
@@ -94,6 +105,11 @@ class ModelInfo:
     links : DataFrame
         ``id, from_node, to_node, mode, corridor, length_km, speed_kmh`` (speed after the
         plan's upgrades) and ``coords`` (list of ``[lon, lat]``).
+    stages : DataFrame
+        Landside stages (row ``i`` is ``stage == i`` in the ``stage_hours`` and ``trains``
+        records): ``id, kind (gate, rail, air or rate), place, rate_t_per_h`` (tonnes an open
+        hour moves; NaN for rail), ``vehicle_t`` (tonnes per truck, train or flight),
+        ``hours_per_day`` and ``opens_at_h`` (daily opening hours).
     """
 
     scenario: dict[str, Any]
@@ -113,6 +129,9 @@ class ModelInfo:
     itineraries: pd.DataFrame = field(repr=False)
     places: pd.DataFrame = field(repr=False)
     links: pd.DataFrame = field(repr=False)
+    stages: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=_STAGE_COLUMNS)
+    )
 
     @property
     def name(self) -> str:
@@ -175,7 +194,11 @@ class ModelInfo:
             tables = {
                 name: pd.DataFrame(document[name]["rows"], columns=document[name]["columns"])
                 for name in _TABLES
+                if name != "stages" or name in document
             }
+            if "stages" in tables:
+                for column in ("rate_t_per_h", "vehicle_t", "hours_per_day", "opens_at_h"):
+                    tables["stages"][column] = tables["stages"][column].astype(float)
             for name in ("chambers", "groups", "yards"):
                 for column in ("start_h", "end_h"):
                     if column in tables[name]:
@@ -463,4 +486,19 @@ def describe_model(model: CompiledModel, end_h: Sequence[float] | None = None) -
         ),
         places,
         links,
+        pd.DataFrame(
+            [
+                (
+                    stage.id,
+                    stage.kind,
+                    stage.place,
+                    _finite(stage.rate_t_per_h),
+                    stage.vehicle_t,
+                    stage.hours_per_day,
+                    stage.opens_at_h,
+                )
+                for stage in model.stages
+            ],
+            columns=_STAGE_COLUMNS,
+        ),
     )

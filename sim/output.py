@@ -19,7 +19,7 @@ from network.export import atomic_path
 from sim.capacity import Relief
 from sim.charts import write_run_charts
 from sim.run import RunResult
-from sim.rundata import as_run_data, relief_table
+from sim.rundata import EVENT_KINDS, as_run_data, relief_table
 
 __all__ = ["write_outputs"]
 
@@ -57,16 +57,7 @@ def write_outputs(
         save(table, folder / "kpi" / f"{name}.parquet")
     for name, table in result.per_replication.items():
         save(table, folder / "per_replication" / f"{name}.parquet")
-    for kind in (
-        "vessels",
-        "passages",
-        "lockages",
-        "yard_levels",
-        "jobs",
-        "stage_hours",
-        "trains",
-        "rail_movements",
-    ):
+    for kind in EVENT_KINDS:
         frames = [_frame(getattr(r, kind), i) for i, r in enumerate(result.records)]
         if frames:
             save(pd.concat(frames, ignore_index=True), folder / "events" / f"{kind}.parquet")

@@ -24,6 +24,7 @@ __all__ = [
     "EVENT_KINDS",
     "RunData",
     "RunFolderError",
+    "RunSource",
     "as_run_data",
     "relief_table",
 ]
@@ -218,10 +219,14 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise RunFolderError(f"{path}: not a readable Parquet file ({error})") from None
 
 
+#: A run as chart, report and exploration functions accept it: a :class:`RunData`, a
+#: :class:`~sim.run.RunResult` that kept its records, or a run folder.
+RunSource = RunData | RunResult | str | Path
+
 _CACHE: dict[int, RunData] = {}
 
 
-def as_run_data(source: RunData | RunResult | str | Path) -> RunData:
+def as_run_data(source: RunSource) -> RunData:
     """Normalise what a chart function was given to a :class:`RunData`.
 
     A :class:`RunResult` is described once and the description is kept for as long as the

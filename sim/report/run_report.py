@@ -128,6 +128,16 @@ def _key_figures(data: RunData) -> str:
                 ),
             )
         )
+    landside = data.tables.get("landside", pd.DataFrame())
+    if "utilisation" in landside and landside["utilisation"].notna().any():
+        busiest = landside.loc[landside["utilisation"].idxmax()]
+        items.append(
+            (
+                "Busiest landside resource",
+                f"{busiest['resource']} ({busiest['kind']}): {busiest['utilisation']:.0%} of "
+                "its capacity",
+            )
+        )
     items.append(
         (
             "Run",
@@ -139,29 +149,63 @@ def _key_figures(data: RunData) -> str:
     return definition_list(items)
 
 
-def _tables(data: RunData) -> str:
-    parts = []
-    year = data.summary.get("target_year")
-    parts.append("<h3>Port throughput by year</h3>")
-    parts.append(
-        table(
-            data.tables["throughput_port"],
-            [
-                Column("year", "year"),
-                Column("tonnes", "mean (Mt)", _mt),
-                Column("tonnes_ci95_low", "95 % CI low (Mt)", _mt),
-                Column("tonnes_ci95_high", "95 % CI high (Mt)", _mt),
-                Column("calls", "port calls", ",.0f"),
-            ],
-            caption="Counted from the end of the warm-up: the first year is partial.",
-        )
+def _titled_table(
+    heading: str,
+    frame: pd.DataFrame | None,
+    columns: Sequence[Column],
+    *,
+    caption: str = "",
+    optional: bool = True,
+) -> str:
+    """A table under an ``<h3>`` heading; an optional table that is missing or empty is left
+    out."""
+    if frame is None or (optional and frame.empty):
+        return ""
+    return f"<h3>{escape(heading)}</h3>" + table(frame, columns, caption=caption)
+
+
+def _largest(frame: pd.DataFrame | None, column: str, count: int = 10) -> pd.DataFrame | None:
+    """The ``count`` rows with the largest ``column`` (None for a missing or empty table)."""
+    if frame is None or frame.empty:
+        return None
+    return frame.sort_values(column, ascending=False).head(count)
+
+
+def _landside_rows(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The landside table as the report shows it: no tonnes for rail links (trains are counted
+    at their sidings) and no vehicles for yards given as a plain rate."""
+    if frame is None or frame.empty or "tonnes" not in frame:
+        return frame
+    return frame.assign(
+        tonnes=frame["tonnes"].where(frame["kind"] != "rail line"),
+        vehicles=frame["vehicles"].where(frame["kind"] != "rate"),
     )
-    by_area = data.tables.get("throughput_port_area", pd.DataFrame())
-    if not by_area.empty:
-        parts.append(f"<h3>Throughput by port area in {year}</h3>")
-        parts.append(
-            table(
-                by_area[by_area["year"] == year].sort_values("tonnes", ascending=False),
+
+
+def _tables(data: RunData) -> str:
+    tables = data.tables
+    year = data.summary.get("target_year")
+    by_area = tables.get("throughput_port_area")
+    if by_area is not None and not by_area.empty:
+        by_area = by_area[by_area["year"] == year].sort_values("tonnes", ascending=False)
+    return "".join(
+        [
+            _titled_table(
+                "Port throughput by year",
+                tables["throughput_port"],
+                [
+                    Column("year", "year"),
+                    Column("tonnes", "mean (Mt)", _mt),
+                    Column("tonnes_ci95_low", "95 % CI low (Mt)", _mt),
+                    Column("tonnes_ci95_high", "95 % CI high (Mt)", _mt),
+                    Column("calls", "port calls", ",.0f"),
+                ],
+                caption="Counted from the end of the warm-up: the first year is partial.",
+                optional=False,
+            ),
+            _titled_table(
+                f"Throughput by port area in {year}",
+                by_area,
                 [
                     Column("port_area", "port area"),
                     Column("tonnes", "mean (Mt)", _mt),
@@ -169,26 +213,22 @@ def _tables(data: RunData) -> str:
                     Column("tonnes_ci95_high", "95 % CI high", _mt),
                     Column("calls", "port calls", ",.0f"),
                 ],
-            )
-        )
-    parts.append("<h3>Bottlenecks (top 10)</h3>")
-    parts.append(
-        table(
-            data.tables["bottlenecks"].head(10),
-            [
-                Column("resource", "resource"),
-                Column("kind", "kind"),
-                Column("utilisation", "utilisation", _pct),
-                Column("mean_wait_h", "mean wait (h)", _h),
-                Column("wait_share", "share of vessel time waiting", _pct),
-                Column("blocked_h", "berth time blocked by a full yard (h)", ",.0f"),
-            ],
-        )
-    )
-    if data.relief is not None and not data.relief.empty:
-        parts.append("<h3>Bottleneck relief</h3>")
-        parts.append(
-            table(
+            ),
+            _titled_table(
+                "Bottlenecks (top 10)",
+                tables["bottlenecks"].head(10),
+                [
+                    Column("resource", "resource"),
+                    Column("kind", "kind"),
+                    Column("utilisation", "utilisation", _pct),
+                    Column("mean_wait_h", "mean wait (h)", _h),
+                    Column("wait_share", "share of vessel time waiting", _pct),
+                    Column("blocked_h", "berth time blocked by a full yard (h)", ",.0f"),
+                ],
+                optional=False,
+            ),
+            _titled_table(
+                "Bottleneck relief",
                 data.relief,
                 [
                     Column("resource", "resource"),
@@ -198,14 +238,10 @@ def _tables(data: RunData) -> str:
                     Column("gain_t_ci95_high", "95 % CI high", _mt),
                     Column("capacity_t", "sustainable capacity after it (Mt/yr)", _mt),
                 ],
-            )
-        )
-    locks = data.tables.get("locks", pd.DataFrame())
-    if not locks.empty:
-        parts.append("<h3>Locks</h3>")
-        parts.append(
-            table(
-                locks,
+            ),
+            _titled_table(
+                "Locks",
+                tables.get("locks"),
                 [
                     Column("resource", "lock"),
                     Column("chambers", "chambers", ".0f"),
@@ -217,14 +253,10 @@ def _tables(data: RunData) -> str:
                     Column("vessels_per_lockage", "ships per lockage", ".2f"),
                     Column("area_share", "chamber area used", _pct),
                 ],
-            )
-        )
-    berths = data.tables.get("berths", pd.DataFrame())
-    if not berths.empty:
-        parts.append("<h3>Berth groups (10 busiest)</h3>")
-        parts.append(
-            table(
-                berths.sort_values("occupancy", ascending=False).head(10),
+            ),
+            _titled_table(
+                "Berth groups (10 busiest)",
+                _largest(tables.get("berths"), "occupancy"),
                 [
                     Column("resource", "berth group"),
                     Column("berths", "berths", ".0f"),
@@ -235,14 +267,10 @@ def _tables(data: RunData) -> str:
                     Column("waiting_service_ratio", "waiting/service", ".2f"),
                     Column("blocked_h", "blocked (h)", ",.0f"),
                 ],
-            )
-        )
-    yards = data.tables.get("yards", pd.DataFrame())
-    if not yards.empty:
-        parts.append("<h3>Yards (10 fullest)</h3>")
-        parts.append(
-            table(
-                yards.sort_values("occupancy", ascending=False).head(10),
+            ),
+            _titled_table(
+                "Yards (10 fullest)",
+                _largest(tables.get("yards"), "occupancy"),
                 [
                     Column("resource", "yard"),
                     Column("cargo_group", "cargo"),
@@ -252,14 +280,10 @@ def _tables(data: RunData) -> str:
                     Column("blocked_h", "blocking (h)", ",.0f"),
                     Column("ships_blocked", "ships blocked", ",.0f"),
                 ],
-            )
-        )
-    transport = data.tables.get("transport", pd.DataFrame())
-    if not transport.empty:
-        parts.append("<h3>Transport by mode (all cargo delivered in the counted period)</h3>")
-        parts.append(
-            table(
-                transport,
+            ),
+            _titled_table(
+                "Transport by mode (all cargo delivered in the counted period)",
+                tables.get("transport"),
                 [
                     Column("mode", "mode"),
                     Column("tonnes", "tonnes (Mt)", _mt),
@@ -267,22 +291,34 @@ def _tables(data: RunData) -> str:
                     Column("co2_t", "CO2 (kt)", lambda v: f"{v / 1e3:,.1f}"),
                     Column("cost_cny", "cost (million CNY)", lambda v: f"{v / 1e6:,.1f}"),
                 ],
-            )
-        )
-    split = data.tables.get("modal_split", pd.DataFrame())
-    if not split.empty:
-        parts.append("<h3>Landside modal split of port cargo</h3>")
-        parts.append(
-            table(
-                split,
+            ),
+            _titled_table(
+                "Landside resources (gates, rail sidings and links, airports)",
+                _landside_rows(tables.get("landside")),
+                [
+                    Column("resource", "resource"),
+                    Column("kind", "kind"),
+                    Column("tonnes", "tonnes (kt)", lambda v: f"{v / 1000:,.1f}"),
+                    Column("vehicles", "vehicles", ",.0f"),
+                    Column("utilisation", "utilisation", _pct),
+                    Column("utilisation_ci95_low", "95 % CI low", _pct),
+                    Column("utilisation_ci95_high", "95 % CI high", _pct),
+                ],
+                caption="Vehicles: trucks at gates, trains at sidings, train movements on rail "
+                "links, flights at airports. Utilisation '-': ample sidings, not limiting.",
+            ),
+            _titled_table(
+                "Landside modal split of port cargo",
+                tables.get("modal_split"),
                 [
                     Column("landside", "landside modes"),
                     Column("tonnes", "tonnes (Mt)", _mt),
                     Column("share", "share", _pct),
+                    Column("diverted_t", "diverted to it (Mt)", _mt),
                 ],
-            )
-        )
-    return "".join(parts)
+            ),
+        ]
+    )
 
 
 def _dates(item: dict[str, Any]) -> str:

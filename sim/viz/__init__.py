@@ -3,14 +3,15 @@
 
 Throughput against the target, utilisation by month, ranked bottlenecks with relief gains,
 queues and waits over time, turnaround, the berth Gantt chart and the Grand Canal time-space
-diagram, yard occupancy, modal split and CO2, the flow map, and vessel positions on a map
-(a snapshot, or a GIF of a chosen day with :func:`animate_vessels`).
+diagram, yard occupancy, landside utilisation (gates, rail sidings and links, airports) and
+gate throughput by hour of day, modal split and CO2, the flow map, and vessel positions on a
+map (a snapshot, or a GIF of a chosen day with :func:`animate_vessels`).
 """
 
 from sim.viz.animation import animate_vessels, vessel_positions_chart
 from sim.viz.compare import plans_chart
 from sim.viz.journeys import berth_gantt_chart, time_space_chart
-from sim.viz.landside import modal_co2_chart, yard_chart
+from sim.viz.landside import gate_hours_chart, landside_chart, modal_co2_chart, yard_chart
 from sim.viz.maps import flow_map
 from sim.viz.queues import queue_chart, turnaround_chart
 from sim.viz.throughput import (
@@ -25,6 +26,8 @@ __all__ = [
     "berth_gantt_chart",
     "bottleneck_chart",
     "flow_map",
+    "gate_hours_chart",
+    "landside_chart",
     "lock_wait_chart",
     "modal_co2_chart",
     "plans_chart",

@@ -16,8 +16,7 @@ from matplotlib.lines import Line2D
 
 from network.export import atomic_path
 from network.plot import HUB_WINDOW
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.journeys import default_start_h
 from sim.viz.measures import hour_of_date
 from sim.viz.style import MODE_COLOURS, hours_to_datetimes, new_figure, no_data
@@ -25,7 +24,6 @@ from sim.viz.tracks import vessel_waypoints
 
 __all__ = ["STATE_COLOURS", "animate_vessels", "vessel_positions", "vessel_positions_chart"]
 
-Source = RunData | RunResult
 When = dt.date | dt.datetime | float | None
 
 #: Colour of a vessel by what it is doing.
@@ -95,7 +93,7 @@ class _Journeys:
         return frame.drop_duplicates("vessel", keep="last")
 
 
-def vessel_positions(source: Source, time_h: float, *, replication: int = 0) -> pd.DataFrame:
+def vessel_positions(source: RunSource, time_h: float, *, replication: int = 0) -> pd.DataFrame:
     """Every vessel on the water at ``time_h``: ``vessel, lon, lat, state``.
 
     ``state`` is one of :data:`STATE_COLOURS`; a sailing ship is placed along its link's
@@ -158,12 +156,13 @@ def _title(data: RunData, time_h: float, count: int) -> str:
     return f"{data.name}: vessels at {when:%Y-%m-%d %H:%M} ({count:,} under way in the network)"
 
 
-def vessel_positions_chart(source: Source, *, at: When = None, replication: int = 0) -> Figure:
+def vessel_positions_chart(source: RunSource, *, at: When = None, replication: int = 0) -> Figure:
     """Map of the vessels around the Huai'an hub at one moment, coloured by what they do.
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its ``vessels`` and ``passages`` records and the network.
     at : date, datetime or float, optional
         The moment (default: noon of the first day after the warm-up).
     replication : int
@@ -192,7 +191,7 @@ def vessel_positions_chart(source: Source, *, at: When = None, replication: int 
 
 
 def animate_vessels(
-    source: Source,
+    source: RunSource,
     path: str | Path,
     *,
     day: When = None,
@@ -206,7 +205,8 @@ def animate_vessels(
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its ``vessels`` and ``passages`` records and the network.
     path : path
         The GIF to write (atomically).
     day : date, datetime or float, optional

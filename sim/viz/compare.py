@@ -8,23 +8,30 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunSource, as_run_data
 from sim.viz.measures import resource_label
-from sim.viz.style import PORT_COLOUR, TARGET_COLOUR, new_figure, no_data
+from sim.viz.style import (
+    PORT_COLOUR,
+    TARGET_COLOUR,
+    error_bars,
+    label_bar_ends,
+    new_figure,
+    no_data,
+)
 
 __all__ = ["plans_chart"]
 
 _VERDICT_COLOURS = {"met": "#2ca02c", "not met": "#d62728", "uncertain": "#e6b800"}
 
 
-def plans_chart(runs: Mapping[str, RunData | RunResult], *, resources: int = 8) -> Figure:
+def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
     """Plans side by side: compared throughput with its 95 % CI against the target (bar edge
     coloured by verdict), and the utilisation of the resources that are busiest in any plan.
 
     Parameters
     ----------
-    runs : mapping of plan name to run
+    runs : mapping of plan name to run (RunData, RunResult or path)
+        Reads each run's summary and KPI table ``bottlenecks``.
     resources : int
         Number of locks and berth groups in the utilisation panel.
 
@@ -51,9 +58,7 @@ def plans_chart(runs: Mapping[str, RunData | RunResult], *, resources: int = 8) 
         )
         verdicts.append(data.summary["verdict"])
     values = np.array(mean)
-    errors = np.vstack(
-        [np.nan_to_num(values - np.array(low)), np.nan_to_num(np.array(high) - values)]
-    )
+    errors = error_bars(values, np.array(low), np.array(high))
     y = np.arange(len(plans))[::-1]
     bars_ax.barh(
         y,
@@ -64,17 +69,15 @@ def plans_chart(runs: Mapping[str, RunData | RunResult], *, resources: int = 8) 
         edgecolor=[_VERDICT_COLOURS.get(v, "black") for v in verdicts],
         linewidth=2.5,
     )
-    for row, value, reach, verdict, data in zip(
-        y, values, values + errors[1], verdicts, datas.values(), strict=True
-    ):
-        bars_ax.annotate(
-            f"{value:,.1f} Mt: {verdict} ({data.summary['p_target_met']:.0%})",
-            (reach, row),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+    label_bar_ends(
+        bars_ax,
+        values + errors[1],
+        [
+            f"{value:,.1f} Mt: {verdict} ({data.summary['p_target_met']:.0%})"
+            for value, verdict, data in zip(values, verdicts, datas.values(), strict=True)
+        ],
+        rows=y,
+    )
     target = next(iter(datas.values())).model.target_t / 1e6
     bars_ax.axvline(
         target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt/yr"

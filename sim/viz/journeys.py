@@ -21,8 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import hour_of_date
 from sim.viz.style import (
     PORT_COLOUR,
@@ -36,7 +35,6 @@ from sim.viz.tracks import GRAND_CANAL, canal_km, vessel_waypoints
 
 __all__ = ["berth_gantt_chart", "berth_lanes", "default_start_h", "time_space_chart"]
 
-Source = RunData | RunResult
 When = dt.date | dt.datetime | float | None
 _WAIT_COLOUR = "#ff7f0e"
 _CHAMBER_COLOUR = "#08306b"
@@ -59,7 +57,7 @@ def _to_num(data: RunData, hours: np.ndarray) -> np.ndarray:
 
 
 def time_space_chart(
-    source: Source,
+    source: RunSource,
     *,
     start: When = None,
     hours: float = 12.0,
@@ -76,7 +74,8 @@ def time_space_chart(
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its ``vessels`` and ``passages`` records and the network.
     start : date, datetime or float, optional
         Start of the window (a date or an hour of the run); default the first midnight after
         the warm-up.
@@ -265,7 +264,7 @@ def berth_lanes(start_h: np.ndarray, end_h: np.ndarray) -> np.ndarray:
 
 
 def berth_gantt_chart(
-    source: Source,
+    source: RunSource,
     *,
     groups: str | Sequence[str] | None = None,
     start: When = None,
@@ -279,7 +278,8 @@ def berth_gantt_chart(
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its ``vessels`` records and KPI table ``bottlenecks``.
     groups : str or sequence of str, optional
         Berth group ids (``TERMINAL/GROUP``) or terminal ids; default the berth group ships
         waited longest for.

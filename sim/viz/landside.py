@@ -1,18 +1,47 @@
-"""Behind the quay: yard occupancy with blocking periods, modal split and CO2 by mode."""
+"""Behind the quay: yard occupancy with blocking periods, utilisation of the landside (gates,
+rail sidings and links, airports), modal split and CO2 by mode."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
-from sim.viz.measures import yard_level_t
-from sim.viz.style import MODE_LABELS, hours_to_datetimes, mode_colour, new_figure, no_data
+from sim.rundata import RunData, RunSource, as_run_data
+from sim.viz.measures import hour_of_day_profile, yard_level_t
+from sim.viz.style import (
+    KIND_COLOURS,
+    MODE_COLOURS,
+    MODE_LABELS,
+    ci_bounds,
+    error_bars,
+    hours_to_datetimes,
+    label_bar_ends,
+    mode_colour,
+    new_figure,
+    no_data,
+)
 
-__all__ = ["blocking_periods", "modal_co2_chart", "yard_chart"]
+__all__ = [
+    "LANDSIDE_KINDS",
+    "blocking_periods",
+    "gate_hours_chart",
+    "landside_chart",
+    "modal_co2_chart",
+    "yard_chart",
+]
 
-Source = RunData | RunResult
+#: Landside resource kinds of the ``landside`` KPI table, in the order the landside chart
+#: groups them: (legend label, colour, hatch, what its vehicles are called).
+LANDSIDE_KINDS: dict[str, tuple[str, str, str, str]] = {
+    "gate": ("Truck gate", MODE_COLOURS["road"], "", "trucks"),
+    "rail": ("Rail sidings", MODE_COLOURS["rail"], "", "trains"),
+    "rail line": ("Rail link (train paths)", MODE_COLOURS["rail"], "//", "train movements"),
+    "air": ("Airport (flight slots)", MODE_COLOURS["air"], "", "flights"),
+    "rate": ("Yard landside rate", KIND_COLOURS["yard"], "", ""),
+}
 
 
 def blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarray:
@@ -34,12 +63,13 @@ def blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarr
     return np.array(merged, dtype=float).reshape(-1, 2)
 
 
-def yard_chart(source: Source, *, top: int = 6, replication: int = 0) -> Figure:
+def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figure:
     """Occupancy over time of the fullest yards, with the periods the yard blocked unloading.
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``yards`` and the ``yard_levels`` and ``vessels`` records.
     top : int
         Number of yards shown (by peak occupancy share, then blocking hours).
     replication : int
@@ -96,12 +126,247 @@ def yard_chart(source: Source, *, top: int = 6, replication: int = 0) -> Figure:
     return figure
 
 
-def modal_co2_chart(source: Source) -> Figure:
-    """Landside modal split of port cargo, tonne-km and CO2 by mode (95 % CI).
+def _place_name(data: RunData, place: str) -> str:
+    names = dict(zip(data.model.places["id"], data.model.places["name"], strict=True))
+    return str(names.get(place, place)).split(" (")[0]
+
+
+def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
+    """How the landside chart names a resource: by its place, rail links by their corridor."""
+    if kind == "rail line":
+        links = data.model.links
+        corridor = links.loc[links["id"] == place, "corridor"]
+        return f"{place} {str(corridor.iloc[0]).split(' (')[0]}" if len(corridor) else resource
+    if kind == "rate":
+        return resource
+    word = {"gate": "gate", "rail": "sidings", "air": "slots"}[kind]
+    return f"{_place_name(data, place)}: {word}"
+
+
+def _landside_text(kind: str, utilisation: float, tonnes: float, vehicles: float) -> str:
+    """Bar label: utilisation, then what moved (tonnes and vehicles in the counted period)."""
+    vehicle_word = LANDSIDE_KINDS[kind][3]
+    moved = []
+    if kind != "rail line" and np.isfinite(tonnes):
+        moved.append(f"{tonnes / 1e3:,.0f} kt")
+    if vehicle_word and np.isfinite(vehicles):
+        moved.append(f"{vehicles:,.0f} {vehicle_word}")
+    if not np.isnan(utilisation):
+        head = f"{utilisation:.0f} %"
+    elif kind == "rail":
+        head = "ample sidings, not limiting"
+    else:
+        head = "no capacity in the counted period"
+    return head + (f": {', '.join(moved)}" if moved else "")
+
+
+def landside_chart(source: RunSource) -> Figure:
+    """Utilisation of every truck gate, rail siding set, airport and rail link (95 % CI).
+
+    Bars are grouped and coloured by kind (gates in the road colour, sidings and rail links
+    in the rail colour, rail links hatched, airports in the air colour); the dashed line is
+    full capacity. Gates and airports count tonnes moved over the tonnes their open hours
+    allow, sidings busy siding-hours over siding-hours, rail links train movements over the
+    paths their headway allows. Each bar is labelled with the tonnes and vehicles it moved in
+    the counted period; stations with ample sidings have no capacity to fill and no bar.
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``landside`` (and the network for place and corridor
+        names).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    table = data.tables.get("landside", pd.DataFrame())
+    if "utilisation" in table:
+        table = table[table["kind"].isin(list(LANDSIDE_KINDS))]
+    if table.empty or "utilisation" not in table:
+        figure, ax = new_figure(9, 3)
+        no_data(ax, "no landside resources in this scenario: cargo leaves the quay unhindered")
+        return figure
+    group = {kind: i for i, kind in enumerate(LANDSIDE_KINDS)}
+    table = (
+        table.assign(group=table["kind"].map(group), order=table["utilisation"].fillna(-1.0))
+        .sort_values(["group", "order", "resource"], ascending=[True, False, True])
+        .reset_index(drop=True)
+    )
+    # top to bottom, with a gap between kinds
+    rows = np.arange(len(table)) + 0.6 * table["group"].rank(method="dense").to_numpy() - 0.6
+    mean, low, high = (bound * 100 for bound in ci_bounds(table, "utilisation"))
+    errors = error_bars(mean, low, high, floor=0.0)
+    known = ~np.isnan(mean)
+    kinds = table["kind"].tolist()
+    figure, ax = new_figure(11, 1.9 + 0.36 * len(table))
+    bars = ax.barh(
+        rows[known],
+        mean[known],
+        xerr=errors[:, known],
+        capsize=3,
+        color=[LANDSIDE_KINDS[k][1] for k, ok in zip(kinds, known, strict=True) if ok],
+        edgecolor="black",
+        height=0.75,
+    )
+    for bar, kind in zip(bars, [k for k, ok in zip(kinds, known, strict=True) if ok], strict=True):
+        bar.set_hatch(LANDSIDE_KINDS[kind][2])
+    ends = np.where(known, np.nan_to_num(mean) + errors[1], 0.0)
+    label_bar_ends(
+        ax,
+        ends,
+        [
+            _landside_text(row.kind, value, float(row.tonnes), float(row.vehicles))
+            for row, value in zip(table.itertuples(index=False), mean, strict=True)
+        ],
+        rows=rows,
+        colours=["black" if ok else "grey" for ok in known],
+    )
+    ax.axvline(100, color="black", linestyle="--", linewidth=1.2)
+    ax.set_yticks(
+        rows,
+        [
+            _landside_label(data, row.kind, row.resource, row.place)
+            for row in table.itertuples(index=False)
+        ],
+        fontsize=8,
+    )
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(100.0, float(np.nanmax(ends))) * 1.45)
+    ax.set_xlabel("Utilisation in the counted period (% of capacity; whiskers: 95 % CI)")
+    ax.set_ylabel("Landside resource")
+    ax.grid(axis="x", alpha=0.3)
+    handles: list[Patch | Line2D] = [
+        Patch(facecolor=colour, edgecolor="black", hatch=hatch, label=label)
+        for kind, (label, colour, hatch, _) in LANDSIDE_KINDS.items()
+        if kind in set(kinds)
+    ]
+    handles.append(Line2D([], [], color="black", linestyle="--", label="full capacity (100 %)"))
+    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
+    ax.set_title(
+        f"{data.name}: landside utilisation (labels: tonnes and vehicles in the counted period)"
+    )
+    return figure
+
+
+def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
+    """Tonnes through the busiest truck gates and airports by hour of the day, against what
+    their opening hours allow.
+
+    Each panel is one gate or airport: bars are the mean tonnes it moved in each clock hour
+    over the counted days, the dashed step its capacity in that hour with every lane working
+    (zero while it is closed). Peaks at opening time show cargo that waited overnight.
+
+    Parameters
+    ----------
+    source : RunData, RunResult or path
+        The run; reads its ``stage_hours`` records and the stages of ``model.json``.
+    top : int
+        Number of gates and airports shown (by tonnes moved).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    data = as_run_data(source)
+    stages = data.model.stages
+    profiles = [
+        (int(index), hour_of_day_profile(data, int(index)))
+        for index in np.flatnonzero(stages["kind"].isin(["gate", "air"]).to_numpy())
+    ]
+    profiles = [(i, p) for i, p in profiles if np.nansum(p["moved_t_per_h"]) > 0]
+    profiles.sort(key=lambda item: -float(np.nansum(item[1]["moved_t_per_h"])))
+    profiles = profiles[:top]
+    if not profiles:
+        figure, ax = new_figure(9, 3)
+        no_data(ax, "no truck gate or airport moved cargo in the counted period")
+        return figure
+    columns = min(2, len(profiles))
+    panels = -(-len(profiles) // columns)
+    figure, axes = new_figure(
+        12, 0.9 + 2.4 * panels, nrows=panels, ncols=columns, sharex=True, squeeze=False
+    )
+    for ax, (index, profile) in zip(axes.flat, profiles, strict=False):
+        spec = stages.iloc[index]
+        moved = profile["moved_t_per_h"].to_numpy()
+        capacity = profile["capacity_t_per_h"].to_numpy()
+        colour = MODE_COLOURS["air" if spec["kind"] == "air" else "road"]
+        ax.bar(profile["hour"] + 0.5, moved, width=0.85, color=colour, edgecolor="black")
+        ax.step(
+            np.arange(25),
+            np.append(capacity, capacity[-1]),
+            where="post",
+            color="black",
+            linestyle="--",
+            linewidth=1.0,
+        )
+        peak = int(np.nanargmax(moved))
+        share = moved[peak] / capacity[peak] if capacity[peak] > 0 else np.nan
+        busiest = f"{share:.0%} of capacity" if np.isfinite(share) else "while closed"
+        word = "airport" if spec["kind"] == "air" else "gate"
+        ax.set_title(
+            f"{_place_name(data, str(spec['place']))} {word}: busiest {peak:02d}:00-"
+            f"{peak + 1:02d}:00, {moved[peak]:,.0f} t/h ({busiest})",
+            fontsize=9,
+            loc="left",
+        )
+        ax.set_ylim(0, max(float(np.nanmax(capacity)), float(np.nanmax(moved))) * 1.15)
+        ax.set_ylabel("Tonnes per hour", fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    for ax in axes.flat[len(profiles) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xticks(np.arange(0, 25, 3))
+        ax.set_xlim(0, 24)
+        ax.set_xlabel("Hour of the day (h)")
+    figure.legend(
+        handles=[
+            Patch(facecolor=MODE_COLOURS["road"], edgecolor="black", label="mean tonnes moved"),
+            Line2D([], [], color="black", linestyle="--", label="capacity, all lanes (closed: 0)"),
+        ],
+        loc="outside lower center",
+        ncol=2,
+        fontsize=8,
+    )
+    figure.suptitle(f"{data.name}: cargo through the gates by hour of the day (counted days)")
+    return figure
+
+
+def _tonnes_text(tonnes: float) -> str:
+    return f"{tonnes / 1e6:,.2f} Mt" if tonnes >= 1e4 else f"{tonnes / 1e3:,.1f} kt"
+
+
+def _diverted_note(split: pd.DataFrame, labels: list[str]) -> str:
+    """An axis-label line on the tonnes diverted to each option (empty when none were)."""
+    if "diverted_t" not in split:
+        return ""
+    diverted = split["diverted_t"].to_numpy(dtype=float)
+    total = float(np.nansum(diverted))
+    if total <= 0:
+        return ""
+    taken = ", ".join(
+        f"{label} {_tonnes_text(tonnes)}"
+        for label, tonnes in sorted(zip(labels, diverted, strict=True), key=lambda p: -p[1])
+        if tonnes > 0
+    )
+    share = total / float(split["tonnes"].sum())
+    return (
+        f"\nDiverted from a congested option: {_tonnes_text(total)} ({share:.1%} of port "
+        f"cargo),\nnow by {taken}"
+    )
+
+
+def modal_co2_chart(source: RunSource) -> Figure:
+    """Landside modal split of port cargo, tonne-km and CO2 by mode (95 % CI).
+
+    Tonnes that switched to another landside option because theirs was congested
+    (``diverted_t``), if any, are noted under the modal split with the options they took.
+
+    Parameters
+    ----------
+    source : RunData, RunResult or path
+        The run; reads its KPI tables ``modal_split`` and ``transport``.
 
     Returns
     -------
@@ -125,17 +390,17 @@ def modal_co2_chart(source: Source) -> Figure:
         bars = split_ax.barh(labels, share, color=colours, edgecolor="black")
         for bar, hatch in zip(bars, hatches, strict=True):
             bar.set_hatch(hatch)
-        for y, (value, tonnes) in enumerate(zip(share, split["tonnes"], strict=True)):
-            split_ax.annotate(
-                f"{value:.1f} % ({tonnes / 1e6:,.2f} Mt)",
-                (value, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
+        label_bar_ends(
+            split_ax,
+            share,
+            [
+                f"{value:.1f} % ({tonnes / 1e6:,.2f} Mt)"
+                for value, tonnes in zip(share, split["tonnes"], strict=True)
+            ],
+        )
         split_ax.set_xlim(0, max(float(share.max()), 1.0) * 1.6)
-        split_ax.set_xlabel("Share of port cargo (%)")
+        note = _diverted_note(split, labels)
+        split_ax.set_xlabel("Share of port cargo (%)" + note)
     split_ax.set_title("Landside modal split (to and from the quay)")
     moved = (
         transport[transport["tonne_km"] > 0].sort_values("tonne_km")
@@ -149,10 +414,8 @@ def modal_co2_chart(source: Source) -> Figure:
         if moved.empty:
             no_data(ax, "no cargo moved")
             continue
-        values = moved[column].to_numpy() / scale
-        low = moved.get(f"{column}_ci95_low", moved[column]).to_numpy() / scale
-        high = moved.get(f"{column}_ci95_high", moved[column]).to_numpy() / scale
-        errors = np.vstack([np.nan_to_num(values - low), np.nan_to_num(high - values)])
+        values, low, high = (bound / scale for bound in ci_bounds(moved, column))
+        errors = error_bars(values, low, high)
         labels = [MODE_LABELS.get(m, m.title()) for m in moved["mode"]]
         ax.barh(
             labels,
@@ -162,15 +425,7 @@ def modal_co2_chart(source: Source) -> Figure:
             color=[mode_colour(m) for m in moved["mode"]],
             edgecolor="black",
         )
-        for y, (value, reach) in enumerate(zip(values, values + errors[1], strict=True)):
-            ax.annotate(
-                f"{value:,.2f}",
-                (reach, y),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-            )
+        label_bar_ends(ax, values + errors[1], [f"{value:,.2f}" for value in values])
         ax.set_xlim(0, float(np.nanmax(values + errors[1])) * 1.3)
         ax.set_xlabel(f"{unit} in the counted period")
         ax.set_title(title)

@@ -12,17 +12,14 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
 
-from network.plot import HUB_WINDOW
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from network.plot import HUB_WINDOW, frame_hub_map
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import link_flows
 from sim.viz.style import MODE_LABELS, mode_colour, new_figure, no_data
 
 __all__ = ["flow_map", "resource_utilisation"]
 
-Source = RunData | RunResult
 _CMAP = colormaps["YlOrRd"]
 _MAX_WIDTH_PT = 11.0
 
@@ -183,7 +180,7 @@ def _callouts(
     return [result[i] for i in range(len(points))]
 
 
-def flow_map(source: Source) -> Figure:
+def flow_map(source: RunSource) -> Figure:
     """Cargo flows on the network (Mt/yr as line widths, colour by mode) and the modelled
     locks and terminals coloured by utilisation.
 
@@ -194,7 +191,9 @@ def flow_map(source: Source) -> Figure:
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI tables ``locks`` and ``berths``, its ``vessels`` and
+        ``jobs`` records and the network.
 
     Returns
     -------
@@ -217,18 +216,7 @@ def flow_map(source: Source) -> Figure:
     hub.set_ylim(HUB_WINDOW[2], HUB_WINDOW[3])
     _draw(region, data, flows, usage, largest, labels=False)
     _draw(hub, data, flows, usage, largest, labels=True)
-    region.add_patch(
-        Rectangle(
-            (HUB_WINDOW[0], HUB_WINDOW[2]),
-            HUB_WINDOW[1] - HUB_WINDOW[0],
-            HUB_WINDOW[3] - HUB_WINDOW[2],
-            fill=False,
-            linestyle="--",
-            edgecolor="black",
-            linewidth=0.8,
-            zorder=8,
-        )
-    )
+    frame_hub_map(region, hub)
     places = data.model.places
     for row in places[places["kind"] == "gateway"].itertuples(index=False):
         region.annotate(
@@ -240,11 +228,6 @@ def flow_map(source: Source) -> Figure:
         )
     region.set_title("Region: cargo on the corridors (Mt/yr)")
     hub.set_title("Huai'an hub: port areas and locks (label: utilisation)")
-    for ax in (region, hub):
-        ax.set_xlabel("Longitude (°E)")
-        ax.set_ylabel("Latitude (°N)")
-        ax.set_aspect(1 / 0.84)  # cos(33°): true distances in both directions
-        ax.grid(linewidth=0.3, alpha=0.5)
     steps = [v for v in (1.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0) if v <= largest] or [largest]
     handles = [
         Line2D([], [], color=mode_colour(m), linewidth=4, label=MODE_LABELS[m])

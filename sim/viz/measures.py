@@ -1,7 +1,8 @@
 """Measures over time computed from a run's flat records (no drawing here).
 
 The KPI tables summarise a whole run; the charts also need how things evolve: utilisation per
-month, queue lengths per day, yard levels, and tonnes per network link. Each function is a
+month, queue lengths per day, yard levels, tonnes per network link, and the tonnes a gate or
+airport moves in each hour of the day. Each function is a
 stateless transform of a :class:`~sim.rundata.RunData`; definitions follow :mod:`sim.kpi` (a
 berth is busy from the start of service to its end, blocking included; a lock chamber during
 its lockages; a yard's level jumps at each booking and drains at a constant rate).
@@ -18,6 +19,7 @@ from sim.rundata import RunData
 
 __all__ = [
     "hour_of_date",
+    "hour_of_day_profile",
     "link_flows",
     "month_windows",
     "monthly_utilisation",
@@ -278,6 +280,68 @@ def link_flows(data: RunData) -> pd.DataFrame:
         columns=["link", "mode", "length_km", "tonnes", "mt_per_year"],
     )
     return frame.assign(tonne_km=frame["tonnes"] * frame["length_km"])
+
+
+def _open_share(opens_at_h: float, hours_per_day: float) -> np.ndarray:
+    """Share of each clock hour ``[h, h + 1)`` of a day in which a stage open
+    ``hours_per_day`` hours from ``opens_at_h`` works (as the engine counts it, opening hours
+    that run past midnight included)."""
+    hours = np.arange(24.0)
+    if hours_per_day >= 24.0:
+        return np.ones(24)
+    share = np.zeros(24)
+    for opens in (opens_at_h - 24.0, opens_at_h):
+        overlap = np.minimum(hours + 1.0, opens + hours_per_day) - np.maximum(hours, opens)
+        share += np.clip(overlap, 0.0, None)
+    return np.minimum(share, 1.0)
+
+
+def hour_of_day_profile(data: RunData, stage: int) -> pd.DataFrame:
+    """Mean tonnes a gate or airport (a row of ``data.model.stages``) moves in each hour of
+    the day, over the counted hours of every replication.
+
+    Simulation hour 0 is midnight, so ``time_h % 24`` of the ``stage_hours`` records is the
+    clock hour; hours in which the stage moved nothing count as zero.
+
+    Parameters
+    ----------
+    data : RunData
+    stage : int
+        Row of ``data.model.stages`` (the ``stage`` of the records).
+
+    Returns
+    -------
+    DataFrame
+        24 rows: ``hour`` (0-23), ``moved_t_per_h`` (mean tonnes moved in that hour; NaN if
+        the counted window never contains it) and ``capacity_t_per_h`` (the tonnes its opening
+        hours allow in that hour when every lane works).
+    """
+    spec = data.model.stages.iloc[stage]
+    moved = np.zeros(24)
+    counted = np.zeros(24)
+    clock = np.arange(24)
+    for replication in range(data.replications):
+        low, high = data.window_h(replication)
+        # the engine works whole hours [t, t + 1) from integer t; count those in [low, high)
+        first, last = np.ceil(low), np.ceil(high) - 1.0
+        if last >= first:
+            counted += np.floor((last - clock) / 24.0) - np.floor((first - 1.0 - clock) / 24.0)
+        rows = data.replication_events("stage_hours", replication)
+        if rows.empty:
+            continue
+        time_h = rows["time_h"].to_numpy(dtype=float)
+        mine = (rows["stage"].to_numpy() == stage) & (time_h >= low) & (time_h < high)
+        moved += np.bincount(
+            np.floor(time_h[mine]).astype(np.int64) % 24,
+            weights=rows["moved_t"].to_numpy(dtype=float)[mine],
+            minlength=24,
+        )
+    mean = np.full(24, np.nan)
+    np.divide(moved, counted, out=mean, where=counted > 0)
+    capacity = float(spec["rate_t_per_h"]) * _open_share(
+        float(spec["opens_at_h"]), float(spec["hours_per_day"])
+    )
+    return pd.DataFrame({"hour": clock, "moved_t_per_h": mean, "capacity_t_per_h": capacity})
 
 
 def hour_of_date(

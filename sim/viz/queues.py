@@ -9,14 +9,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import queue_length, resource_label
 from sim.viz.style import KIND_LABELS, PORT_COLOUR, hours_to_datetimes, new_figure, no_data
 
 __all__ = ["queue_chart", "turnaround_chart", "waiting_series"]
 
-Source = RunData | RunResult
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2")
 
 
@@ -86,13 +84,15 @@ def waiting_series(data: RunData, kind: str, resource: str, *, bin_h: float = 24
     )
 
 
-def queue_chart(source: Source, *, top: int = 5, bin_h: float | None = None) -> Figure:
+def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) -> Figure:
     """Ships waiting and their mean wait over time at the locks and berth groups that hold
     vessels longest.
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``bottlenecks`` and its ``passages`` and
+        ``vessels`` records.
     top : int
         Number of resources (locks and berth groups ranked by total waiting hours).
     bin_h : float, optional
@@ -137,13 +137,14 @@ def queue_chart(source: Source, *, top: int = 5, bin_h: float | None = None) -> 
     return figure
 
 
-def turnaround_chart(source: Source) -> Figure:
+def turnaround_chart(source: RunSource) -> Figure:
     """Distribution of vessel turnaround in port: from arrival at the berth area to the end
     of handling (berth wait + handling + yard blocking), all port calls and by port area.
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its ``vessels`` records.
 
     Returns
     -------

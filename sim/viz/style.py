@@ -1,4 +1,5 @@
-"""Shared look of hubsim charts: colours per mode, kind and commodity; figures; units.
+"""Shared look of hubsim charts: colours per mode, kind and commodity; figures; error bars and
+bar labels; units.
 
 Figures are built with :class:`matplotlib.figure.Figure` directly rather than through
 ``pyplot``: no global figure registry to leak into (a report draws many charts). They are
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -27,8 +30,11 @@ __all__ = [
     "TARGET_COLOUR",
     "THROUGH_COLOUR",
     "ChartFigure",
+    "ci_bounds",
     "commodity_colour",
+    "error_bars",
     "hours_to_datetimes",
+    "label_bar_ends",
     "mode_colour",
     "new_figure",
     "no_data",
@@ -101,3 +107,69 @@ def hours_to_datetimes(first_year: int, hours: np.ndarray) -> np.ndarray:
     origin = np.datetime64(dt.datetime(first_year, 1, 1), "s")
     seconds = np.round(np.asarray(hours, dtype=float) * 3600.0)
     return origin + seconds.astype("timedelta64[s]")
+
+
+def ci_bounds(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and 95 % CI (low, high) of a KPI column as float arrays.
+
+    The KPI tables carry ``<column>_ci95_low`` and ``<column>_ci95_high`` beside each mean;
+    where a table has none (one replication), both bounds are the mean.
+    """
+    mean = table[column].to_numpy(dtype=float)
+    low = table.get(f"{column}_ci95_low", table[column]).to_numpy(dtype=float)
+    high = table.get(f"{column}_ci95_high", table[column]).to_numpy(dtype=float)
+    return mean, low, high
+
+
+def error_bars(
+    mean: np.ndarray, low: np.ndarray, high: np.ndarray, *, floor: float | None = None
+) -> np.ndarray:
+    """Matplotlib's ``xerr``/``yerr`` (2 x n: below, above) from a mean and its CI bounds.
+
+    An unknown bound (NaN: a single replication) draws no error bar; ``floor`` clips the low
+    bound first (a share or a wait cannot be negative).
+    """
+    below = np.asarray(low, dtype=float)
+    if floor is not None:
+        below = np.clip(below, floor, None)
+    return np.vstack([np.nan_to_num(mean - below), np.nan_to_num(np.asarray(high) - mean)])
+
+
+def label_bar_ends(
+    ax: Axes,
+    ends: Sequence[float] | np.ndarray,
+    texts: Sequence[str],
+    *,
+    rows: Sequence[float] | np.ndarray | None = None,
+    offset_pt: float = 4.0,
+    fontsize: float = 8.0,
+    colours: Sequence[str] | None = None,
+) -> None:
+    """Write ``texts[i]`` just right of ``ends[i]`` on horizontal bar ``i``.
+
+    Parameters
+    ----------
+    ax : Axes
+    ends : sequence of float
+        Where each bar (or its error bar) ends, in data units.
+    texts : sequence of str
+    rows : sequence of float, optional
+        The bars' y positions (default ``0, 1, ...``, as ``barh`` places labelled bars).
+    offset_pt : float
+        Gap between the end and the text, in points.
+    fontsize : float
+    colours : sequence of str, optional
+        Text colour per bar (default black).
+    """
+    ys = range(len(texts)) if rows is None else rows
+    shades = colours if colours is not None else ["black"] * len(texts)
+    for end, y, text, colour in zip(ends, ys, texts, shades, strict=True):
+        ax.annotate(
+            text,
+            (end, y),
+            xytext=(offset_pt, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=fontsize,
+            color=colour,
+        )

@@ -15,13 +15,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.style import (
     PORT_COLOUR,
     TARGET_COLOUR,
     commodity_colour,
+    error_bars,
     hours_to_datetimes,
+    label_bar_ends,
     new_figure,
     no_data,
 )
@@ -33,7 +34,7 @@ __all__ = [
     "throughput_month_chart",
 ]
 
-Source = RunData | RunResult
+_NO_TONNES = "no tonnes crossed the quay in the counted period"
 
 
 def counted_hours(data: RunData, start_h: float, end_h: float) -> float:
@@ -57,7 +58,7 @@ def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
         ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
 
 
-def throughput_chart(source: Source) -> Figure:
+def throughput_chart(source: RunSource) -> Figure:
     """Port throughput per simulated year with its 95 % CI, against the target.
 
     A year counted whole is its tonnes; a year counted in part (the warm-up, a short run) is
@@ -66,7 +67,8 @@ def throughput_chart(source: Source) -> Figure:
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``throughput_port`` and the summary's ``by_year``.
 
     Returns
     -------
@@ -76,7 +78,7 @@ def throughput_chart(source: Source) -> Figure:
     table = data.tables["throughput_port"]
     figure, ax = new_figure(8.5, 4.8)
     if table.empty:
-        no_data(ax, "no tonnes crossed the quay in the counted period")
+        no_data(ax, _NO_TONNES)
         return figure
     met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in _by_year(data))}
     years, means, lows, highs, partial = [], [], [], [], []
@@ -91,9 +93,7 @@ def throughput_chart(source: Source) -> Figure:
         highs.append(row.tonnes_ci95_high * factor / 1e6)
         partial.append(factor != 1.0)
     mean = np.array(means)
-    errors = np.vstack(
-        [np.nan_to_num(mean - np.array(lows)), np.nan_to_num(np.array(highs) - mean)]
-    )
+    errors = error_bars(mean, np.array(lows), np.array(highs))
     bars = ax.bar(years, mean, yerr=errors, capsize=5, color=PORT_COLOUR, edgecolor="black")
     for bar, is_partial in zip(bars, partial, strict=True):
         if is_partial:
@@ -132,7 +132,7 @@ def _by_year(data: RunData) -> list[dict[str, float]]:
     return list(data.summary.get("by_year") or [])
 
 
-def throughput_month_chart(source: Source) -> Figure:
+def throughput_month_chart(source: RunSource) -> Figure:
     """Monthly port throughput as an annualised rate (Mt/yr) with its 95 % band.
 
     Reading each month at an annual rate puts seasonality, growth and partial months on the
@@ -141,7 +141,8 @@ def throughput_month_chart(source: Source) -> Figure:
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``throughput_month``.
 
     Returns
     -------
@@ -151,7 +152,7 @@ def throughput_month_chart(source: Source) -> Figure:
     table = data.tables["throughput_month"]
     figure, ax = new_figure(10, 4.6)
     if table.empty:
-        no_data(ax, "no tonnes crossed the quay in the counted period")
+        no_data(ax, _NO_TONNES)
         return figure
     calendar = data.model.calendar
     rows = []
@@ -218,12 +219,13 @@ def throughput_month_chart(source: Source) -> Figure:
     return figure
 
 
-def throughput_breakdown_chart(source: Source, *, year: int | None = None) -> Figure:
+def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) -> Figure:
     """Throughput of one year by port area and by commodity (Mt/yr, 95 % CI).
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI tables ``throughput_port_area`` and ``throughput_commodity``.
     year : int, optional
         Default: the year the verdict compares (the target year, or the last simulated one).
 
@@ -251,11 +253,10 @@ def throughput_breakdown_chart(source: Source, *, year: int | None = None) -> Fi
             no_data(ax, f"no throughput in {chosen}")
             continue
         mean = table["tonnes"].to_numpy() * factor
-        errors = np.vstack(
-            [
-                np.nan_to_num(mean - table["tonnes_ci95_low"].to_numpy() * factor),
-                np.nan_to_num(table["tonnes_ci95_high"].to_numpy() * factor - mean),
-            ]
+        errors = error_bars(
+            mean,
+            table["tonnes_ci95_low"].to_numpy() * factor,
+            table["tonnes_ci95_high"].to_numpy() * factor,
         )
         labels = [str(v).replace("_", " ").title() for v in table[key]]
         colours = (
@@ -264,15 +265,7 @@ def throughput_breakdown_chart(source: Source, *, year: int | None = None) -> Fi
             else [PORT_COLOUR] * len(table)
         )
         ax.barh(labels, mean, xerr=errors, capsize=3, color=colours, edgecolor="black")
-        for y, (value, reach) in enumerate(zip(mean, mean + errors[1], strict=True)):
-            ax.annotate(
-                f"{value:,.1f}",
-                (reach, y),
-                va="center",
-                fontsize=8,
-                xytext=(5, 0),
-                textcoords="offset points",
-            )
+        label_bar_ends(ax, mean + errors[1], [f"{value:,.1f}" for value in mean], offset_pt=5)
         ax.set_xlabel(f"Port throughput in {chosen}{suffix} (Mt/yr)")
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlim(0, float(np.nanmax(mean + errors[1])) * 1.25)

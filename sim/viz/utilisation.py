@@ -6,18 +6,24 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.run import RunResult
-from sim.rundata import RunData, as_run_data
+from sim.rundata import RunSource, as_run_data
 from sim.viz.measures import monthly_utilisation, resource_label
-from sim.viz.style import KIND_COLOURS, KIND_LABELS, new_figure, no_data
+from sim.viz.style import (
+    KIND_COLOURS,
+    KIND_LABELS,
+    ci_bounds,
+    error_bars,
+    label_bar_ends,
+    new_figure,
+    no_data,
+)
 
 __all__ = ["bottleneck_chart", "lock_wait_chart", "utilisation_heatmap"]
 
-Source = RunData | RunResult
 _KIND_ORDER = {"lock": 0, "berths": 1, "yard": 2}
 
 
-def utilisation_heatmap(source: Source, *, top: int | None = 30) -> Figure:
+def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     """Utilisation of locks, berth groups and yards (rows) per month (columns).
 
     Rows are grouped by kind and sorted by their mean utilisation; cells are the share of
@@ -26,7 +32,8 @@ def utilisation_heatmap(source: Source, *, top: int | None = 30) -> Figure:
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its ``lockages``, ``vessels`` and ``yard_levels`` records.
     top : int or None
         Keep the ``top`` most used resources (None: all).
 
@@ -87,7 +94,7 @@ def utilisation_heatmap(source: Source, *, top: int | None = 30) -> Figure:
     return figure
 
 
-def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
+def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     """The top resources by share of all vessel time spent waiting for them.
 
     Bars carry the 95 % CI across replications and the resource's utilisation. When the run
@@ -97,7 +104,8 @@ def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
 
     Parameters
     ----------
-    source : RunData or RunResult
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``bottlenecks`` and, when computed, its relief.
     top : int
         Number of resources shown.
 
@@ -122,12 +130,8 @@ def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
     labels = [
         resource_label(k, r, data) for k, r in zip(table["kind"], table["resource"], strict=True)
     ]
-    share = table["wait_share"].to_numpy() * 100
-    low = table["wait_share_ci95_low"].to_numpy() * 100 if "wait_share_ci95_low" in table else share
-    high = (
-        table["wait_share_ci95_high"].to_numpy() * 100 if "wait_share_ci95_high" in table else share
-    )
-    errors = np.vstack([np.nan_to_num(share - np.clip(low, 0, None)), np.nan_to_num(high - share)])
+    share, low, high = (bound * 100 for bound in ci_bounds(table, "wait_share"))
+    errors = error_bars(share, low, high, floor=0.0)
     y = np.arange(len(table))
     ax.barh(
         y,
@@ -139,17 +143,14 @@ def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
     )
     ax.set_yticks(y, labels, fontsize=9)
     reach = share + errors[1]
-    for row, (value, utilisation, wait) in enumerate(
-        zip(reach, table["utilisation"], table["mean_wait_h"], strict=True)
-    ):
-        ax.annotate(
-            f"util {utilisation:.0%}, mean wait {wait:.1f} h",
-            (value, row),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
+    label_bar_ends(
+        ax,
+        reach,
+        [
+            f"util {utilisation:.0%}, mean wait {wait:.1f} h"
+            for utilisation, wait in zip(table["utilisation"], table["mean_wait_h"], strict=True)
+        ],
+    )
     ax.set_xlim(0, max(float(np.nanmax(reach)), 1e-3) * 1.7)
     ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
     ax.legend(
@@ -182,17 +183,16 @@ def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
             color="#2ca02c",
             edgecolor="black",
         )
-        for row, (value, upper) in enumerate(zip(values, err_high, strict=True)):
-            text = "not relieved" if np.isnan(value) else f"{value:+.2f}"
-            gain_ax.annotate(
-                text,
-                (0 if np.isnan(value) else max(value + upper, 0.0), row),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color="grey" if np.isnan(value) else "black",
-            )
+        relieved = ~np.isnan(values)
+        label_bar_ends(
+            gain_ax,
+            np.where(relieved, np.maximum(values + np.array(err_high), 0.0), 0.0),
+            [
+                f"{value:+.2f}" if ok else "not relieved"
+                for value, ok in zip(values, relieved, strict=True)
+            ],
+            colours=["black" if ok else "grey" for ok in relieved],
+        )
         gain_ax.axvline(0, color="black", linewidth=0.8)
         gain_ax.set_xlabel("Sustainable capacity gained (Mt/yr): +1 berth or chamber, +25 % yard")
         gain_ax.set_title("Capacity gained by relieving it")
@@ -204,8 +204,18 @@ def bottleneck_chart(source: Source, *, top: int = 10) -> Figure:
     return figure
 
 
-def lock_wait_chart(source: Source) -> Figure:
-    """Mean and 95th-percentile waiting time at each modelled lock, with 95 % CIs."""
+def lock_wait_chart(source: RunSource) -> Figure:
+    """Mean and 95th-percentile waiting time at each modelled lock, with 95 % CIs.
+
+    Parameters
+    ----------
+    source : RunData, RunResult or path
+        The run; reads its KPI table ``locks``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     data = as_run_data(source)
     table = data.tables["locks"]
     figure, ax = new_figure(8.5, 4.5)
@@ -217,12 +227,8 @@ def lock_wait_chart(source: Source) -> Figure:
         (-0.2, "mean_wait_h", "mean", KIND_COLOURS["lock"]),
         (0.2, "p95_wait_h", "95th percentile", "#08306b"),
     ):
-        values = table[column].to_numpy(dtype=float)
-        low = table.get(f"{column}_ci95_low", table[column]).to_numpy(dtype=float)
-        high = table.get(f"{column}_ci95_high", table[column]).to_numpy(dtype=float)
-        errors = np.vstack(
-            [np.nan_to_num(values - np.clip(low, 0, None)), np.nan_to_num(high - values)]
-        )
+        values, low, high = ci_bounds(table, column)
+        errors = error_bars(values, low, high, floor=0.0)
         ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=label, color=colour)
     ax.set_xticks(
         x, [resource_label("lock", r, data) for r in table["resource"]], rotation=20, ha="right"

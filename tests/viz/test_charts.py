@@ -3,6 +3,9 @@ from a scenario without network; the charts' data agree with the KPI tables."""
 
 from __future__ import annotations
 
+import io
+import warnings
+
 import pytest
 from matplotlib.figure import Figure
 
@@ -16,6 +19,11 @@ def _drew_something(figure: Figure) -> bool:
     return any(ax.has_data() for ax in figure.axes)
 
 
+def _render(figure: Figure) -> None:
+    """Draw the figure to PNG: layout and text warnings only come when it is drawn."""
+    figure.savefig(io.BytesIO(), format="png", dpi=40)
+
+
 def _texts(figure: Figure) -> str:
     return " ".join(t.get_text() for ax in figure.axes for t in ax.texts)
 
@@ -23,7 +31,10 @@ def _texts(figure: Figure) -> str:
 @pytest.mark.parametrize("spec", RUN_CHARTS, ids=CHART_NAMES)
 def test_chart_from_memory_and_from_folder(spec, baseline_data, folder_data):
     for data in (baseline_data, folder_data):
-        figure = spec.draw(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            figure = spec.draw(data)
+            _render(figure)
         assert isinstance(figure, Figure)
         assert _drew_something(figure), f"{spec.name} drew nothing"
         assert figure.axes[0].get_title() or figure.get_suptitle()
@@ -34,19 +45,25 @@ def test_chart_from_memory_and_from_folder(spec, baseline_data, folder_data):
 
 @pytest.mark.parametrize("spec", RUN_CHARTS, ids=CHART_NAMES)
 def test_chart_without_network(spec, minimal):
-    figure = spec.draw(minimal)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = spec.draw(minimal)
+        _render(figure)
     assert isinstance(figure, Figure)
     if spec.name in ("flow_map", "time_space"):
         assert "network" in _texts(figure) or "Grand Canal" in _texts(figure)
     elif spec.name == "lock_waits":
         assert "no locks" in _texts(figure)
+    elif spec.name == "landside":
+        assert "no landside resources" in _texts(figure)
     else:
         assert _drew_something(figure) or _texts(figure), spec.name
 
 
-def test_run_result_is_accepted_directly(baseline):
-    figure = RUN_CHARTS[0].draw(baseline)  # type: ignore[arg-type]
-    assert _drew_something(figure)
+def test_run_result_and_run_folder_are_accepted_directly(baseline, run_folder):
+    for source in (baseline, run_folder, str(run_folder)):
+        figure = RUN_CHARTS[0].draw(source)  # type: ignore[arg-type]
+        assert _drew_something(figure)
 
 
 def test_plans_side_by_side(baseline, minimal):

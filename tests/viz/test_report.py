@@ -57,6 +57,7 @@ def test_self_contained_tables_and_assumptions(report, folder_data):
         "Bottlenecks (top 10)",
         "Locks",
         "Bottleneck relief",
+        "Landside resources (gates, rail sidings and links, airports)",
     ):
         assert f"<h3>{heading}</h3>" in text
     assert "LOCK_HUAIAN" in text and "one more chamber" in text
@@ -139,3 +140,16 @@ def test_animation_is_embedded_as_a_gif(folder_data, tmp_path):
     encoded = re.findall(r'<img src="data:image/gif;base64,([A-Za-z0-9+/=]+)"', text)
     assert [base64.b64decode(e) for e in encoded] == [gif]
     assert text.index("Verdict:") < text.index("data:image/gif")
+
+
+def test_landside_chart_and_table_are_in_the_report(report):
+    text = report.read_text(encoding="utf-8")
+    spec = next(spec for spec in RUN_CHARTS if spec.name == "landside")
+    figure = text[text.index('<figure id="chart-landside">') :]
+    figure = figure[: figure.index("</figure>")]
+    assert f"<h3>{spec.title}</h3>" in figure
+    assert 'src="data:image/png;base64,' in figure
+    assert f"<figcaption>{html.escape(spec.caption)}</figcaption>" in figure
+    assert "HA_NEWPORT/gate" in text and "rail link R_SP_03" in text
+    assert "Busiest landside resource" in text
+    assert "diverted to it (Mt)" in text
