@@ -191,7 +191,8 @@ def landside(model: CompiledModel, records: Records) -> pd.DataFrame:
     Kinds: ``gate`` (utilisation: tonnes through / tonnes the open hours allow), ``air``
     (the same with flights), ``rate`` (a yard's landside rate), ``rail`` (a terminal's sidings:
     busy siding-hours / siding-hours; stations with ample sidings give NaN) and ``rail line``
-    (movements / movements the link allows).
+    (movements / movements the link allows; tonnes: cargo that finished its landside trip on
+    a line using the link).
     """
     low, high = _window(model, records)
     hours_in = max(high - low, 0.0)
@@ -231,6 +232,15 @@ def landside(model: CompiledModel, records: Records) -> pd.DataFrame:
             }
         )
     moves = records.rail_movements
+    # tonnes by rail link: cargo that finished its landside trip on a line using the link
+    finished = _landside_done(model, records)
+    link_t = np.zeros(len(model.rail_links))
+    for (itinerary, option), carried in (
+        finished.groupby(["itinerary", "option"])["tonnes"].sum().items()
+    ):
+        used = {i for line in model.itineraries[itinerary].landside[option].lines for i in line}
+        for i in used:
+            link_t[i] += float(carried)
     for i, link in enumerate(model.rail_links):
         times = moves["time_h"][moves["link"] == i]
         count = float(((times >= low) & (times < high)).sum())
@@ -240,7 +250,7 @@ def landside(model: CompiledModel, records: Records) -> pd.DataFrame:
                 "resource": f"rail link {link.id}",
                 "kind": "rail line",
                 "place": link.id,
-                "tonnes": np.nan,
+                "tonnes": link_t[i],
                 "vehicles": count,
                 "utilisation": count / allowed if allowed > 0 else np.nan,
             }
