@@ -430,14 +430,14 @@ class Engine:
         jobs = landside.jobs
         job_table = {
             "vessel": f([j.vessel for j in jobs], dtype=np.int64),
-            "itinerary": f(landside.j_itinerary, dtype=np.int64),
+            "itinerary": f([j.itinerary for j in jobs], dtype=np.int64),
             "option": f([j.option for j in jobs], dtype=np.int64),
             "export": f([j.export for j in jobs], dtype=bool),
             "direct": f([j.direct for j in jobs], dtype=bool),
             "tonnes": f([j.tonnes for j in jobs], dtype=float),
             "ready_h": f([j.ready_h for j in jobs], dtype=float),
-            "done_h": f(landside.j_done, dtype=float),
-            "diverted": f(landside.j_diverted, dtype=bool),
+            "done_h": f([j.done_h for j in jobs], dtype=float),
+            "diverted": f([j.diverted for j in jobs], dtype=bool),
         }
         rate = [(i, st) for i, st in enumerate(landside.stages) if isinstance(st, RateStage)]
         stage_hours = {

@@ -56,28 +56,47 @@ class Job:
 
     __slots__ = (
         "direct",
+        "diverted",
+        "done_h",
         "export",
+        "itinerary",
         "left_t",
         "option",
         "position",
         "ready_h",
         "row",
+        "stages",
         "tonnes",
         "vessel",
+        "yard",
     )
 
     def __init__(
-        self, row: int, vessel: int, option: int, tonnes: float, ready_h: float, export: bool
+        self,
+        row: int,
+        vessel: int,
+        itinerary: int,
+        option: int,
+        stages: tuple[int, ...],
+        tonnes: float,
+        ready_h: float,
+        export: bool,
+        yard: int,
     ) -> None:
         self.row = row
         self.vessel = vessel
+        self.itinerary = itinerary
         self.option = option
+        self.stages = stages  # the stages of its option, in the order it passes them
         self.tonnes = tonnes
         self.left_t = tonnes  # still to pass the current stage
         self.ready_h = ready_h
         self.position = 0
         self.export = export
         self.direct = False  # ship-to-train at a rail-water berth: never in the yard
+        self.yard = yard  # yard it frees when it leaves the terminal (-1: none)
+        self.done_h = math.nan
+        self.diverted = False
 
 
 class Yard:
@@ -239,7 +258,8 @@ class RateStage(_Stage):
         for job in self.pull(now):
             self.ready.append(job)
             self.waiting_t += job.left_t
-        self.landside.divert(self, now)
+        if self.landside.threshold_t is not None:
+            self.landside.divert(self, now)
         if self.ready:
             self._batch(now)
         if self.ready:
@@ -259,15 +279,20 @@ class RateStage(_Stage):
             return
         moved = 0.0
         ready = self.ready
+        landside = self.landside
+        freed: dict[int, float] = {}  # tonnes leaving each yard in this hour
         while ready and moved < capacity - _EPS:
             job = ready[0]
             take = min(job.left_t, capacity - moved)
             moved += take
             job.left_t -= take
-            self.landside.left_terminal(self, job, take, now)
+            if job.position == 0 and job.yard >= 0:
+                freed[job.yard] = freed.get(job.yard, 0.0) + take
             if job.left_t <= _EPS:
                 ready.popleft()
-                self.landside.passed(self, job, now + 1.0)
+                landside.passed(job, now + 1.0)
+        for yard, tonnes in freed.items():
+            landside.yards[yard].release(tonnes, now)
         self.waiting_t = max(0.0, self.waiting_t - moved)
         self.tick_h.append(now)
         self.moved_t.append(moved)
@@ -324,7 +349,8 @@ class TrainStage(_Stage):
             queue.append(job)
             self.line_t[line] += job.left_t
             self.waiting_t += job.left_t
-        self.landside.divert(self, now)
+        if self.landside.threshold_t is not None:
+            self.landside.divert(self, now)
         wake = self.pending[0][0] if self.pending else INF
         if now < spec.start_h:
             self.schedule(spec.start_h)
@@ -376,7 +402,8 @@ class TrainStage(_Stage):
         self.t_tonnes.append(load)
         self.t_capacity.append(payload)
         for job, take in carried:
-            self.landside.left_terminal(self, job, take, now)
+            if job.position == 0 and job.yard >= 0:
+                self.landside.yards[job.yard].release(take, now)
         train = len(self.t_start) - 1
         self.on_trains[train] = carried
         self.engine.after(depart - now, partial(self._departed, train, depart))
@@ -386,7 +413,7 @@ class TrainStage(_Stage):
         carried = self.on_trains.pop(train)
         for job in {id(j): j for j, _ in carried}.values():
             if job.left_t <= _EPS and self.landside.stage_of(job) == self.index:
-                self.landside.passed(self, job, depart)
+                self.landside.passed(job, depart)
         self.ring(self.engine.env.now)
 
 
@@ -438,39 +465,37 @@ class Landside:
             else None
         )
         self.jobs: list[Job] = []
-        self.j_done = array("d")
-        self.j_itinerary = array("q")
-        self.j_diverted = array("q")
         self.export_left: dict[int, float] = {}
         self.export_waiting: dict[int, Callable[[], None]] = {}
         self.export_stack = [0.0] * len(model.terminals)
         self.rail_water = model.rail_water_groups
 
     # -- jobs ---------------------------------------------------------------------------------
-    def _job(self, vessel: int, option: int, tonnes: float, ready_h: float, export: bool) -> Job:
-        job = Job(len(self.jobs), vessel, option, tonnes, ready_h, export)
+    def _job(
+        self, vessel: int, option: int, tonnes: float, ready_h: float, export: bool, yard: int
+    ) -> Job:
+        itinerary = self.engine.v_itin[vessel]
+        stages = self.model.itineraries[itinerary].landside[option].stages
+        job = Job(len(self.jobs), vessel, itinerary, option, stages, tonnes, ready_h, export, yard)
         self.jobs.append(job)
-        self.j_done.append(math.nan)
-        self.j_itinerary.append(self.engine.v_itin[vessel])
-        self.j_diverted.append(0)
         return job
 
     def options(self, vessel: int) -> Any:
         return self.model.itineraries[self.engine.v_itin[vessel]].landside
 
     def stage_of(self, job: Job) -> int:
-        stages = self.options(job.vessel)[job.option].stages
+        stages = job.stages
         return stages[job.position] if job.position < len(stages) else -1
 
     def line_of(self, job: Job, stage: TrainStage) -> tuple[tuple[int, ...], float]:
         """The line a job's train runs on and the tonnes such a train carries (a container
         train for container and reefer cargo, the stage's own trains otherwise)."""
-        option = self.options(job.vessel)[job.option]
+        option = self.model.itineraries[job.itinerary].landside[job.option]
         return option.lines[job.position], option.train_t or stage.spec.vehicle_t
 
     def start(self, job: Job, ready_h: float) -> None:
         """Send ``job`` to its first stage (or straight through if it has none)."""
-        stages = self.options(job.vessel)[job.option].stages
+        stages = job.stages
         if not stages:
             self._done(job, ready_h)
             return
@@ -502,7 +527,7 @@ class Landside:
         payload = self.engine.v_payload[vessel]
         self.export_left[vessel] = payload
         for option, spec in enumerate(it.landside):
-            self.start(self._job(vessel, option, payload * spec.share, ready, True), ready)
+            self.start(self._job(vessel, option, payload * spec.share, ready, True, -1), ready)
 
     # -- what stations ask ---------------------------------------------------------------------
     def unloading(self, vessel: int, group: int, now: float, granted: Callable[[], None]) -> bool:
@@ -532,7 +557,9 @@ class Landside:
         for option, spec in enumerate(it.landside):
             straight = direct and spec.mode == "rail"
             ready = now if straight else now + it.dwell_h
-            job = self._job(vessel, option, payload * spec.share, ready, False)
+            job = self._job(
+                vessel, option, payload * spec.share, ready, False, -1 if straight else it.yard
+            )
             job.direct = straight
             self.start(job, ready)
 
@@ -550,17 +577,9 @@ class Landside:
             self.export_stack[it.terminal] -= self.engine.v_payload[vessel]
 
     # -- what stages report ----------------------------------------------------------------------
-    def left_terminal(self, stage: _Stage, job: Job, tonnes: float, now: float) -> None:
-        """``tonnes`` of an unloaded job left the terminal's yard (first stage only)."""
-        if job.export or job.position != 0 or job.direct:
-            return
-        yard = self.engine.yard_of(job.vessel)
-        if yard >= 0:
-            self.yards[yard].release(tonnes, now)
-
-    def passed(self, stage: _Stage, job: Job, time_h: float) -> None:
-        """``job`` is through ``stage`` at ``time_h``: on to the next one, or done."""
-        stages = self.options(job.vessel)[job.option].stages
+    def passed(self, job: Job, time_h: float) -> None:
+        """``job`` is through its current stage at ``time_h``: on to the next one, or done."""
+        stages = job.stages
         job.position += 1
         if job.position >= len(stages):
             self._done(job, time_h)
@@ -569,17 +588,15 @@ class Landside:
         self.stages[stages[job.position]].push(job, time_h)
 
     def _done(self, job: Job, time_h: float) -> None:
-        self.j_done[job.row] = time_h
+        job.done_h = time_h
         if not job.export:
-            if not self.options(job.vessel)[job.option].stages:
-                yard = self.engine.yard_of(job.vessel)
-                if yard >= 0 and not job.direct:
-                    self.engine.after(
-                        max(0.0, time_h - self.engine.env.now),
-                        partial(self._free_later, yard, job.tonnes),
-                    )
+            if not job.stages and job.yard >= 0:  # no landside resource: it just leaves
+                self.engine.after(
+                    max(0.0, time_h - self.engine.env.now),
+                    partial(self._free_later, job.yard, job.tonnes),
+                )
             return
-        it = self.model.itineraries[self.engine.v_itin[job.vessel]]
+        it = self.model.itineraries[job.itinerary]
         self.export_stack[it.terminal] += job.tonnes
         left = self.export_left[job.vessel] - job.tonnes
         self.export_left[job.vessel] = left
@@ -622,6 +639,7 @@ class Landside:
                     if isinstance(stage, TrainStage):
                         stage.line_t[self.line_of(job, stage)] -= job.tonnes
                     job.option = other
-                    self.j_diverted[job.row] = 1
+                    job.stages = spec.stages
+                    job.diverted = True
                     target.push(job, now)
                     break

@@ -590,18 +590,40 @@ class Diverter(_Station):
         now = self.env.now
         diversions = engine.model.diversions
         itineraries = engine.model.itineraries
-        for _, vessel, _ in self.arrivals_until(now):
+        feed, pending = self.feed, self.pending
+        while True:
+            # the next ship due, left in place until it has chosen: counting a queue may find
+            # it overflowing and stop the run, and the ship must then still be here
+            from_feed = self.feed_next < len(feed) and feed[self.feed_next][0] <= now
+            if (
+                pending
+                and pending[0][0] <= now
+                and (not from_feed or pending[0] < feed[self.feed_next])
+            ):
+                vessel = pending[0][1]
+                from_feed = False
+            elif from_feed:
+                vessel = feed[self.feed_next][1]
+            else:
+                break
             itinerary = engine.v_itin[vessel]
             home = itineraries[itinerary]
             own = engine.terminals[home.terminal].queued_for(home.eligible_groups, now)
+            chosen = itinerary
             if own >= self.threshold:
                 for alternative in diversions[itinerary]:
                     other = itineraries[alternative]
                     there = engine.terminals[other.terminal].queued_for(other.eligible_groups, now)
                     if there < self.threshold and there < own:
-                        engine.v_itin[vessel] = alternative
-                        engine.v_diverted[vessel] = 1
+                        chosen = alternative
                         break
+            if from_feed:
+                self.feed_next += 1
+            else:
+                heapq.heappop(pending)
+            if chosen != itinerary:
+                engine.v_itin[vessel] = chosen
+                engine.v_diverted[vessel] = 1
             engine.set_off(vessel, now)
         upcoming = self.next_arrival()
         if upcoming < INF:

@@ -519,3 +519,29 @@ def test_relief_adds_a_gate_lane_a_siding_train_paths_or_flight_slots():
     air, _ = _relieved(plan, "air", "AP_JINHU_GA/air") or (None, "")
     assert air is not None and air.airports["AP_JINHU_GA"].slots_per_day == 50.0
     assert _relieved(plan, "rail", "RS_YUANBEI/rail") is None  # a station: ample sidings
+
+
+def test_an_overflow_found_while_ships_choose_their_terminal_loses_no_ship():
+    document = quay(
+        demand__streams=[
+            {
+                "id": "FLOOD",
+                "commodity": "COAL",
+                "terminal": "QUAY",
+                "vessels_per_day": 20.0,
+                "vessel_mix": {"SHIP": 1},
+            }
+        ]
+    )
+    document["terminals"]["OTHER"] = copy.deepcopy(document["terminals"]["QUAY"])
+    document["operations"] = {
+        "overload_queue_vessels": 30,
+        "diversion": {
+            "enabled": True,
+            "queue_threshold_vessels": 3,
+            "alternatives": {"QUAY": ["OTHER"]},
+        },
+    }
+    _, records = run_once(document)  # the census of check_invariants runs inside
+    assert records.overload is not None
+    assert records.vessels["diverted"].any()
