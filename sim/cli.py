@@ -352,16 +352,21 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
 
 @app.command("report")
 def report_command(
-    folder: Annotated[Path, typer.Argument(help="Output folder of `hubsim run --out`.")],
+    folder: Annotated[
+        Path,
+        typer.Argument(help="Output folder of `hubsim run --out` or `hubsim sweep --out`."),
+    ],
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Folder for report.html and its PNGs (default FOLDER/report)."),
     ] = None,
     animation: Annotated[
-        bool, typer.Option("--animation", help="Also animate the vessels over a day (GIF).")
+        bool,
+        typer.Option("--animation", help="Also animate the vessels over a day (GIF; a run)."),
     ] = False,
 ) -> None:
-    """Write one self-contained HTML report (verdict, charts, tables, assumptions) of a run."""
+    """Write one self-contained HTML report of a run (verdict, charts, tables, assumptions) or
+    of a sweep (decision, comparison, robustness, charts, settings, assumptions)."""
     from sim.report import ReportInputError, write_report
 
     try:

@@ -1,4 +1,5 @@
-"""Recognise an output folder and write its report (HTML with embedded charts, PNGs beside)."""
+"""Recognise an output folder (a run or a sweep) and write its report (HTML with embedded
+charts, PNGs beside)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import io
 from pathlib import Path
 from typing import Literal
 
+from matplotlib.figure import Figure
+
 from network.export import atomic_path
 from sim.charts import RUN_CHARTS
 from sim.report.run_report import run_report_html
+from sim.report.sweep_report import sweep_report_html
 from sim.rundata import RunData, RunFolderError
+from sim.sweep.charts import SWEEP_CHARTS
+from sim.sweep.folder import SweepFolderError, is_sweep_folder, read_sweep_folder
 from sim.viz.animation import animate_vessels
 
 __all__ = ["REPORT_NAME", "ReportInputError", "folder_kind", "write_report"]
@@ -17,7 +23,7 @@ __all__ = ["REPORT_NAME", "ReportInputError", "folder_kind", "write_report"]
 #: File name of the report inside its output folder.
 REPORT_NAME = "report.html"
 
-FolderKind = Literal["run"]
+FolderKind = Literal["run", "sweep"]
 
 
 class ReportInputError(ValueError):
@@ -35,6 +41,8 @@ def folder_kind(folder: str | Path) -> FolderKind:
     folder = Path(folder)
     if not folder.is_dir():
         raise ReportInputError(f"{folder}: no such folder")
+    if is_sweep_folder(folder):
+        return "sweep"
     if (folder / "summary.json").is_file():
         if not (folder / "model.json").is_file():
             raise ReportInputError(
@@ -44,8 +52,20 @@ def folder_kind(folder: str | Path) -> FolderKind:
         return "run"
     raise ReportInputError(
         f"{folder}: not a hubsim output folder (a run folder has summary.json, model.json, "
-        "kpi/ and events/, as written by `hubsim run FILE --out DIR`)"
+        "kpi/ and events/, as written by `hubsim run FILE --out DIR`; a sweep folder has "
+        "manifest.json, runs/, comparison.csv and summary.json, as written by "
+        "`hubsim sweep FILE --out DIR`)"
     )
+
+
+def _png(figure: Figure, path: Path, dpi: int) -> bytes:
+    """The figure as PNG bytes, also written to ``path`` (atomically)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, dpi=dpi, format="png")
+    png = buffer.getvalue()
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(png)
+    return png
 
 
 def write_report(
@@ -60,14 +80,17 @@ def write_report(
     Parameters
     ----------
     folder : path
-        A folder written by ``hubsim run --out``.
+        A folder written by ``hubsim run --out`` (the report of a run) or by
+        ``hubsim sweep --out`` (the report of a sweep: the decision, the comparison of the
+        options, robustness across futures, the sweep charts, its settings and the base
+        scenario's assumptions).
     out : path, optional
         Folder for ``report.html`` and the chart PNGs (default ``folder/report``).
     dpi : int
         Resolution of the charts.
     animation : bool
         Also animate the vessels over the first day after the warm-up (``vessels.gif``,
-        embedded; a scenario with a network only).
+        embedded; a run of a scenario with a network only).
 
     Returns
     -------
@@ -81,25 +104,36 @@ def write_report(
         unreadable.
     """
     folder = Path(folder)
-    folder_kind(folder)
+    kind = folder_kind(folder)
     target = Path(out) if out is not None else folder / "report"
+    if kind == "sweep":
+        return _write_sweep_report(folder, target, dpi)
     try:
         data = RunData.from_folder(folder)
     except RunFolderError as error:
         raise ReportInputError(str(error)) from None
-    charts = []
-    for spec in RUN_CHARTS:
-        figure = spec.draw(data)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, dpi=dpi, format="png")
-        png = buffer.getvalue()
-        with atomic_path(target / f"{spec.name}.png") as temporary:
-            temporary.write_bytes(png)
-        charts.append((spec, png))
+    charts = [
+        (spec, _png(spec.draw(data), target / f"{spec.name}.png", dpi)) for spec in RUN_CHARTS
+    ]
     gif = None
     if animation and data.model.has_network:
         gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
     path = target / REPORT_NAME
     with atomic_path(path) as temporary:
         temporary.write_text(run_report_html(data, charts, animation=gif), encoding="utf-8")
+    return path
+
+
+def _write_sweep_report(folder: Path, target: Path, dpi: int) -> Path:
+    try:
+        done = read_sweep_folder(folder)
+    except SweepFolderError as error:
+        raise ReportInputError(str(error)) from None
+    charts = [
+        (spec, _png(spec.draw(done.report), target / f"{spec.name}.png", dpi))
+        for spec in SWEEP_CHARTS
+    ]
+    path = target / REPORT_NAME
+    with atomic_path(path) as temporary:
+        temporary.write_text(sweep_report_html(done, charts), encoding="utf-8")
     return path

@@ -23,7 +23,7 @@ from sim.report.html import (
 from sim.rundata import RunData
 from sim.viz.measures import resource_label
 
-__all__ = ["run_report_html", "verdict_sentence"]
+__all__ = ["run_report_html", "scenario_assumptions", "verdict_sentence"]
 
 
 def _mt(tonnes: Any) -> str:
@@ -375,13 +375,30 @@ def _plan_additions(scenario: dict[str, Any], first_year: int) -> pd.DataFrame:
 
 
 def _assumptions(data: RunData) -> str:
-    scenario = data.model.scenario
+    return scenario_assumptions(data.model.scenario, data.model.first_year, data.model.notes)
+
+
+def scenario_assumptions(
+    scenario: dict[str, Any], first_year: int, notes: Sequence[str] = ()
+) -> str:
+    """A scenario's assumptions as HTML: its description, run and operations settings, target,
+    demand, service criteria, what the plan adds with its CAPEX, and ``notes`` (what the engine
+    does not simulate).
+
+    Parameters
+    ----------
+    scenario : dict
+        ``Scenario.model_dump(mode="json")`` (as ``model.json`` and a sweep manifest hold it).
+    first_year : int
+        The first simulated year (facilities commissioned from then on are "added").
+    notes : sequence of str
+    """
     parts = []
     if scenario.get("description"):
         parts.append(paragraph(str(scenario["description"]).strip()))
     run = scenario.get("run", {})
     period = (
-        f"{run.get('horizon_days'):g} days from 1 January {data.model.first_year}"
+        f"{run.get('horizon_days'):g} days from 1 January {first_year}"
         if run.get("horizon_days")
         else f"{run.get('start_year')}-{run.get('end_year')}"
     )
@@ -458,7 +475,7 @@ def _assumptions(data: RunData) -> str:
         ),
     ]
     parts.append(definition_list(items))
-    additions = _plan_additions(scenario, data.model.first_year)
+    additions = _plan_additions(scenario, first_year)
     if not additions.empty:
         parts.append("<h3>What the plan adds (facilities in service after the run starts)</h3>")
         parts.append(
@@ -473,7 +490,6 @@ def _assumptions(data: RunData) -> str:
                 ],
             )
         )
-    notes = list(data.model.notes)
     if notes:
         parts.append("<h3>Not simulated by this engine version</h3>")
         parts.append("<ul>" + "".join(f"<li>{paragraph(n)}</li>" for n in notes) + "</ul>")

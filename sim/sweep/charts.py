@@ -1,18 +1,38 @@
-"""Charts of a sweep (PNG): throughput with its CI per variant, cost against throughput with
-the efficient frontier, and the probability of meeting the target per variant."""
+"""Charts of a sweep: throughput with its CI per variant (and the paired difference from the
+baseline), cost against throughput with the efficient frontier, and the probability of
+meeting the target per variant.
+
+Every chart takes a :class:`~sim.sweep.report.SweepReport` (from :func:`sim.sweep.analyse`
+or read back from a sweep folder) and returns a figure that shows itself in Jupyter. Variants
+keep the sweep's order and one colour per selection label in every chart: green feasible,
+red infeasible, amber undecided (blue when the sweep has no selection rule); the chosen
+variant is starred and the baseline named.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import PercentFormatter
 
 from network.export import atomic_path
+from sim.viz.style import PORT_COLOUR, TARGET_COLOUR, error_bars, new_figure, no_data
+
+if TYPE_CHECKING:
+    from sim.sweep.report import SweepReport
 
 __all__ = [
+    "LABEL_COLOURS",
+    "SWEEP_CHARTS",
+    "SweepChart",
     "cost_frontier_chart",
     "frontier",
     "target_probability_chart",
@@ -20,34 +40,186 @@ __all__ = [
     "write_sweep_charts",
 ]
 
+#: Colour of each selection label (and of every variant when there is no selection rule).
+LABEL_COLOURS = {
+    "feasible": "#2ca02c",
+    "infeasible": "#d62728",
+    "undecided": "#e6b800",
+    "": PORT_COLOUR,
+}
+_LABEL_TEXT = {
+    "feasible": "feasible: meets the target with P >= {p}",
+    "infeasible": "infeasible: below P = {p}",
+    "undecided": "undecided: more replications needed",
+}
+_NO_RUNS = "no variant has a successful run"
+#: Value labels stay readable over grid and target lines.
+_LABEL_BOX = {
+    "boxstyle": "square,pad=0.1",
+    "facecolor": "white",
+    "edgecolor": "none",
+    "alpha": 0.85,
+}
 
-def _errors(table: pd.DataFrame, column: str, scale: float = 1.0) -> np.ndarray:
-    mean = table[column].to_numpy(dtype=float) / scale
-    low = table[f"{column}_ci95_low"].to_numpy(dtype=float) / scale
-    high = table[f"{column}_ci95_high"].to_numpy(dtype=float) / scale
-    below = np.clip(np.nan_to_num(mean - low), 0, None)
-    return np.vstack([below, np.clip(np.nan_to_num(high - mean), 0, None)])
+
+def _chartable(report: SweepReport) -> pd.DataFrame:
+    return report.table.dropna(subset=["throughput_t"]).reset_index(drop=True)
 
 
-def throughput_chart(table: pd.DataFrame, target_t: float) -> Figure:
-    """Mean throughput per variant with its 95 % CI, against the target."""
-    figure, ax = plt.subplots(figsize=(8, 0.45 * max(len(table), 2) + 1.6))
+def _labels(report: SweepReport, table: pd.DataFrame) -> list[str]:
+    if "selection" not in table or report.selection is None:
+        return [""] * len(table)
+    return [str(v) if isinstance(v, str) else "" for v in table["selection"]]
+
+
+def _names(report: SweepReport, table: pd.DataFrame) -> list[str]:
+    """Tick labels: the variant, starred when chosen, with "(baseline)"."""
+    chosen = report.selection.chosen if report.selection is not None else None
+    names = []
+    for row in table.itertuples(index=False):
+        name = f"★ {row.variant}" if row.variant == chosen else str(row.variant)
+        names.append(name + (" (baseline)" if bool(row.baseline) else ""))
+    return names
+
+
+def _label_legend(figure: Figure, report: SweepReport, labels: list[str], *extra: Any) -> None:
+    """One legend below the plot (never over the data): the labels present, the chosen
+    marker, and ``extra`` handles (target and frontier lines)."""
+    probability = f"{report.probability:.0%}" if report.probability is not None else ""
+    handles: list[Line2D] = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=LABEL_COLOURS[label],
+            label=_LABEL_TEXT[label].format(p=probability),
+        )
+        for label in ("feasible", "undecided", "infeasible")
+        if label in labels
+    ]
+    if report.selection is not None and report.selection.chosen is not None:
+        handles.append(
+            Line2D([], [], linestyle="", marker="*", markersize=9, color="black", label="★ chosen")
+        )
+    handles += list(extra)
+    if handles:
+        figure.legend(
+            handles=handles, loc="outside lower center", ncol=min(len(handles), 3), fontsize=8
+        )
+
+
+def _target_label(report: SweepReport) -> str:
+    return f"target {report.target_t / 1e6:,.1f} Mt/yr"
+
+
+def throughput_chart(report: SweepReport) -> Figure:
+    """Mean throughput per variant with its 95 % CI against the target (left), and the
+    difference from the baseline paired by replication (right).
+
+    Every variant and future uses the same random numbers, so the paired difference is much
+    tighter than the two CIs suggest: the right panel is the one to compare variants on.
+
+    Parameters
+    ----------
+    report : SweepReport
+        Reads the comparison table (``throughput_t``, ``throughput_vs_baseline_t`` and their
+        ``_ci95_low``/``_ci95_high``) and the selection labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = _chartable(report)
+    figure, (ax, diff_ax) = new_figure(12, 1.9 + 0.42 * max(len(table), 3), ncols=2, sharey=True)
+    if table.empty:
+        no_data(ax, _NO_RUNS)
+        no_data(diff_ax, "")
+        return figure
     y = np.arange(len(table))
-    ax.barh(
-        y,
-        table["throughput_t"].to_numpy(dtype=float) / 1e6,
-        xerr=_errors(table, "throughput_t", 1e6),
-        capsize=3,
-        color="#1f77b4",
-    )
-    ax.set_yticks(y, table["variant"])
+    labels = _labels(report, table)
+    colours = [LABEL_COLOURS[label] for label in labels]
+    mean = table["throughput_t"].to_numpy(dtype=float) / 1e6
+    low = table["throughput_t_ci95_low"].to_numpy(dtype=float) / 1e6
+    high = table["throughput_t_ci95_high"].to_numpy(dtype=float) / 1e6
+    errors = error_bars(mean, low, high)
+    for row, colour in enumerate(colours):
+        ax.errorbar(
+            mean[row],
+            y[row],
+            xerr=errors[:, row : row + 1],
+            fmt="o",
+            color=colour,
+            markersize=7,
+            capsize=4,
+            elinewidth=2,
+        )
+    target = report.target_t / 1e6
+    line = ax.axvline(target, color=TARGET_COLOUR, linestyle="--", label=_target_label(report))
+    right = np.nanmax(np.r_[mean + errors[1], target])
+    left = np.nanmin(np.r_[mean - errors[0], target])
+    span = max(right - left, 0.02 * max(abs(right), 1e-9))
+    for row in range(len(table)):
+        ax.annotate(
+            f"{mean[row]:,.2f}",
+            (mean[row] + errors[1, row], y[row]),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            bbox=_LABEL_BOX,
+        )
+    ax.set_xlim(left - 0.08 * span, right + 0.22 * span)
+    ax.set_yticks(y, _names(report, table))
     ax.invert_yaxis()
-    ax.axvline(
-        target_t / 1e6, color="#d62728", linestyle="--", label=f"target {target_t / 1e6:,.0f}"
+    ax.set_xlabel("Port throughput (Mt/yr): mean over futures and replications, 95 % CI")
+    ax.set_title("Throughput against the target")
+    ax.grid(axis="x", alpha=0.3)
+    _label_legend(figure, report, labels, line)
+
+    baseline = table.loc[table["baseline"].astype(bool), "variant"]
+    difference = table["throughput_vs_baseline_t"].to_numpy(dtype=float) / 1e6
+    diff_errors = error_bars(
+        difference,
+        table["throughput_vs_baseline_t_ci95_low"].to_numpy(dtype=float) / 1e6,
+        table["throughput_vs_baseline_t_ci95_high"].to_numpy(dtype=float) / 1e6,
     )
-    ax.set_xlabel("Port throughput (Mt/yr), mean and 95 % CI")
-    ax.legend(loc="lower right")
-    figure.tight_layout()
+    diff_ax.axvline(0, color="black", linewidth=1)
+    for row, colour in enumerate(colours):
+        if bool(table["baseline"].iloc[row]):
+            diff_ax.annotate(
+                "baseline", (0, y[row]), xytext=(5, 0), textcoords="offset points", va="center"
+            )
+            continue
+        if np.isnan(difference[row]):
+            continue
+        diff_ax.errorbar(
+            difference[row],
+            y[row],
+            xerr=diff_errors[:, row : row + 1],
+            fmt="s",
+            color=colour,
+            markersize=6,
+            capsize=4,
+            elinewidth=2,
+        )
+        diff_ax.annotate(
+            f"{difference[row]:+,.2f}",
+            (difference[row] + diff_errors[1, row], y[row]),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            bbox=_LABEL_BOX,
+        )
+    reach = np.nanmax(np.abs(np.r_[difference - diff_errors[0], difference + diff_errors[1], 0]))
+    reach = reach if reach > 0 else 1.0
+    diff_ax.set_xlim(-1.15 * reach, 1.35 * reach)
+    name = str(baseline.iloc[0]) if len(baseline) else "the baseline"
+    diff_ax.set_xlabel(f"Difference from {name} (Mt/yr), paired by replication, 95 % CI")
+    diff_ax.set_title("Gain over the baseline (same random numbers)")
+    diff_ax.grid(axis="x", alpha=0.3)
+    figure.suptitle(f"{report.name}: port throughput per option")
     return figure
 
 
@@ -63,65 +235,265 @@ def frontier(table: pd.DataFrame) -> list[str]:
     return out
 
 
-def cost_frontier_chart(table: pd.DataFrame, target_t: float) -> Figure:
-    """Cost against mean throughput (95 % CI), the efficient frontier joined."""
-    figure, ax = plt.subplots(figsize=(8, 5))
-    cost = table["cost_cny"].to_numpy(dtype=float) / 1e9
+def _cost_unit(costs: np.ndarray) -> tuple[float, str]:
+    largest = float(np.nanmax(np.abs(costs))) if len(costs) else 0.0
+    return (1e9, "bn CNY") if largest >= 1e9 else (1e6, "million CNY")
+
+
+#: Where a point's name may go: offset (points) and alignment, tried in this order.
+_NAME_PLACES = (
+    ((7, 5), "left", "bottom"),
+    ((7, -5), "left", "top"),
+    ((-7, 5), "right", "bottom"),
+    ((-7, -5), "right", "top"),
+)
+
+
+def _name_points(
+    figure: Figure,
+    ax: Axes,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    names: list[str],
+    fontsize: float = 8.5,
+) -> None:
+    """Name each point beside it, choosing for each (cheapest first) the first of
+    :data:`_NAME_PLACES` whose text stays inside the axes and clear of the names already
+    placed (the first place when none is).
+
+    Text boxes are estimated in axes fractions from the axes' size before layout (a
+    character is about 0.6 em wide): close enough to keep neighbours apart. Call after the
+    limits are set.
+    """
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    box = ax.get_position()
+    width_in, height_in = figure.get_size_inches()
+    width_pt, height_pt = box.width * width_in * 72, box.height * height_in * 72
+    placed: list[tuple[float, float, float, float]] = []
+
+    def extent(
+        row: int, place: tuple[tuple[int, int], str, str]
+    ) -> tuple[float, float, float, float]:
+        (dx, dy), ha, va = place
+        w = len(names[row]) * 0.6 * fontsize / width_pt
+        h = 1.3 * fontsize / height_pt
+        left = (xs[row] - x0) / (x1 - x0) + dx / width_pt - (w if ha == "right" else 0.0)
+        bottom = (ys[row] - y0) / (y1 - y0) + dy / height_pt - (h if va == "top" else 0.0)
+        return left, bottom, left + w, bottom + h
+
+    def fits(area: tuple[float, float, float, float]) -> bool:
+        inside = area[0] >= 0 and area[2] <= 1 and area[1] >= 0 and area[3] <= 1
+        return inside and all(
+            area[2] <= b[0] or b[2] <= area[0] or area[3] <= b[1] or b[3] <= area[1] for b in placed
+        )
+
+    for row in np.argsort(xs, kind="stable"):
+        place = next((p for p in _NAME_PLACES if fits(extent(row, p))), _NAME_PLACES[0])
+        placed.append(extent(row, place))
+        (dx, dy), ha, va = place
+        ax.annotate(
+            names[row],
+            (xs[row], ys[row]),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=fontsize,
+            bbox=_LABEL_BOX,
+        )
+
+
+def cost_frontier_chart(report: SweepReport) -> Figure:
+    """Investment cost against mean throughput (95 % CI) per variant, the efficient frontier
+    (no other variant is both cheaper and carries more) joined, and the target.
+
+    Parameters
+    ----------
+    report : SweepReport
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = _chartable(report)
+    figure, ax = new_figure(9, 5.6)
+    if table.empty:
+        no_data(ax, _NO_RUNS)
+        return figure
+    labels = _labels(report, table)
+    scale, unit = _cost_unit(table["cost_cny"].to_numpy(dtype=float))
+    cost = table["cost_cny"].to_numpy(dtype=float) / scale
     mean = table["throughput_t"].to_numpy(dtype=float) / 1e6
-    ax.errorbar(cost, mean, yerr=_errors(table, "throughput_t", 1e6), fmt="o", capsize=3)
-    for x, y, name in zip(cost, mean, table["variant"], strict=True):
-        ax.annotate(str(name), (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
-    on = table.set_index("variant").loc[frontier(table)]
-    ax.plot(
-        on["cost_cny"] / 1e9, on["throughput_t"] / 1e6, color="#2ca02c", label="efficient frontier"
+    errors = error_bars(
+        mean,
+        table["throughput_t_ci95_low"].to_numpy(dtype=float) / 1e6,
+        table["throughput_t_ci95_high"].to_numpy(dtype=float) / 1e6,
     )
-    ax.axhline(target_t / 1e6, color="#d62728", linestyle="--", label="target")
-    ax.set_xlabel("Cost (bn CNY)")
-    ax.set_ylabel("Port throughput (Mt/yr)")
-    ax.legend(loc="lower right")
-    figure.tight_layout()
+    on = table.set_index("variant").loc[frontier(table)]
+    (line,) = ax.plot(
+        on["cost_cny"] / scale,
+        on["throughput_t"] / 1e6,
+        color="#555555",
+        linewidth=1.5,
+        marker="o",
+        markersize=13,
+        markerfacecolor="none",
+        zorder=1,
+        label="efficient frontier (ringed)",
+    )
+    for row, label in enumerate(labels):
+        ax.errorbar(
+            cost[row],
+            mean[row],
+            yerr=errors[:, row : row + 1],
+            fmt="o",
+            color=LABEL_COLOURS[label],
+            markersize=7,
+            capsize=4,
+            zorder=2,
+        )
+    target = report.target_t / 1e6
+    target_line = ax.axhline(
+        target, color=TARGET_COLOUR, linestyle="--", label=_target_label(report)
+    )
+    width = float(np.nanmax(cost) - np.nanmin(cost)) or max(float(np.nanmax(cost)), 1.0)
+    ax.set_xlim(np.nanmin(cost) - 0.08 * width, np.nanmax(cost) + 0.3 * width)
+    bottom = np.nanmin(np.r_[mean - errors[0], target])
+    top = np.nanmax(np.r_[mean + errors[1], target])
+    pad = 0.08 * max(top - bottom, 0.02 * max(abs(top), 1e-9))
+    ax.set_ylim(bottom - pad, top + pad)
+    _name_points(figure, ax, cost, mean, _names(report, table))
+    ax.set_xlabel(f"Investment cost ({unit})")
+    ax.set_ylabel("Port throughput (Mt/yr), mean and 95 % CI")
+    ax.set_title(f"{report.name}: cost against throughput")
+    ax.grid(alpha=0.3)
+    _label_legend(figure, report, labels, line, target_line)
     return figure
 
 
-def target_probability_chart(table: pd.DataFrame, probability: float | None) -> Figure:
-    """Probability of meeting the target per variant with its Wilson interval."""
-    figure, ax = plt.subplots(figsize=(8, 0.45 * max(len(table), 2) + 1.6))
+def target_probability_chart(report: SweepReport) -> Figure:
+    """Share of runs meeting the target per variant with its 95 % Wilson interval, against the
+    probability the selection rule requires.
+
+    Parameters
+    ----------
+    report : SweepReport
+        Reads ``p_target_met`` and its interval, ``runs`` and the selection labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = _chartable(report)
+    figure, ax = new_figure(9, 1.9 + 0.42 * max(len(table), 3))
+    if table.empty:
+        no_data(ax, _NO_RUNS)
+        return figure
+    labels = _labels(report, table)
     y = np.arange(len(table))
+    share = table["p_target_met"].to_numpy(dtype=float)
+    errors = error_bars(
+        share,
+        table["p_target_met_ci95_low"].to_numpy(dtype=float),
+        table["p_target_met_ci95_high"].to_numpy(dtype=float),
+        floor=0.0,
+    )
     ax.barh(
         y,
-        table["p_target_met"].to_numpy(dtype=float),
-        xerr=_errors(table, "p_target_met"),
-        capsize=3,
-        color="#9467bd",
+        share,
+        xerr=errors,
+        capsize=4,
+        color=[LABEL_COLOURS[label] for label in labels],
+        edgecolor="black",
+        linewidth=0.6,
     )
-    ax.set_yticks(y, table["variant"])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    if probability is not None:
-        ax.axvline(
-            probability, color="#d62728", linestyle="--", label=f"required {probability:.0%}"
+    runs = table["runs"].to_numpy(dtype=float)
+    for row in range(len(table)):
+        met = round(share[row] * runs[row])
+        ax.annotate(
+            f"{share[row]:.0%} ({met:.0f} of {runs[row]:.0f} runs)",
+            (share[row] + errors[1, row], y[row]),
+            xytext=(5, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            bbox=_LABEL_BOX,
         )
-        ax.legend(loc="lower right")
-    ax.set_xlabel("Probability of meeting the target (95 % Wilson interval)")
-    figure.tight_layout()
+    extra = []
+    if report.probability is not None:
+        extra.append(
+            ax.axvline(
+                report.probability,
+                color=TARGET_COLOUR,
+                linestyle="--",
+                label=f"required probability {report.probability:.0%}",
+            )
+        )
+    ax.set_xlim(0, 1.32)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_yticks(y, _names(report, table))
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        f"Runs meeting {report.target_t / 1e6:,.1f} Mt/yr (one run: a replication under a "
+        "future), 95 % Wilson interval"
+    )
+    ax.set_title(f"{report.name}: probability of meeting the target")
+    ax.grid(axis="x", alpha=0.3)
+    _label_legend(figure, report, labels, *extra)
     return figure
 
 
-def write_sweep_charts(
-    table: pd.DataFrame, folder: Path, *, target_t: float, probability: float | None
-) -> list[Path]:
-    """Save the three charts as PNG files in ``folder``; returns the paths."""
+@dataclass(frozen=True)
+class SweepChart:
+    """One chart of a sweep: PNG file stem, heading and caption in a report, and how to draw
+    it (``SweepReport -> Figure``)."""
+
+    name: str
+    title: str
+    caption: str
+    draw: Callable[[SweepReport], Figure]
+
+
+SWEEP_CHARTS: tuple[SweepChart, ...] = (
+    SweepChart(
+        "throughput",
+        "Throughput per option",
+        "Left: each option's mean port throughput over the futures and replications with its "
+        "95 % confidence interval; the dashed line is the target. Right: its gain over the "
+        "baseline, paired replication by replication (every option sees the same demand and "
+        "random numbers), which is much tighter: an interval clear of zero is a real "
+        "difference. Colours are the selection labels; the chosen option is starred.",
+        throughput_chart,
+    ),
+    SweepChart(
+        "cost_frontier",
+        "Cost against throughput",
+        "Each option's investment cost and mean throughput (95 % CI). Ringed options are on "
+        "the efficient frontier: no other option is both cheaper and carries more. Options "
+        "above the dashed target line carry it on average; whether they do so reliably is the "
+        "next chart.",
+        cost_frontier_chart,
+    ),
+    SweepChart(
+        "target_probability",
+        "Probability of meeting the target",
+        "Share of runs (one replication under one future, futures weighing equally) in which "
+        "the option meets the target, with its 95 % Wilson interval; the dashed line is the "
+        "probability the selection rule asks for. The selection itself uses stricter "
+        "Clopper-Pearson bounds, adjusted for comparing several options (see the selection "
+        "table).",
+        target_probability_chart,
+    ),
+)
+
+
+def write_sweep_charts(report: SweepReport, folder: str | Path, *, dpi: int = 120) -> list[Path]:
+    """Save every chart of :data:`SWEEP_CHARTS` as ``folder/<name>.png`` (atomically)."""
     written = []
-    for name, figure in (
-        ("throughput", throughput_chart(table, target_t)),
-        ("cost_frontier", cost_frontier_chart(table, target_t)),
-        ("target_probability", target_probability_chart(table, probability)),
-    ):
-        path = folder / f"{name}.png"
-        try:
-            with atomic_path(path) as temporary:
-                figure.savefig(temporary, dpi=120, format="png")
-        finally:
-            plt.close(figure)
+    for spec in SWEEP_CHARTS:
+        path = Path(folder) / f"{spec.name}.png"
+        with atomic_path(path) as temporary:
+            spec.draw(report).savefig(temporary, dpi=dpi, format="png")
         written.append(path)
     return written

@@ -53,6 +53,10 @@ class SweepPlan:
     fingerprint : str
         Hash of everything that decides the results (scenarios, seed); a store made by
         another fingerprint is not resumed.
+    base_scenario : Scenario or None
+        The base scenario with the sweep's own overrides, target and service criteria, before
+        any lever or uncertainty changes it (what the report lists as the assumptions); None
+        when that alone is not a valid scenario (the levers complete it).
     """
 
     path: Path
@@ -62,6 +66,7 @@ class SweepPlan:
     scenarios: dict[tuple[str, int], Scenario]
     baseline: str
     fingerprint: str
+    base_scenario: Scenario | None = None
 
     def variant(self, variant_id: str) -> Variant:
         return next(v for v in self.variants if v.id == variant_id)
@@ -213,6 +218,12 @@ def load_sweep(path: str | Path, *, network: bool = True) -> SweepPlan:
             scenarios[(variant.id, future.index)] = _settled(scenario, merged, base_path, sweep)
     if issues:
         raise ScenarioError(issues)
+    try:
+        base_scenario: Scenario | None = validate_document(
+            apply_changes(copy.deepcopy(base), common), Scenario
+        )
+    except ScenarioError:
+        base_scenario = None
     return SweepPlan(
         path,
         sweep,
@@ -221,4 +232,5 @@ def load_sweep(path: str | Path, *, network: bool = True) -> SweepPlan:
         scenarios,
         baseline,
         _fingerprint(sweep, scenarios),
+        base_scenario,
     )

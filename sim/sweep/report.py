@@ -13,7 +13,14 @@ import pandas as pd
 from network.export import atomic_path
 from sim.sweep.charts import frontier, write_sweep_charts
 from sim.sweep.load import SweepPlan
-from sim.sweep.selection import SelectionResult, choose_cheapest, rinott_h, rinott_sizes
+from sim.sweep.selection import (
+    PROCEDURE,
+    Classification,
+    SelectionResult,
+    choose_cheapest,
+    rinott_h,
+    rinott_sizes,
+)
 from sim.sweep.summary import comparison_table, replication_means
 
 __all__ = ["SweepReport", "analyse", "write_report"]
@@ -31,6 +38,8 @@ class SweepReport:
     selection : SelectionResult or None
     best_throughput : str
         The variant of largest mean throughput and what Rinott's procedure says about it.
+    probability : float or None
+        The probability of meeting the target the selection rule asks for.
     """
 
     name: str
@@ -39,6 +48,52 @@ class SweepReport:
     selection: SelectionResult | None
     best_throughput: str
     probability: float | None
+
+    def decision(self) -> tuple[str, str]:
+        """The decision in a headline and a sentence.
+
+        Returns
+        -------
+        (str, str)
+            ``("chosen: X", statement)``, ``("undecided", statement)`` (an option cheaper
+            than any feasible one may or may not meet the target), ``("none meets the
+            target", statement)``, or ``("no selection rule", ...)`` naming the option of
+            largest mean throughput.
+        """
+        selection = self.selection
+        if selection is None:
+            return (
+                "no selection rule",
+                f"The sweep has no selection rule, so no option is chosen; {self.best_throughput}.",
+            )
+        if selection.chosen is not None:
+            return f"chosen: {selection.chosen}", selection.statement
+        # choose_cheapest names no option when an undecided one comes before every feasible
+        # one, or when all are infeasible
+        labels = self.table["selection"] if "selection" in self.table else pd.Series(dtype=str)
+        if (labels == "undecided").any():
+            return "undecided", selection.statement
+        return "none meets the target", selection.statement
+
+    def explain(self) -> str:
+        """The decision in a few lines: headline and statement, the procedure and its
+        guarantee, and what Rinott's procedure says about the largest mean throughput."""
+        word, statement = self.decision()
+        lines = [word.upper(), statement]
+        if self.selection is not None:
+            lines += [
+                f"Procedure: {self.selection.procedure}.",
+                f"Guarantee: {self.selection.guarantee}",
+                f"Largest throughput: {self.best_throughput}.",
+            ]
+        return "\n".join(lines)
+
+    def selection_table(self) -> pd.DataFrame:
+        """The selection's classifications, cheapest first (see
+        :meth:`sim.sweep.selection.SelectionResult.table`); empty without a selection rule."""
+        if self.selection is None:
+            return SelectionResult(None, "", (), math.nan, math.nan).table()
+        return self.selection.table()
 
     def to_json(self) -> dict[str, Any]:
         def clean(value: Any) -> Any:
@@ -61,10 +116,55 @@ class SweepReport:
                     "probability": self.selection.probability,
                     "confidence": self.selection.confidence,
                     "procedure": self.selection.procedure,
+                    "guarantee": self.selection.guarantee,
+                    "classifications": [
+                        {k: clean(v) for k, v in row.items()}
+                        for row in self.selection.table().to_dict("records")
+                    ],
                 }
             ),
             "best_throughput": self.best_throughput,
         }
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any], table: pd.DataFrame) -> SweepReport:
+        """The report again from :meth:`to_json`'s document and ``comparison.csv``.
+
+        Raises
+        ------
+        KeyError, TypeError, ValueError
+            The document is not one :meth:`to_json` wrote.
+        """
+        chosen = document.get("selection")
+        selection = None
+        if chosen is not None:
+            selection = SelectionResult(
+                None if chosen["chosen"] is None else str(chosen["chosen"]),
+                str(chosen["statement"]),
+                tuple(
+                    Classification(
+                        str(c["variant"]),
+                        float(c["cost_cny"]),
+                        int(c["successes"]),
+                        int(c["trials"]),
+                        math.nan if c["low"] is None else float(c["low"]),
+                        math.nan if c["high"] is None else float(c["high"]),
+                        str(c["label"]),
+                    )
+                    for c in chosen.get("classifications", [])
+                ),
+                float(chosen["probability"]),
+                float(chosen["confidence"]),
+                str(chosen.get("procedure", PROCEDURE)),
+            )
+        return cls(
+            str(document["sweep"]),
+            float(document["target_t"]),
+            table,
+            selection,
+            str(document["best_throughput"]),
+            selection.probability if selection is not None else None,
+        )
 
 
 def _best_throughput(plan: SweepPlan, runs: pd.DataFrame, table: pd.DataFrame) -> str:
@@ -144,12 +244,6 @@ def write_report(report: SweepReport, folder: str | Path) -> list[Path]:
     with atomic_path(path) as temporary:
         temporary.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     written.append(path)
-    chartable = report.table.dropna(subset=["throughput_t"])
-    if not chartable.empty:
-        written += write_sweep_charts(
-            chartable,
-            folder / "charts",
-            target_t=report.target_t,
-            probability=report.probability,
-        )
+    if report.table["throughput_t"].notna().any():
+        written += write_sweep_charts(report, folder / "charts")
     return written

@@ -30,6 +30,7 @@ from sim.sweep.executors import Backend, open_backend
 from sim.sweep.load import SweepPlan
 from sim.sweep.stages import pending_chunks
 from sim.sweep.store import Store
+from sim.sweep.summary import futures_table, variants_table
 from sim.sweep.tasks import Chunk, error_row, run_chunk
 
 __all__ = ["Progress", "SweepInterrupted", "SweepRun", "manifest", "run_sweep"]
@@ -72,7 +73,10 @@ class SweepRun:
 
 
 def manifest(plan: SweepPlan) -> dict[str, Any]:
-    """The store's description of the sweep."""
+    """The store's description of the sweep: what it is (name, file, fingerprint, seed,
+    baseline, variants, futures) and, for ``hubsim report``, its settings, target and base
+    scenario."""
+    base = plan.base_scenario
     return {
         "name": plan.sweep.name,
         "file": str(plan.path),
@@ -89,6 +93,10 @@ def manifest(plan: SweepPlan) -> dict[str, Any]:
             for v in plan.variants
         ],
         "futures": [{"sample": f.index, **dict(f.labels)} for f in plan.futures],
+        "target_t": plan.target_t,
+        "settings": plan.sweep.model_dump(mode="json"),
+        "base_scenario": None if base is None else base.model_dump(mode="json"),
+        "first_year": None if base is None else base.first_year,
     }
 
 
@@ -225,24 +233,8 @@ def run_sweep(
     """
     started = time.perf_counter()
     store = Store.open(out, manifest(plan), resume=resume)
-    store.write_table(
-        "variants.csv",
-        pd.DataFrame(
-            [
-                {
-                    "variant": v.id,
-                    "baseline": v.id == plan.baseline,
-                    "cost_cny": v.cost_cny,
-                    **{o.lever: o.id for o in v.options},
-                    "description": v.description,
-                }
-                for v in plan.variants
-            ]
-        ),
-    )
-    store.write_table(
-        "futures.csv", pd.DataFrame([{"sample": f.index, **dict(f.labels)} for f in plan.futures])
-    )
+    store.write_table("variants.csv", variants_table(plan))
+    store.write_table("futures.csv", futures_table(plan))
     stored = store.keys()
     skipped = len(stored)
     with open_backend(workers, scheduler=scheduler, scheduler_file=scheduler_file) as backend:

@@ -37,6 +37,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import optimize, special, stats
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "SelectionResult",
     "choose_cheapest",
     "clopper_pearson",
+    "guarantee",
     "rinott_h",
     "rinott_sizes",
 ]
@@ -55,6 +57,22 @@ PROCEDURE = (
     "probability of meeting the target; the cheapest variant declared feasible is chosen "
     "when every cheaper one is declared infeasible"
 )
+
+
+def guarantee(probability: float, confidence: float) -> str:
+    """What a result of :func:`choose_cheapest` guarantees, in one sentence for the planner.
+
+    Examples
+    --------
+    >>> guarantee(0.9, 0.95)[:60]
+    'With probability >= 95%, every feasible and infeasible label'
+    """
+    return (
+        f"With probability >= {confidence:.0%}, every feasible and infeasible label is right at "
+        "once (approximately: runs are treated as independent trials), so a chosen variant "
+        f"meets the target with probability >= {probability:.0%} and every cheaper variant "
+        "does not; undecided variants need more replications."
+    )
 
 
 def rinott_h(k: int, n0: int, confidence: float) -> float:
@@ -161,6 +179,30 @@ class SelectionResult:
 
     def label(self, variant: str) -> str:
         return next(c.label for c in self.classifications if c.variant == variant)
+
+    @property
+    def guarantee(self) -> str:
+        """What the result guarantees (:func:`guarantee`)."""
+        return guarantee(self.probability, self.confidence)
+
+    def table(self) -> pd.DataFrame:
+        """The classifications, cheapest first: ``variant, cost_cny, successes, trials``, the
+        Bonferroni-adjusted Clopper-Pearson bounds ``low, high`` and ``label``."""
+        return pd.DataFrame(
+            [
+                {
+                    "variant": c.variant,
+                    "cost_cny": c.cost_cny,
+                    "successes": c.successes,
+                    "trials": c.trials,
+                    "low": c.low,
+                    "high": c.high,
+                    "label": c.label,
+                }
+                for c in self.classifications
+            ],
+            columns=["variant", "cost_cny", "successes", "trials", "low", "high", "label"],
+        )
 
 
 def choose_cheapest(

@@ -2,7 +2,8 @@
 
 Layout of ``OUT/``::
 
-    manifest.json        the sweep (name, file, fingerprint, variants, futures)
+    manifest.json        the sweep (name, file, fingerprint, variants, futures, its settings
+                         and base scenario for the report)
     runs/part-*.parquet  one file per finished chunk, rows keyed by (variant, sample,
                          replication, seed); see sim.sweep.tasks.SCHEMA
     variants.csv, futures.csv
@@ -45,6 +46,16 @@ def _write_synced(path: Path, write: Any) -> None:
         os.fsync(handle.fileno())
 
 
+def _read_part(path: Path, columns: list[str] | None = None) -> pa.Table:
+    try:
+        return pq.read_table(path, schema=SCHEMA, columns=columns)
+    except (OSError, pa.ArrowException) as error:
+        raise StoreError(
+            f"{path}: not a readable run file of a sweep ({error}); delete it and add --resume "
+            "to run its runs again"
+        ) from None
+
+
 def read_store(folder: str | Path) -> pd.DataFrame:
     """Every stored run, one row per key, sorted by key.
 
@@ -56,7 +67,8 @@ def read_store(folder: str | Path) -> pd.DataFrame:
     Raises
     ------
     StoreError
-        Two parts hold the same key (the store was tampered with).
+        A part is not a readable Parquet file of the store's schema (the message names it), or
+        two parts hold the same key (the store was tampered with).
 
     Examples
     --------
@@ -66,7 +78,7 @@ def read_store(folder: str | Path) -> pd.DataFrame:
     parts = sorted((Path(folder) / _RUNS).glob("part-*.parquet"))
     if not parts:
         return SCHEMA.empty_table().to_pandas()
-    table = pa.concat_tables([pq.read_table(p, schema=SCHEMA) for p in parts])
+    table = pa.concat_tables([_read_part(p) for p in parts])
     frame = table.to_pandas()
     duplicated = frame.duplicated(KEY_COLUMNS)
     if duplicated.any():
@@ -91,6 +103,9 @@ class Store:
     @classmethod
     def open(cls, folder: str | Path, manifest: dict[str, Any], *, resume: bool) -> Store:
         """Create the store, or reopen it to resume the same sweep.
+
+        A resumed store's manifest is brought up to date (the settings that do not change the
+        results, such as the selection rule, may have changed since).
 
         Raises
         ------
@@ -120,8 +135,8 @@ class Store:
         store.runs.mkdir(parents=True, exist_ok=True)
         for leftover in store.runs.glob(".part-*"):
             leftover.unlink(missing_ok=True)  # a temporary file of a killed sweep
-        if not path.exists():
-            text = json.dumps(manifest, indent=2, ensure_ascii=False)
+        text = json.dumps(manifest, indent=2, ensure_ascii=False)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
             _write_synced(path, lambda handle: handle.write(text.encode("utf-8")))
         return store
 
@@ -130,7 +145,7 @@ class Store:
         parts = sorted(self.runs.glob("part-*.parquet"))
         keys: set[tuple[str, int, int, int]] = set()
         for part in parts:
-            table = pq.read_table(part, columns=KEY_COLUMNS)
+            table = _read_part(part, KEY_COLUMNS)
             keys.update(zip(*(table.column(c).to_pylist() for c in KEY_COLUMNS), strict=True))
         return keys
 

@@ -12,6 +12,7 @@ futures in which the variant meets the target in at least a share p of its repli
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,15 @@ from sim.stats import mean_ci
 from sim.sweep.load import SweepPlan
 from sim.sweep.tasks import KPI_COLUMNS
 
-__all__ = ["comparison_table", "replication_means", "wilson"]
+__all__ = [
+    "by_future",
+    "comparison_table",
+    "futures_table",
+    "planner_table",
+    "replication_means",
+    "variants_table",
+    "wilson",
+]
 
 
 def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float, float]:
@@ -108,6 +117,105 @@ def comparison_table(plan: SweepPlan, runs: pd.DataFrame, probability: float) ->
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def planner_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table in planner units, one row per variant (the index).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`comparison_table` (``SweepReport.table``).
+
+    Returns
+    -------
+    DataFrame
+        ``cost_m_cny``, ``replications``, ``runs``; ``throughput_mt`` and ``gain_mt`` (paired
+        difference from the baseline), each with ``_ci95_low``/``_ci95_high``, in Mt/yr;
+        ``p_target_met`` with its Wilson interval, ``p_criteria_met``, ``robustness``, and
+        ``selection`` and ``frontier`` when the table has them.
+    """
+    out = pd.DataFrame(index=pd.Index(table["variant"], name="variant"))
+    out["cost_m_cny"] = table["cost_cny"].to_numpy(dtype=float) / 1e6
+    out["replications"] = table["replications"].to_numpy()
+    out["runs"] = table["runs"].to_numpy()
+    for source, name in (
+        ("throughput_t", "throughput_mt"),
+        ("throughput_vs_baseline_t", "gain_mt"),
+    ):
+        for suffix in ("", "_ci95_low", "_ci95_high"):
+            out[f"{name}{suffix}"] = table[f"{source}{suffix}"].to_numpy(dtype=float) / 1e6
+    for column in (
+        "p_target_met",
+        "p_target_met_ci95_low",
+        "p_target_met_ci95_high",
+        "p_criteria_met",
+        "robustness",
+        "selection",
+        "frontier",
+    ):
+        if column in table:
+            out[column] = table[column].to_numpy()
+    return out
+
+
+def variants_table(plan: SweepPlan) -> pd.DataFrame:
+    """One row per variant: ``variant, baseline, cost_cny``, the option of each lever and the
+    options' descriptions (``variants.csv`` of the store)."""
+    return pd.DataFrame(
+        [
+            {
+                "variant": v.id,
+                "baseline": v.id == plan.baseline,
+                "cost_cny": v.cost_cny,
+                **{o.lever: o.id for o in v.options},
+                "description": v.description,
+            }
+            for v in plan.variants
+        ]
+    )
+
+
+def futures_table(plan: SweepPlan) -> pd.DataFrame:
+    """One row per future: ``sample`` and each uncertain parameter's value (the index into
+    its ``values`` for values that are not numbers); ``futures.csv`` of the store."""
+    return pd.DataFrame([{"sample": f.index, **dict(f.labels)} for f in plan.futures])
+
+
+def by_future(
+    runs: pd.DataFrame, column: str = "success", *, order: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Robustness across futures: the mean of ``column`` per variant (rows) and future
+    (columns, by sample), over the successful runs.
+
+    With the default ``success`` each cell is the share of the variant's replications that
+    meet the target in that future; ``throughput_t`` gives the mean throughput there.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The store (:func:`sim.sweep.store.read_store`).
+    column : str
+        A column of the store.
+    order : sequence of str, optional
+        Variants in this order (default: as the store sorts them); a variant without a
+        successful run in a future has NaN there.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"variant": ["A", "A", "B", "B"], "sample": [0, 1, 0, 1],
+    ...                      "status": "ok", "success": [True, False, True, True]})
+    >>> by_future(runs, order=["B", "A"]).to_dict("index")
+    {'B': {0: 1.0, 1: 1.0}, 'A': {0: 1.0, 1: 0.0}}
+    """
+    ok = runs[runs["status"] == "ok"]
+    table = ok.pivot_table(index="variant", columns="sample", values=column, aggfunc="mean")
+    samples = sorted(int(s) for s in runs["sample"].unique())
+    variants = list(order) if order is not None else list(dict.fromkeys(runs["variant"]))
+    table = table.astype(float).reindex(index=variants, columns=samples)
+    table.index.name = "variant"
+    table.columns.name = "sample"
+    return table
 
 
 def half_width_share(values: np.ndarray) -> float:
