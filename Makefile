@@ -19,8 +19,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	MPLBACKEND=Agg $(BIN)/hubsim network --map $(OUT)/network.png --gpkg $(OUT)/network.gpkg
-	MPLBACKEND=Agg $(BIN)/hubsim run scenarios/huaian_2028_plan.yaml --year 2028 --replications 4 \
+	MPLBACKEND=Agg $(BIN)/hubsim run scenarios/huaian_2028_plan.yaml --year 2028 --replications 2 \
 		--workers 2 --capacity
 
 lint: $(VENV)/.dev-installed

@@ -32,6 +32,7 @@ __all__ = [
     "bottleneck_relief",
     "criteria_failures",
     "evaluation_scenario",
+    "quick_capacity",
     "sustainable_capacity",
 ]
 
@@ -247,6 +248,75 @@ def sustainable_capacity(
         tuple(binding for _, binding in outcomes),
         scenario.target.throughput_t,
     )
+
+
+def quick_capacity(
+    scenario: Scenario,
+    *,
+    at_one: list[str] | None = None,
+    year: int | None = None,
+    rounds: int = 2,
+    workers: int = 1,
+) -> CapacityResult:
+    """A quick sustainable-capacity estimate from replication 0: two probes per round.
+
+    ``at_one`` are the criteria failures of replication 0 at the scenario's own demand (from a
+    run of the same evaluation scenario already made; None: found here). Each round evaluates
+    two multipliers (in parallel with ``workers`` >= 2; the probes, and so the result, do not
+    depend on it): 0.6 and 0.8 of the demand if it fails, 1.25 and 1.5 if it holds, then the
+    thirds of the bracket left (of its upper half when nothing has passed yet). Two rounds
+    narrow the boundary to a tenth of the demand or less when it lies between 0.3 and 0.8 of
+    it; :func:`sustainable_capacity` gives the full estimate with its CI.
+    """
+    evaluated, chosen = evaluation_scenario(scenario, year)
+    offered = _offered_t(compile_scenario(evaluated), chosen)
+    if at_one is None:
+        at_one = _failures_at(evaluated, 1.0)
+    low, high = 0.0, 1.0
+    binding = at_one[0] if at_one else ""
+    if at_one:
+        probes = [0.6, 0.8]
+    else:
+        low, high, probes = 1.0, math.inf, [1.25, 1.5]
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=context) if workers > 1 else None
+    try:
+        for _ in range(rounds):
+            if pool is not None:
+                futures = [pool.submit(_failures_at, evaluated, m) for m in probes]
+                outcomes = [f.result() for f in futures]
+            else:
+                outcomes = [_failures_at(evaluated, m) for m in probes]
+            for multiplier, failures in zip(probes, outcomes, strict=True):
+                if failures:
+                    if multiplier < high:
+                        high, binding = multiplier, failures[0]
+                elif multiplier > low:
+                    low = multiplier
+            if math.isinf(high):
+                probes = [low * 2.0, low * 4.0]
+            else:
+                base = low if low > 0 else high / 2.0  # nothing passed yet: look just below
+                third = (high - base) / 3.0
+                probes = [base + third, base + 2.0 * third]
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    if math.isinf(high):
+        binding = f"none up to {low:g} x demand"
+    return CapacityResult(
+        chosen,
+        offered,
+        (low,),
+        (offered * low, math.nan, math.nan),
+        (binding,),
+        scenario.target.throughput_t,
+    )
+
+
+def _failures_at(evaluated: Scenario, multiplier: float) -> list[str]:
+    model = compile_scenario(evaluated, multiplier=multiplier)
+    return criteria_failures(model, simulate(model, 0))
 
 
 _GROW = (1.25, 1.5, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)

@@ -30,6 +30,7 @@ from sim.capacity import (
     bottleneck_relief,
     criteria_failures,
     evaluation_scenario,
+    quick_capacity,
     sustainable_capacity,
 )
 from sim.output import write_outputs
@@ -195,7 +196,7 @@ def run_command(
         typer.Option(
             "--capacity",
             help="Also estimate the sustainable capacity of the simulated year and the margin "
-            "to the target (one replication per worker, 10 % bracket; `hubsim capacity` for "
+            "to the target (one replication, two rounds of two probes; `hubsim capacity` for "
             "the full estimate).",
         ),
     ] = False,
@@ -220,21 +221,14 @@ def run_command(
             workers=workers,
         )
         if capacity:
-            search = progress.add_task("sustainable capacity", total=None)
-            searched = min(workers, count)
+            progress.add_task("sustainable capacity (quick estimate)", total=None)
             assert result.model is not None
-            capacity_result = sustainable_capacity(
+            same_run = year is not None or scenario.run.horizon_days is not None
+            capacity_result = quick_capacity(
                 scenario,
-                replications=searched,
+                at_one=criteria_failures(result.model, result.records[0]) if same_run else None,
                 year=year,
-                tolerance=0.1,
                 workers=workers,
-                at_one={
-                    r: criteria_failures(result.model, result.records[r])
-                    for r in range(searched)
-                    if year is not None or scenario.run.horizon_days is not None
-                },
-                progress=lambda done, total: progress.update(search, completed=done, total=total),
             )
     if out is not None:
         write_outputs(result, out)
@@ -337,7 +331,11 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
         f"[bold {colour}]{_mt(mean)} Mt/yr[/]{interval}; demand offered "
         f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, "
         f"[bold]capacity margin {'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr[/]"
-        + (" (quick estimate: 10 % bracket; `hubsim capacity` for the full one)" if quick else ""),
+        + (
+            " (quick estimate from one replication; `hubsim capacity` for the full one)"
+            if quick
+            else ""
+        ),
         highlight=False,
     )
     for replication, (multiplier, binding) in enumerate(

@@ -81,3 +81,18 @@ def test_one_more_berth_adds_the_analytic_capacity_gain():
     gains = np.array(relief.gains_per_replication)
     half = stats.t.ppf(0.995, len(gains) - 1) * gains.std(ddof=1) / np.sqrt(len(gains))
     assert abs(gains.mean() - gain) <= half, (gains, gain)
+
+
+def test_quick_capacity_brackets_the_erlang_c_capacity():
+    from sim.capacity import quick_capacity
+
+    service_mean, servers, ratio = 5.0, 2, 0.5
+    base_rate = 0.4
+    scenario = mm2_quay(base_rate, service_mean, ratio, seed=79, days=2000, replications=1)
+    expected = analytic_rate(service_mean, servers, ratio) / base_rate  # ~0.58 of the demand
+    # fails at 1, so it probes 0.6 and 0.8 (both fail), then the thirds of [0.3, 0.6]: 0.4, 0.5
+    result = quick_capacity(scenario)
+    (found,) = result.multipliers
+    assert found == pytest.approx(0.5)
+    assert found <= expected <= 0.6  # the boundary lies in the last bracket (0.5, 0.6)
+    assert "waiting/service" in result.binding[0]
