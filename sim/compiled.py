@@ -179,7 +179,6 @@ class Itinerary:
     # every leg of the cargo's route: (mode, km, kg CO2 per t, CNY per t); transfers as mode
     # "transfer" with their handling cost
     legs: tuple[tuple[str, float, float, float], ...] = ()
-    landside_label: str = ""
     terminal: int = -1
     landside: tuple[LandsideOption, ...] = ()
     dwell_h: float = 0.0
@@ -789,7 +788,6 @@ class _ItineraryBuilder:
         )
         if not options and route.handling != "load":  # the cargo stays on the water
             options = (LandsideOption("water", 1.0, (), (), (), ""),)
-        label = options[0].label if len(options) == 1 else ""
         return Itinerary(
             tuple(kinds),
             tuple(index),
@@ -801,7 +799,6 @@ class _ItineraryBuilder:
             route.handling,
             tuple(links),
             tuple(legs),
-            label,
             terminal,
             options,
             dwell_h,

@@ -29,7 +29,7 @@ import numpy as np
 
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
-from sim.engine.stations import merge_windows, weather_check
+from sim.engine.stations import Waker, merge_windows, weather_check
 
 if TYPE_CHECKING:
     from sim.engine.core import Engine
@@ -158,7 +158,7 @@ class RailLink:
         self.next_free_h = depart_h + 2.0 * headway
 
 
-class _Stage:
+class _Stage(Waker):
     """Pending jobs (ready later) and the jobs ready and waiting, FIFO."""
 
     def __init__(
@@ -192,22 +192,6 @@ class _Stage:
         return out
 
     def wake(self, time_h: float) -> None:
-        raise NotImplementedError
-
-    def schedule(self, time_h: float) -> None:
-        if time_h >= self.ring_at:
-            return
-        self.ring_at = time_h
-        now = self.engine.env.now
-        self.engine.after(max(0.0, time_h - now), partial(self._on_ring, time_h))
-
-    def _on_ring(self, time_h: float, _event: object) -> None:
-        if time_h != self.ring_at:
-            return
-        self.ring_at = INF
-        self.ring(self.engine.env.now)
-
-    def ring(self, now: float) -> None:
         raise NotImplementedError
 
     def jobs_held(self) -> list[Job]:
@@ -252,9 +236,10 @@ class RateStage(_Stage):
         return min(1.0, share)
 
     def wake(self, time_h: float) -> None:
-        self.schedule(math.ceil(max(time_h, self.engine.env.now) - _EPS))
+        self.schedule_ring(math.ceil(max(time_h, self.engine.env.now) - _EPS))
 
-    def ring(self, now: float) -> None:
+    def ring(self) -> None:
+        now = self.engine.env.now
         for job in self.pull(now):
             self.ready.append(job)
             self.waiting_t += job.left_t
@@ -263,9 +248,9 @@ class RateStage(_Stage):
         if self.ready:
             self._batch(now)
         if self.ready:
-            self.schedule(now + 1.0)
+            self.schedule_ring(now + 1.0)
         elif self.pending:
-            self.schedule(math.ceil(self.pending[0][0] - _EPS))
+            self.schedule_ring(math.ceil(self.pending[0][0] - _EPS))
 
     def _batch(self, now: float) -> None:
         spec = self.spec
@@ -329,7 +314,7 @@ class TrainStage(_Stage):
         return [job for job in held.values() if self.landside.stage_of(job) == self.index]
 
     def wake(self, time_h: float) -> None:
-        self.schedule(max(time_h, self.engine.env.now))
+        self.schedule_ring(max(time_h, self.engine.env.now))
 
     def free_sidings(self, now: float) -> float:
         sidings = self.spec.sidings
@@ -338,7 +323,8 @@ class TrainStage(_Stage):
         down = self.down(now) if self.down is not None else 0
         return max(0, sidings - down) - self.busy
 
-    def ring(self, now: float) -> None:
+    def ring(self) -> None:
+        now = self.engine.env.now
         spec = self.spec
         for job in self.pull(now):
             line = self.landside.line_of(job, self)
@@ -353,10 +339,10 @@ class TrainStage(_Stage):
             self.landside.divert(self, now)
         wake = self.pending[0][0] if self.pending else INF
         if now < spec.start_h:
-            self.schedule(spec.start_h)
+            self.schedule_ring(spec.start_h)
             return
         if self.closed is not None and (clear := self.closed(now)) > now:
-            self.schedule(clear)
+            self.schedule_ring(clear)
             return
         for line, queue in self.lines.items():
             while queue:
@@ -370,7 +356,7 @@ class TrainStage(_Stage):
         if any(self.lines.values()) and self.free_sidings(now) <= 0 and self.down is not None:
             wake = min(wake, now + 1.0)  # a siding may come back from repair
         if wake < INF:
-            self.schedule(wake)
+            self.schedule_ring(wake)
 
     def _train(self, line: tuple[tuple[int, ...], float], queue: deque[Job], now: float) -> None:
         spec = self.spec
@@ -414,7 +400,7 @@ class TrainStage(_Stage):
         for job in {id(j): j for j, _ in carried}.values():
             if job.left_t <= _EPS and self.landside.stage_of(job) == self.index:
                 self.landside.passed(job, depart)
-        self.ring(self.engine.env.now)
+        self.ring()
 
 
 class Landside:
@@ -467,7 +453,6 @@ class Landside:
         self.jobs: list[Job] = []
         self.export_left: dict[int, float] = {}
         self.export_waiting: dict[int, Callable[[], None]] = {}
-        self.export_stack = [0.0] * len(model.terminals)
         self.rail_water = model.rail_water_groups
 
     # -- jobs ---------------------------------------------------------------------------------
@@ -571,12 +556,6 @@ class Landside:
         self.export_waiting[vessel] = granted
         return False
 
-    def loaded(self, vessel: int, now: float) -> None:
-        it = self.model.itineraries[self.engine.v_itin[vessel]]
-        if it.handling == "load" and it.landside:
-            self.export_stack[it.terminal] -= self.engine.v_payload[vessel]
-
-    # -- what stages report ----------------------------------------------------------------------
     def passed(self, job: Job, time_h: float) -> None:
         """``job`` is through its current stage at ``time_h``: on to the next one, or done."""
         stages = job.stages
@@ -596,8 +575,6 @@ class Landside:
                     partial(self._free_later, job.yard, job.tonnes),
                 )
             return
-        it = self.model.itineraries[job.itinerary]
-        self.export_stack[it.terminal] += job.tonnes
         left = self.export_left[job.vessel] - job.tonnes
         self.export_left[job.vessel] = left
         if left <= _EPS * max(1.0, job.tonnes):

@@ -35,6 +35,7 @@ __all__ = [
     "LockStation",
     "Overloaded",
     "TerminalStation",
+    "Waker",
     "merge_windows",
     "weather_check",
 ]
@@ -59,7 +60,31 @@ class Overloaded(Exception):
         )
 
 
-class _Station:
+class Waker:
+    """Something that asks to be woken ("rung") at a time; an earlier request supersedes a
+    later one, which then rings for nothing and is ignored."""
+
+    engine: Engine
+    ring_at: float = INF
+
+    def schedule_ring(self, time_h: float) -> None:
+        """Wake at ``time_h`` (earlier requests win; later ones are dropped)."""
+        if time_h >= self.ring_at:
+            return
+        self.ring_at = time_h
+        self.engine.after(max(0.0, time_h - self.engine.env.now), partial(self._on_ring, time_h))
+
+    def _on_ring(self, time_h: float, _event: simpy.Event) -> None:
+        if time_h != self.ring_at:
+            return  # superseded by an earlier ring
+        self.ring_at = INF
+        self.ring()
+
+    def ring(self) -> None:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+
+class _Station(Waker):
     """Pending arrivals and the wake-up ("ring") of idle servers.
 
     Arrivals known from the start (a vessel's first resource) come from a sorted feed read by
@@ -100,22 +125,6 @@ class _Station:
                 break
         self.feed_next = i
         return out
-
-    def schedule_ring(self, time_h: float) -> None:
-        """Wake this station at ``time_h`` (earlier requests win; later ones are dropped)."""
-        if time_h >= self.ring_at:
-            return
-        self.ring_at = time_h
-        self.engine.after(max(0.0, time_h - self.env.now), partial(self._on_ring, time_h))
-
-    def _on_ring(self, time_h: float, _event: simpy.Event) -> None:
-        if time_h != self.ring_at:
-            return  # superseded by an earlier ring
-        self.ring_at = INF
-        self.ring()
-
-    def ring(self) -> None:  # pragma: no cover - every station overrides it
-        raise NotImplementedError
 
     def held(self) -> list[int]:
         """Vessels this station holds: due or on their way (pending), queued, in service."""
@@ -551,11 +560,8 @@ class TerminalStation(_Station):
         self.busy[g] -= 1
         engine = self.engine
         now = self.env.now
-        handling = engine.v_handling[vessel]
-        if handling == UNLOAD:
+        if engine.v_handling[vessel] == UNLOAD:
             engine.landside.unloaded(vessel, g, now)
-        elif handling == LOAD:
-            engine.landside.loaded(vessel, now)
         engine.leave(vessel, now)
         self.ring()
 
