@@ -14,7 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Column", "definition_list", "document", "image", "paragraph", "section", "table"]
+__all__ = [
+    "Column",
+    "chart_figures",
+    "contents_nav",
+    "definition_list",
+    "document",
+    "image",
+    "paragraph",
+    "section",
+    "table",
+]
 
 STYLE = """
 body { font-family: "Segoe UI", "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif;
@@ -64,6 +74,25 @@ def image(
         f'<figure id="{escape(anchor)}"><h3>{escape(title)}</h3>'
         f'<img src="data:{escape(mime)};base64,{encoded}" alt="{escape(alt)}">'
         f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def contents_nav(contents: Iterable[tuple[str, str]]) -> str:
+    """A table of contents: links to ``(anchor, heading)`` pairs."""
+    links = "".join(
+        f'<li><a href="#{anchor}">{escape(heading)}</a></li>' for anchor, heading in contents
+    )
+    return f"<nav><ul>{links}</ul></nav>"
+
+
+def chart_figures(charts: Iterable[tuple[Any, bytes]]) -> str:
+    """Embedded charts: ``(spec, png)`` pairs whose spec has ``name``, ``title``, ``caption``;
+    each figure is anchored at ``chart-<name>``."""
+    return "".join(
+        image(
+            png, alt=spec.title, title=spec.title, caption=spec.caption, anchor=f"chart-{spec.name}"
+        )
+        for spec, png in charts
     )
 
 

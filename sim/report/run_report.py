@@ -13,6 +13,8 @@ import pandas as pd
 from sim.charts import ChartSpec
 from sim.report.html import (
     Column,
+    chart_figures,
+    contents_nav,
     definition_list,
     document,
     image,
@@ -519,19 +521,8 @@ def run_report_html(
     if animation is not None:
         contents.append(("animation", "Vessels over a day (animation)"))
     contents += [("tables", "Tables"), ("assumptions", "Scenario and assumptions")]
-    nav = (
-        "<nav><ul>"
-        + "".join(
-            f'<li><a href="#{anchor}">{escape(heading)}</a></li>' for anchor, heading in contents
-        )
-        + "</ul></nav>"
-    )
-    figures = "".join(
-        image(
-            png, alt=spec.title, title=spec.title, caption=spec.caption, anchor=f"chart-{spec.name}"
-        )
-        for spec, png in charts
-    )
+    nav = contents_nav(contents)
+    figures = chart_figures(charts)
     if animation is not None:
         figures += image(
             animation,

@@ -13,7 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from sim.report.html import Column, definition_list, document, image, paragraph, section, table
+from sim.report.html import (
+    Column,
+    chart_figures,
+    contents_nav,
+    definition_list,
+    document,
+    paragraph,
+    section,
+    table,
+)
 from sim.report.run_report import scenario_assumptions
 from sim.sweep.charts import SweepChart
 from sim.sweep.folder import SweepFolder
@@ -482,19 +491,8 @@ def sweep_report_html(done: SweepFolder, charts: Sequence[tuple[SweepChart, byte
         ("sweep", "The sweep: levers, uncertainties, settings"),
         ("assumptions", "Base scenario and assumptions"),
     ]
-    nav = (
-        "<nav><ul>"
-        + "".join(
-            f'<li><a href="#{anchor}">{escape(heading)}</a></li>' for anchor, heading in contents
-        )
-        + "</ul></nav>"
-    )
-    figures = "".join(
-        image(
-            png, alt=spec.title, title=spec.title, caption=spec.caption, anchor=f"chart-{spec.name}"
-        )
-        for spec, png in charts
-    )
+    nav = contents_nav(contents)
+    figures = chart_figures(charts)
     runs = done.runs
     generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     body = "".join(
