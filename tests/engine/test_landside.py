@@ -66,6 +66,22 @@ def quay(**changes: Any) -> dict[str, Any]:
     return document
 
 
+def one_stream(
+    stream_id: str, vessels_per_day: float, *, commodity: str = "COAL", **extra: Any
+) -> list[dict[str, Any]]:
+    """The single demand stream of a :func:`quay` scenario."""
+    return [
+        {
+            "id": stream_id,
+            "commodity": commodity,
+            "terminal": "QUAY",
+            "vessels_per_day": vessels_per_day,
+            "vessel_mix": {"SHIP": 1},
+            **extra,
+        }
+    ]
+
+
 def run_once(document: dict[str, Any]) -> tuple[Any, Any]:
     model = compile_scenario(Scenario.model_validate(copy.deepcopy(document)))
     return model, simulate(model, 0)
@@ -96,17 +112,7 @@ def test_unloaded_cargo_dwells_then_leaves_through_the_gate_hour_by_hour():
 
 
 def test_gate_never_exceeds_its_capacity_and_keeps_its_opening_hours_and_closures():
-    document = quay(
-        demand__streams=[
-            {
-                "id": "S1",
-                "commodity": "COAL",
-                "terminal": "QUAY",
-                "vessels_per_day": 3.0,
-                "vessel_mix": {"SHIP": 1},
-            }
-        ]
-    )
+    document = quay(demand__streams=one_stream("S1", 3.0))
     document["terminals"]["QUAY"]["berths"][0]["count"] = 4
     document["terminals"]["QUAY"]["gate"] = {
         "lanes": 2,
@@ -136,17 +142,9 @@ def test_gate_never_exceeds_its_capacity_and_keeps_its_opening_hours_and_closure
 def test_loading_ships_wait_for_cargo_only_when_the_landside_is_too_slow():
     def blocked(trucks_per_h: float) -> np.ndarray:
         document = quay(
-            demand__streams=[
-                {
-                    "id": "OUT",
-                    "commodity": "COAL",
-                    "terminal": "QUAY",
-                    "handling": "load",
-                    "vessels_per_day": 0.5,
-                    "arrivals": {"process": "deterministic"},
-                    "vessel_mix": {"SHIP": 1},
-                }
-            ]
+            demand__streams=one_stream(
+                "OUT", 0.5, handling="load", arrivals={"process": "deterministic"}
+            )
         )
         document["terminals"]["QUAY"]["gate"]["trucks_per_h_per_lane"] = trucks_per_h
         model, records = run_once(document)
@@ -162,17 +160,7 @@ def test_loading_ships_wait_for_cargo_only_when_the_landside_is_too_slow():
 
 def test_reefer_plugs_limit_the_reefer_yard():
     def run(plugs: int) -> tuple[Any, Any]:
-        document = quay(
-            demand__streams=[
-                {
-                    "id": "COLD",
-                    "commodity": "COLD_CHAIN",
-                    "terminal": "QUAY",
-                    "vessels_per_day": 1.0,
-                    "vessel_mix": {"SHIP": 1},
-                }
-            ]
-        )
+        document = quay(demand__streams=one_stream("COLD", 1.0, commodity="COLD_CHAIN"))
         quay_ = document["terminals"]["QUAY"]
         quay_["berths"][0]["commodities"] = ["COLD_CHAIN"]
         quay_["berths"][0]["count"] = 3
@@ -206,17 +194,7 @@ def _queue_at(records: Any, model: Any, terminal: int, time_h: float) -> int:
 
 
 def test_ships_divert_to_the_alternative_terminal_only_past_the_threshold():
-    document = quay(
-        demand__streams=[
-            {
-                "id": "BUSY",
-                "commodity": "COAL",
-                "terminal": "QUAY",
-                "vessels_per_day": 2.6,
-                "vessel_mix": {"SHIP": 1},
-            }
-        ]
-    )
+    document = quay(demand__streams=one_stream("BUSY", 2.6))
     document["terminals"]["QUAY"]["berths"][0]["service_h"] = {
         "distribution": "exponential",
         "mean_h": 9.0,
@@ -442,17 +420,7 @@ def test_air_cargo_is_limited_by_airport_slots():
 
 
 def test_broken_gate_lanes_cut_the_gate_capacity():
-    document = quay(
-        demand__streams=[
-            {
-                "id": "S1",
-                "commodity": "COAL",
-                "terminal": "QUAY",
-                "vessels_per_day": 3.0,
-                "vessel_mix": {"SHIP": 1},
-            }
-        ]
-    )
+    document = quay(demand__streams=one_stream("S1", 3.0))
     document["terminals"]["QUAY"]["berths"][0]["count"] = 4
     document["terminals"]["QUAY"]["gate"] = {
         "lanes": 2,
@@ -522,17 +490,7 @@ def test_relief_adds_a_gate_lane_a_siding_train_paths_or_flight_slots():
 
 
 def test_an_overflow_found_while_ships_choose_their_terminal_loses_no_ship():
-    document = quay(
-        demand__streams=[
-            {
-                "id": "FLOOD",
-                "commodity": "COAL",
-                "terminal": "QUAY",
-                "vessels_per_day": 20.0,
-                "vessel_mix": {"SHIP": 1},
-            }
-        ]
-    )
+    document = quay(demand__streams=one_stream("FLOOD", 20.0))
     document["terminals"]["OTHER"] = copy.deepcopy(document["terminals"]["QUAY"])
     document["operations"] = {
         "overload_queue_vessels": 30,
