@@ -314,9 +314,10 @@ def quick_capacity(
     )
 
 
-def _failures_at(evaluated: Scenario, multiplier: float) -> list[str]:
+def _failures_at(evaluated: Scenario, multiplier: float, replication: int = 0) -> list[str]:
+    """The criteria one replication breaks with all demand scaled by ``multiplier``."""
     model = compile_scenario(evaluated, multiplier=multiplier)
-    return criteria_failures(model, simulate(model, 0))
+    return criteria_failures(model, simulate(model, replication))
 
 
 _GROW = (1.25, 1.5, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
@@ -335,14 +336,9 @@ def _bisect(
     ``at_one``: the criteria failures at multiplier 1 if already known (from a run of the same
     scenario and replication), saving that run.
     """
-    models: dict[float, CompiledModel] = {}
 
-    def passes(multiplier: float) -> list[str]:
-        key = round(multiplier, 6)
-        if key not in models:
-            models[key] = compile_scenario(evaluated, multiplier=multiplier)
-        model = models[key]
-        failures = criteria_failures(model, simulate(model, replication))
+    def passes(multiplier: float) -> list[str]:  # the search never returns to a multiplier
+        failures = _failures_at(evaluated, multiplier, replication)
         if step is not None:
             step()
         return failures
