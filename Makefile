@@ -10,11 +10,14 @@ OUT ?= out
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+# the engine's event loop is compiled at install (setup.py): reinstall when it changes
+ENGINE_SOURCES := setup.py $(wildcard sim/engine/*.py)
+
+$(VENV)/.run-installed: pyproject.toml $(ENGINE_SOURCES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+$(VENV)/.dev-installed: pyproject.toml $(ENGINE_SOURCES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,dask]"
 	touch $@ $(VENV)/.run-installed
 

@@ -1,5 +1,60 @@
-"""The discrete-event engine (SimPy): locks, berths and yards; reads no files, plots nothing."""
+"""The discrete-event engine (SimPy): locks, berths and yards; reads no files, plots nothing.
 
-from sim.engine.core import Overloaded, Records, simulate
+The event-loop modules (:data:`COMPILED_MODULES`) are compiled with mypyc when hubsim is
+installed (see ``setup.py``); the compiled engine and the Python sources give identical
+results. The sources are used instead of the extension when
 
-__all__ = ["Overloaded", "Records", "simulate"]
+- ``HUBSIM_PURE_PYTHON=1`` is set (for debugging and for the equivalence tests), or
+- the sources no longer match the extension (an engine edited since the last build; rebuild
+  with ``make`` or ``pip install -e .``).
+
+:data:`COMPILED` says which one runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+#: the modules compiled together, in import order (setup.py lists the same)
+COMPILED_MODULES = ("heap", "stations", "landside", "core")
+
+
+def _extension_usable(here: Path) -> bool:
+    """Whether every compiled module is built and was built from the sources beside it."""
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    for name in COMPILED_MODULES:
+        if not any((here / f"{name}{suffix}").exists() for suffix in suffixes):
+            return False
+    fingerprint = here / "_compiled.sha256"
+    if not fingerprint.exists():
+        return False
+    sources = b"".join((here / f"{name}.py").read_bytes() for name in COMPILED_MODULES)
+    return fingerprint.read_text().strip() == hashlib.sha256(sources).hexdigest()
+
+
+def _load_sources(here: Path) -> None:
+    """Import the engine's Python sources under their own names, ahead of any extension."""
+    package = sys.modules[__name__]
+    for name in COMPILED_MODULES:
+        full = f"{__name__}.{name}"
+        spec = importlib.util.spec_from_file_location(full, here / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[full] = module
+        spec.loader.exec_module(module)
+        setattr(package, name, module)
+
+
+_here = Path(__file__).resolve().parent
+COMPILED = not os.environ.get("HUBSIM_PURE_PYTHON") and _extension_usable(_here)
+if not COMPILED:
+    _load_sources(_here)
+
+from sim.engine.core import Overloaded, Records, simulate  # noqa: E402
+
+__all__ = ["COMPILED", "COMPILED_MODULES", "Overloaded", "Records", "simulate"]

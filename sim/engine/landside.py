@@ -16,7 +16,6 @@ has a path free; each train uses two movements of each link (laden and empty ret
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from bisect import bisect_right
@@ -29,7 +28,8 @@ import numpy as np
 
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
-from sim.engine.stations import Waker, merge_windows, weather_check
+from sim.engine.heap import TimeHeap
+from sim.engine.stations import Call, Waker, merge_windows, weather_check
 
 if TYPE_CHECKING:
     from sim.engine.core import Engine
@@ -175,20 +175,19 @@ class _Stage(Waker):
         self.index = index
         self.closed = closed  # end of the closure covering a time (or the time)
         self.down = down  # how many servers (lanes, sidings) are broken at a time
-        self.pending: list[tuple[float, int, Job]] = []
+        self.pending: TimeHeap[Job] = TimeHeap()  # (ready time, job row, job)
         self.ring_at = INF
         self.waiting_t = 0.0
 
     def push(self, job: Job, ready_h: float) -> None:
-        heapq.heappush(self.pending, (ready_h, job.row, job))
+        self.pending.push(ready_h, job.row, job)
         self.wake(ready_h)
 
     def pull(self, now: float) -> list[Job]:
         out = []
         pending = self.pending
-        while pending and pending[0][0] <= now + _EPS:
-            _, _, job = heapq.heappop(pending)
-            out.append(job)
+        while pending.first_time() <= now + _EPS:
+            out.append(pending.pop().value)
         return out
 
     def wake(self, time_h: float) -> None:
@@ -219,7 +218,7 @@ class RateStage(_Stage):
         self.capacity_t = array("d")
 
     def jobs_held(self) -> list[Job]:
-        return [job for _, _, job in self.pending] + list(self.ready)
+        return self.pending.values() + list(self.ready)
 
     def open_share(self, hour: float) -> float:
         """Share of the hour [hour, hour + 1) in which the stage works."""
@@ -236,10 +235,10 @@ class RateStage(_Stage):
         return min(1.0, share)
 
     def wake(self, time_h: float) -> None:
-        self.schedule_ring(math.ceil(max(time_h, self.engine.env.now) - _EPS))
+        self.schedule_ring(math.ceil(max(time_h, self.engine.now) - _EPS))
 
     def ring(self) -> None:
-        now = self.engine.env.now
+        now = self.engine.now
         for job in self.pull(now):
             self.ready.append(job)
             self.waiting_t += job.left_t
@@ -250,7 +249,7 @@ class RateStage(_Stage):
         if self.ready:
             self.schedule_ring(now + 1.0)
         elif self.pending:
-            self.schedule_ring(math.ceil(self.pending[0][0] - _EPS))
+            self.schedule_ring(math.ceil(self.pending.first_time() - _EPS))
 
     def _batch(self, now: float) -> None:
         spec = self.spec
@@ -308,13 +307,13 @@ class TrainStage(_Stage):
         self.t_capacity = array("d")
 
     def jobs_held(self) -> list[Job]:
-        held = {job.row: job for _, _, job in self.pending}
+        held = {job.row: job for job in self.pending.values()}
         held.update((job.row, job) for q in self.lines.values() for job in q)
         held.update((job.row, job) for train in self.on_trains.values() for job, _ in train)
         return [job for job in held.values() if self.landside.stage_of(job) == self.index]
 
     def wake(self, time_h: float) -> None:
-        self.schedule_ring(max(time_h, self.engine.env.now))
+        self.schedule_ring(max(time_h, self.engine.now))
 
     def free_sidings(self, now: float) -> float:
         sidings = self.spec.sidings
@@ -324,7 +323,7 @@ class TrainStage(_Stage):
         return max(0, sidings - down) - self.busy
 
     def ring(self) -> None:
-        now = self.engine.env.now
+        now = self.engine.now
         spec = self.spec
         for job in self.pull(now):
             line = self.landside.line_of(job, self)
@@ -337,7 +336,7 @@ class TrainStage(_Stage):
             self.waiting_t += job.left_t
         if self.landside.threshold_t is not None:
             self.landside.divert(self, now)
-        wake = self.pending[0][0] if self.pending else INF
+        wake = self.pending.first_time()
         if now < spec.start_h:
             self.schedule_ring(spec.start_h)
             return
@@ -392,9 +391,9 @@ class TrainStage(_Stage):
                 self.landside.yards[job.yard].release(take, now)
         train = len(self.t_start) - 1
         self.on_trains[train] = carried
-        self.engine.after(depart - now, partial(self._departed, train, depart))
+        self.engine.at(depart, Call(partial(self._departed, train, depart)))
 
-    def _departed(self, train: int, depart: float, _event: Any) -> None:
+    def _departed(self, train: int, depart: float) -> None:
         self.busy -= 1
         carried = self.on_trains.pop(train)
         for job in {id(j): j for j, _ in carried}.values():
@@ -570,20 +569,17 @@ class Landside:
         job.done_h = time_h
         if not job.export:
             if not job.stages and job.yard >= 0:  # no landside resource: it just leaves
-                self.engine.after(
-                    max(0.0, time_h - self.engine.env.now),
-                    partial(self._free_later, job.yard, job.tonnes),
-                )
+                self.engine.at(time_h, Call(partial(self._free_later, job.yard, job.tonnes)))
             return
         left = self.export_left[job.vessel] - job.tonnes
         self.export_left[job.vessel] = left
         if left <= _EPS * max(1.0, job.tonnes):
             granted = self.export_waiting.pop(job.vessel, None)
             if granted is not None:
-                self.engine.after(max(0.0, time_h - self.engine.env.now), lambda _e: granted())
+                self.engine.at(time_h, Call(granted))
 
-    def _free_later(self, yard: int, tonnes: float, _event: object) -> None:
-        self.yards[yard].release(tonnes, self.engine.env.now)
+    def _free_later(self, yard: int, tonnes: float) -> None:
+        self.yards[yard].release(tonnes, self.engine.now)
 
     def divert(self, stage: _Stage, now: float) -> None:
         """Congestion-aware landside diversion: past the threshold, newly ready cargo takes the

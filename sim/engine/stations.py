@@ -11,7 +11,6 @@ arrival, start and end times are exact.
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_right
 from collections import deque
@@ -20,9 +19,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
 
 from sim.compiled import BerthGroupSpec, LockSpec, TerminalSpec
+from sim.engine.heap import Entry, TimeHeap
 
 if TYPE_CHECKING:
     from sim.engine.core import Engine
@@ -31,10 +30,12 @@ __all__ = [
     "LOAD",
     "OTHER",
     "UNLOAD",
+    "Call",
     "Diverter",
     "LockStation",
     "Overloaded",
     "TerminalStation",
+    "Wake",
     "Waker",
     "merge_windows",
     "weather_check",
@@ -60,6 +61,25 @@ class Overloaded(Exception):
         )
 
 
+class Wake:
+    """An engine event in SimPy's queue: the engine's loop calls ``fire`` when the clock
+    reaches it (see :func:`sim.engine.core._run`). Subclasses carry what their callback needs,
+    so the hot wake-ups need no ``functools.partial`` and compile to direct calls."""
+
+    def fire(self) -> None:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+
+class Call(Wake):
+    """A wake-up calling ``callback()`` (for the rare events: commissioning, breakdowns)."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        self.callback = callback
+
+    def fire(self) -> None:
+        self.callback()
+
+
 class Waker:
     """Something that asks to be woken ("rung") at a time; an earlier request supersedes a
     later one, which then rings for nothing and is ignored."""
@@ -72,9 +92,9 @@ class Waker:
         if time_h >= self.ring_at:
             return
         self.ring_at = time_h
-        self.engine.after(max(0.0, time_h - self.engine.env.now), partial(self._on_ring, time_h))
+        self.engine.at(time_h, _Ring(self, time_h))
 
-    def _on_ring(self, time_h: float, _event: simpy.Event) -> None:
+    def on_ring(self, time_h: float) -> None:
         if time_h != self.ring_at:
             return  # superseded by an earlier ring
         self.ring_at = INF
@@ -82,6 +102,15 @@ class Waker:
 
     def ring(self) -> None:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
+
+
+class _Ring(Wake):
+    def __init__(self, waker: Waker, time_h: float) -> None:
+        self.waker = waker
+        self.time_h = time_h
+
+    def fire(self) -> None:
+        self.waker.on_ring(self.time_h)
 
 
 class _Station(Waker):
@@ -95,8 +124,8 @@ class _Station(Waker):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.env: simpy.Environment = engine.env
-        self.pending: list[tuple[float, int, int]] = []
+        # arrivals on their way: (time, vessel, direction)
+        self.pending: TimeHeap[int] = TimeHeap()
         self.feed: list[tuple[float, int, int]] = []
         self.feed_next = 0
         self.ring_at = INF
@@ -105,7 +134,7 @@ class _Station(Waker):
     def next_arrival(self) -> float:
         """Time of the earliest arrival not yet in a queue (inf if none is known)."""
         feed_time = self.feed[self.feed_next][0] if self.feed_next < len(self.feed) else INF
-        heap_time = self.pending[0][0] if self.pending else INF
+        heap_time = self.pending.first_time()
         return feed_time if feed_time < heap_time else heap_time
 
     def arrivals_until(self, now: float) -> list[tuple[float, int, int]]:
@@ -116,8 +145,11 @@ class _Station(Waker):
         n = len(feed)
         while True:
             feed_item = feed[i] if i < n and feed[i][0] <= now else None
-            if pending and pending[0][0] <= now and (feed_item is None or pending[0] < feed_item):
-                out.append(heapq.heappop(pending))
+            if pending.first_time() <= now and (
+                feed_item is None or _before(pending.first(), feed_item)
+            ):
+                entry = pending.pop()
+                out.append((entry.time, entry.key, entry.value))
             elif feed_item is not None:
                 out.append(feed_item)
                 i += 1
@@ -129,7 +161,7 @@ class _Station(Waker):
     def held(self) -> list[int]:
         """Vessels this station holds: due or on their way (pending), queued, in service."""
         out = [v for _, v, _ in self.feed[self.feed_next :]]
-        out.extend(v for _, v, _ in self.pending)
+        out.extend(entry.key for entry in self.pending.entries)
         out.extend(self.queued_vessels())
         out.extend(self.serving_vessels())
         return out
@@ -171,17 +203,24 @@ class LockStation(_Station):
         self.filling = False
         self.fill = spec.policy == "fill"
         self.lengths, self.beams, self.areas = engine.v_length, engine.v_beam, engine.v_area
-        for number, chamber in enumerate(spec.chambers):
+        # the chambers' figures as plain lists (read on every lockage)
+        chambers = spec.chambers
+        self.c_length: list[float] = [c.length_m for c in chambers]
+        self.c_width: list[float] = [c.width_m for c in chambers]
+        self.c_usable: list[float] = [c.usable_area_m2 for c in chambers]
+        self.c_levelling: list[float] = [c.levelling_h for c in chambers]
+        self.c_end: list[float] = [c.end_h for c in chambers]
+        self.move_h: float = spec.move_h
+        self.fill_max_wait_h: float = spec.fill_max_wait_h
+        for number, chamber in enumerate(chambers):
             if chamber.start_h < engine.horizon_h and chamber.end_h > 0:
                 if chamber.start_h <= 0:
                     self.position[number] = 0
                     self.waiting[number] = True
                 else:
-                    engine.env.timeout(chamber.start_h).callbacks.append(
-                        partial(self._commission_event, number)
-                    )
+                    engine.at(chamber.start_h, Call(partial(self._commission, number)))
 
-    def _commission_event(self, number: int, _event: simpy.Event) -> None:
+    def _commission(self, number: int) -> None:
         self.position[number] = 0
         self._step(number)
 
@@ -193,13 +232,13 @@ class LockStation(_Station):
 
     # -- arrivals --------------------------------------------------------------------------
     def push(self, time_h: float, vessel: int, direction: int) -> None:
-        heapq.heappush(self.pending, (time_h, vessel, direction))
-        if time_h < self.ring_at and any(self.waiting):
+        self.pending.push(time_h, vessel, direction)
+        if time_h < self.ring_at and True in self.waiting:
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
         feed, pending = self.feed, self.pending
-        if not (pending and pending[0][0] <= now) and not (
+        if not (pending.first_time() <= now) and not (
             self.feed_next < len(feed) and feed[self.feed_next][0] <= now
         ):
             return
@@ -208,8 +247,9 @@ class LockStation(_Station):
         i, n = self.feed_next, len(feed)
         while True:
             from_feed = i < n and feed[i][0] <= now
-            if pending and pending[0][0] <= now and (not from_feed or pending[0] < feed[i]):
-                time_h, vessel, direction = heapq.heappop(pending)
+            if pending.first_time() <= now and (not from_feed or _before(pending.first(), feed[i])):
+                entry = pending.pop()
+                time_h, vessel, direction = entry.time, entry.key, entry.value
             elif from_feed:
                 time_h, vessel, direction = feed[i]
                 i += 1
@@ -222,7 +262,7 @@ class LockStation(_Station):
                 raise Overloaded(self.name, "lock", now, len(queue))
 
     def ring(self) -> None:
-        now = self.env.now
+        now = self.engine.now
         self.pull(now)
         if not self.queues[0] and not self.queues[1]:
             # nothing to lock: stay idle until the next arrival (or the end of a weather stop)
@@ -236,16 +276,17 @@ class LockStation(_Station):
             return
         # wake the idle chambers one at a time, those on the side where ships wait first, and
         # stop as soon as nobody is left to lock
-        queues, position = self.queues, self.position
-        waiting = [n for n, w in enumerate(self.waiting) if w]
-        waiting.sort(key=lambda n: 0 if queues[position[n]] else 1)
+        queues, position, waiting = self.queues, self.position, self.waiting
+        chambers = range(len(waiting))
+        idle = [n for n in chambers if waiting[n] and queues[position[n]]]
+        idle.extend(n for n in chambers if waiting[n] and not queues[position[n]])
         self.filling = False
-        for number in waiting:
+        for number in idle:
             if self.filling or (not queues[0] and not queues[1]):
                 break  # nobody left, or a chamber already waits to fill with them
-            if self.waiting[number]:
+            if waiting[number]:
                 self._step(number)
-        if any(self.waiting):
+        if True in waiting:
             wake = self.next_arrival()
             if wake < INF:
                 self.schedule_ring(wake)
@@ -260,10 +301,8 @@ class LockStation(_Station):
     def _step(self, number: int) -> None:
         """Chamber ``number`` is free at its side: decide what it does next."""
         self.waiting[number] = False
-        env = self.env
-        now = env.now
-        spec = self.spec.chambers[number]
-        if now >= spec.end_h:
+        now = self.engine.now
+        if now >= self.c_end[number]:
             self.position[number] = -1
             return
         self.pull(now)
@@ -284,7 +323,8 @@ class LockStation(_Station):
             return
         queue = queues[direction]
         lengths, beams, areas = self.lengths, self.beams, self.areas
-        length_m, width_m, usable = spec.length_m, spec.width_m, spec.usable_area_m2
+        length_m, width_m = self.c_length[number], self.c_width[number]
+        usable = self.c_usable[number]
         batch: list[tuple[float, int]] = []
         used = 0.0
         full = False
@@ -305,23 +345,25 @@ class LockStation(_Station):
             return
         if direction != side:
             head = batch[0][1]
-            chambers = self.spec.chambers
             position = self.position
-            if any(
-                position[other] == direction
-                and lengths[head] <= chambers[other].length_m
-                and beams[head] <= chambers[other].width_m
-                for other in range(len(position))
-                if other != number
-            ):
-                self._idle(number)
-                return
+            c_length, c_width = self.c_length, self.c_width
+            for other in range(len(position)):
+                if (
+                    other != number
+                    and position[other] == direction
+                    and lengths[head] <= c_length[other]
+                    and beams[head] <= c_width[other]
+                ):
+                    self._idle(number)
+                    return
             self.position[number] = direction
-            self.engine.after(spec.levelling_h, partial(self._crossed, number, 1 - direction, now))
+            self.engine.at(
+                now + self.c_levelling[number], _Crossed(self, number, 1 - direction, now)
+            )
             return
         if self.fill and not full and not queues[1 - direction]:
             # wait to fill, but only while nobody waits on the other side
-            deadline = batch[0][0] + self.spec.fill_max_wait_h
+            deadline = batch[0][0] + self.fill_max_wait_h
             if deadline > now:
                 self.filling = True
                 self._idle(number, until=deadline)
@@ -337,30 +379,36 @@ class LockStation(_Station):
         self.position[number] = 1 - direction
         self.in_chamber[number] = batch
         # ships enter one by one, the chamber levels, ships leave one by one in half the time
-        self.engine.after(
-            1.5 * self.spec.move_h * len(batch) + spec.levelling_h,
-            partial(self._locked, number, direction, now, batch, used),
+        self.engine.at(
+            now + 1.5 * self.move_h * len(batch) + self.c_levelling[number],
+            _Locked(self, number, direction, now, batch, used),
         )
 
-    def _crossed(self, number: int, direction: int, start: float, _event: simpy.Event) -> None:
-        self.engine.record_lockage(self.index, number, direction, start, self.env.now, (), 0.0)
+    def crossed(self, number: int, direction: int, start: float) -> None:
+        """Chamber ``number`` crossed empty to the side ``direction`` leaves from."""
+        self.engine.record_lockage(self.index, number, direction, start, self.engine.now, [], 0.0)
         self._step(number)
 
-    def _locked(
+    def locked(
         self,
         number: int,
         direction: int,
         start: float,
         batch: list[tuple[float, int]],
         used: float,
-        _event: simpy.Event,
     ) -> None:
-        end = self.env.now
+        """The lockage of ``batch`` by chamber ``number`` is over: the ships sail on."""
         engine = self.engine
-        spec = self.spec.chambers[number]
+        end = engine.now
         del self.in_chamber[number]
         engine.record_lockage(
-            self.index, number, direction, start, end, batch, used / (spec.length_m * spec.width_m)
+            self.index,
+            number,
+            direction,
+            start,
+            end,
+            batch,
+            used / (self.c_length[number] * self.c_width[number]),
         )
         engine.record_passages(batch, self.index, number, direction, start, end)
         # on to each ship's next resource (Engine.leave, inlined: this is the hot loop)
@@ -404,13 +452,14 @@ class TerminalStation(_Station):
         self.name = spec.id
         self.groups = groups
         self.service = service
-        self.free: dict[int, int] = {g: 0 for g in spec.groups}
-        self.busy: dict[int, int] = {g: 0 for g in spec.groups}
-        self.capacity: dict[int, int] = {g: 0 for g in spec.groups}
+        # per berth group (indexed like ``groups``; only this terminal's are used): free
+        # berths, ships in service, berths in service, the FIFOs that may use it
+        self.free: list[int] = [0] * len(groups)
+        self.busy: list[int] = [0] * len(groups)
+        self.capacity: list[int] = [0] * len(groups)
         self.fifos: dict[tuple[int, ...], deque[tuple[float, int]]] = {}
-        self.fifos_of_group: dict[int, list[deque[tuple[float, int]]]] = {
-            g: [] for g in spec.groups
-        }
+        self.fifos_of_group: list[list[deque[tuple[float, int]]]] = [[] for _ in groups]
+        self.fifo_of_itinerary: dict[int, deque[tuple[float, int]]] = {}
         self.queued = 0
         self.free_total = 0
         self.serving: set[int] = set()
@@ -419,20 +468,17 @@ class TerminalStation(_Station):
         for g in spec.groups:
             for start, end in engine.crane_failures.get(g, np.empty((0, 2))).tolist():
                 if max(start, groups[g].start_h) < min(end, groups[g].end_h):
-                    engine.after(start, partial(self._crane_down, g))
-                    engine.after(end, partial(self._crane_up, g))
+                    engine.at(start, Call(partial(self._crane_down, g)))
+                    engine.at(end, Call(partial(self._crane_up, g)))
         self.weather = engine.terminal_downtime[index]
-        env = engine.env
         for g in spec.groups:
             group = groups[g]
             if group.start_h <= 0:
                 self._commission(g)
             elif group.start_h < engine.horizon_h:
-                env.timeout(group.start_h).callbacks.append(partial(self._commission_event, g))
+                engine.at(group.start_h, Call(partial(self._commission, g)))
             if group.end_h < engine.horizon_h:
-                env.timeout(max(0.0, group.end_h)).callbacks.append(
-                    partial(self._decommission_event, g)
-                )
+                engine.at(max(0.0, group.end_h), Call(partial(self._decommission, g)))
 
     def queued_vessels(self) -> list[int]:
         return [v for fifo in self.fifos.values() for _, v in fifo]
@@ -447,22 +493,19 @@ class TerminalStation(_Station):
         self.free_total += count
         self.ring()
 
-    def _commission_event(self, g: int, _event: simpy.Event) -> None:
-        self._commission(g)
-
-    def _decommission_event(self, g: int, _event: simpy.Event) -> None:
+    def _decommission(self, g: int) -> None:
         count = self.groups[g].count
         self.capacity[g] -= count
         self.free[g] -= count
         self.free_total -= count
 
-    def _crane_down(self, g: int, _event: object) -> None:
+    def _crane_down(self, g: int) -> None:
         """A crane fails: one berth of the group stops once its ship is done."""
         self.capacity[g] -= 1
         self.free[g] -= 1
         self.free_total -= 1
 
-    def _crane_up(self, g: int, _event: object) -> None:
+    def _crane_up(self, g: int) -> None:
         self.capacity[g] += 1
         self.free[g] += 1
         self.free_total += 1
@@ -483,20 +526,25 @@ class TerminalStation(_Station):
         return fifo
 
     def push(self, time_h: float, vessel: int, direction: int) -> None:
-        heapq.heappush(self.pending, (time_h, vessel, direction))
+        self.pending.push(time_h, vessel, direction)
         if time_h < self.ring_at and self.free_total > 0:
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
-        eligible_of = self.engine.eligible_of
+        v_itin = self.engine.v_itin
+        by_itinerary = self.fifo_of_itinerary
         for time_h, vessel, _ in self.arrivals_until(now):
-            self._fifo(eligible_of(vessel)).append((time_h, vessel))
+            itinerary = v_itin[vessel]
+            fifo = by_itinerary.get(itinerary)
+            if fifo is None:
+                fifo = by_itinerary[itinerary] = self._fifo(self.engine.eligible_of(vessel))
+            fifo.append((time_h, vessel))
             self.queued += 1
         if self.queued > self.limit:
             raise Overloaded(self.name, "berths", now, self.queued)
 
     def ring(self) -> None:
-        now = self.env.now
+        now = self.engine.now
         self.pull(now)
         self.dispatch(now)
         if self.free_total > 0:
@@ -512,10 +560,11 @@ class TerminalStation(_Station):
             if clear > now:
                 self.schedule_ring(clear)
                 return
+        free, fifos_of_group = self.free, self.fifos_of_group
         for g in self.order:
-            while self.free[g] > 0:
+            while free[g] > 0:
                 best: deque[tuple[float, int]] | None = None
-                for fifo in self.fifos_of_group[g]:
+                for fifo in fifos_of_group[g]:
                     if fifo and (best is None or fifo[0][0] < best[0][0]):
                         best = fifo
                 if best is None:
@@ -548,18 +597,19 @@ class TerminalStation(_Station):
     def _go(self, g: int, vessel: int, arrival: float, start: float) -> None:
         """The ship's cargo fits the yard (or is all at the terminal): handling starts."""
         engine = self.engine
-        now = self.env.now
+        now = engine.now
         service = self.service(g, vessel)
         engine.record_berth(vessel, g, arrival, start, now - start, now + service)
-        engine.after(service, partial(self._finish, g, vessel))
+        engine.at(now + service, _ServiceEnd(self, g, vessel))
 
-    def _finish(self, g: int, vessel: int, _event: simpy.Event) -> None:
+    def finish(self, g: int, vessel: int) -> None:
+        """The ship ``vessel`` is done at its berth of group ``g``."""
         self.serving.discard(vessel)
         self.free[g] += 1
         self.free_total += 1
         self.busy[g] -= 1
         engine = self.engine
-        now = self.env.now
+        now = engine.now
         if engine.v_handling[vessel] == UNLOAD:
             engine.landside.unloaded(vessel, g, now)
         engine.leave(vessel, now)
@@ -588,12 +638,12 @@ class Diverter(_Station):
         return []
 
     def push(self, time_h: float, vessel: int, direction: int) -> None:
-        heapq.heappush(self.pending, (time_h, vessel, direction))
+        self.pending.push(time_h, vessel, direction)
         self.schedule_ring(time_h)
 
     def ring(self) -> None:
         engine = self.engine
-        now = self.env.now
+        now = engine.now
         diversions = engine.model.diversions
         itineraries = engine.model.itineraries
         feed, pending = self.feed, self.pending
@@ -601,12 +651,10 @@ class Diverter(_Station):
             # the next ship due, left in place until it has chosen: counting a queue may find
             # it overflowing and stop the run, and the ship must then still be here
             from_feed = self.feed_next < len(feed) and feed[self.feed_next][0] <= now
-            if (
-                pending
-                and pending[0][0] <= now
-                and (not from_feed or pending[0] < feed[self.feed_next])
+            if pending.first_time() <= now and (
+                not from_feed or _before(pending.first(), feed[self.feed_next])
             ):
-                vessel = pending[0][1]
+                vessel = pending.first().key
                 from_feed = False
             elif from_feed:
                 vessel = feed[self.feed_next][1]
@@ -626,7 +674,7 @@ class Diverter(_Station):
             if from_feed:
                 self.feed_next += 1
             else:
-                heapq.heappop(pending)
+                pending.pop()
             if chosen != itinerary:
                 engine.v_itin[vessel] = chosen
                 engine.v_diverted[vessel] = 1
@@ -634,6 +682,53 @@ class Diverter(_Station):
         upcoming = self.next_arrival()
         if upcoming < INF:
             self.schedule_ring(upcoming)
+
+
+class _Crossed(Wake):
+    def __init__(self, lock: LockStation, number: int, direction: int, start: float) -> None:
+        self.lock = lock
+        self.number = number
+        self.direction = direction
+        self.start = start
+
+    def fire(self) -> None:
+        self.lock.crossed(self.number, self.direction, self.start)
+
+
+class _Locked(Wake):
+    def __init__(
+        self,
+        lock: LockStation,
+        number: int,
+        direction: int,
+        start: float,
+        batch: list[tuple[float, int]],
+        used: float,
+    ) -> None:
+        self.lock = lock
+        self.number = number
+        self.direction = direction
+        self.start = start
+        self.batch = batch
+        self.used = used
+
+    def fire(self) -> None:
+        self.lock.locked(self.number, self.direction, self.start, self.batch, self.used)
+
+
+class _ServiceEnd(Wake):
+    def __init__(self, terminal: TerminalStation, g: int, vessel: int) -> None:
+        self.terminal = terminal
+        self.g = g
+        self.vessel = vessel
+
+    def fire(self) -> None:
+        self.terminal.finish(self.g, self.vessel)
+
+
+def _before(entry: Entry[int], item: tuple[float, int, int]) -> bool:
+    """Whether a pending arrival comes before an arrival of the feed (by time, then vessel)."""
+    return entry.time < item[0] or (entry.time == item[0] and entry.key < item[1])
 
 
 def merge_windows(*arrays: np.ndarray) -> np.ndarray:

@@ -1,0 +1,34 @@
+"""The engine's time heap pops in the order ``heapq`` gives the tuples (time, key)."""
+
+from __future__ import annotations
+
+import heapq
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.engine.heap import TimeHeap
+
+# times from a small set so that ties (broken by key) are frequent
+times = st.sampled_from([0.0, 0.5, 1.0, 1.0 + 1e-12, 2.0, 7.25])
+
+
+@given(st.lists(st.tuples(st.booleans(), times), max_size=200))
+def test_pops_in_heapq_order(operations: list[tuple[bool, float]]) -> None:
+    """Interleaved pushes and pops: same entries popped, in the same order, as heapq."""
+    heap: TimeHeap[str] = TimeHeap()
+    reference: list[tuple[float, int, str]] = []
+    for key, (pop, time) in enumerate(operations):
+        if pop and reference:
+            entry = heap.pop()
+            assert (entry.time, entry.key, entry.value) == heapq.heappop(reference)
+        else:
+            heap.push(time, key, f"v{key}")
+            heapq.heappush(reference, (time, key, f"v{key}"))
+        assert heap.first_time() == (reference[0][0] if reference else float("inf"))
+        assert len(heap) == len(reference)
+    assert sorted(heap.values()) == sorted(v for _, _, v in reference)
+    while reference:
+        entry = heap.pop()
+        assert (entry.time, entry.key, entry.value) == heapq.heappop(reference)
+    assert not heap
