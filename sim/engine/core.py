@@ -30,6 +30,7 @@ from sim.engine.stations import (
     Diverter,
     LockStation,
     Overloaded,
+    Station,
     TerminalStation,
     Wake,
     merge_windows,
@@ -194,16 +195,9 @@ class Engine:
             if group.service_h is not None
         }
         self.terminals = [
-            TerminalStation(
-                self,
-                spec,
-                i,
-                model.groups,
-                self._service,
-            )
-            for i, spec in enumerate(model.terminals)
+            TerminalStation(self, spec, i, model.groups) for i, spec in enumerate(model.terminals)
         ]
-        self.itin_stations: list[tuple[Any, ...]] = [
+        self.itin_stations: list[tuple[Station, ...]] = [
             tuple(
                 self.locks[i] if kind == LOCK else self.terminals[i]
                 for kind, i in zip(it.kinds, it.index, strict=True)
@@ -242,7 +236,8 @@ class Engine:
         """Index of the yard the vessel's cargo lands in (-1: none)."""
         return self.itin_yard[self.v_itin[vessel]]
 
-    def _service(self, g: int, vessel: int) -> float:
+    def service_time(self, g: int, vessel: int) -> float:
+        """Hours the ship ``vessel`` takes at a berth of group ``g`` once handling starts."""
         draws = self._service_draws.get(g)
         if draws is not None:
             return draws.next()
@@ -263,7 +258,7 @@ class Engine:
         first_sail = np.zeros(len(itineraries))
         first_direction = np.zeros(len(itineraries), dtype=np.int64)
         after = np.array([it.sail_after_h for it in itineraries])
-        stations: list[Any] = [*self.locks, *self.terminals]
+        stations: list[Station] = [*self.locks, *self.terminals]
         position = {id(station): i for i, station in enumerate(stations)}
         for i, chain in enumerate(self.itin_stations):
             if chain:

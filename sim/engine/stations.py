@@ -34,6 +34,7 @@ __all__ = [
     "Diverter",
     "LockStation",
     "Overloaded",
+    "Station",
     "TerminalStation",
     "Wake",
     "Waker",
@@ -85,7 +86,7 @@ class Waker:
     later one, which then rings for nothing and is ignored."""
 
     engine: Engine
-    ring_at: float = INF
+    ring_at: float  # set by every subclass: INF while no ring is due
 
     def schedule_ring(self, time_h: float) -> None:
         """Wake at ``time_h`` (earlier requests win; later ones are dropped)."""
@@ -113,7 +114,7 @@ class _Ring(Wake):
         self.waker.on_ring(self.time_h)
 
 
-class _Station(Waker):
+class Station(Waker):
     """Pending arrivals and the wake-up ("ring") of idle servers.
 
     Arrivals known from the start (a vessel's first resource) come from a sorted feed read by
@@ -158,6 +159,10 @@ class _Station(Waker):
         self.feed_next = i
         return out
 
+    def push(self, time_h: float, vessel: int, direction: int) -> None:
+        """The ship ``vessel`` will arrive at ``time_h`` (heading ``direction`` at a lock)."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
     def held(self) -> list[int]:
         """Vessels this station holds: due or on their way (pending), queued, in service."""
         out = [v for _, v, _ in self.feed[self.feed_next :]]
@@ -173,16 +178,16 @@ class _Station(Waker):
         raise NotImplementedError
 
 
-class LockStation(_Station):
+class LockStation(Station):
     """A lock: one FCFS queue per direction, chambers that alternate sides.
 
-    Each chamber is a small state machine driven by SimPy timeouts: when it is free it pulls
-    the arrivals due, picks the ships to lock (first come, first served, packed by area without
-    overtaking; a ship that can never fit this chamber is left for another one), and either
-    starts a lockage, crosses empty to the side where ships wait (unless another chamber able to
-    take them is there or on its way) or waits. Under the ``fill`` policy a chamber that is not
-    full, with nobody waiting on the other side, waits for more ships until its first ship has
-    waited ``fill_max_wait_h``.
+    Each chamber is a small state machine driven by wake-ups on the event queue: when it is
+    free it pulls the arrivals due, picks the ships to lock (first come, first served, packed by
+    area without overtaking; a ship that can never fit this chamber is left for another one),
+    and either starts a lockage, crosses empty to the side where ships wait (unless another
+    chamber able to take them is there or on its way) or waits. Under the ``fill`` policy a
+    chamber that is not full, with nobody waiting on the other side, waits for more ships until
+    its first ship has waited ``fill_max_wait_h``.
     Lockage time = ships x move time (in) + levelling + ships x move time / 2 (out).
     """
 
@@ -430,7 +435,7 @@ class LockStation(_Station):
         self._step(number)
 
 
-class TerminalStation(_Station):
+class TerminalStation(Station):
     """A terminal's berth groups: first free eligible berth, FCFS among the eligible ships.
 
     Ships with the same eligible groups share a FIFO; when a berth of group g is free, the
@@ -444,14 +449,12 @@ class TerminalStation(_Station):
         spec: TerminalSpec,
         index: int,
         groups: tuple[BerthGroupSpec, ...],
-        service: Callable[[int, int], float],
     ) -> None:
         super().__init__(engine)
         self.spec = spec
         self.index = index
         self.name = spec.id
         self.groups = groups
-        self.service = service
         # per berth group (indexed like ``groups``; only this terminal's are used): free
         # berths, ships in service, berths in service, the FIFOs that may use it
         self.free: list[int] = [0] * len(groups)
@@ -598,7 +601,7 @@ class TerminalStation(_Station):
         """The ship's cargo fits the yard (or is all at the terminal): handling starts."""
         engine = self.engine
         now = engine.now
-        service = self.service(g, vessel)
+        service = engine.service_time(g, vessel)
         engine.record_berth(vessel, g, arrival, start, now - start, now + service)
         engine.at(now + service, _ServiceEnd(self, g, vessel))
 
@@ -616,7 +619,7 @@ class TerminalStation(_Station):
         self.ring()
 
 
-class Diverter(_Station):
+class Diverter(Station):
     """Congestion-aware choice of terminal, made when a ship sets off (``diversion``).
 
     A ship that would find ``queue_threshold_vessels`` or more ships queueing for the berths it

@@ -1,0 +1,122 @@
+"""The compiled engine (mypyc, built at install) and its Python sources give identical
+records, and an engine edited since its build runs from its sources."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim.engine
+from sim.engine import COMPILED_MODULES, _extension_usable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# one replication-year of the 2028 plan at a tenth of its demand, with every kind of
+# disruption on: all the engine's code paths (locks, berths, yards, gates, trains, aircraft,
+# diversion, breakdowns, weather, closures)
+SCRIPT = """
+import sys
+import numpy as np
+import sim.engine
+from sim.compiled import compile_scenario
+from sim.engine import simulate
+from sim.scenario import load_scenario
+
+scenario = load_scenario("scenarios/huaian_2028_plan.yaml")
+operations = type(scenario.operations).model_validate(
+    {
+        **scenario.operations.model_dump(),
+        "weather": {
+            "downtime_days_per_year": 10,
+            "applies_to": ["berths", "locks", "gates", "air"],
+        },
+        "breakdowns": [
+            {"resource_kind": kind, "mtbf_h": 200, "mttr_h": 8}
+            for kind in ("crane", "lock_chamber", "gate", "siding")
+        ],
+        "closures": [
+            {"resource": "LOCK_HUAIAN", "start": "2028-03-01T00:00", "end": "2028-03-03T00:00"}
+        ],
+    }
+)
+scenario = scenario.model_copy(
+    update={
+        "operations": operations,
+        "run": scenario.run.model_copy(update={"start_year": 2028, "end_year": 2028}),
+    }
+)
+records = simulate(compile_scenario(scenario, multiplier=0.1), 0)
+tables = {"events": np.array([records.events, records.logical_events])}
+for group in ("vessels", "passages", "lockages", "yard_levels", "jobs", "stage_hours",
+              "trains", "rail_movements"):
+    for column, values in getattr(records, group).items():
+        tables[f"{group}.{column}"] = values
+np.savez(sys.argv[1], compiled=sim.engine.COMPILED, **tables)
+"""
+
+
+def _run(out: Path, pure: bool) -> dict[str, np.ndarray]:
+    env = {k: v for k, v in os.environ.items() if k != "HUBSIM_PURE_PYTHON"}
+    if pure:
+        env["HUBSIM_PURE_PYTHON"] = "1"
+    subprocess.run([sys.executable, "-c", SCRIPT, str(out)], check=True, cwd=ROOT, env=env)
+    with np.load(out) as data:
+        return {name: data[name] for name in data.files}
+
+
+@pytest.mark.skipif(not sim.engine.COMPILED, reason="the engine is not compiled here")
+def test_compiled_and_python_engines_give_identical_records(tmp_path: Path) -> None:
+    compiled = _run(tmp_path / "compiled.npz", pure=False)
+    python = _run(tmp_path / "python.npz", pure=True)
+    assert bool(compiled.pop("compiled")) and not bool(python.pop("compiled"))
+    assert compiled.keys() == python.keys()
+    assert len(compiled["vessels.entry_h"]) > 10_000
+    assert len(compiled["jobs.tonnes"]) > 1_000 and len(compiled["trains.tonnes"]) > 10
+    for name, values in compiled.items():
+        np.testing.assert_array_equal(values, python[name], err_msg=name)
+
+
+def _fake_build(folder: Path, sources: dict[str, bytes]) -> None:
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    for name, text in sources.items():
+        (folder / f"{name}.py").write_bytes(text)
+        (folder / f"{name}{suffix}").write_bytes(b"")
+    digest = hashlib.sha256(b"".join(sources[n] for n in COMPILED_MODULES)).hexdigest()
+    (folder / "_compiled.sha256").write_text(digest + "\n")
+
+
+def test_the_extension_is_used_only_while_it_matches_its_sources(tmp_path: Path) -> None:
+    sources = {name: f"# {name}\n".encode() for name in COMPILED_MODULES}
+    _fake_build(tmp_path, sources)
+    assert _extension_usable(tmp_path)
+    # an engine module edited after the build: its sources run until it is rebuilt
+    (tmp_path / "core.py").write_bytes(b"# core, edited\n")
+    assert not _extension_usable(tmp_path)
+    _fake_build(tmp_path, sources)
+    # a module whose extension was not built (a failed compilation)
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    (tmp_path / f"stations{suffix}").unlink()
+    assert not _extension_usable(tmp_path)
+    _fake_build(tmp_path, sources)
+    (tmp_path / "_compiled.sha256").unlink()
+    assert not _extension_usable(tmp_path)
+
+
+def test_pure_python_is_forced_by_the_environment() -> None:
+    env = {**os.environ, "HUBSIM_PURE_PYTHON": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", "import sim.engine as e; print(e.COMPILED, e.core.__file__)"],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert out[0] == "False" and out[1].endswith("core.py")
