@@ -8,7 +8,6 @@ event loop.
 from __future__ import annotations
 
 import gc
-import heapq
 import math
 import time
 from array import array
@@ -21,6 +20,7 @@ import simpy
 
 from sim.compiled import LOCK, CompiledModel
 from sim.engine.arrivals import Arrivals, draw_arrivals
+from sim.engine.heap import heap_pop, heap_push
 from sim.engine.invariants import InvariantError, check_invariants
 from sim.engine.landside import Landside, RateStage, TrainStage
 from sim.engine.stations import (
@@ -49,7 +49,6 @@ from sim.scenario.distributions import (
 __all__ = ["Engine", "InvariantError", "Overloaded", "Records", "simulate"]
 
 NAN = math.nan
-_NORMAL = int(simpy.events.NORMAL)
 _BLOCK = 4096
 
 
@@ -92,7 +91,7 @@ class Engine:
         # the clock and event queue the engine works with: SimPy's own (see ``at``)
         self.now = 0.0
         env: Any = self.env
-        self.queue: list[tuple[float, int, int, Wake]] = env._queue
+        self.queue: list[Wake] = env._queue
         self.eid: Iterator[int] = env._eid
         calendar = model.calendar
         self.horizon_h = calendar.horizon_h
@@ -166,8 +165,9 @@ class Engine:
         self.v_group = array("q", [-1]) * n
         self.arrivals = arrivals
 
-        self.p_vessel = array("q")
-        self.p_arrival = array("d")
+        # per lock passage: lists of the batch's own number objects (no conversion per row)
+        self.p_vessel: list[int] = []
+        self.p_arrival: list[float] = []
         self.l_lock = array("q")
         self.l_chamber = array("q")
         self.l_direction = array("q")
@@ -219,14 +219,16 @@ class Engine:
     def at(self, time_h: float, event: Wake) -> None:
         """Fire ``event`` at ``time_h`` (or now, if that is past).
 
-        The engine's wake-ups go straight onto SimPy's event queue, keyed as
-        ``Environment.schedule`` keys its events (time, priority, event id), so that ties are
-        broken in the order they were scheduled; the engine's loop (:func:`_run`) calls their
-        ``fire`` method. ``simpy`` is pinned below 5 for the queue's layout.
+        The engine's wake-ups go onto SimPy's event queue in the order
+        ``Environment.schedule`` gives its events (time, then event id: ties are broken in the
+        order they were scheduled; all have SimPy's normal priority). They are kept in the
+        compiled heap of :mod:`sim.engine.heap` rather than as tuples for ``heapq``, and the
+        engine's loop (:func:`_run`) calls their ``fire`` method. ``simpy`` is pinned below 5
+        for the environment's layout.
         """
-        if time_h < self.now:
-            time_h = self.now
-        heapq.heappush(self.queue, (time_h, _NORMAL, next(self.eid), event))
+        event.time = time_h if time_h > self.now else self.now
+        event.key = next(self.eid)
+        heap_push(self.queue, event)
 
     # -- lookups used by the stations --------------------------------------------------------
     def eligible_of(self, vessel: int) -> tuple[int, ...]:
@@ -341,8 +343,10 @@ class Engine:
         lock, chamber, direction, start and end are the lockage's, joined after the run)."""
         n = len(batch)
         self.p_lockage.extend(array("q", [len(self.l_lock) - 1]) * n)
-        self.p_vessel.extend([v for _, v in batch])
-        self.p_arrival.extend([t for t, _ in batch])
+        p_vessel, p_arrival = self.p_vessel, self.p_arrival
+        for arrival, vessel in batch:
+            p_vessel.append(vessel)
+            p_arrival.append(arrival)
         self.logical_events += 2 * n
 
     def record_lockage(
@@ -627,9 +631,9 @@ def _run(engine: Engine, until: float) -> None:
     """
     queue = engine.queue
     try:
-        while queue and queue[0][0] < until:
-            now, _, _, event = heapq.heappop(queue)
-            engine.now = now
+        while queue and queue[0].time < until:
+            event = heap_pop(queue)
+            engine.now = event.time
             event.fire()
         engine.now = until
     finally:

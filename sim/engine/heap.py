@@ -1,11 +1,11 @@
-"""A binary min-heap of (time, key, value) entries for the engine's pending arrivals and jobs.
+"""Binary min-heaps of timed items: the event queue, pending arrivals and landside jobs.
 
 ``heapq`` on tuples compares entries through Python's rich comparison of tuples and floats,
-which was a quarter of a compiled run's instructions. Here an entry is a small object with a
-float and an int field and the sifting compares them directly; compiled (mypyc), that is a
-few machine instructions per comparison. Order: earliest ``time`` first, then smallest
-``key`` (a vessel or job number, unique within a heap), as ``heapq`` orders the tuples
-``(time, key, value)``.
+which was a quarter of a compiled run's instructions. Here an item is a small object with a
+float ``time`` and an int ``key`` and the sifting compares those fields directly; compiled
+(mypyc), that is a few machine instructions per comparison. Order: earliest ``time`` first,
+then smallest ``key`` (an event id, vessel or job number, unique within a heap), as
+``heapq`` orders the tuples ``(time, key, ...)``.
 """
 
 from __future__ import annotations
@@ -13,19 +13,74 @@ from __future__ import annotations
 import math
 from typing import Generic, TypeVar
 
-__all__ = ["Entry", "TimeHeap"]
+__all__ = ["Entry", "TimeHeap", "Timed", "heap_pop", "heap_push"]
 
 T = TypeVar("T")
 INF = math.inf
 
 
-class Entry(Generic[T]):
-    """One heap entry: due at ``time``, ties broken by ``key``; carries ``value``."""
+class Timed:
+    """Something kept in a heap: due at ``time``, ties broken by ``key``."""
 
-    def __init__(self, time: float, key: int, value: T) -> None:
+    def __init__(self, time: float, key: int) -> None:
         self.time = time
         self.key = key
+
+
+E = TypeVar("E", bound=Timed)
+
+
+class Entry(Timed, Generic[T]):
+    """A heap entry carrying ``value``."""
+
+    def __init__(self, time: float, key: int, value: T) -> None:
+        super().__init__(time, key)
         self.value = value
+
+
+def heap_push(items: list[E], item: E) -> None:
+    """Add ``item`` to the heap ``items``."""
+    items.append(item)
+    _sift_up(items, len(items) - 1, item)
+
+
+def heap_pop(items: list[E]) -> E:
+    """Remove and return the earliest item of the heap ``items`` (which must not be empty)."""
+    last = items.pop()
+    if not items:
+        return last
+    top = items[0]
+    # move the smaller child up until a leaf is reached, then sift ``last`` up from there
+    # (what ``heapq`` does: fewer comparisons than stopping early)
+    n = len(items)
+    pos = 0
+    child = 1
+    while child < n:
+        right = child + 1
+        if right < n:
+            a = items[child]
+            b = items[right]
+            if b.time < a.time or (b.time == a.time and b.key < a.key):
+                child = right
+        items[pos] = items[child]
+        pos = child
+        child = 2 * pos + 1
+    _sift_up(items, pos, last)
+    return top
+
+
+def _sift_up(items: list[E], pos: int, item: E) -> None:
+    """Put ``item`` at ``pos`` or above it, moving later items down."""
+    time, key = item.time, item.key
+    while pos > 0:
+        parent = (pos - 1) >> 1
+        above = items[parent]
+        if time < above.time or (time == above.time and key < above.key):
+            items[pos] = above
+            pos = parent
+        else:
+            break
+    items[pos] = item
 
 
 class TimeHeap(Generic[T]):
@@ -50,50 +105,12 @@ class TimeHeap(Generic[T]):
         return self.entries[0]
 
     def push(self, time: float, key: int, value: T) -> None:
-        entries = self.entries
-        new = Entry(time, key, value)
-        entries.append(new)
-        _sift_up(entries, len(entries) - 1, new)
+        heap_push(self.entries, Entry(time, key, value))
 
     def pop(self) -> Entry[T]:
         """Remove and return the earliest entry (the heap must not be empty)."""
-        entries = self.entries
-        last = entries.pop()
-        if not entries:
-            return last
-        top = entries[0]
-        # move the smaller child up until a leaf is reached, then sift ``last`` up from there
-        # (what ``heapq`` does: fewer comparisons than stopping early)
-        n = len(entries)
-        pos = 0
-        child = 1
-        while child < n:
-            right = child + 1
-            if right < n:
-                a = entries[child]
-                b = entries[right]
-                if b.time < a.time or (b.time == a.time and b.key < a.key):
-                    child = right
-            entries[pos] = entries[child]
-            pos = child
-            child = 2 * pos + 1
-        _sift_up(entries, pos, last)
-        return top
+        return heap_pop(self.entries)
 
     def values(self) -> list[T]:
         """Every value held, in no particular order."""
         return [entry.value for entry in self.entries]
-
-
-def _sift_up(entries: list[Entry[T]], pos: int, entry: Entry[T]) -> None:
-    """Put ``entry`` at ``pos`` or above it, moving later entries down."""
-    time, key = entry.time, entry.key
-    while pos > 0:
-        parent = (pos - 1) >> 1
-        above = entries[parent]
-        if time < above.time or (time == above.time and key < above.key):
-            entries[pos] = above
-            pos = parent
-        else:
-            break
-    entries[pos] = entry

@@ -453,6 +453,17 @@ class Landside:
         self.export_left: dict[int, float] = {}
         self.export_waiting: dict[int, Callable[[], None]] = {}
         self.rail_water = model.rail_water_groups
+        # per stage: the first stages of the other options of the cargo that starts there
+        # (where diverted cargo can go)
+        self.divert_targets: list[list[int]] = [[] for _ in self.stages]
+        for it in model.itineraries:
+            for option in it.landside:
+                if not option.stages:
+                    continue
+                targets = self.divert_targets[option.stages[0]]
+                for other in it.landside:
+                    if other is not option and other.stages and other.stages[0] not in targets:
+                        targets.append(other.stages[0])
 
     # -- jobs ---------------------------------------------------------------------------------
     def _job(
@@ -587,6 +598,9 @@ class Landside:
         threshold = self.threshold_t
         if threshold is None or stage.waiting_t <= threshold:
             return
+        stages = self.stages
+        if all(stages[t].waiting_t > threshold for t in self.divert_targets[stage.index]):
+            return  # every alternative is past the threshold too: nothing can move
         queues: list[deque[Job]] = (
             list(stage.lines.values())
             if isinstance(stage, TrainStage)
