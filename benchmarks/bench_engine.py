@@ -12,6 +12,9 @@ repeated ``--runs`` times; the median is reported. Measurements:
   logical events (vessel arrivals at resources, lockage and service starts and ends; most of
   them are handled without a SimPy event of their own), wall seconds, peak memory.
 - ``engine_half_demand``: the same at half the demand, for the cost of doubling demand.
+- ``engine_python``: the plan year again with the engine's Python sources
+  (``HUBSIM_PURE_PYTHON=1``), for what the mypyc compilation at install buys; ``compiled``
+  says which engine each measurement ran.
 - ``one_lock``: vessels through one lock (Huai'an lock alone, heavy through traffic) per
   second, the work OpenTNSim does at ~11 vessels per second.
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -91,7 +95,10 @@ def _plan_year(multiplier: float = 1.0) -> dict[str, Any]:
     offered = float(
         sum(p for p, is_port in zip(vessels["payload_t"].tolist(), port, strict=True) if is_port)
     )
+    import sim.engine
+
     return {
+        "compiled": sim.engine.COMPILED,
         "events": records.events,
         "logical_events": records.logical_events,
         "wall_s": wall,
@@ -188,11 +195,15 @@ WORKERS = {
     "engine": engine,
     "engine_half_demand": engine_half_demand,
     "one_lock": one_lock,
+    "engine_python": engine,
 }
 
 
 def _measure(name: str, runs: int) -> dict[str, Any]:
     results = []
+    env = {k: v for k, v in os.environ.items() if k != "HUBSIM_PURE_PYTHON"}
+    if name == "engine_python":
+        env["HUBSIM_PURE_PYTHON"] = "1"
     for _ in range(runs):
         output = subprocess.run(
             [sys.executable, __file__, "--worker", name],
@@ -200,6 +211,7 @@ def _measure(name: str, runs: int) -> dict[str, Any]:
             capture_output=True,
             text=True,
             cwd=ROOT,
+            env=env,
         ).stdout
         results.append(json.loads(output))
     median: dict[str, Any] = {"runs": runs}
@@ -232,6 +244,7 @@ def main() -> int:
         "engine_logical_events_per_s_vs_bare": plan["logical_events_per_s"] / bare["events_per_s"],
         "doubling_demand_time_ratio": plan["wall_s"] / half["wall_s"],
         "lock_vessels_per_s_vs_opentnsim": lock["vessels_per_s"] / OPENTNSIM_VESSELS_PER_S,
+        "compiled_speedup": report["engine_python"]["wall_s"] / plan["wall_s"],
     }
     report["targets"] = {
         "plan_year_wall_s_le_5": plan["wall_s"] <= 5.0,

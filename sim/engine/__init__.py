@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 #: the modules compiled together, in import order (setup.py lists the same)
-COMPILED_MODULES = ("heap", "stations", "landside", "core")
+COMPILED_MODULES = ("heap", "columns", "stations", "landside", "core")
 
 
 def _extension_usable(here: Path) -> bool:

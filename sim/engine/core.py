@@ -11,7 +11,7 @@ import gc
 import math
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,8 @@ import simpy
 
 from sim.compiled import LOCK, CompiledModel
 from sim.engine.arrivals import Arrivals, draw_arrivals
-from sim.engine.heap import heap_pop, heap_push
+from sim.engine.columns import Column
+from sim.engine.heap import TimeHeap
 from sim.engine.invariants import InvariantError, check_invariants
 from sim.engine.landside import Landside, RateStage, TrainStage
 from sim.engine.stations import (
@@ -91,8 +92,8 @@ class Engine:
         # the clock and event queue the engine works with: SimPy's own (see ``at``)
         self.now = 0.0
         env: Any = self.env
-        self.queue: list[Wake] = env._queue
-        self.eid: Iterator[int] = env._eid
+        self.queue: TimeHeap[Wake] = TimeHeap(env._queue)
+        self.scheduled = 0  # events scheduled so far (their ids)
         calendar = model.calendar
         self.horizon_h = calendar.horizon_h
         self.overload_limit = model.scenario.operations.overload_queue_vessels
@@ -152,9 +153,9 @@ class Engine:
         self.v_itin: list[int] = arrivals.itinerary.tolist()
         self.v_payload: list[float] = arrivals.payload_t.tolist()
         klass = arrivals.vessel_class
-        self.v_length = np.array([c.length_m for c in classes])[klass].tolist()
-        self.v_beam = np.array([c.beam_m for c in classes])[klass].tolist()
-        self.v_area = np.array([c.area_m2 for c in classes])[klass].tolist()
+        self.v_length: list[float] = np.array([c.length_m for c in classes])[klass].tolist()
+        self.v_beam: list[float] = np.array([c.beam_m for c in classes])[klass].tolist()
+        self.v_area: list[float] = np.array([c.area_m2 for c in classes])[klass].tolist()
         self.v_step = [0] * n
         # record-only columns are typed arrays: written once, turned into numpy without copying
         self.v_exit = array("d", [NAN]) * n
@@ -165,16 +166,16 @@ class Engine:
         self.v_group = array("q", [-1]) * n
         self.arrivals = arrivals
 
-        # per lock passage: lists of the batch's own number objects (no conversion per row)
-        self.p_vessel: list[int] = []
-        self.p_arrival: list[float] = []
-        self.l_lock = array("q")
-        self.l_chamber = array("q")
-        self.l_direction = array("q")
-        self.l_start = array("d")
-        self.l_end = array("d")
-        self.l_vessels = array("q")
-        self.l_area = array("d")
+        # per lock passage and per lockage
+        self.p_vessel = Column(np.int64)
+        self.p_arrival = Column(float)
+        self.l_lock = Column(np.int64)
+        self.l_chamber = Column(np.int64)
+        self.l_direction = Column(np.int64)
+        self.l_start = Column(float)
+        self.l_end = Column(float)
+        self.l_vessels = Column(np.int64)
+        self.l_area = Column(float)
         self.p_lockage = array("q")
 
         self.landside = Landside(
@@ -221,14 +222,13 @@ class Engine:
 
         The engine's wake-ups go onto SimPy's event queue in the order
         ``Environment.schedule`` gives its events (time, then event id: ties are broken in the
-        order they were scheduled; all have SimPy's normal priority). They are kept in the
+        order they were scheduled; all have SimPy's normal priority). The queue is kept by the
         compiled heap of :mod:`sim.engine.heap` rather than as tuples for ``heapq``, and the
         engine's loop (:func:`_run`) calls their ``fire`` method. ``simpy`` is pinned below 5
         for the environment's layout.
         """
-        event.time = time_h if time_h > self.now else self.now
-        event.key = next(self.eid)
-        heap_push(self.queue, event)
+        self.scheduled += 1
+        self.queue.push(time_h if time_h > self.now else self.now, self.scheduled, event)
 
     # -- lookups used by the stations --------------------------------------------------------
     def eligible_of(self, vessel: int) -> tuple[int, ...]:
@@ -396,16 +396,16 @@ class Engine:
             "diverted": _ints(self.v_diverted).astype(bool),
         }
         lockages = {
-            "lock": _ints(self.l_lock),
-            "chamber": _ints(self.l_chamber),
-            "direction": _ints(self.l_direction),
-            "start_h": _floats(self.l_start),
-            "end_h": _floats(self.l_end),
-            "vessels": _ints(self.l_vessels),
-            "area_share": _floats(self.l_area),
+            "lock": self.l_lock.array(),
+            "chamber": self.l_chamber.array(),
+            "direction": self.l_direction.array(),
+            "start_h": self.l_start.array(),
+            "end_h": self.l_end.array(),
+            "vessels": self.l_vessels.array(),
+            "area_share": self.l_area.array(),
         }
         lockage = _ints(self.p_lockage)
-        passenger = _ints(self.p_vessel)
+        passenger = self.p_vessel.array()
         lockages["tonnes"] = np.bincount(
             lockage, weights=arrivals.payload_t[passenger], minlength=len(self.l_lock)
         )
@@ -414,7 +414,7 @@ class Engine:
             "lock": lockages["lock"][lockage],
             "chamber": lockages["chamber"][lockage],
             "direction": lockages["direction"][lockage],
-            "arrival_h": _floats(self.p_arrival),
+            "arrival_h": self.p_arrival.array(),
             "start_h": lockages["start_h"][lockage],
             "end_h": lockages["end_h"][lockage],
             "lockage": lockage,
@@ -423,8 +423,8 @@ class Engine:
         yards = landside.yards
         yard_levels = {
             "yard": _labels(list(range(len(yards))), [len(y.times) for y in yards]),
-            "time_h": _joined([y.times for y in yards]),
-            "level_t": _joined([y.levels for y in yards]),
+            "time_h": _joined([y.times.array() for y in yards]),
+            "level_t": _joined([y.levels.array() for y in yards]),
         }
         jobs = landside.jobs
         job_table = {
@@ -451,9 +451,9 @@ class Engine:
                 rail_index.append(i)
         stage_hours = {
             "stage": _labels(rate_index, [len(st.tick_h) for st in rate]),
-            "time_h": _joined([st.tick_h for st in rate]),
-            "moved_t": _joined([st.moved_t for st in rate]),
-            "capacity_t": _joined([st.capacity_t for st in rate]),
+            "time_h": _joined([st.tick_h.array() for st in rate]),
+            "moved_t": _joined([st.moved_t.array() for st in rate]),
+            "capacity_t": _joined([st.capacity_t.array() for st in rate]),
         }
         trains = {
             "stage": _labels(rail_index, [len(st.t_start) for st in rail]),
@@ -494,8 +494,8 @@ def _ints(values: Sequence[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
-def _joined(parts: Sequence[Sequence[float]]) -> np.ndarray:
-    """One float column from several record lists, in order."""
+def _joined(parts: list[Any]) -> np.ndarray:
+    """One float column from several record columns (arrays or lists), in order."""
     return np.concatenate([_floats(p) for p in parts]) if parts else np.zeros(0)
 
 
@@ -612,7 +612,7 @@ def simulate(model: CompiledModel, replication: int) -> Records:
             _run(engine, model.calendar.horizon_h)
         except Overloaded as error:
             overload = error
-        events = _events_processed(engine.env)
+        events = engine.scheduled - len(engine.queue)  # events processed
         records = engine.records(events, time.perf_counter() - started, overload)
         records.invariants = check_invariants(engine, records)
     finally:
@@ -631,16 +631,10 @@ def _run(engine: Engine, until: float) -> None:
     """
     queue = engine.queue
     try:
-        while queue and queue[0].time < until:
-            event = heap_pop(queue)
-            engine.now = event.time
-            event.fire()
+        while queue.first_time() < until:
+            entry = queue.pop()
+            engine.now = entry.time
+            entry.value.fire()
         engine.now = until
     finally:
         engine.env._now = engine.now
-
-
-def _events_processed(env: simpy.Environment) -> int:
-    """SimPy events scheduled so far minus those still in the queue (processed ones)."""
-    scheduled = next(env._eid)
-    return int(scheduled - len(env._queue))

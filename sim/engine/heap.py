@@ -13,38 +13,29 @@ from __future__ import annotations
 import math
 from typing import Generic, TypeVar
 
-__all__ = ["Entry", "TimeHeap", "Timed", "heap_pop", "heap_push"]
+__all__ = ["Entry", "TimeHeap", "heap_pop", "heap_push"]
 
 T = TypeVar("T")
 INF = math.inf
 
 
-class Timed:
-    """Something kept in a heap: due at ``time``, ties broken by ``key``."""
-
-    def __init__(self, time: float, key: int) -> None:
-        self.time = time
-        self.key = key
-
-
-E = TypeVar("E", bound=Timed)
-
-
-class Entry(Timed, Generic[T]):
-    """A heap entry carrying ``value``."""
+class Entry(Generic[T]):
+    """A heap entry: due at ``time``, ties broken by ``key``; carries ``value``. (One class,
+    never subclassed: the compiled heap then checks an entry's type in one comparison.)"""
 
     def __init__(self, time: float, key: int, value: T) -> None:
-        super().__init__(time, key)
+        self.time = time
+        self.key = key
         self.value = value
 
 
-def heap_push(items: list[E], item: E) -> None:
+def heap_push(items: list[Entry[T]], item: Entry[T]) -> None:
     """Add ``item`` to the heap ``items``."""
     items.append(item)
     _sift_up(items, len(items) - 1, item)
 
 
-def heap_pop(items: list[E]) -> E:
+def heap_pop(items: list[Entry[T]]) -> Entry[T]:
     """Remove and return the earliest item of the heap ``items`` (which must not be empty)."""
     last = items.pop()
     if not items:
@@ -69,7 +60,7 @@ def heap_pop(items: list[E]) -> E:
     return top
 
 
-def _sift_up(items: list[E], pos: int, item: E) -> None:
+def _sift_up(items: list[Entry[T]], pos: int, item: Entry[T]) -> None:
     """Put ``item`` at ``pos`` or above it, moving later items down."""
     time, key = item.time, item.key
     while pos > 0:
@@ -86,8 +77,8 @@ def _sift_up(items: list[E], pos: int, item: E) -> None:
 class TimeHeap(Generic[T]):
     """A min-heap of :class:`Entry` by (time, key)."""
 
-    def __init__(self) -> None:
-        self.entries: list[Entry[T]] = []
+    def __init__(self, entries: list[Entry[T]] | None = None) -> None:
+        self.entries: list[Entry[T]] = [] if entries is None else entries
 
     def __len__(self) -> int:
         return len(self.entries)

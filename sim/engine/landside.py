@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
+from sim.engine.columns import Column
 from sim.engine.heap import TimeHeap
 from sim.engine.stations import Call, Waker, merge_windows, weather_check
 
@@ -110,8 +111,8 @@ class Yard:
         self.spec = spec
         self.level_t = 0.0
         self.waiting: deque[tuple[float, Callable[[], None]]] = deque()
-        self.times = array("d")
-        self.levels = array("d")
+        self.times = Column(float)
+        self.levels = Column(float)
 
     def request(self, tonnes: float, now: float, granted: Callable[[], None]) -> bool:
         """Book ``tonnes``; True if they fit now, else ``granted`` is called when they do."""
@@ -213,9 +214,9 @@ class RateStage(_Stage):
         self.ready: deque[Job] = deque()
         self.servers = servers
         # records: one row per hour with cargo moved
-        self.tick_h = array("d")
-        self.moved_t = array("d")
-        self.capacity_t = array("d")
+        self.tick_h = Column(float)
+        self.moved_t = Column(float)
+        self.capacity_t = Column(float)
 
     def jobs_held(self) -> list[Job]:
         return self.pending.values() + list(self.ready)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled import BerthGroupSpec, LockSpec, TerminalSpec
-from sim.engine.heap import Entry, Timed, TimeHeap
+from sim.engine.heap import Entry, TimeHeap
 
 if TYPE_CHECKING:
     from sim.engine.core import Engine
@@ -62,14 +62,11 @@ class Overloaded(Exception):
         )
 
 
-class Wake(Timed):
+class Wake:
     """An engine event in SimPy's queue: the engine's loop calls ``fire`` when the clock
-    reaches it (see :func:`sim.engine.core._run`); ``time`` and ``key`` (the event id) are set
-    when it is scheduled (:meth:`Engine.at`). Subclasses carry what their callback needs, so
-    the hot wake-ups need no ``functools.partial`` and compile to direct calls."""
-
-    def __init__(self) -> None:
-        super().__init__(INF, 0)
+    reaches it (see :meth:`Engine.at` and :func:`sim.engine.core._run`). Subclasses carry what
+    their callback needs, so the hot wake-ups need no ``functools.partial`` and compile to
+    direct calls."""
 
     def fire(self) -> None:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -79,7 +76,6 @@ class Call(Wake):
     """A wake-up calling ``callback()`` (for the rare events: commissioning, breakdowns)."""
 
     def __init__(self, callback: Callable[[], None]) -> None:
-        super().__init__()
         self.callback = callback
 
     def fire(self) -> None:
@@ -112,7 +108,6 @@ class Waker:
 
 class _Ring(Wake):
     def __init__(self, waker: Waker, time_h: float) -> None:
-        super().__init__()
         self.waker = waker
         self.time_h = time_h
 
@@ -695,7 +690,6 @@ class Diverter(Station):
 
 class _Crossed(Wake):
     def __init__(self, lock: LockStation, number: int, direction: int, start: float) -> None:
-        super().__init__()
         self.lock = lock
         self.number = number
         self.direction = direction
@@ -715,7 +709,6 @@ class _Locked(Wake):
         batch: list[tuple[float, int]],
         used: float,
     ) -> None:
-        super().__init__()
         self.lock = lock
         self.number = number
         self.direction = direction
@@ -729,7 +722,6 @@ class _Locked(Wake):
 
 class _ServiceEnd(Wake):
     def __init__(self, terminal: TerminalStation, g: int, vessel: int) -> None:
-        super().__init__()
         self.terminal = terminal
         self.g = g
         self.vessel = vessel
