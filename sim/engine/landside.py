@@ -29,7 +29,7 @@ import numpy as np
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
 from sim.engine.columns import Column
-from sim.engine.heap import TimeHeap
+from sim.engine.heap import Entry, TimeHeap
 from sim.engine.stations import Call, Waker, merge_windows, weather_check
 
 if TYPE_CHECKING:
@@ -39,6 +39,10 @@ __all__ = ["Job", "Landside", "RailLink", "RateStage", "TrainStage", "Yard", "co
 
 INF = math.inf
 _EPS = 1e-9
+
+
+def _entry_order(entry: Entry[Job]) -> tuple[float, int]:
+    return (entry.time, entry.key)
 
 
 def counter(windows: np.ndarray) -> Callable[[float], int]:
@@ -177,6 +181,9 @@ class _Stage(Waker):
         self.closed = closed  # end of the closure covering a time (or the time)
         self.down = down  # how many servers (lanes, sidings) are broken at a time
         self.pending: TimeHeap[Job] = TimeHeap()  # (ready time, job row, job)
+        # export cargo known from the start, sorted by (ready time, job row), read by index
+        self.feed: list[Entry[Job]] = []
+        self.feed_next = 0
         self.ring_at = INF
         self.waiting_t = 0.0
 
@@ -184,12 +191,43 @@ class _Stage(Waker):
         self.pending.push(ready_h, job.row, job)
         self.wake(ready_h)
 
+    def set_feed(self, feed: list[Entry[Job]]) -> None:
+        """The jobs this stage will receive from the start of the run, in any order."""
+        feed.sort(key=_entry_order)
+        self.feed = feed
+        self.feed_next = 0
+        if feed:
+            self.wake(feed[0].time)
+
+    def next_ready(self) -> float:
+        """When the next job not yet pulled is ready (inf if none is known)."""
+        feed_time = self.feed[self.feed_next].time if self.feed_next < len(self.feed) else INF
+        heap_time = self.pending.first_time()
+        return feed_time if feed_time < heap_time else heap_time
+
     def pull(self, now: float) -> list[Job]:
+        """Remove and return the jobs ready by ``now``, by (ready time, job row)."""
         out = []
-        pending = self.pending
-        while pending.first_time() <= now + _EPS:
-            out.append(pending.pop().value)
+        pending, feed = self.pending, self.feed
+        i, n = self.feed_next, len(feed)
+        limit = now + _EPS
+        while True:
+            from_feed = i < n and feed[i].time <= limit
+            if pending.first_time() <= limit and (
+                not from_feed or _entry_order(pending.first()) < _entry_order(feed[i])
+            ):
+                out.append(pending.pop().value)
+            elif from_feed:
+                out.append(feed[i].value)
+                i += 1
+            else:
+                break
+        self.feed_next = i
         return out
+
+    def unpulled(self) -> list[Job]:
+        """Jobs on their way here, not yet pulled."""
+        return [entry.value for entry in self.feed[self.feed_next :]] + self.pending.values()
 
     def wake(self, time_h: float) -> None:
         raise NotImplementedError
@@ -219,7 +257,7 @@ class RateStage(_Stage):
         self.capacity_t = Column(float)
 
     def jobs_held(self) -> list[Job]:
-        return self.pending.values() + list(self.ready)
+        return self.unpulled() + list(self.ready)
 
     def open_share(self, hour: float) -> float:
         """Share of the hour [hour, hour + 1) in which the stage works."""
@@ -249,8 +287,8 @@ class RateStage(_Stage):
             self._batch(now)
         if self.ready:
             self.schedule_ring(now + 1.0)
-        elif self.pending:
-            self.schedule_ring(math.ceil(self.pending.first_time() - _EPS))
+        elif (upcoming := self.next_ready()) < INF:
+            self.schedule_ring(math.ceil(upcoming - _EPS))
 
     def _batch(self, now: float) -> None:
         spec = self.spec
@@ -308,7 +346,7 @@ class TrainStage(_Stage):
         self.t_capacity = array("d")
 
     def jobs_held(self) -> list[Job]:
-        held = {job.row: job for job in self.pending.values()}
+        held = {job.row: job for job in self.unpulled()}
         held.update((job.row, job) for q in self.lines.values() for job in q)
         held.update((job.row, job) for train in self.on_trains.values() for job, _ in train)
         return [job for job in held.values() if self.landside.stage_of(job) == self.index]
@@ -337,7 +375,7 @@ class TrainStage(_Stage):
             self.waiting_t += job.left_t
         if self.landside.threshold_t is not None:
             self.landside.divert(self, now)
-        wake = self.pending.first_time()
+        wake = self.next_ready()
         if now < spec.start_h:
             self.schedule_ring(spec.start_h)
             return
@@ -501,29 +539,46 @@ class Landside:
         """Release every loading ship's cargo towards the terminal, ``dwell`` before the ship."""
         engine = self.engine
         itineraries = self.model.itineraries
+        choosing = self.model.diversions  # released when the ship has chosen its terminal
+        exporting = np.array(
+            [
+                it.handling == "load" and bool(it.landside) and i not in choosing
+                for i, it in enumerate(itineraries)
+            ],
+            dtype=bool,
+        )
         arrivals = engine.arrivals
-        entry = arrivals.entry_h.tolist()
-        choosing = self.model.diversions
-        for vessel, it_index in enumerate(engine.v_itin):
-            if it_index in choosing:
-                continue  # released when the ship has chosen its terminal
-            it = itineraries[it_index]
-            if it.handling != "load" or not it.landside:
-                continue
-            self._release(vessel, it, max(0.0, entry[vessel] + it.to_berth_h - it.dwell_h))
+        vessels = np.flatnonzero(exporting[arrivals.itinerary])
+        entry = arrivals.entry_h[vessels].tolist()
+        feeds: list[list[Entry[Job]]] = [[] for _ in self.stages]
+        for vessel, entry_h in zip(vessels.tolist(), entry, strict=True):
+            it = itineraries[engine.v_itin[vessel]]
+            ready = max(0.0, entry_h + it.to_berth_h - it.dwell_h)
+            for job in self._release(vessel, it, ready):
+                if job.stages:
+                    feeds[job.stages[0]].append(Entry(ready, job.row, job))
+                else:
+                    self._done(job, ready)
+        for stage, feed in zip(self.stages, feeds, strict=True):
+            stage.set_feed(feed)
 
     def release_exports(self, vessel: int, now: float) -> None:
         """A ship that chose its terminal at ``now``: its cargo heads there (late if its lead
         time has already begun)."""
         it = self.model.itineraries[self.engine.v_itin[vessel]]
         if it.handling == "load" and it.landside:
-            self._release(vessel, it, max(now, now + it.to_berth_h - it.dwell_h))
+            ready = max(now, now + it.to_berth_h - it.dwell_h)
+            for job in self._release(vessel, it, ready):
+                self.start(job, ready)
 
-    def _release(self, vessel: int, it: Any, ready: float) -> None:
+    def _release(self, vessel: int, it: Any, ready: float) -> list[Job]:
+        """The export jobs of a loading ship, one per landside option, ready at ``ready``."""
         payload = self.engine.v_payload[vessel]
         self.export_left[vessel] = payload
-        for option, spec in enumerate(it.landside):
-            self.start(self._job(vessel, option, payload * spec.share, ready, True, -1), ready)
+        return [
+            self._job(vessel, option, payload * spec.share, ready, True, -1)
+            for option, spec in enumerate(it.landside)
+        ]
 
     # -- what stations ask ---------------------------------------------------------------------
     def unloading(self, vessel: int, group: int, now: float, granted: Callable[[], None]) -> bool:
