@@ -8,14 +8,14 @@ list and moves them into a numpy block every :data:`BLOCK` rows, while they are 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
 __all__ = ["BLOCK", "Column"]
 
 #: rows per numpy block
-BLOCK = 4096
+BLOCK: Final = 4096
 
 
 class Column:

@@ -13,7 +13,7 @@ import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import simpy
@@ -49,8 +49,8 @@ from sim.scenario.distributions import (
 
 __all__ = ["Engine", "InvariantError", "Overloaded", "Records", "simulate"]
 
-NAN = math.nan
-_BLOCK = 4096
+NAN: Final = math.nan
+_BLOCK: Final = 4096
 
 
 @dataclass

@@ -11,12 +11,12 @@ then smallest ``key`` (an event id, vessel or job number, unique within a heap),
 from __future__ import annotations
 
 import math
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 __all__ = ["Entry", "TimeHeap", "heap_pop", "heap_push"]
 
 T = TypeVar("T")
-INF = math.inf
+INF: Final = math.inf
 
 
 class Entry(Generic[T]):

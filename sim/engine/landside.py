@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Job", "Landside", "RailLink", "RateStage", "TrainStage", "Yard", "counter"]
 
-INF = math.inf
-_EPS = 1e-9
+INF: Final = math.inf
+_EPS: Final = 1e-9
 
 
 def _entry_order(entry: Entry[Job]) -> tuple[float, int]:
@@ -665,24 +665,39 @@ class Landside:
             else []
         )
         for queue in queues:
-            for job in list(reversed(queue)):
-                if stage.waiting_t <= threshold:
-                    return
-                if job.position != 0 or job.left_t < job.tonnes - _EPS:
+            moved: set[int] = set()
+            settled = self._divert_from(stage, queue, threshold, now, moved)
+            if moved:  # take the diverted jobs out in one pass
+                kept = [job for job in queue if job.row not in moved]
+                queue.clear()
+                queue.extend(kept)
+            if settled:
+                return
+
+    def _divert_from(
+        self, stage: _Stage, queue: deque[Job], threshold: float, now: float, moved: set[int]
+    ) -> bool:
+        """Divert the newest untouched jobs of ``queue`` (rows added to ``moved``) until the
+        stage is back at the threshold (True) or the queue is exhausted (False)."""
+        for job in reversed(queue):
+            if stage.waiting_t <= threshold:
+                return True
+            if job.position != 0 or job.left_t < job.tonnes - _EPS:
+                continue
+            options = self.options(job.vessel)
+            for other, spec in enumerate(options):
+                if other == job.option or not spec.stages:
                     continue
-                options = self.options(job.vessel)
-                for other, spec in enumerate(options):
-                    if other == job.option or not spec.stages:
-                        continue
-                    target = self.stages[spec.stages[0]]
-                    if target.waiting_t + job.tonnes > threshold:
-                        continue
-                    queue.remove(job)
-                    stage.waiting_t -= job.tonnes
-                    if isinstance(stage, TrainStage):
-                        stage.line_t[self.line_of(job, stage)] -= job.tonnes
-                    job.option = other
-                    job.stages = spec.stages
-                    job.diverted = True
-                    target.push(job, now)
-                    break
+                target = self.stages[spec.stages[0]]
+                if target.waiting_t + job.tonnes > threshold:
+                    continue
+                moved.add(job.row)
+                stage.waiting_t -= job.tonnes
+                if isinstance(stage, TrainStage):
+                    stage.line_t[self.line_of(job, stage)] -= job.tonnes
+                job.option = other
+                job.stages = spec.stages
+                job.diverted = True
+                target.push(job, now)
+                break
+        return False

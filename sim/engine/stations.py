@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -42,9 +42,11 @@ __all__ = [
     "weather_check",
 ]
 
-INF = math.inf
+INF: Final = math.inf
 #: What a ship does at its berth (``Engine.v_handling``).
-UNLOAD, LOAD, OTHER = 0, 1, 2
+UNLOAD: Final = 0
+LOAD: Final = 1
+OTHER: Final = 2
 
 
 class Overloaded(Exception):
