@@ -28,11 +28,7 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:  # compiler missing or failing: fall back to Python
-            print(
-                f"hubsim: the engine could not be compiled ({error}); it will run as Python, "
-                "about three times slower, with the same results",
-                file=sys.stderr,
-            )
+            _fall_back(error)
 
 
 def _ext_modules():  # type: ignore[no-untyped-def]
@@ -44,7 +40,20 @@ def _ext_modules():  # type: ignore[no-untyped-def]
     # sources beside it still match it (an edited engine runs as Python until rebuilt)
     digest = hashlib.sha256(b"".join((ROOT / s).read_bytes() for s in SOURCES)).hexdigest()
     (ROOT / "sim/engine/_compiled.sha256").write_text(digest + "\n")
-    return mypycify(SOURCES, opt_level="3", group_name="hubsim_engine")
+    try:
+        return mypycify(SOURCES, opt_level="3", group_name="hubsim_engine")
+    except (Exception, SystemExit) as error:  # mypyc rejects the sources: install as Python
+        _fall_back(error)
+        return []
+
+
+def _fall_back(error: BaseException) -> None:
+    reason = "mypyc rejected its sources, see above" if isinstance(error, SystemExit) else error
+    print(
+        f"hubsim: the engine could not be compiled ({reason}); it will run as Python, "
+        "about three times slower, with the same results",
+        file=sys.stderr,
+    )
 
 
 setup(ext_modules=_ext_modules(), cmdclass={"build_ext": OptionalBuildExt})
