@@ -25,7 +25,6 @@ class Column:
         self.dtype = dtype
         self.rows: list[Any] = []
         self.blocks: list[np.ndarray] = []
-        self.count = 0
 
     def append(self, value: Any) -> None:
         rows = self.rows
@@ -33,10 +32,9 @@ class Column:
         if len(rows) >= BLOCK:
             self.blocks.append(np.array(rows, dtype=self.dtype))
             rows.clear()
-        self.count += 1
 
     def __len__(self) -> int:
-        return self.count
+        return BLOCK * len(self.blocks) + len(self.rows)
 
     def array(self) -> np.ndarray:
         """All values appended, in order."""

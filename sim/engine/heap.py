@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Final, Generic, TypeVar
 
-__all__ = ["Entry", "TimeHeap", "heap_pop", "heap_push"]
+__all__ = ["Entry", "TimeHeap", "earlier"]
 
 T = TypeVar("T")
 INF: Final = math.inf
@@ -29,35 +29,63 @@ class Entry(Generic[T]):
         self.value = value
 
 
-def heap_push(items: list[Entry[T]], item: Entry[T]) -> None:
-    """Add ``item`` to the heap ``items``."""
-    items.append(item)
-    _sift_up(items, len(items) - 1, item)
+def earlier(a: Entry[T], b: Entry[T]) -> bool:
+    """Whether ``a`` comes before ``b``: earlier ``time``, then smaller ``key``."""
+    return a.time < b.time or (a.time == b.time and a.key < b.key)
 
 
-def heap_pop(items: list[Entry[T]]) -> Entry[T]:
-    """Remove and return the earliest item of the heap ``items`` (which must not be empty)."""
-    last = items.pop()
-    if not items:
-        return last
-    top = items[0]
-    # move the smaller child up until a leaf is reached, then sift ``last`` up from there
-    # (what ``heapq`` does: fewer comparisons than stopping early)
-    n = len(items)
-    pos = 0
-    child = 1
-    while child < n:
-        right = child + 1
-        if right < n:
-            a = items[child]
-            b = items[right]
-            if b.time < a.time or (b.time == a.time and b.key < a.key):
-                child = right
-        items[pos] = items[child]
-        pos = child
-        child = 2 * pos + 1
-    _sift_up(items, pos, last)
-    return top
+class TimeHeap(Generic[T]):
+    """A min-heap of :class:`Entry` by (time, key)."""
+
+    def __init__(self, entries: list[Entry[T]] | None = None) -> None:
+        self.entries: list[Entry[T]] = [] if entries is None else entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def first_time(self) -> float:
+        """Time of the earliest entry (inf if the heap is empty)."""
+        entries = self.entries
+        return entries[0].time if entries else INF
+
+    def first(self) -> Entry[T]:
+        """The earliest entry, left in place (the heap must not be empty)."""
+        return self.entries[0]
+
+    def push(self, time: float, key: int, value: T) -> None:
+        entries = self.entries
+        entry = Entry(time, key, value)
+        entries.append(entry)
+        _sift_up(entries, len(entries) - 1, entry)
+
+    def pop(self) -> Entry[T]:
+        """Remove and return the earliest entry (the heap must not be empty)."""
+        entries = self.entries
+        last = entries.pop()
+        if not entries:
+            return last
+        top = entries[0]
+        # move the smaller child up until a leaf is reached, then sift ``last`` up from there
+        # (what ``heapq`` does: fewer comparisons than stopping early)
+        n = len(entries)
+        pos = 0
+        child = 1
+        while child < n:
+            right = child + 1
+            if right < n:
+                a = entries[child]
+                b = entries[right]
+                if b.time < a.time or (b.time == a.time and b.key < a.key):
+                    child = right
+            entries[pos] = entries[child]
+            pos = child
+            child = 2 * pos + 1
+        _sift_up(entries, pos, last)
+        return top
+
+    def values(self) -> list[T]:
+        """Every value held, in no particular order."""
+        return [entry.value for entry in self.entries]
 
 
 def _sift_up(items: list[Entry[T]], pos: int, item: Entry[T]) -> None:
@@ -72,36 +100,3 @@ def _sift_up(items: list[Entry[T]], pos: int, item: Entry[T]) -> None:
         else:
             break
     items[pos] = item
-
-
-class TimeHeap(Generic[T]):
-    """A min-heap of :class:`Entry` by (time, key)."""
-
-    def __init__(self, entries: list[Entry[T]] | None = None) -> None:
-        self.entries: list[Entry[T]] = [] if entries is None else entries
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __bool__(self) -> bool:
-        return len(self.entries) > 0
-
-    def first_time(self) -> float:
-        """Time of the earliest entry (inf if the heap is empty)."""
-        entries = self.entries
-        return entries[0].time if entries else INF
-
-    def first(self) -> Entry[T]:
-        """The earliest entry, left in place (the heap must not be empty)."""
-        return self.entries[0]
-
-    def push(self, time: float, key: int, value: T) -> None:
-        heap_push(self.entries, Entry(time, key, value))
-
-    def pop(self) -> Entry[T]:
-        """Remove and return the earliest entry (the heap must not be empty)."""
-        return heap_pop(self.entries)
-
-    def values(self) -> list[T]:
-        """Every value held, in no particular order."""
-        return [entry.value for entry in self.entries]

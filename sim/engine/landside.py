@@ -29,7 +29,7 @@ import numpy as np
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
 from sim.engine.columns import Column
-from sim.engine.heap import Entry, TimeHeap
+from sim.engine.heap import Entry, TimeHeap, earlier
 from sim.engine.stations import Call, Waker, merge_windows, weather_check
 
 if TYPE_CHECKING:
@@ -39,10 +39,6 @@ __all__ = ["Job", "Landside", "RailLink", "RateStage", "TrainStage", "Yard", "co
 
 INF: Final = math.inf
 _EPS: Final = 1e-9
-
-
-def _entry_order(entry: Entry[Job]) -> tuple[float, int]:
-    return (entry.time, entry.key)
 
 
 def counter(windows: np.ndarray) -> Callable[[float], int]:
@@ -193,7 +189,7 @@ class _Stage(Waker):
 
     def set_feed(self, feed: list[Entry[Job]]) -> None:
         """The jobs this stage will receive from the start of the run, in any order."""
-        feed.sort(key=_entry_order)
+        feed.sort(key=lambda entry: (entry.time, entry.key))
         self.feed = feed
         self.feed_next = 0
         if feed:
@@ -214,7 +210,7 @@ class _Stage(Waker):
         while True:
             from_feed = i < n and feed[i].time <= limit
             if pending.first_time() <= limit and (
-                not from_feed or _entry_order(pending.first()) < _entry_order(feed[i])
+                not from_feed or earlier(pending.first(), feed[i])
             ):
                 out.append(pending.pop().value)
             elif from_feed:
