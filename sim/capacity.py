@@ -20,24 +20,24 @@ import numpy as np
 import pandas as pd
 
 import network
+from sim.analysis.criteria import MIN_CALLS, measure_criteria
+from sim.analysis.verdict import counted_periods, failure_text
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
-from sim.kpi import replication_tables
 from sim.scenario import Scenario
 from sim.stats import mean_ci
 
 __all__ = [
+    "MIN_CALLS",
     "CapacityResult",
     "Relief",
     "bottleneck_relief",
     "criteria_failures",
     "evaluation_scenario",
     "quick_capacity",
+    "quick_relief",
     "sustainable_capacity",
 ]
-
-#: A berth group or lock with fewer calls than this in a run is not judged (too few to say).
-MIN_CALLS = 20
 
 
 @dataclass(frozen=True)
@@ -94,80 +94,27 @@ def criteria_failures(
     records: Records,
     tables: dict[str, pd.DataFrame] | None = None,
 ) -> list[str]:
-    """The scenario's service criteria that ``records`` break (empty: sustainable).
+    """The scenario's service criteria that ``records`` break in the judged year (the target
+    year, or the last counted period), and an overflow (empty: sustainable).
 
-    ``tables`` are the replication's KPI tables when the caller has them already.
+    The same measurements as the verdict (:func:`sim.analysis.measure_criteria`); used
+    whether or not the scenario applies its criteria to the verdict, since they define what
+    is sustainable. ``tables`` is accepted for callers that have the KPI tables already.
     """
-    if records.overload is not None:
-        return [f"queue overflow at {records.overload.kind} {records.overload.resource}"]
-    criteria = model.scenario.service_criteria
-    tables = tables if tables is not None else replication_tables(model, records)
+    del tables  # the criteria are measured from the records, in the judged year's window
+    periods = counted_periods(model)
+    target_year = model.scenario.target.year
+    period = next((p for p in periods if p.year == target_year), periods[-1])
     failures = []
-    berths = tables["berths"]
-    judged = berths[berths["calls"] >= MIN_CALLS]
-    if criteria.max_berth_waiting_service_ratio is not None:
-        for label, ratio in _queue_ratios(model, records):
-            if ratio > criteria.max_berth_waiting_service_ratio:
-                failures.append(
-                    f"berths {label}: waiting/service {ratio:.2f} > "
-                    f"{criteria.max_berth_waiting_service_ratio:g}"
-                )
-    if criteria.max_berth_occupancy is not None:
-        for row in judged.itertuples(index=False):
-            if row.occupancy > criteria.max_berth_occupancy:
-                failures.append(
-                    f"berths {row.resource}: occupancy {row.occupancy:.0%} > "
-                    f"{criteria.max_berth_occupancy:.0%}"
-                )
-    locks = tables["locks"]
-    if criteria.max_mean_lock_wait_h is not None and not locks.empty:
-        for row in locks[locks["passages"] >= MIN_CALLS].itertuples(index=False):
-            if row.mean_wait_h > criteria.max_mean_lock_wait_h:
-                failures.append(
-                    f"lock {row.resource}: mean wait {row.mean_wait_h:.1f} h > "
-                    f"{criteria.max_mean_lock_wait_h:g} h"
-                )
-    if criteria.max_yard_blocking_share is not None:
-        v = records.vessels
-        served = ~np.isnan(v["service_end_h"]) & (v["berth_start_h"] >= model.calendar.warmup_h)
-        berth_time = float((v["service_end_h"] - v["berth_start_h"])[served].sum())
-        blocked = float(v["block_h"][served].sum())
-        if berth_time > 0 and blocked / berth_time > criteria.max_yard_blocking_share:
-            failures.append(
-                f"yards and landside: ships held at berth {blocked / berth_time:.1%} of berth "
-                "time > "
-                f"{criteria.max_yard_blocking_share:.1%}"
-            )
+    overload = records.overload
+    if overload is not None and overload.time_h < period.end_h:
+        failures.append(f"queue overflow at {overload.kind} {overload.resource}")
+    failures += [
+        failure_text(c)
+        for c in measure_criteria(model, records, (period.start_h, period.end_h))
+        if not c.holds
+    ]
     return failures
-
-
-def _queue_ratios(model: CompiledModel, records: Records) -> list[tuple[str, float]]:
-    """Waiting/service ratio of each berth queue: the ships of a terminal that may use the
-    same berth groups (and so wait in one line), with at least :data:`MIN_CALLS` calls.
-
-    Judging queues rather than berth groups avoids a selection bias: a group that only takes
-    ships when the others are full (a rail-water berth beside a bulk quay) serves exactly
-    the ships that waited.
-    """
-    low = model.calendar.warmup_h
-    v = records.vessels
-    start, arrival, end = v["berth_start_h"], v["berth_arrival_h"], v["service_end_h"]
-    counted = ~np.isnan(end) & (arrival >= low) & (end <= records.end_h)
-    queue_of = [(it.terminal, it.eligible_groups) for it in model.itineraries]
-    keys = sorted({queue_of[i] for i in np.unique(v["itinerary"][counted])})
-    out = []
-    itinerary = v["itinerary"]
-    for key in keys:
-        members = np.array([queue_of[i] == key for i in range(len(queue_of))], dtype=bool)
-        mine = counted & members[itinerary]
-        if mine.sum() < MIN_CALLS:
-            continue
-        wait = float((start - arrival)[mine].sum())
-        service = float((end - start - v["block_h"])[mine].sum())
-        groups = "+".join(model.groups[g].id.split("/", 1)[1] for g in key[1])
-        label = f"{model.terminals[key[0]].id}/{groups}"
-        out.append((label, wait / service if service > 0 else math.inf))
-    return out
 
 
 def evaluation_scenario(scenario: Scenario, year: int | None) -> tuple[Scenario, int]:
@@ -257,6 +204,7 @@ def quick_capacity(
     year: int | None = None,
     rounds: int = 2,
     workers: int = 1,
+    bracket: tuple[float, float] | None = None,
 ) -> CapacityResult:
     """A quick sustainable-capacity estimate from replication 0: two probes per round.
 
@@ -267,17 +215,27 @@ def quick_capacity(
     thirds of the bracket left (of its upper half when nothing has passed yet). Two rounds
     narrow the boundary to a tenth of the demand or less when it lies between 0.3 and 0.8 of
     it; :func:`sustainable_capacity` gives the full estimate with its CI.
+
+    ``bracket`` = (low, high) searches only between multipliers known (or taken) to pass and
+    to fail, in thirds, without the run at the scenario's own demand (used for reliefs).
     """
     evaluated, chosen = evaluation_scenario(scenario, year)
     offered = _offered_t(compile_scenario(evaluated), chosen)
-    if at_one is None:
-        at_one = _failures_at(evaluated, 1.0)
-    low, high = 0.0, 1.0
-    binding = at_one[0] if at_one else ""
-    if at_one:
-        probes = [0.6, 0.8]
+    if bracket is not None:
+        # a relieved plan: it carries at least what the plan did; look above that
+        low, high = bracket
+        binding = f"none up to {high:g} x demand (the top of the bracket searched)"
+        third = (high - low) / 3.0
+        probes = [low + third, low + 2.0 * third]
     else:
-        low, high, probes = 1.0, math.inf, [1.25, 1.5]
+        if at_one is None:
+            at_one = _failures_at(evaluated, 1.0)
+        low, high = 0.0, 1.0
+        binding = at_one[0] if at_one else ""
+        if at_one:
+            probes = [0.6, 0.8]
+        else:
+            low, high, probes = 1.0, math.inf, [1.25, 1.5]
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=2, mp_context=context) if workers > 1 else None
     try:
@@ -498,3 +456,47 @@ def bottleneck_relief(
             )
         )
     return base, reliefs
+
+
+#: How far above the plan's capacity (x demand) a quick relief looks.
+RELIEF_SPAN = 0.36
+
+
+def quick_relief(
+    scenario: Scenario,
+    base: CapacityResult,
+    bottlenecks: list[tuple[str, str]],
+    *,
+    year: int | None = None,
+    workers: int = 1,
+) -> list[Relief]:
+    """The quick capacity estimate (:func:`quick_capacity`, replication 0) of the plan with
+    each bottleneck relieved, against ``base`` (the plan's own quick estimate).
+
+    Each relieved plan is searched between the plan's own quick capacity (which relieving a
+    resource does not lower) and :data:`RELIEF_SPAN` x demand above it, in two rounds of
+    thirds: a resolution of about 4 % of the demand. Use :func:`bottleneck_relief` for gains
+    with confidence intervals.
+    """
+    reliefs = []
+    for kind, resource in bottlenecks:
+        relieved = _relieved(scenario, kind, resource)
+        if relieved is None:
+            continue
+        changed, description = relieved
+        low = base.multipliers[0]
+        result = quick_capacity(
+            changed, year=year, workers=workers, bracket=(low, low + RELIEF_SPAN)
+        )
+        gain = result.capacity_t[0] - base.capacity_t[0]
+        reliefs.append(
+            Relief(
+                resource,
+                kind,
+                description,
+                (gain, math.nan, math.nan),
+                result.capacity_t,
+                (gain,),
+            )
+        )
+    return reliefs

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,6 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 import network
+from sim.analysis import Verdict, with_capacity
 from sim.capacity import (
     CapacityResult,
     Relief,
@@ -31,6 +33,7 @@ from sim.capacity import (
     criteria_failures,
     evaluation_scenario,
     quick_capacity,
+    quick_relief,
     sustainable_capacity,
 )
 from sim.output import write_outputs
@@ -62,7 +65,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-_out = Console(soft_wrap=True)
+# piped output (a log, CI) is read later in a wide window: do not squeeze tables to 80 columns
+_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 132)
 _err = Console(stderr=True, soft_wrap=True)
 
 
@@ -174,7 +178,8 @@ def _progress() -> Progress:
 def run_command(
     file: Annotated[Path, typer.Argument(help="Scenario file.")],
     replications: Annotated[
-        int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
+        int | None,
+        typer.Option("--replications", "-n", min=1, max=1000, help="Replications (1-1000)."),
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
     out: Annotated[
@@ -185,42 +190,81 @@ def run_command(
         int | None,
         typer.Option(
             "--year",
-            help="Simulate only this year (its demand and facilities, after the warm-up).",
+            help="Simulate only this year of the scenario (its demand and facilities; a "
+            "warm-up before 1 January, then the whole calendar year).",
         ),
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Local processes for replications.")
+        int,
+        typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
     ] = 1,
     capacity: Annotated[
         bool,
         typer.Option(
             "--capacity",
-            help="Also estimate the sustainable capacity of the simulated year and the margin "
+            help="Also estimate the sustainable capacity of the judged year and the margin "
             "to the target (one replication, two rounds of two probes; `hubsim capacity` for "
             "the full estimate).",
         ),
     ] = False,
+    relief: Annotated[
+        int,
+        typer.Option(
+            "--relief",
+            min=0,
+            max=10,
+            help="Also estimate (quickly, as --capacity, which it implies) the capacity gained "
+            "by relieving each of the top N bottlenecks.",
+        ),
+    ] = 0,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            "--precision",
+            min=0.0001,
+            max=0.5,
+            help="Add replications until the throughput CI half-width is at most this share "
+            "of the target (e.g. 0.01), up to --max-replications.",
+        ),
+    ] = None,
+    max_replications: Annotated[
+        int,
+        typer.Option("--max-replications", min=3, max=1000, help="Bound of --precision."),
+    ] = 30,
 ) -> None:
-    """Simulate a scenario and report throughput against the target and the bottlenecks."""
+    """Simulate a scenario: the verdict against the target (met / not met / uncertain) with
+    its reasons, throughput per whole year, the service criteria and the ranked bottlenecks.
+
+    Columns of the bottleneck table: criterion = the service criterion that judges the
+    resource, its value and limit; ratio = value / limit (above 1: fails); utilisation =
+    share of its capacity in use; mean wait = hours a ship waits for it; wait share = hours
+    ships waited for it / hours all ships spent in the system.
+    """
     scenario = _load_or_exit(file)
     if year is not None:
-        scenario, _ = evaluation_scenario(scenario, year)
+        try:
+            scenario, _ = evaluation_scenario(scenario, year)
+        except ScenarioError as error:
+            raise _bad_input(str(error)) from None
     if seed is not None:  # the capacity search below uses the same seed
         scenario = scenario.model_copy(
             update={"run": scenario.run.model_copy(update={"seed": seed})}
         )
     count = replications or scenario.run.replications
     capacity_result: CapacityResult | None = None
+    reliefs: list[Relief] = []
     with _progress() as progress:
         task = progress.add_task(f"simulating {scenario.name}", total=count)
         result = simulate_scenario(
             scenario,
             replications=replications,
             seed=seed,
-            progress=lambda done, _total: progress.update(task, completed=done),
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
             workers=workers,
+            precision=precision,
+            max_replications=max_replications,
         )
-        if capacity:
+        if capacity or relief:
             progress.add_task("sustainable capacity (quick estimate)", total=None)
             assert result.model is not None
             same_run = year is not None or scenario.run.horizon_days is not None
@@ -230,8 +274,21 @@ def run_command(
                 year=year,
                 workers=workers,
             )
+        if relief and capacity_result is not None:
+            progress.add_task(f"relieving the top {relief} bottlenecks (quick)", total=None)
+            ranked = result.bottlenecks
+            candidates = ranked[(ranked["criterion"] != "") | (ranked["wait_share"] > 0)]
+            reliefs = quick_relief(
+                scenario,
+                capacity_result,
+                list(zip(candidates["kind"], candidates["resource"], strict=True))[:relief],
+                year=year,
+                workers=workers,
+            )
+    if capacity_result is not None:
+        result = _with_capacity(result, capacity_result, reliefs, quick=True)
     if out is not None:
-        write_outputs(result, out)
+        write_outputs(result, out, relief=reliefs)
     if as_json:
         document = result.to_json()
         if capacity_result is not None:
@@ -241,8 +298,55 @@ def run_command(
     _print_result(result)
     if capacity_result is not None:
         _print_capacity(scenario, capacity_result, quick=True)
+    if reliefs:
+        _print_relief(reliefs, quick=True)
     if out is not None:
         _out.print(f"tables, event records and charts written to {out}")
+
+
+def _with_capacity(
+    result: RunResult, capacity: CapacityResult, reliefs: list[Relief], *, quick: bool
+) -> RunResult:
+    """The run whose verdict states the capacity, the margin and the reliefs."""
+    binding = (
+        capacity.binding[0]
+        if len(set(capacity.binding)) == 1
+        else "; ".join(sorted(set(capacity.binding)))
+    )
+    note = (
+        "quick estimate from replication 0"
+        if quick
+        else f"{len(capacity.multipliers)} replications"
+    ) + f"; beyond it: {binding}"
+    verdict = with_capacity(
+        result.verdict,
+        capacity.capacity_t,
+        note=note,
+        relief=[(r.change, r.gain_t) for r in reliefs],
+    )
+    return result.with_verdict(verdict, [(r.kind, r.resource, r.gain_t[0]) for r in reliefs])
+
+
+def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:
+    table = Table(
+        title="Bottleneck relief (capacity gained, Mt/yr)"
+        + (" - quick estimates from replication 0" if quick else ""),
+        title_justify="left",
+    )
+    for column in ("resource", "change", "gain", "95% CI"):
+        table.add_column(
+            column,
+            justify="right" if column in ("gain", "95% CI") else "left",
+            overflow="fold",
+        )
+    for r in reliefs:
+        table.add_row(
+            r.resource,
+            r.change,
+            _mt(r.gain_t[0]),
+            "-" if r.gain_t[1] != r.gain_t[1] else f"{_mt(r.gain_t[1])} - {_mt(r.gain_t[2])}",
+        )
+    _out.print(table)
 
 
 @app.command("capacity")
@@ -274,7 +378,7 @@ def capacity_command(
         if relief:
             evaluated, _ = evaluation_scenario(scenario, year)
             ranked = simulate_scenario(evaluated, replications=replications).bottlenecks
-            ranked = ranked[ranked["wait_share"] > 0].head(relief)
+            ranked = ranked[(ranked["criterion"] != "") | (ranked["wait_share"] > 0)].head(relief)
             result, reliefs = bottleneck_relief(
                 scenario,
                 list(zip(ranked["kind"], ranked["resource"], strict=True)),
@@ -305,14 +409,7 @@ def capacity_command(
         return
     _print_capacity(scenario, result)
     if reliefs:
-        table = Table(title="Bottleneck relief (capacity gained, Mt/yr)", title_justify="left")
-        for column in ("resource", "change", "gain", "95% CI"):
-            table.add_column(column, justify="right" if column in ("gain", "95% CI") else "left")
-        for r in reliefs:
-            table.add_row(
-                r.resource, r.change, _mt(r.gain_t[0]), f"{_mt(r.gain_t[1])} - {_mt(r.gain_t[2])}"
-            )
-        _out.print(table)
+        _print_relief(reliefs)
 
 
 def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool = False) -> None:
@@ -485,72 +582,152 @@ def _mt(tonnes: float) -> str:
     return "-" if tonnes != tonnes else f"{tonnes / 1e6:,.2f}"
 
 
+_COLOURS = {"met": "green", "not met": "red", "uncertain": "yellow"}
+
+
 def _print_result(result: RunResult) -> None:
     verdict = result.verdict
-    colour = {"met": "green", "not met": "red", "uncertain": "yellow"}[verdict.verdict]
+    colour = _COLOURS[verdict.verdict]
+    basis = verdict.by_year[0].basis if verdict.by_year else verdict.basis
+    warmup = result.model.calendar.warmup_h / 24.0 if result.model is not None else 0.0
     table = Table(
         title=f"{result.scenario.name}: port throughput (Mt)",
         title_justify="left",
-        caption="counted from the end of the warm-up; the first year is therefore partial",
+        caption=(
+            f"whole calendar years; a {warmup:g}-day warm-up before 1 January is not counted"
+            if basis == "calendar year"
+            else f"part of a year, annualised; a {warmup:g}-day warm-up is not counted"
+        )
+        + "; P(met): share of replications meeting the target (throughput"
+        + (", service criteria" if verdict.criteria_applied else "")
+        + " and no overflow)",
         caption_justify="left",
     )
-    for column in ("year", "mean", "95% CI", "target"):
+    for column in ("year", "mean", "95% CI", "target", "P(met)", "verdict"):
         table.add_column(column, justify="right")
-    for row in result.tables["throughput_port"].itertuples(index=False):
-        target = _mt(verdict.target_t) if int(row.year) == verdict.year else ""
+    for y in verdict.by_year:
+        mean, low, high = y.throughput_t
         table.add_row(
-            str(int(row.year)),
-            _mt(row.tonnes),
-            f"{_mt(row.tonnes_ci95_low)} - {_mt(row.tonnes_ci95_high)}",
-            target,
+            str(y.year) + (" (annualised)" if y.basis == "annualised" else ""),
+            _mt(mean),
+            "-" if low != low else f"{_mt(low)} - {_mt(high)}",
+            _mt(verdict.target_t),
+            f"{y.p_target_met:.0%}",
+            f"[{_COLOURS[y.verdict]}]{y.verdict}[/]",
         )
     _out.print(table)
-    mean, low, high = verdict.throughput_t
     _out.print(
-        f"[bold {colour}]verdict: {verdict.verdict}[/] - {verdict.year} throughput "
-        f"{_mt(mean)} Mt (95% CI {_mt(low)}-{_mt(high)}, {verdict.basis}) against "
-        f"{_mt(verdict.target_t)} Mt; target met in {verdict.p_target_met:.0%} of "
-        f"{result.replications} replications"
+        f"[bold {colour}]verdict: {escape(verdict.headline)}[/]",
+        highlight=False,
     )
-    if verdict.by_year:
+    for reason in verdict.reasons:
+        _out.print(f"  - {escape(reason)}", highlight=False)
+    if len(verdict.by_year) > 1:
         met = verdict.first_year_met
         _out.print(
             (
                 f"target first met in {met}"
                 if met is not None
                 else "target not met in any whole simulated year"
-            )
-            + "; share of replications at or above it by year: "
-            + ", ".join(f"{y} {p:.0%}" for y, _, p in verdict.by_year),
+            ),
             highlight=False,
         )
-    bottlenecks = Table(title="Top bottlenecks", title_justify="left")
-    for column in ("rank", "resource", "kind", "utilisation", "mean wait (h)", "wait share"):
-        bottlenecks.add_column(column, justify="right" if column != "resource" else "left")
-    for rank, row in enumerate(result.bottlenecks.head(5).itertuples(index=False), start=1):
+    if verdict.criteria:
+        _print_criteria(verdict)
+    bottlenecks = Table(
+        title="Top bottlenecks (ranked by their effect on the verdict)",
+        title_justify="left",
+        caption="criterion: the service criterion judging it, value and limit; ratio: value / "
+        "limit (over 1 fails); utilisation: share of its capacity in use; mean wait: hours a "
+        "ship waits for it; wait share: hours ships waited for it / hours all ships spent in "
+        "the system",
+        caption_justify="left",
+    )
+    for column in (
+        "rank",
+        "resource",
+        "kind",
+        "criterion",
+        "ratio",
+        "utilisation",
+        "mean wait (h)",
+        "wait share",
+    ):
+        bottlenecks.add_column(
+            column,
+            justify="left" if column in ("resource", "criterion") else "right",
+            overflow="fold",
+        )
+    for row in result.bottlenecks.head(5).itertuples(index=False):
         bottlenecks.add_row(
-            str(rank),
+            str(row.rank),
             row.resource,
             row.kind,
-            f"{row.utilisation:.0%}",
+            row.criterion or "-",
+            "-" if row.criterion_ratio != row.criterion_ratio else f"{row.criterion_ratio:.2f}",
+            "-" if row.utilisation != row.utilisation else f"{row.utilisation:.0%}",
             f"{row.mean_wait_h:.2f}",
-            f"{row.wait_share:.2%}",
+            "-" if row.wait_share != row.wait_share else f"{row.wait_share:.2%}",
         )
     _out.print(bottlenecks)
     if result.model is not None:
         for note in result.model.notes:
-            _out.print(f"[yellow]note:[/] {note}", highlight=False)
-    for overload in result.overloads:
-        _out.print(
-            f"[bold red]overloaded[/] in replication {overload['replication']}: the queue at "
-            f"{overload['kind']} {overload['resource']} reached {overload['queue']} vessels at "
-            f"hour {overload['time_h']:,.0f}; demand exceeds what it can serve, the run stopped "
-            "there"
-        )
+            _out.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+    if result.precision:
+        _out.print(result.precision, highlight=False, markup=False)
     _out.print(
         f"{result.events:,} SimPy events ({result.logical_events:,} vessel and resource "
-        f"events) in {result.wall_s:.1f} s"
+        f"events) in {result.wall_s:.1f} s",
+        highlight=False,
     )
+
+
+def _print_criteria(verdict: Verdict) -> None:
+    """The judged year's criteria: those failing or undecided, then the closest to failing."""
+    shown = [c for c in verdict.criteria if c.holds is not True]
+    closest = [c for c in verdict.criteria if c.holds is True][: max(0, 6 - len(shown))]
+    table = Table(
+        title=f"Service criteria in {verdict.year}"
+        + ("" if verdict.criteria_applied else " (not applied to the verdict)"),
+        title_justify="left",
+        caption=f"{len(verdict.criteria)} judged; shown: every one that fails or may fail, then "
+        "the closest to its limit; holds: the whole 95 % CI within the limit",
+        caption_justify="left",
+    )
+    for column in ("criterion", "where", "value", "95% CI", "limit", "holds"):
+        table.add_column(
+            column, justify="left" if column in ("criterion", "where") else "right", overflow="fold"
+        )
+    for c in [*shown, *closest]:
+        table.add_row(
+            _CRITERION_NAMES.get(c.name, c.name),
+            c.label,
+            _criterion_value(c.name, c.value[0]),
+            "-"
+            if c.value[1] != c.value[1]
+            else f"{_criterion_value(c.name, c.value[1])} - {_criterion_value(c.name, c.value[2])}",
+            _criterion_value(c.name, c.limit),
+            {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]uncertain[/]"}[c.holds],
+        )
+    _out.print(table)
+
+
+_CRITERION_NAMES = {
+    "berth_waiting_service_ratio": "berth waiting / service",
+    "berth_occupancy": "berth occupancy",
+    "mean_lock_wait_h": "mean lock wait",
+    "yard_blocking_share": "ships held at berth",
+}
+
+
+def _criterion_value(name: str, value: float) -> str:
+    if value != value:
+        return "-"
+    if name == "berth_waiting_service_ratio":
+        return f"{value:.2f}"
+    if name == "mean_lock_wait_h":
+        return f"{value:.1f} h"
+    return f"{value:.1%}"
 
 
 def main(argv: list[str] | None = None) -> int:

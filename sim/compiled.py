@@ -243,6 +243,7 @@ class CompiledModel:
     rail_water_groups: frozenset[int] = frozenset()
     diversions: dict[int, tuple[int, ...]] = field(default_factory=dict)
     requested_multiplier: float = 1.0  # the ``multiplier`` argument it was compiled with
+    place_names: dict[str, str] = field(default_factory=dict)  # node id -> name (network data)
 
     def payload_factor(self, vessel_class: int, itinerary: int, period: LowWaterSpec) -> float:
         """Share of its usual payload a ship loads in a low-water period (1: unaffected).
@@ -555,6 +556,9 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         frozenset(g for g, group in enumerate(groups) if rail_water.get(group.id, False)),
         diversions,
         multiplier,
+        dict(zip(dataset.nodes["node_id"], dataset.nodes["name"], strict=True))
+        if dataset is not None
+        else {},
     )
 
 

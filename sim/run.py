@@ -10,66 +10,30 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from sim.analysis import Outcome, Verdict, decide, rank_bottlenecks, replication_outcomes
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records
 from sim.replicate import replicate
 from sim.scenario import Scenario, load_scenario
-from sim.stats import aggregate, mean_ci
+from sim.stats import aggregate
 
-__all__ = ["RunResult", "Verdict", "run"]
-
-VerdictText = Literal["met", "not met", "uncertain"]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Throughput against the target.
-
-    Attributes
-    ----------
-    target_t : float
-        Target tonnes per year.
-    year : int
-        Year compared (the target year, or the last simulated one if the run stops earlier).
-    basis : str
-        ``"calendar year"`` when that year was simulated whole after the warm-up, else
-        ``"annualised"`` (tonnes counted times 8,760 / hours counted).
-    throughput_t : tuple of float
-        Mean and 95 % CI (low, high) of the compared throughput.
-    p_target_met : float
-        Share of replications at or above the target.
-    verdict : {"met", "not met", "uncertain"}
-        ``met`` if the CI lies above the target, ``not met`` if below, else ``uncertain``
-        (with one replication: the point estimate decides).
-    per_replication : tuple of float
-    by_year : tuple of (year, mean tonnes, share of replications at or above the target)
-        For every calendar year simulated whole after the warm-up.
-    first_year_met : int or None
-        First of those years whose mean throughput reaches the target.
-    """
-
-    target_t: float
-    year: int
-    basis: str
-    throughput_t: tuple[float, float, float]
-    p_target_met: float
-    verdict: VerdictText
-    per_replication: tuple[float, ...]
-    by_year: tuple[tuple[int, float, float], ...] = ()
-    first_year_met: int | None = None
+__all__ = ["RunResult", "Verdict", "run", "verdict_tables"]
 
 
 @dataclass
 class RunResult:
-    """What a run tells a planner. Tables are DataFrames with ``*_ci95_low/high`` columns."""
+    """What a run tells a planner. Tables are DataFrames with ``*_ci95_low/high`` columns.
+
+    ``verdict`` is the one answer (see :mod:`sim.analysis.verdict`); ``tables["verdict"]``
+    and ``tables["criteria"]`` hold it as tables, ``outcomes`` each replication's part.
+    """
 
     scenario: Scenario
     replications: int
@@ -84,11 +48,24 @@ class RunResult:
     invariants: list[dict[str, float]]
     records: list[Records] = field(repr=False, default_factory=list)
     model: CompiledModel | None = field(repr=False, default=None)
+    outcomes: list[list[Outcome]] = field(repr=False, default_factory=list)
+    precision: str = ""
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
-        """Resources ranked by the share of vessel time spent waiting for them."""
+        """Resources ranked by their effect on the verdict (see
+        :func:`sim.analysis.rank_bottlenecks`)."""
         return self.tables["bottlenecks"]
+
+    def with_verdict(
+        self, verdict: Verdict, relief: Sequence[tuple[str, str, float]] = ()
+    ) -> RunResult:
+        """The same run with a verdict that knows more (capacity, relief; see
+        :func:`sim.analysis.with_capacity`): the verdict tables and the ranking follow."""
+        tables = dict(self.tables)
+        tables["verdict"], tables["criteria"] = verdict_tables(verdict)
+        tables["bottlenecks"] = rank_bottlenecks(self.tables["bottlenecks"], verdict, relief)
+        return replace(self, verdict=verdict, tables=tables)
 
     def to_json(self) -> dict[str, Any]:
         """The machine-readable summary printed by ``hubsim run --json``."""
@@ -98,24 +75,16 @@ class RunResult:
             "scenario": self.scenario.name,
             "replications": self.replications,
             "seed": self.seed,
-            "target_t": verdict.target_t,
-            "target_year": verdict.year,
-            "basis": verdict.basis,
-            "throughput_t": {
-                "mean": _num(verdict.throughput_t[0]),
-                "ci95_low": _num(verdict.throughput_t[1]),
-                "ci95_high": _num(verdict.throughput_t[2]),
-            },
-            "p_target_met": verdict.p_target_met,
-            "verdict": verdict.verdict,
-            "first_year_met": verdict.first_year_met,
-            "by_year": [
-                {"year": y, "throughput_t": t, "p_target_met": p} for y, t, p in verdict.by_year
-            ],
+            **verdict.to_json(),
             "bottlenecks": [
                 {
+                    "rank": int(row.rank),
                     "resource": row.resource,
                     "kind": row.kind,
+                    "criterion": row.criterion,
+                    "criterion_ratio": _num(row.criterion_ratio),
+                    "holds": None if pd.isna(row.holds) else bool(row.holds),
+                    "relief_gain_t": _num(row.relief_gain_t),
                     "utilisation": _num(row.utilisation),
                     "mean_wait_h": _num(row.mean_wait_h),
                     "wait_share": _num(row.wait_share),
@@ -124,6 +93,7 @@ class RunResult:
             ],
             "overloads": self.overloads,
             "notes": list(self.model.notes) if self.model is not None else [],
+            "precision_rule": self.precision,
             "events": self.events,
             "logical_events": self.logical_events,
             "wall_s": self.wall_s,
@@ -132,7 +102,66 @@ class RunResult:
 
 def _num(value: Any) -> float | None:
     number = float(value)
-    return None if math.isnan(number) else number
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def verdict_tables(verdict: Verdict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The verdict as KPI tables: one row per counted year (``verdict``) and one per
+    criterion and resource in each year (``criteria``)."""
+    years = pd.DataFrame(
+        [
+            {
+                "year": y.year,
+                "basis": y.basis,
+                "throughput_t": y.throughput_t[0],
+                "throughput_t_ci95_low": y.throughput_t[1],
+                "throughput_t_ci95_high": y.throughput_t[2],
+                "target_t": verdict.target_t,
+                "p_target_met": y.p_target_met,
+                "verdict": y.verdict,
+                "judged": y.year == verdict.year,
+                "criteria_applied": verdict.criteria_applied,
+                "reasons": " | ".join(verdict.reasons if y.year == verdict.year else y.reasons),
+            }
+            for y in verdict.by_year
+        ]
+    )
+    criteria = pd.DataFrame(
+        [
+            {
+                "year": y.year,
+                "name": c.name,
+                "kind": c.kind,
+                "resource": c.resource,
+                "label": c.label,
+                "value": c.value[0],
+                "value_ci95_low": c.value[1],
+                "value_ci95_high": c.value[2],
+                "limit": c.limit,
+                "holds": c.holds,
+                "replications_failing": c.failing,
+                "replications_judged": c.judged,
+            }
+            for y in verdict.by_year
+            for c in y.criteria
+        ],
+        columns=[
+            "year",
+            "name",
+            "kind",
+            "resource",
+            "label",
+            "value",
+            "value_ci95_low",
+            "value_ci95_high",
+            "limit",
+            "holds",
+            "replications_failing",
+            "replications_judged",
+        ],
+    )
+    criteria["holds"] = criteria["holds"].astype("boolean")
+    return years, criteria
 
 
 _KEYS = {
@@ -178,81 +207,6 @@ def _throughput_tables(
     return out
 
 
-def _verdict(
-    model: CompiledModel, per_rep: pd.DataFrame, records: list[Records], replications: list[int]
-) -> Verdict:
-    scenario = model.scenario
-    target = scenario.target
-    calendar = model.calendar
-    terminals = set(target.terminals) or {t.id for t in model.terminals}
-    mine = per_rep[per_rep["terminal"].isin(terminals)]
-    year = min(target.year, int(calendar.month_year[-1]))
-    start, end = calendar.year_span_h(year)
-    whole = start >= calendar.warmup_h and end <= calendar.horizon_h and year == target.year
-    values = []
-    for replication, record in zip(replications, records, strict=True):
-        rows = mine[mine["replication"] == replication]
-        if whole or record.overload is not None:
-            # an overloaded run stopped early: what it carried is all it can claim (a rate
-            # measured before the queues blew up would overstate the plan)
-            in_year = rows["year"] == year if whole else slice(None)
-            values.append(float(rows.loc[in_year, "tonnes"].sum()))
-        else:
-            counted_h = record.end_h - calendar.warmup_h
-            values.append(
-                float(rows["tonnes"].sum()) * 8760.0 / counted_h if counted_h > 0 else 0.0
-            )
-    mean, low, high = mean_ci(values)
-    overloaded = [r.overload is not None for r in records]
-    p_met = float(
-        np.mean(
-            [v >= target.throughput_t and not o for v, o in zip(values, overloaded, strict=True)]
-        )
-    )
-    if len(values) == 1 or math.isnan(low):
-        text: VerdictText = "met" if mean >= target.throughput_t else "not met"
-    elif low >= target.throughput_t:
-        text = "met"
-    elif high < target.throughput_t:
-        text = "not met"
-    else:
-        text = "uncertain"
-    if all(overloaded):
-        text = "not met"  # demand exceeds what the plan can serve in every replication
-    elif any(overloaded) and text == "met":
-        text = "uncertain"
-    by_year = []
-    for candidate in sorted(set(calendar.month_year.tolist())):
-        first, last = calendar.year_span_h(candidate)
-        if first < calendar.warmup_h or last > calendar.horizon_h:
-            continue
-        totals = [
-            float(
-                mine.loc[(mine["replication"] == r) & (mine["year"] == candidate), "tonnes"].sum()
-            )
-            for r in replications
-        ]
-        by_year.append(
-            (
-                candidate,
-                float(np.mean(totals)),
-                float(np.mean([t >= target.throughput_t for t in totals])),
-            )
-        )
-    first_met = next((y for y, mean_t, _ in by_year if mean_t >= target.throughput_t), None)
-    return Verdict(
-        target.throughput_t,
-        year,
-        "calendar year" if whole else "annualised",
-        (mean, low, high),
-        p_met,
-        text,
-        tuple(values),
-        tuple(by_year),
-        first_met,
-    )
-
-
 def run(
     scenario: Scenario | str | Path,
     *,
@@ -262,6 +216,8 @@ def run(
     keep_records: bool = True,
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
+    precision: float | None = None,
+    max_replications: int = 50,
 ) -> RunResult:
     """Run ``replications`` of a scenario and summarise them.
 
@@ -279,6 +235,13 @@ def run(
         Called with (replications done, replications) after each one.
     workers : int
         Local processes to run replications on (results do not depend on it).
+    precision : float, optional
+        Precision rule: after the first ``replications`` (at least 3), add replications until
+        the half-width of the judged year's throughput CI is at most ``precision`` x the
+        target (e.g. 0.01: +/- 0.86 Mt of 86 Mt), or ``max_replications`` is reached. The
+        result says which.
+    max_replications : int
+        Upper bound of the precision rule.
 
     Returns
     -------
@@ -302,14 +265,26 @@ def run(
         scenario = scenario.model_copy(update={"run": scenario.run.model_copy(update=settings)})
     model = compile_scenario(scenario, multiplier=multiplier)
     count = scenario.run.replications
+    if precision is not None:
+        count = min(max(count, 3), max_replications)
     per_rep_tables: dict[str, list[pd.DataFrame]] = {}
     records: list[Records] = []
-    for replication, record, rep_tables in replicate(
-        model, list(range(count)), workers=workers, progress=progress
-    ):
-        for name, table in rep_tables.items():
-            per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))
-        records.append(record)
+    outcomes: list[list[Outcome]] = []
+    rule = ""
+    batch = list(range(count))
+    while batch:
+        for replication, record, rep_tables in replicate(
+            model, batch, workers=workers, progress=progress
+        ):
+            for name, table in rep_tables.items():
+                per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))
+            records.append(record)
+            outcomes.append(replication_outcomes(model, record, rep_tables["throughput"]))
+        batch = []
+        if precision is not None:
+            rule, more = _precision_rule(model, outcomes, precision, max_replications, workers)
+            batch = list(range(len(records), len(records) + more))
+    count = len(records)
     per_replication = {
         name: pd.concat(frames, ignore_index=True) for name, frames in per_rep_tables.items()
     }
@@ -321,12 +296,9 @@ def run(
             keys,
             fill_zero=("calls", "passages", "lockages", "trips", "tonnes"),
         )
-    tables["bottlenecks"] = (
-        tables["bottlenecks"]
-        .sort_values(["wait_share", "utilisation"], ascending=False, na_position="last")
-        .reset_index(drop=True)
-    )
-    verdict = _verdict(model, per_replication["throughput"], records, reps)
+    verdict = decide(model, outcomes)
+    tables["verdict"], tables["criteria"] = verdict_tables(verdict)
+    tables["bottlenecks"] = rank_bottlenecks(tables["bottlenecks"], verdict)
     overloads = [
         {
             "replication": i,
@@ -352,4 +324,36 @@ def run(
         [r.invariants for r in records],
         records if keep_records else [],
         model,
+        outcomes,
+        rule,
     )
+
+
+def _precision_rule(
+    model: CompiledModel,
+    outcomes: list[list[Outcome]],
+    precision: float,
+    max_replications: int,
+    workers: int,
+) -> tuple[str, int]:
+    """(what the rule says, replications to add) after ``len(outcomes)`` replications."""
+    verdict = decide(model, outcomes)
+    _, low, high = verdict.throughput_t
+    half = (high - low) / 2.0 if not math.isnan(low) else math.inf
+    wanted = precision * verdict.target_t
+    n = len(outcomes)
+    if half <= wanted:
+        return (
+            f"precision rule met after {n} replications: 95 % CI half-width "
+            f"{half / 1e6:,.2f} Mt <= {precision:.1%} of the target ({wanted / 1e6:,.2f} Mt)"
+        ), 0
+    if n >= max_replications:
+        return (
+            f"precision rule not met: {n} replications (the maximum) give a 95 % CI "
+            f"half-width of {half / 1e6:,.2f} Mt > {precision:.1%} of the target "
+            f"({wanted / 1e6:,.2f} Mt)"
+        ), 0
+    # the half-width shrinks as 1/sqrt(n): aim at the count it suggests, a batch at a time
+    guess = math.ceil(n * (half / wanted) ** 2) if math.isfinite(half) else n + 1
+    more = max(1, min(guess - n, max(workers, 1), max_replications - n))
+    return "", more

@@ -8,7 +8,30 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-__all__ = ["aggregate", "mean_ci"]
+__all__ = ["aggregate", "mean_ci", "value_bounds"]
+
+#: Columns that hold shares (0-1) in the KPI tables.
+SHARE_COLUMNS = frozenset(
+    {
+        "utilisation",
+        "occupancy",
+        "share",
+        "wait_share",
+        "area_share",
+        "yard_blocking_share",
+        "p_target_met",
+    }
+)
+
+
+def value_bounds(column: str) -> tuple[float, float]:
+    """The range a KPI column's values can take: shares 0-1, measured quantities (tonnes,
+    hours, counts, costs) >= 0; differences, gains and margins are unbounded."""
+    if column in SHARE_COLUMNS or column.endswith("_share"):
+        return 0.0, 1.0
+    if any(word in column for word in ("gain", "margin", "delta", "_vs_", "difference")):
+        return -math.inf, math.inf
+    return 0.0, math.inf
 
 
 def mean_ci(values: np.ndarray | list[float], level: float = 0.95) -> tuple[float, float, float]:
@@ -64,6 +87,9 @@ def aggregate(
         row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
         for column in numeric:
             mean, low, high = mean_ci(group[column].to_numpy(dtype=float), level)
+            floor, ceiling = value_bounds(column)
+            if not math.isnan(low):  # a share's CI stays within 0-100 %, a count's above 0
+                low, high = max(low, floor), min(high, ceiling)
             row[column] = mean
             row[f"{column}_ci95_low"] = low
             row[f"{column}_ci95_high"] = high

@@ -41,8 +41,12 @@ def _h(hours: Any) -> str:
 
 
 def verdict_sentence(data: RunData) -> str:
-    """The verdict in one sentence, as the report opens with it."""
+    """The verdict in one sentence, as the report opens with it (the headline of
+    ``summary.json``: the same words as ``hubsim run`` prints)."""
     summary = data.summary
+    headline = summary.get("headline")
+    if headline:
+        return f"Verdict: {headline}."
     throughput = summary.get("throughput_t") or {}
     mean, low, high = (throughput.get(k) for k in ("mean", "ci95_low", "ci95_high"))
     interval = (
@@ -57,18 +61,61 @@ def verdict_sentence(data: RunData) -> str:
     )
 
 
+_REASON_HEADS = {
+    "throughput": "Throughput",
+    "fails": "Fails",
+    "may fail": "May fail",
+    "overflow": "Overflow",
+    "settings": "Settings",
+    "precision": "Precision",
+    "capacity": "Capacity",
+    "relief": "Relief",
+}
+
+
 def _verdict_box(data: RunData) -> str:
     summary = data.summary
     word = str(summary.get("verdict", "uncertain"))
-    lines = [f'<p><strong class="word">{word}</strong></p>', paragraph(verdict_sentence(data))]
+    lines = [
+        f'<p><strong class="word">{escape(word)}</strong></p>',
+        paragraph(verdict_sentence(data)),
+    ]
+    reasons = summary.get("reasons") or []
+    if reasons:
+        items = []
+        for reason in reasons:
+            head, _, rest = str(reason).partition(": ")
+            label = _REASON_HEADS.get(head)
+            items.append(
+                f"<li><strong>{escape(label)}:</strong> {escape(rest)}</li>"
+                if label
+                else f"<li>{escape(str(reason))}</li>"
+            )
+        lines.append(f'<ul class="reasons">{"".join(items)}</ul>')
+    lines.append(
+        paragraph(
+            f"The target is met in {float(summary.get('p_target_met') or 0.0):.0%} of "
+            f"{summary.get('replications')} replications: a replication meets it when its "
+            f"{summary.get('target_year')} throughput reaches the target"
+            + (
+                ", every service criterion holds"
+                if summary.get("criteria_applied", True)
+                else " (service criteria switched off in this scenario)"
+            )
+            + " and no queue overflows."
+        )
+    )
     by_year = summary.get("by_year") or []
-    if by_year:
+    if len(by_year) > 1:
         first = summary.get("first_year_met")
         lines.append(
             paragraph(
-                (f"The mean first reaches the target in {first}. " if first else "")
-                + "Share of replications at or above the target by year: "
-                + ", ".join(f"{b['year']}: {b['p_target_met']:.0%}" for b in by_year)
+                (f"The verdict is first met in {first}. " if first else "")
+                + "By year: "
+                + ", ".join(
+                    f"{b['year']}: {b.get('verdict', '')} ({b['p_target_met']:.0%})"
+                    for b in by_year
+                )
                 + "."
             )
         )
@@ -184,6 +231,23 @@ def _landside_rows(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     )
 
 
+def _judged_criteria(frame: pd.DataFrame | None, year: Any) -> pd.DataFrame | None:
+    if frame is None or frame.empty:
+        return frame
+    return frame[frame["year"] == year]
+
+
+def _criterion_number(value: Any) -> str:
+    number = float(value)
+    return f"{number:.2f}" if number >= 1 or number == 0 else f"{number:.3g}"
+
+
+def _holds(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "uncertain"
+    return "yes" if bool(value) else "no"
+
+
 def _tables(data: RunData) -> str:
     tables = data.tables
     year = data.summary.get("target_year")
@@ -193,17 +257,38 @@ def _tables(data: RunData) -> str:
     return "".join(
         [
             _titled_table(
-                "Port throughput by year",
-                tables["throughput_port"],
+                "Port throughput and the verdict by year",
+                tables.get("verdict"),
                 [
                     Column("year", "year"),
-                    Column("tonnes", "mean (Mt)", _mt),
-                    Column("tonnes_ci95_low", "95 % CI low (Mt)", _mt),
-                    Column("tonnes_ci95_high", "95 % CI high (Mt)", _mt),
-                    Column("calls", "port calls", ",.0f"),
+                    Column("basis", "basis"),
+                    Column("throughput_t", "mean (Mt)", _mt),
+                    Column("throughput_t_ci95_low", "95 % CI low (Mt)", _mt),
+                    Column("throughput_t_ci95_high", "95 % CI high (Mt)", _mt),
+                    Column("target_t", "target (Mt)", _mt),
+                    Column("p_target_met", "replications meeting the target", _pct),
+                    Column("verdict", "verdict"),
                 ],
-                caption="Counted from the end of the warm-up: the first year is partial.",
+                caption="Whole calendar years (a warm-up before 1 January is not counted); the "
+                "same figures as the verdict above and `hubsim run`.",
                 optional=False,
+            ),
+            _titled_table(
+                f"Service criteria in {year}",
+                _judged_criteria(tables.get("criteria"), year),
+                [
+                    Column("label", "where"),
+                    Column("name", "criterion", lambda n: str(n).replace("_", " ")),
+                    Column("value", "mean", _criterion_number),
+                    Column("value_ci95_low", "95 % CI low", _criterion_number),
+                    Column("value_ci95_high", "95 % CI high", _criterion_number),
+                    Column("limit", "limit", _criterion_number),
+                    Column("holds", "holds", _holds),
+                    Column("replications_failing", "replications failing", ",.0f"),
+                ],
+                caption="Every criterion the scenario sets, on every berth queue and lock with at "
+                "least 20 calls; holds: yes when the whole 95 % CI is within the limit, "
+                "uncertain when it straddles it.",
             ),
             _titled_table(
                 f"Throughput by port area in {year}",
@@ -220,8 +305,11 @@ def _tables(data: RunData) -> str:
                 "Bottlenecks (top 10)",
                 tables["bottlenecks"].head(10),
                 [
+                    Column("rank", "rank"),
                     Column("resource", "resource"),
                     Column("kind", "kind"),
+                    Column("criterion", "service criterion"),
+                    Column("criterion_ratio", "value / limit", ".2f"),
                     Column("utilisation", "utilisation", _pct),
                     Column("mean_wait_h", "mean wait (h)", _h),
                     Column("wait_share", "share of vessel time waiting", _pct),

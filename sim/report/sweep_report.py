@@ -342,7 +342,7 @@ def _settings_items(done: SweepFolder, settings: dict[str, Any]) -> list[tuple[s
             )
             + (
                 "; a run meets the target only if they hold"
-                if settings.get("require_service_criteria", True)
+                if settings.get("require_service_criteria") is not False
                 else "; reported beside the target, not required"
             ),
         ),

@@ -621,8 +621,18 @@ class Operations(Model):
 
 
 class ServiceCriteria(Model):
-    """Service levels that define a sustainable load (a criterion set to null is not used)."""
+    """Service levels that define a sustainable load (a criterion set to null is not used).
 
+    They are part of the verdict: a replication meets the target only when every criterion
+    holds too. ``apply: false`` leaves them out of the verdict (it is then on throughput and
+    overflows only, and says so); the sustainable capacity always uses them.
+    """
+
+    apply: bool = Field(
+        True,
+        description="Whether the verdict requires the criteria (false: throughput only, "
+        "stated in every output).",
+    )
     max_berth_waiting_service_ratio: Annotated[float, Field(gt=0, le=100)] | None = 0.3
     max_mean_lock_wait_h: Annotated[float, Field(gt=0, le=1000)] | None = 4.0
     max_yard_blocking_share: Fraction | None = 0.02

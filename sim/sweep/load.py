@@ -101,6 +101,12 @@ def _common_changes(sweep: Sweep, document: Any) -> list[Change]:
         if field in document and document[field] is not None:
             file, line = where(document, field)
             changes.append(Change("set", field, document[field], file, line))
+    if sweep.require_service_criteria is not None:
+        # the verdict reads the scenario's own switch, so sweep and `hubsim run` agree
+        file, line = where(document, "require_service_criteria")
+        changes.append(
+            Change("set", "service_criteria.apply", sweep.require_service_criteria, file, line)
+        )
     return changes
 
 

@@ -205,8 +205,11 @@ class Sweep(Model):
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 2028
     target: Target | None = None
     service_criteria: ServiceCriteria | None = None
-    require_service_criteria: bool = Field(
-        True, description="A run meets the target only if the service criteria hold too."
+    require_service_criteria: bool | None = Field(
+        None,
+        description="Whether a run meets the target only if the service criteria hold too "
+        "(default: the base scenario's service_criteria.apply, true unless switched off); "
+        "false sets service_criteria.apply: false in every variant, and the report says so.",
     )
     precision: Precision | None = None
     selection: Selection | None = None

@@ -114,7 +114,7 @@ def chunks_for(plan: SweepPlan, keys: set[Key]) -> list[Chunk]:
                     tuple(block),
                     plan.sweep.seed,
                     plan.scenarios[(variant, sample)],
-                    plan.sweep.require_service_criteria,
+                    plan.scenarios[(variant, sample)].service_criteria.apply,
                 )
             )
     return chunks

@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from sim.capacity import MIN_CALLS, criteria_failures
+from sim.analysis import decide, replication_outcomes
+from sim.capacity import criteria_failures
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import simulate
 from sim.kpi import replication_tables
-from sim.run import _verdict
 from sim.scenario import Scenario
 
 __all__ = [
@@ -198,18 +198,21 @@ def _max(values: Any) -> float:
 
 
 def _run_one(model: CompiledModel, chunk: Chunk, replication: int) -> dict[str, Any]:
+    """One replication as a store row; ``target_met`` is the verdict's own test
+    (:meth:`sim.analysis.Outcome.meets`: throughput, service criteria unless the scenario
+    switches them off, no overflow), so a sweep and ``hubsim run`` of the same variant agree."""
     records = simulate(model, replication)
     tables = replication_tables(model, records)
     throughput = tables["throughput"].assign(replication=replication)
-    verdict = _verdict(model, throughput, [records], [replication])
-    failures = criteria_failures(model, records, tables)
+    verdict = decide(model, [replication_outcomes(model, records, throughput)])
+    judged = verdict.judged
+    assert judged is not None
+    outcome_met = judged.met_per_replication[0]
+    failures = criteria_failures(model, records)
     overloaded = records.overload is not None
-    target_met = verdict.p_target_met >= 1.0
-    criteria_met = not failures
-    berths = tables["berths"]
-    judged = berths[berths["calls"] >= MIN_CALLS]
-    locks = tables["locks"]
-    locks = locks[locks["passages"] >= MIN_CALLS] if not locks.empty else locks
+    criteria = {c.name: [] for c in judged.criteria}
+    for c in judged.criteria:
+        criteria[c.name].append(c.value[0])
     v = records.vessels
     served = ~np.isnan(v["service_end_h"]) & (v["berth_start_h"] >= model.calendar.warmup_h)
     berth_h = float((v["service_end_h"] - v["berth_start_h"])[served].sum())
@@ -218,15 +221,15 @@ def _run_one(model: CompiledModel, chunk: Chunk, replication: int) -> dict[str, 
         "status": "ok",
         "error": "",
         "throughput_t": float(verdict.per_replication[0]),
-        "target_met": bool(target_met),
-        "criteria_met": bool(criteria_met),
-        "success": bool(target_met and (criteria_met or not chunk.require_service_criteria)),
+        "target_met": bool(outcome_met),
+        "criteria_met": not failures,
+        "success": bool(outcome_met),
         "overloaded": overloaded,
         "criteria_failures": "; ".join(failures),
         "calls": int(throughput["calls"].sum()),
-        "berth_waiting_service_ratio_max": _max(judged["waiting_service_ratio"]),
-        "berth_occupancy_max": _max(judged["occupancy"]),
-        "lock_mean_wait_h_max": _max(locks["mean_wait_h"]) if not locks.empty else math.nan,
+        "berth_waiting_service_ratio_max": _max(criteria.get("berth_waiting_service_ratio", [])),
+        "berth_occupancy_max": _max(criteria.get("berth_occupancy", [])),
+        "lock_mean_wait_h_max": _max(criteria.get("mean_lock_wait_h", [])),
         "yard_blocking_share": (
             float(v["block_h"][served].sum()) / berth_h if berth_h > 0 else math.nan
         ),

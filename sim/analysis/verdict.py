@@ -1,0 +1,784 @@
+"""The verdict: does the plan carry its target, and if not, what holds it back.
+
+One function decides for every surface (the CLI, ``--json``, the KPI tables, the HTML report,
+sweeps, notebooks and the Python API):
+
+- :func:`replication_outcomes` measures one replication: for every counted period (each whole
+  calendar year simulated after the warm-up, or the counted part of a run given in days) the
+  port throughput, every service criterion and any overflowing queue.
+- A replication **meets the target** in a year (:meth:`Outcome.meets`) when its throughput
+  reaches the target, every service criterion holds (unless the scenario switches them off
+  with ``service_criteria.apply: false``) and no queue overflowed.
+- :func:`decide` turns the outcomes of all replications into ``met``, ``not met`` or
+  ``uncertain`` from 95 % confidence intervals: ``met`` when the throughput CI lies at or above
+  the target and every criterion's CI within its limit, ``not met`` when the throughput CI
+  lies below the target, a criterion's CI above its limit or every replication overflowed,
+  ``uncertain`` otherwise. With one replication the point estimates decide (and the verdict
+  says so). The verdict carries its reasons in plain words.
+- :func:`with_capacity` adds the sustainable capacity, the margin and the most helpful relief
+  when they were computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.criteria import Criterion, blocking_by_resource, measure_criteria
+from sim.compiled import CompiledModel
+from sim.engine import Records
+from sim.stats import mean_ci
+
+__all__ = [
+    "CriterionResult",
+    "Outcome",
+    "Period",
+    "Verdict",
+    "VerdictText",
+    "YearVerdict",
+    "counted_periods",
+    "decide",
+    "failure_text",
+    "rank_bottlenecks",
+    "replication_outcomes",
+    "with_capacity",
+]
+
+VerdictText = Literal["met", "not met", "uncertain"]
+
+#: Fewer replications than this give a CI too wide to lean on; the verdict says so.
+MIN_REPLICATIONS = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    """A counted period: a whole calendar year, or the counted part of a run in days."""
+
+    year: int
+    start_h: float
+    end_h: float
+    basis: str  # "calendar year" or "annualised"
+
+
+def counted_periods(model: CompiledModel) -> list[Period]:
+    """Every whole calendar year simulated after the warm-up; if there is none (a run given
+    in days), the counted period itself, labelled ``annualised``."""
+    calendar = model.calendar
+    periods = []
+    for year in sorted({int(y) for y in calendar.month_year.tolist()}):
+        start, end = calendar.year_span_h(year)
+        if start >= calendar.warmup_h - 1e-9 and end <= calendar.horizon_h + 1e-9:
+            periods.append(Period(year, start, end, "calendar year"))
+    if periods:
+        return periods
+    first = int(calendar.year_of(np.array([calendar.warmup_h]))[0])
+    return [Period(first, calendar.warmup_h, calendar.horizon_h, "annualised")]
+
+
+def _date(model: CompiledModel, hour: float) -> str:
+    calendar = model.calendar
+    origin = dt.datetime(calendar.first_year, 1, 1)
+    moment = origin + dt.timedelta(hours=hour - calendar.hour_of(origin))
+    return moment.strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One replication in one counted period.
+
+    Attributes
+    ----------
+    year, basis : int, str
+        The period (see :class:`Period`).
+    throughput_t : float
+        Port throughput: tonnes across the quay in the year (``annualised``: the counted
+        tonnes at a yearly rate; a run stopped by an overflow claims only what it carried).
+    criteria : tuple of Criterion
+        Every criterion the scenario sets, measured in the period.
+    blocking : dict
+        (kind, resource) -> share of berth time ships were held for that yard or terminal.
+    overflow : str or None
+        The queue that overflowed and stopped the run in or before this period, in words.
+    """
+
+    year: int
+    basis: str
+    throughput_t: float
+    criteria: tuple[Criterion, ...]
+    blocking: dict[tuple[str, str], float] = field(default_factory=dict)
+    overflow: str | None = None
+
+    def failures(self, *, criteria_apply: bool = True) -> list[str]:
+        """What keeps this replication from meeting the target besides throughput."""
+        out = [self.overflow] if self.overflow else []
+        if criteria_apply:
+            out += [failure_text(c) for c in self.criteria if not c.holds]
+        return out
+
+    def meets(self, target_t: float, *, criteria_apply: bool = True) -> bool:
+        """Throughput at or above the target, every criterion within its limit (when they
+        apply) and no overflow."""
+        return self.throughput_t >= target_t and not self.failures(criteria_apply=criteria_apply)
+
+
+def failure_text(c: Criterion) -> str:
+    """A broken criterion in a few words, e.g. ``berths HA_X/G1: waiting/service 0.68 > 0.3``."""
+    if c.name == "berth_waiting_service_ratio":
+        return f"berths {c.resource}: waiting/service {c.value:.2f} > {c.limit:g}"
+    if c.name == "berth_occupancy":
+        return f"berths {c.resource}: occupancy {c.value:.0%} > {c.limit:.0%}"
+    if c.name == "mean_lock_wait_h":
+        return f"lock {c.resource}: mean wait {c.value:.1f} h > {c.limit:g} h"
+    return f"yards and landside: ships held at berth {c.value:.1%} of berth time > {c.limit:.1%}"
+
+
+def replication_outcomes(
+    model: CompiledModel, records: Records, throughput: pd.DataFrame
+) -> list[Outcome]:
+    """The outcome of one replication in every counted period.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    records : Records
+        The replication's records.
+    throughput : DataFrame
+        Its ``throughput`` KPI table (``year``, ``terminal``, ``tonnes``; see
+        :func:`sim.kpi.throughput`).
+    """
+    target = model.scenario.target
+    terminals = set(target.terminals) or {t.id for t in model.terminals}
+    mine = throughput[throughput["terminal"].isin(terminals)]
+    overload = records.overload
+    out = []
+    for period in counted_periods(model):
+        if period.basis == "calendar year":
+            tonnes = float(mine.loc[mine["year"] == period.year, "tonnes"].sum())
+        else:
+            counted_h = records.end_h - period.start_h
+            tonnes = float(mine["tonnes"].sum())
+            if overload is None and counted_h > 0:
+                tonnes *= 8760.0 / counted_h
+        overflow = None
+        if overload is not None and overload.time_h < period.end_h:
+            overflow = (
+                f"the queue at {overload.kind} {overload.resource} overflowed "
+                f"({overload.length} ships waiting on {_date(model, overload.time_h)}) and "
+                "stopped the run"
+            )
+        window = (period.start_h, period.end_h)
+        out.append(
+            Outcome(
+                period.year,
+                period.basis,
+                tonnes,
+                tuple(measure_criteria(model, records, window)),
+                blocking_by_resource(model, records, window),
+                overflow,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion on one resource across the replications.
+
+    ``holds`` is True when the 95 % CI of the value lies within the limit, False when it lies
+    above it, None when the interval straddles the limit (with one replication: the value
+    decides). ``failing`` of ``judged`` replications broke it.
+    """
+
+    name: str
+    kind: str
+    resource: str
+    label: str
+    value: tuple[float, float, float]
+    limit: float
+    holds: bool | None
+    failing: int
+    judged: int
+    groups: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "resource": self.resource,
+            "label": self.label,
+            "value": _triple(self.value),
+            "limit": self.limit,
+            "holds": self.holds,
+            "replications_failing": self.failing,
+            "replications_judged": self.judged,
+        }
+
+
+@dataclass(frozen=True)
+class YearVerdict:
+    """The verdict in one counted period (see :func:`decide`)."""
+
+    year: int
+    basis: str
+    throughput_t: tuple[float, float, float]
+    p_target_met: float
+    verdict: VerdictText
+    criteria: tuple[CriterionResult, ...]
+    reasons: tuple[str, ...]
+    per_replication: tuple[float, ...]
+    met_per_replication: tuple[bool, ...]
+    overflows: tuple[str, ...] = ()
+    blocking: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "basis": self.basis,
+            "throughput_t": _triple(self.throughput_t),
+            "p_target_met": self.p_target_met,
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the plan carries its target: the one answer of a run.
+
+    Attributes
+    ----------
+    target_t : float
+        Target tonnes per year.
+    year : int
+        Year judged: the target year (or the last counted period if the run ends before it).
+    basis : str
+        ``calendar year`` (the whole year counted after a warm-up before 1 January) or
+        ``annualised`` (a run given in days: the counted tonnes at a yearly rate).
+    throughput_t : tuple of float
+        Mean and 95 % CI (low, high) of the judged year's throughput.
+    p_target_met : float
+        Share of replications meeting the target in that year (throughput, criteria, no
+        overflow; see :meth:`Outcome.meets`).
+    verdict : {"met", "not met", "uncertain"}
+    per_replication : tuple of float
+        The judged year's throughput of each replication.
+    by_year : tuple of YearVerdict
+        The verdict in every counted period.
+    first_year_met : int or None
+        First counted year whose verdict is ``met``.
+    reasons : tuple of str
+        Why, in plain words: throughput against the target, each failing or undecided
+        criterion (where, by how much), overflows, settings and precision.
+    criteria : tuple of CriterionResult
+        The judged year's criteria (empty if the scenario sets none).
+    criteria_applied : bool
+        False when the scenario switches its service criteria off (the verdict is then on
+        throughput and overflows only, and says so).
+    replications : int
+    precision_note : str
+        Non-empty when there are too few replications for the CI to decide.
+    capacity_t : tuple of float or None
+        Sustainable capacity (mean, 95 % CI), when computed (:func:`with_capacity`).
+    capacity_note : str
+        How it was computed and what binds beyond it.
+    relief : tuple of (str, tuple of float)
+        The reliefs computed (change, gain mean and CI), most helpful first.
+    """
+
+    target_t: float
+    year: int
+    basis: str
+    throughput_t: tuple[float, float, float]
+    p_target_met: float
+    verdict: VerdictText
+    per_replication: tuple[float, ...]
+    by_year: tuple[YearVerdict, ...] = ()
+    first_year_met: int | None = None
+    reasons: tuple[str, ...] = ()
+    criteria: tuple[CriterionResult, ...] = ()
+    criteria_applied: bool = True
+    replications: int = 0
+    precision_note: str = ""
+    capacity_t: tuple[float, float, float] | None = None
+    capacity_note: str = ""
+    relief: tuple[tuple[str, tuple[float, float, float]], ...] = ()
+
+    @property
+    def margin_t(self) -> float | None:
+        """Sustainable capacity minus the target (negative: short), when computed."""
+        return None if self.capacity_t is None else self.capacity_t[0] - self.target_t
+
+    @property
+    def judged(self) -> YearVerdict | None:
+        """The judged year's verdict."""
+        return next((y for y in self.by_year if y.year == self.year), None)
+
+    @property
+    def headline(self) -> str:
+        """The verdict in one sentence: throughput against the target, what fails, the
+        capacity and margin and the most helpful relief when computed."""
+        mean, low, high = self.throughput_t
+        interval = "" if math.isnan(low) else f" (95 % CI {_mt(low)}-{_mt(high)})"
+        parts = [
+            f"{self.verdict}: carries {_mt(mean)} Mt in {self.year}{interval}"
+            + (" annualised" if self.basis == "annualised" else "")
+            + f" against the {_mt(self.target_t)} Mt target"
+        ]
+        problems = (
+            [_brief(c) for c in self.criteria if c.holds is False] if self.criteria_applied else []
+        )
+        problems += [r.split(": ", 1)[1] for r in self.reasons if r.startswith("overflow:")]
+        if self.criteria_applied:
+            problems += [_brief(c) + " (uncertain)" for c in self.criteria if c.holds is None]
+        if problems:
+            shown = "; ".join(problems[:2])
+            more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
+            joiner = "but" if mean >= self.target_t else "and"
+            parts[0] += f", {joiner} {shown}{more}"
+        if self.capacity_t is not None:
+            capacity, c_low, c_high = self.capacity_t
+            c_interval = "" if math.isnan(c_low) else f" (95 % CI {_mt(c_low)}-{_mt(c_high)})"
+            margin = capacity - self.target_t
+            parts.append(
+                f"sustainable capacity {_mt(capacity)} Mt{c_interval}, "
+                + (f"{_mt(-margin)} Mt short" if margin < 0 else f"{_mt(margin)} Mt to spare")
+            )
+        if self.relief:
+            change, gain = self.relief[0]
+            parts.append(f"{change} adds {'+' if gain[0] >= 0 else ''}{_mt(gain[0])} Mt")
+        return "; ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        """The verdict part of ``hubsim run --json`` and ``summary.json``."""
+        document: dict[str, Any] = {
+            "verdict": self.verdict,
+            "headline": self.headline,
+            "reasons": list(self.reasons),
+            "target_t": self.target_t,
+            "target_year": self.year,
+            "basis": self.basis,
+            "throughput_t": _triple(self.throughput_t),
+            "p_target_met": self.p_target_met,
+            "first_year_met": self.first_year_met,
+            "by_year": [y.to_json() for y in self.by_year],
+            "criteria": [c.to_json() for c in self.criteria],
+            "criteria_applied": self.criteria_applied,
+            "precision_note": self.precision_note,
+        }
+        if self.capacity_t is not None:
+            document["capacity_t"] = _triple(self.capacity_t)
+            document["margin_t"] = self.margin_t
+            document["capacity_note"] = self.capacity_note
+        if self.relief:
+            document["relief"] = [
+                {"change": change, "gain_t": _triple(gain)} for change, gain in self.relief
+            ]
+        return document
+
+
+def _mt(tonnes: float) -> str:
+    return "-" if tonnes != tonnes else f"{tonnes / 1e6:,.2f}"
+
+
+def _num(value: float) -> float | None:
+    return None if value != value or math.isinf(value) else float(value)
+
+
+def _triple(values: tuple[float, float, float]) -> dict[str, float | None]:
+    return {
+        "mean": _num(values[0]),
+        "ci95_low": _num(values[1]),
+        "ci95_high": _num(values[2]),
+    }
+
+
+def _bounded_ci(values: Sequence[float], low: float = 0.0, high: float = math.inf) -> tuple:
+    mean, lo, hi = mean_ci(list(values))
+    if not math.isnan(lo):
+        lo, hi = max(lo, low), min(hi, high)
+    return mean, lo, hi
+
+
+def _holds(value: tuple[float, float, float], limit: float, n: int) -> bool | None:
+    mean, low, high = value
+    if math.isnan(low) or n < MIN_REPLICATIONS:  # too few for a CI: the mean decides
+        return bool(mean <= limit)
+    if high <= limit:
+        return True
+    if low > limit:
+        return False
+    return None
+
+
+def _place(model: CompiledModel, node: str) -> str:
+    return model.place_names.get(node, node)
+
+
+def criterion_label(model: CompiledModel, name: str, kind: str, resource: str) -> str:
+    """A criterion's resource in words: the place name with the hubsim id."""
+    if kind == "berths":
+        terminal, _, groups = resource.partition("/")
+        return f"{_place(model, terminal)} berths {groups.replace('+', ' + ')} ({resource})"
+    if kind == "lock":
+        return f"{_place(model, resource).split(' (')[0]} ({resource})"
+    return "all berths"
+
+
+def _brief(result: CriterionResult) -> str:
+    """A criterion in a few words, for the headline."""
+    mean = result.value[0]
+    if result.name == "berth_waiting_service_ratio":
+        return f"{result.label} wait {mean:.2f} x their service time (limit {result.limit:g})"
+    if result.name == "berth_occupancy":
+        return f"{result.label} are occupied {mean:.0%} (limit {result.limit:.0%})"
+    if result.name == "mean_lock_wait_h":
+        return f"ships wait {mean:.1f} h at {result.label} (limit {result.limit:g} h)"
+    return (
+        f"ships are held at berth {mean:.1%} of their berth time for yard space or cargo by "
+        f"land (limit {result.limit:.1%})"
+    )
+
+
+def _describe(result: CriterionResult) -> str:
+    mean, low, high = result.value
+    interval = (
+        ""
+        if math.isnan(low)
+        else (
+            f", 95 % CI {low:.2f}-{high:.2f}"
+            if result.name == "berth_waiting_service_ratio"
+            else f", 95 % CI {low:.1f}-{high:.1f} h"
+            if result.name == "mean_lock_wait_h"
+            else f", 95 % CI {low:.1%}-{high:.1%}"
+        )
+    )
+    times = f"{mean / result.limit:.1f} x the limit" if result.limit > 0 else ""
+    if result.name == "berth_waiting_service_ratio":
+        what = (
+            f"{result.label} wait {mean:.2f} x their service time "
+            f"(limit {result.limit:g}{interval}; {times})"
+        )
+    elif result.name == "berth_occupancy":
+        what = f"{result.label} are occupied {mean:.0%} (limit {result.limit:.0%}{interval})"
+    elif result.name == "mean_lock_wait_h":
+        what = (
+            f"ships wait {mean:.1f} h on average at {result.label} "
+            f"(limit {result.limit:g} h{interval}; {times})"
+        )
+    else:
+        what = (
+            f"ships are held at berth for yard space or cargo by land {mean:.1%} of their "
+            f"berth time (limit {result.limit:.1%}{interval})"
+        )
+    if result.judged > 1 and result.holds is not True:
+        what += f", in {result.failing} of {result.judged} replications"
+    return what
+
+
+def _summarise_criteria(
+    model: CompiledModel, outcomes: Sequence[Outcome]
+) -> tuple[tuple[CriterionResult, ...], dict[tuple[str, str], float]]:
+    values: dict[tuple[str, str, str], list[Criterion]] = {}
+    for outcome in outcomes:
+        for c in outcome.criteria:
+            values.setdefault((c.name, c.kind, c.resource), []).append(c)
+    results = []
+    for (name, kind, resource), measured in values.items():
+        limit = measured[0].limit
+        numbers = [c.value for c in measured if not math.isinf(c.value)]
+        if len(numbers) < len(measured):  # a queue that was never served has an infinite ratio
+            value: tuple[float, float, float] = (math.inf, math.inf, math.inf)
+        else:
+            top = 1.0 if name in ("berth_occupancy", "yard_blocking_share") else math.inf
+            value = _bounded_ci(numbers, 0.0, top)
+        results.append(
+            CriterionResult(
+                name,
+                kind,
+                resource,
+                criterion_label(model, name, kind, resource),
+                value,
+                limit,
+                _holds(value, limit, len(outcomes)),
+                sum(not c.holds for c in measured),
+                len(measured),
+                measured[0].groups,
+            )
+        )
+    order = {None: 1, False: 0, True: 2}
+    results.sort(key=lambda r: (order[r.holds], -(r.value[0] / r.limit if r.limit else 0.0)))
+    blocking: dict[tuple[str, str], float] = {}
+    for outcome in outcomes:
+        for key, share in outcome.blocking.items():
+            blocking[key] = blocking.get(key, 0.0) + share / len(outcomes)
+    return tuple(results), blocking
+
+
+def _decide_year(
+    model: CompiledModel,
+    outcomes: Sequence[Outcome],
+    *,
+    criteria_apply: bool,
+) -> YearVerdict:
+    target = model.scenario.target.throughput_t
+    year, basis = outcomes[0].year, outcomes[0].basis
+    throughput = [o.throughput_t for o in outcomes]
+    mean, low, high = _bounded_ci(throughput)
+    n = len(outcomes)
+    met = tuple(o.meets(target, criteria_apply=criteria_apply) for o in outcomes)
+    criteria, blocking = _summarise_criteria(model, outcomes)
+    overflows = tuple(o.overflow for o in outcomes if o.overflow)
+    if n < MIN_REPLICATIONS or math.isnan(low):  # too few for a CI: the mean decides
+        above: bool | None = mean >= target
+    else:
+        above = True if low >= target else False if high < target else None
+    judged = criteria if criteria_apply else ()
+    if above is False or any(c.holds is False for c in judged) or len(overflows) == n:
+        verdict: VerdictText = "not met"
+    elif above is True and all(c.holds is True for c in judged) and not overflows:
+        verdict = "met"
+    else:
+        verdict = "uncertain"
+    interval = "" if math.isnan(low) else f" (95 % CI {_mt(low)}-{_mt(high)})"
+    span = f"{year} throughput" if basis == "calendar year" else f"{year} throughput, annualised,"
+    reasons = [
+        f"throughput: {span} {_mt(mean)} Mt{interval} is "
+        + (
+            "at or above"
+            if above is True
+            else "below"
+            if above is False
+            else "not clearly above or below"
+        )
+        + f" the {_mt(target)} Mt target"
+    ]
+    if criteria_apply:
+        reasons += [f"fails: {_describe(c)}" for c in criteria if c.holds is False]
+        reasons += [f"may fail: {_describe(c)}" for c in criteria if c.holds is None]
+    for overflow in dict.fromkeys(overflows):
+        count = overflows.count(overflow)
+        reasons.append(f"overflow: {overflow} (in {count} of {n} replications)")
+    return YearVerdict(
+        year,
+        basis,
+        (mean, low, high),
+        float(np.mean(met)) if met else math.nan,
+        verdict,
+        criteria,
+        tuple(reasons),
+        tuple(throughput),
+        met,
+        overflows,
+        blocking,
+    )
+
+
+def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdict:
+    """The verdict of a run from the outcomes of its replications.
+
+    Parameters
+    ----------
+    model : CompiledModel
+    outcomes : sequence of sequence of Outcome
+        Per replication, its outcome in every counted period (:func:`replication_outcomes`).
+    """
+    scenario = model.scenario
+    target = scenario.target
+    criteria_apply = scenario.service_criteria.apply
+    n = len(outcomes)
+    periods = [p.year for p in counted_periods(model)]
+    by_year = tuple(
+        _decide_year(model, [rep[i] for rep in outcomes], criteria_apply=criteria_apply)
+        for i in range(len(periods))
+    )
+    judged_index = periods.index(target.year) if target.year in periods else len(periods) - 1
+    judged = by_year[judged_index]
+    reasons = list(judged.reasons)
+    if not criteria_apply:
+        reasons.append(
+            "settings: the scenario switches its service criteria off "
+            "(service_criteria.apply: false); the verdict is on throughput and overflows only"
+        )
+    elif not any(
+        getattr(scenario.service_criteria, f) is not None
+        for f in (
+            "max_berth_waiting_service_ratio",
+            "max_mean_lock_wait_h",
+            "max_yard_blocking_share",
+            "max_berth_occupancy",
+        )
+    ):
+        reasons.append("settings: the scenario sets no service criterion")
+    if judged.year != target.year:
+        reasons.append(
+            f"settings: the run does not cover the target year {target.year}; "
+            f"judged on {judged.year}"
+        )
+    if judged.basis == "annualised":
+        reasons.append(
+            "settings: the run counts part of a year; its throughput is annualised "
+            "(tonnes counted x 8,760 / hours counted)"
+        )
+    note = _precision_note(judged, target.throughput_t, n)
+    if note:
+        reasons.append(f"precision: {note}")
+    first = next((y.year for y in by_year if y.verdict == "met"), None)
+    return Verdict(
+        target.throughput_t,
+        judged.year,
+        judged.basis,
+        judged.throughput_t,
+        judged.p_target_met,
+        judged.verdict,
+        judged.per_replication,
+        by_year,
+        first,
+        tuple(reasons),
+        judged.criteria,
+        criteria_apply,
+        n,
+        note,
+    )
+
+
+def _precision_note(judged: YearVerdict, target_t: float, n: int) -> str:
+    mean, low, high = judged.throughput_t
+    if n < MIN_REPLICATIONS:
+        return (
+            f"only {n} replication{'s' if n != 1 else ''}: too few for a meaningful 95 % CI "
+            f"(the point estimates decide{'' if n == 1 else ' where the CI cannot'}); "
+            "use at least 3 or `--precision`"
+        )
+    half = (high - low) / 2.0
+    margin = abs(mean - target_t)
+    if judged.verdict == "uncertain" and half > margin:
+        return (
+            f"the throughput CI (+/- {_mt(half)} Mt) is wider than its margin to the target "
+            f"({_mt(margin)} Mt); add replications or use `--precision`"
+        )
+    if judged.verdict == "uncertain":
+        return "a criterion's CI straddles its limit; add replications or use `--precision`"
+    return ""
+
+
+def with_capacity(
+    verdict: Verdict,
+    capacity_t: tuple[float, float, float],
+    *,
+    note: str = "",
+    relief: Sequence[tuple[str, tuple[float, float, float]]] = (),
+) -> Verdict:
+    """The verdict with the sustainable capacity, the margin and the reliefs computed for it
+    (most helpful first in the headline)."""
+    ordered = sorted(relief, key=lambda r: -r[1][0] if not math.isnan(r[1][0]) else math.inf)
+    reasons = [r for r in verdict.reasons if not r.startswith(("capacity:", "relief:"))]
+    mean, low, high = capacity_t
+    interval = "" if math.isnan(low) else f" (95 % CI {_mt(low)}-{_mt(high)})"
+    margin = mean - verdict.target_t
+    reasons.append(
+        f"capacity: sustainable capacity {_mt(mean)} Mt/yr{interval}, "
+        + (f"{_mt(-margin)} Mt/yr short of" if margin < 0 else f"{_mt(margin)} Mt/yr above")
+        + " the target"
+        + (f"; {note}" if note else "")
+    )
+    for change, gain in ordered:
+        g_interval = "" if math.isnan(gain[1]) else f" (95 % CI {_mt(gain[1])}-{_mt(gain[2])})"
+        reasons.append(f"relief: {change} adds {_mt(gain[0])} Mt/yr{g_interval}")
+    return replace(
+        verdict,
+        reasons=tuple(reasons),
+        capacity_t=capacity_t,
+        capacity_note=note,
+        relief=tuple(ordered),
+    )
+
+
+def rank_bottlenecks(
+    table: pd.DataFrame,
+    verdict: Verdict,
+    relief: Sequence[tuple[str, str, float]] = (),
+) -> pd.DataFrame:
+    """Bottlenecks ranked by their effect on the answer.
+
+    First the resources that break a service criterion (by how far over its limit), then those
+    that may break one, then the others by how close they come to their limit, then by the
+    capacity their relief adds (when computed), then by the share of vessel time spent waiting
+    for them. Adds ``criterion`` (in words), ``criterion_ratio`` (value / limit), ``holds``
+    and ``relief_gain_t``; keeps the measured columns.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The ``bottlenecks`` KPI table (``kind``, ``resource``, measures, ``wait_share``).
+    verdict : Verdict
+    relief : sequence of (kind, resource, gain tonnes per year)
+    """
+    frame = table.drop(columns=["rank"], errors="ignore").copy()
+    judged = verdict.judged
+    found: dict[tuple[str, str], tuple[str, float, bool | None]] = {}
+
+    def note(key: tuple[str, str], text: str, ratio: float, holds: bool | None) -> None:
+        if key not in found or ratio > found[key][1]:
+            found[key] = (text, ratio, holds)
+
+    for c in verdict.criteria if verdict.criteria_applied else ():
+        ratio = c.value[0] / c.limit if c.limit > 0 else math.nan
+        if c.name == "berth_waiting_service_ratio":
+            text = f"waiting/service {c.value[0]:.2f} (limit {c.limit:g})"
+            for group in c.groups:
+                note(("berths", group), text, ratio, c.holds)
+        elif c.name == "berth_occupancy":
+            note(
+                ("berths", c.resource),
+                f"occupancy {c.value[0]:.0%} (limit {c.limit:.0%})",
+                ratio,
+                c.holds,
+            )
+        elif c.name == "mean_lock_wait_h":
+            note(
+                ("lock", c.resource),
+                f"mean wait {c.value[0]:.1f} h (limit {c.limit:g} h)",
+                ratio,
+                c.holds,
+            )
+        elif c.name == "yard_blocking_share" and judged is not None:
+            for key, share in judged.blocking.items():
+                note(
+                    key,
+                    f"holds ships at berth {share:.1%} of all berth time (all berths "
+                    f"{c.value[0]:.1%}, limit {c.limit:.1%})",
+                    share / c.limit if c.limit > 0 else math.nan,
+                    c.holds,
+                )
+    keys = list(zip(frame["kind"], frame["resource"], strict=True))
+    frame["criterion"] = [found.get(k, ("", math.nan, None))[0] for k in keys]
+    frame["criterion_ratio"] = [found.get(k, ("", math.nan, None))[1] for k in keys]
+    frame["holds"] = pd.array(
+        [found.get(k, ("", math.nan, None))[2] for k in keys], dtype="boolean"
+    )
+    gains = {(kind, resource): gain for kind, resource, gain in relief}
+    frame["relief_gain_t"] = [gains.get(k, math.nan) for k in keys]
+    status = np.select(
+        [
+            frame["holds"].eq(False).fillna(False).to_numpy(),
+            frame["holds"].isna().to_numpy() & frame["criterion"].ne("").to_numpy(),
+        ],
+        [0, 1],
+        2,
+    )
+    frame = frame.assign(_status=status, _ratio=frame["criterion_ratio"].fillna(0.0))
+    frame = frame.sort_values(
+        ["_status", "_ratio", "relief_gain_t", "wait_share", "utilisation"],
+        ascending=[True, False, False, False, False],
+        na_position="last",
+        kind="stable",
+    ).drop(columns=["_status", "_ratio"])
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame
