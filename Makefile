@@ -23,7 +23,7 @@ $(VENV)/.dev-installed: pyproject.toml $(ENGINE_SOURCES) | $(BIN)/python
 
 run: $(VENV)/.run-installed
 	MPLBACKEND=Agg $(BIN)/hubsim run scenarios/huaian_2028_plan.yaml --year 2028 --replications 2 \
-		--workers 2 --capacity
+		--workers 2 --capacity --relief 1
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check sim network tests $(wildcard benchmarks)

@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 import network
-from sim.analysis import Verdict, with_capacity
+from sim.analysis import Verdict
 from sim.capacity import (
     CapacityResult,
     Relief,
@@ -286,7 +286,7 @@ def run_command(
                 workers=workers,
             )
     if capacity_result is not None:
-        result = _with_capacity(result, capacity_result, reliefs, quick=True)
+        result = result.with_capacity(capacity_result, reliefs, quick=True)
     if out is not None:
         write_outputs(result, out, relief=reliefs)
     if as_json:
@@ -302,29 +302,6 @@ def run_command(
         _print_relief(reliefs, quick=True)
     if out is not None:
         _out.print(f"tables, event records and charts written to {out}")
-
-
-def _with_capacity(
-    result: RunResult, capacity: CapacityResult, reliefs: list[Relief], *, quick: bool
-) -> RunResult:
-    """The run whose verdict states the capacity, the margin and the reliefs."""
-    binding = (
-        capacity.binding[0]
-        if len(set(capacity.binding)) == 1
-        else "; ".join(sorted(set(capacity.binding)))
-    )
-    note = (
-        "quick estimate from replication 0"
-        if quick
-        else f"{len(capacity.multipliers)} replications"
-    ) + f"; beyond it: {binding}"
-    verdict = with_capacity(
-        result.verdict,
-        capacity.capacity_t,
-        note=note,
-        relief=[(r.change, r.gain_t) for r in reliefs],
-    )
-    return result.with_verdict(verdict, [(r.kind, r.resource, r.gain_t[0]) for r in reliefs])
 
 
 def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:

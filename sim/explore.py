@@ -156,7 +156,11 @@ def explain_bottlenecks(run: RunSource, *, top: int = 5) -> list[str]:
     """
     data = as_run_data(run)
     ranked = data.tables["bottlenecks"]
-    ranked = ranked[ranked["wait_share"] > 0].head(top)
+    if "criterion" in ranked:  # ranked by effect on the verdict: judged ones and waits
+        ranked = ranked[(ranked["criterion"].fillna("") != "") | (ranked["wait_share"] > 0)]
+    else:
+        ranked = ranked[ranked["wait_share"] > 0]
+    ranked = ranked.head(top)
     relief = data.relief.set_index(["kind", "resource"]) if data.relief is not None else None
     sentences = []
     for rank, row in enumerate(ranked.itertuples(index=False), start=1):
@@ -176,6 +180,17 @@ def explain_bottlenecks(run: RunSource, *, top: int = 5) -> list[str]:
             f"{rank}. {name} ({row.kind}): {what}; {wait}, "
             f"{row.wait_share:.2%} of all the time vessels spend in the system."
         )
+        criterion = getattr(row, "criterion", "")
+        if isinstance(criterion, str) and criterion:
+            holds = getattr(row, "holds", None)
+            state = (
+                "breaks its service criterion"
+                if holds is False or holds == 0
+                else "is within its service criterion"
+                if holds is True or holds == 1
+                else "may break its service criterion"
+            )
+            sentence += f" It {state}: {criterion}."
         if relief is not None and (row.kind, row.resource) in relief.index:
             gain = relief.loc[(row.kind, row.resource)]
             sentence += (
@@ -230,12 +245,16 @@ def relieve_bottlenecks(
     tolerance: float = 0.02,
 ) -> tuple[CapacityResult, list[Relief]]:
     """Sustainable capacity of the run's scenario and what relieving each of its ``top``
-    bottlenecks (those ships waited for) adds (:func:`sim.capacity.bottleneck_relief`).
+    bottlenecks (ranked by their effect on the verdict: those judged by a service criterion or
+    that ships waited for) adds (:func:`sim.capacity.bottleneck_relief`).
+
+    ``result.with_capacity(capacity, reliefs)`` then gives the run whose verdict states them.
 
     A capacity search runs about a dozen simulations per replication and per relief: keep
     ``top`` and ``replications`` small for a first look.
     """
-    ranked = result.bottlenecks[result.bottlenecks["wait_share"] > 0].head(top)
+    table = result.bottlenecks
+    ranked = table[(table["criterion"] != "") | (table["wait_share"] > 0)].head(top)
     return bottleneck_relief(
         result.scenario,
         list(zip(ranked["kind"], ranked["resource"], strict=True)),

@@ -13,16 +13,26 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.analysis import Outcome, Verdict, decide, rank_bottlenecks, replication_outcomes
+from sim.analysis import (
+    Outcome,
+    Verdict,
+    decide,
+    rank_bottlenecks,
+    replication_outcomes,
+    with_capacity,
+)
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records
 from sim.replicate import replicate
 from sim.scenario import Scenario, load_scenario
 from sim.stats import aggregate
+
+if TYPE_CHECKING:
+    from sim.capacity import CapacityResult, Relief
 
 __all__ = ["RunResult", "Verdict", "run", "verdict_tables"]
 
@@ -66,6 +76,25 @@ class RunResult:
         tables["verdict"], tables["criteria"] = verdict_tables(verdict)
         tables["bottlenecks"] = rank_bottlenecks(self.tables["bottlenecks"], verdict, relief)
         return replace(self, verdict=verdict, tables=tables)
+
+    def with_capacity(
+        self, capacity: CapacityResult, reliefs: Sequence[Relief] = (), *, quick: bool = False
+    ) -> RunResult:
+        """The same run whose verdict states the sustainable capacity, the margin and what each
+        relief adds (from :mod:`sim.capacity`), and whose bottlenecks carry the relief gains."""
+        bindings = sorted(set(capacity.binding))
+        note = (
+            "quick estimate from replication 0"
+            if quick
+            else f"{len(capacity.multipliers)} replications"
+        ) + f"; beyond it: {'; '.join(bindings)}"
+        verdict = with_capacity(
+            self.verdict,
+            capacity.capacity_t,
+            note=note,
+            relief=[(r.change, r.gain_t) for r in reliefs],
+        )
+        return self.with_verdict(verdict, [(r.kind, r.resource, r.gain_t[0]) for r in reliefs])
 
     def to_json(self) -> dict[str, Any]:
         """The machine-readable summary printed by ``hubsim run --json``."""
