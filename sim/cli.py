@@ -527,13 +527,19 @@ def _print_sweep(report: SweepReport, baseline: str) -> None:
     table = Table(
         title=f"{report.name}: throughput (Mt/yr) against {_mt(report.target_t)} Mt",
         title_justify="left",
-        caption=f"95% CIs; difference paired with {baseline} (same random numbers)",
+        caption=f"95% CIs; difference: throughput minus {baseline}'s, paired by replication "
+        "(same random numbers); P(target met): share of runs meeting the target (throughput, "
+        "service criteria unless switched off, no overflow), Wilson interval; robust: share of "
+        "futures in which at least the selection probability (default half) of runs meet it; "
+        "selection: the rule's label",
         caption_justify="left",
     )
     selection = "selection" in report.table
     columns = ["variant", "cost bn CNY", "runs", "throughput", "difference", "P(target met)"]
     for column in [*columns, "robust", *(["selection"] if selection else [])]:
-        table.add_column(column, justify="left" if column == "variant" else "right")
+        table.add_column(
+            column, justify="left" if column == "variant" else "right", overflow="fold"
+        )
     for row in report.table.itertuples(index=False):
         cells = [
             str(row.variant),

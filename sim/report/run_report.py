@@ -142,7 +142,12 @@ def _key_figures(data: RunData) -> str:
                 "Main bottleneck",
                 f"{resource_label(top['kind'], top['resource'], data)} ({top['kind']}): "
                 f"{top['utilisation']:.0%} utilised, mean wait {top['mean_wait_h']:.2f} h, "
-                f"{top['wait_share']:.2%} of all vessel time waiting for it",
+                f"{top['wait_share']:.2%} of all vessel time waiting for it"
+                + (
+                    f"; service criterion: {top['criterion']}"
+                    if isinstance(top.get("criterion"), str) and top.get("criterion")
+                    else ""
+                ),
             )
         )
     locks = data.tables.get("locks", pd.DataFrame())

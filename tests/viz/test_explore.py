@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from sim import explore
+from sim.rundata import as_run_data
+from sim.viz.measures import resource_label
 
 
 def test_shipped_scenarios_by_name():
@@ -30,13 +32,24 @@ def test_compare_plans_one_row_per_plan(baseline, minimal):
     assert table.at["baseline", "throughput_mt"] == pytest.approx(
         baseline.verdict.throughput_t[0] / 1e6
     )
-    assert table.at["baseline", "main_bottleneck"] == "Huai'an lock"
+    # the main bottleneck is the top of the ranking by effect on the verdict
+    top = baseline.bottlenecks.iloc[0]
+    assert top["rank"] == 1
+    label = resource_label(top["kind"], top["resource"], as_run_data(baseline))
+    assert table.at["baseline", "main_bottleneck"] == label
     assert 0 < table.at["baseline", "rail_share"] < 1
     assert pd.isna(table.at["tiny", "max_lock_utilisation"])  # no locks
 
 
 def test_bottlenecks_explained_with_their_relief(baseline_data):
-    sentences = explore.explain_bottlenecks(baseline_data, top=3)
-    assert len(sentences) == 3
-    assert sentences[0].startswith("1. Huai'an lock (lock): its chambers are busy")
-    assert "adds +2.50 Mt/yr" in sentences[0]
+    ranked = baseline_data.tables["bottlenecks"]
+    rank = int(ranked.loc[ranked["resource"] == "LOCK_HUAIAN", "rank"].iloc[0])
+    sentences = explore.explain_bottlenecks(baseline_data, top=rank)
+    assert len(sentences) == rank
+    [lock] = [s for s in sentences if "Huai'an lock (lock)" in s]
+    assert lock.startswith(f"{rank}. Huai'an lock (lock): its chambers are busy")
+    assert "adds +2.50 Mt/yr" in lock
+    # a resource judged by a service criterion says whether it holds
+    judged = ranked.iloc[0]
+    if judged["criterion"]:
+        assert "service criterion" in sentences[0]
