@@ -27,7 +27,8 @@ SHARE_COLUMNS = frozenset(
 def value_bounds(column: str) -> tuple[float, float]:
     """The range a KPI column's values can take: shares 0-1, measured quantities (tonnes,
     hours, counts, costs) >= 0; differences, gains and margins are unbounded."""
-    if column in SHARE_COLUMNS or column.endswith("_share"):
+    shares = ("occupancy" in column or "utilisation" in column) and not column.endswith("_t")
+    if column in SHARE_COLUMNS or column.endswith("_share") or column.startswith("p_") or shares:
         return 0.0, 1.0
     if any(word in column for word in ("gain", "margin", "delta", "_vs_", "difference")):
         return -math.inf, math.inf

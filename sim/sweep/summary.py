@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.stats import mean_ci
+from sim.stats import mean_ci, value_bounds
 from sim.sweep.load import SweepPlan
 from sim.sweep.tasks import KPI_COLUMNS
 
@@ -101,6 +101,9 @@ def comparison_table(plan: SweepPlan, runs: pd.DataFrame, probability: float) ->
             values = means[column]
             values = values.loc[values["variant"] == variant.id, column].to_numpy(dtype=float)
             mean, low, high = mean_ci(values)
+            floor, ceiling = value_bounds(column)  # shares stay within 0-1, amounts above 0
+            if not math.isnan(low):
+                low, high = max(low, floor), min(high, ceiling)
             row[column], row[f"{column}_ci95_low"], row[f"{column}_ci95_high"] = mean, low, high
         mean, low, high = _paired(means["throughput_t"], "throughput_t", variant.id, plan.baseline)
         row["throughput_vs_baseline_t"] = mean

@@ -1,0 +1,152 @@
+"""Bottlenecks ranked by their effect on the verdict; CIs of shares kept within 0-100 %; the
+precision rule of `run`."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from sim.analysis import CriterionResult, Verdict, YearVerdict, rank_bottlenecks
+from sim.explore import scenario_path, with_run_settings
+from sim.run import run
+from sim.stats import aggregate
+
+
+def _verdict(criteria: tuple[CriterionResult, ...], blocking: dict) -> Verdict:
+    year = YearVerdict(
+        2028,
+        "calendar year",
+        (91e6, 90e6, 92e6),
+        0.0,
+        "not met",
+        criteria,
+        (),
+        (91e6,),
+        (False,),
+        (),
+        blocking,
+    )
+    return Verdict(
+        86e6,
+        2028,
+        "calendar year",
+        (91e6, 90e6, 92e6),
+        0.0,
+        "not met",
+        (91e6,),
+        (year,),
+        criteria=criteria,
+    )
+
+
+TABLE = pd.DataFrame(
+    {
+        "rank": [1, 2, 3, 4],
+        "kind": ["lock", "berths", "yard", "gate"],
+        "resource": ["LOCK_HUAIYIN", "HA_X/G1", "HA_HUANGMA/HM_REEFER", "HA_X/gate"],
+        "utilisation": [0.90, 0.63, 0.78, 0.95],
+        "mean_wait_h": [1.2, 15.5, 75.7, 0.0],
+        "wait_share": [0.0196, 0.0017, 0.0015, 0.0],
+        "blocked_h": [0.0, 0.0, 6132.0, 0.0],
+    }
+)
+
+
+def test_a_blocking_yard_ranks_above_a_busy_lock_within_its_limit():
+    criteria = (
+        CriterionResult(
+            "yard_blocking_share",
+            "yard",
+            "all berths",
+            "all berths",
+            (0.028, 0.025, 0.031),
+            0.02,
+            False,
+            4,
+            4,
+        ),
+        CriterionResult(
+            "mean_lock_wait_h",
+            "lock",
+            "LOCK_HUAIYIN",
+            "Huaiyin lock",
+            (1.2, 1.1, 1.3),
+            4.0,
+            True,
+            0,
+            4,
+        ),
+        CriterionResult(
+            "berth_waiting_service_ratio",
+            "berths",
+            "HA_X/G1",
+            "X berths G1",
+            (0.25, 0.2, 0.3),
+            0.3,
+            True,
+            0,
+            4,
+            ("HA_X/G1",),
+        ),
+    )
+    blocking = {("yard", "HA_HUANGMA/HM_REEFER"): 0.019}
+    ranked = rank_bottlenecks(TABLE, _verdict(criteria, blocking))
+    assert list(ranked["resource"]) == [
+        "HA_HUANGMA/HM_REEFER",  # part of a failing criterion
+        "HA_X/G1",  # 0.83 of its limit
+        "LOCK_HUAIYIN",  # 0.3 of its limit, whatever its share of vessel time
+        "HA_X/gate",  # judged by no criterion
+    ]
+    assert list(ranked["rank"]) == [1, 2, 3, 4]
+    yard = ranked.iloc[0]
+    assert not yard["holds"] and yard["criterion_ratio"] == pytest.approx(0.95)
+    assert "1.9%" in yard["criterion"] and "limit 2.0%" in yard["criterion"]
+    assert pd.isna(ranked.iloc[3]["holds"]) and ranked.iloc[3]["criterion"] == ""
+    # the measured columns stay
+    assert {"utilisation", "mean_wait_h", "wait_share", "blocked_h"} <= set(ranked.columns)
+
+
+def test_relief_gain_breaks_ties_among_resources_without_criteria():
+    ranked = rank_bottlenecks(
+        TABLE, _verdict((), {}), relief=[("gate", "HA_X/gate", 5e6), ("lock", "LOCK_HUAIYIN", 1e6)]
+    )
+    assert list(ranked["resource"][:2]) == ["HA_X/gate", "LOCK_HUAIYIN"]
+    assert ranked.iloc[0]["relief_gain_t"] == 5e6
+
+
+def test_share_and_amount_cis_stay_within_their_range():
+    per_replication = pd.DataFrame(
+        {
+            "replication": [0, 1, 2],
+            "resource": ["R"] * 3,
+            "utilisation": [0.99, 1.0, 0.90],
+            "wait_share": [0.0, 0.0, 0.03],
+            "tonnes": [0.0, 0.0, 10.0],
+            "gain_t": [-1.0, 0.0, 1.0],
+        }
+    )
+    table = aggregate(per_replication, ["resource"]).iloc[0]
+    assert table["utilisation_ci95_high"] == 1.0 and table["utilisation_ci95_low"] < 0.99
+    assert table["wait_share_ci95_low"] == 0.0 and table["wait_share_ci95_high"] > 0.03
+    assert table["tonnes_ci95_low"] == 0.0
+    assert table["gain_t_ci95_low"] < -1.0  # a difference keeps its interval
+
+
+def test_precision_rule_adds_replications_until_the_ci_is_narrow_enough():
+    scenario = with_run_settings(
+        scenario_path("minimal_single_berth"), horizon_days=30, warmup_days=5
+    )
+    loose = run(scenario, replications=2, precision=0.25, max_replications=8)
+    assert loose.replications == 3  # at least 3, and 3 are enough for +/- 25 %
+    assert "precision rule met after 3 replications" in loose.precision
+    tight = run(scenario, replications=3, precision=0.001, max_replications=6)
+    assert tight.replications == 6
+    assert "precision rule not met: 6 replications" in tight.precision
+    _, low, high = tight.verdict.throughput_t
+    assert (high - low) / 2 > 0.001 * tight.verdict.target_t
+    # the replications added are the ones a plain run of that many would make
+    plain = run(scenario, replications=6)
+    assert plain.verdict.per_replication == tight.verdict.per_replication
+    assert not math.isnan(low)
