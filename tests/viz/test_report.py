@@ -53,7 +53,7 @@ def test_self_contained_tables_and_assumptions(report, folder_data):
     assert not re.search(r"<(script|link|iframe)\b", text)
     assert not re.search(r'(src|href)="(https?:|//|file:)', text)
     for heading in (
-        "Port throughput by year",
+        "Port throughput and the verdict by year",
         "Bottlenecks (top 10)",
         "Locks",
         "Bottleneck relief",
