@@ -599,7 +599,9 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     )
     judged_index = periods.index(target.year) if target.year in periods else len(periods) - 1
     judged = by_year[judged_index]
-    reasons = list(judged.reasons)
+    reasons = (
+        _since(list(judged.reasons), judged, by_year) if criteria_apply else list(judged.reasons)
+    )
     if not criteria_apply:
         reasons.append(
             "settings: the scenario switches its service criteria off "
@@ -647,6 +649,40 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     )
 
 
+def _since(reasons: list[str], judged: YearVerdict, by_year: Sequence[YearVerdict]) -> list[str]:
+    """Add to each failing criterion of the judged year the first counted year it failed in,
+    with the throughput the port carried then (from what demand on it fails)."""
+    out = []
+    for reason, criterion in zip(reasons, _reason_criteria(judged), strict=True):
+        if criterion is not None:
+            first = next(
+                (
+                    y
+                    for y in by_year
+                    if any(
+                        c.name == criterion.name
+                        and c.resource == criterion.resource
+                        and c.holds is False
+                        for c in y.criteria
+                    )
+                ),
+                None,
+            )
+            if first is not None and first.year < judged.year:
+                reason += (
+                    f"; failing since {first.year}, when the port carried "
+                    f"{_mt(first.throughput_t[0])} Mt"
+                )
+        out.append(reason)
+    return out
+
+
+def _reason_criteria(judged: YearVerdict) -> list[CriterionResult | None]:
+    """The criterion behind each of the judged year's reasons (None for the others)."""
+    failing = iter([c for c in judged.criteria if c.holds is False])
+    return [next(failing) if r.startswith("fails:") else None for r in judged.reasons]
+
+
 def _precision_note(judged: YearVerdict, target_t: float, n: int) -> str:
     mean, low, high = judged.throughput_t
     if n < MIN_REPLICATIONS:
@@ -663,7 +699,7 @@ def _precision_note(judged: YearVerdict, target_t: float, n: int) -> str:
             f"({_mt(margin)} Mt); add replications or use `--precision`"
         )
     if judged.verdict == "uncertain":
-        return "a criterion's CI straddles its limit; add replications or use `--precision`"
+        return "a criterion's CI straddles its limit; add replications (`--replications`)"
     return ""
 
 

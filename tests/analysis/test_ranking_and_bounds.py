@@ -150,3 +150,48 @@ def test_precision_rule_adds_replications_until_the_ci_is_narrow_enough():
     plain = run(scenario, replications=6)
     assert plain.verdict.per_replication == tight.verdict.per_replication
     assert not math.isnan(low)
+
+
+def test_a_failing_criterion_says_from_what_year_and_demand_on_it_fails():
+    document = {
+        "name": "growing quay",
+        "network": None,
+        "terminals": {
+            "QUAY": {
+                "berths": [
+                    {
+                        "id": "B1",
+                        "count": 2,
+                        "max_vessel_dwt_t": 2000,
+                        "commodities": ["COAL"],
+                        "service_h": {"distribution": "exponential", "mean_h": 6.0},
+                    }
+                ]
+            }
+        },
+        "demand": {
+            "base_year": 2025,
+            "streams": [
+                {
+                    "id": "S1",
+                    "commodity": "COAL",
+                    "terminal": "QUAY",
+                    "vessels_per_day": 3.5,
+                    "growth_per_year": 0.4,
+                    "vessel_mix": {"SHIP": 1},
+                }
+            ],
+        },
+        "fleets": {"vessels": [{"id": "SHIP", "dwt_t": 1000, "load_factor": 0.8}]},
+        "target": {"throughput_t": 1e6, "year": 2027},
+        "run": {"start_year": 2025, "end_year": 2027, "replications": 5, "seed": 4},
+    }
+    from sim.scenario import Scenario
+
+    result = run(Scenario.model_validate(document))
+    years = {y.year: y for y in result.verdict.by_year}
+    # load 0.44 in 2025, 0.61 in 2026, 0.86 in 2027 (M/M/2): the ratio passes 0.3 in 2026
+    assert years[2026].verdict == years[2027].verdict == "not met"
+    [reason] = [r for r in result.verdict.reasons if r.startswith("fails:")]
+    carried = years[2026].throughput_t[0] / 1e6
+    assert reason.endswith(f"failing since 2026, when the port carried {carried:,.2f} Mt")
