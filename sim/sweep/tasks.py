@@ -210,7 +210,7 @@ def _run_one(model: CompiledModel, chunk: Chunk, replication: int) -> dict[str, 
     outcome_met = judged.met_per_replication[0]
     failures = criteria_failures(model, records)
     overloaded = records.overload is not None
-    criteria = {c.name: [] for c in judged.criteria}
+    criteria: dict[str, list[float]] = {c.name: [] for c in judged.criteria}
     for c in judged.criteria:
         criteria[c.name].append(c.value[0])
     v = records.vessels
