@@ -604,8 +604,8 @@ def console_table(comparison: Comparison) -> Table:
                 if capacity
                 else ""
             )
-            + "; criteria: value and limit of every criterion that fails (x) or may fail (?) "
-            "in any plan (ok: holds); top bottlenecks: the three resources ranked by their "
+            + "; criteria: every criterion that fails (x) or may fail (?) in any plan (ok: "
+            "holds), its value / its limit; top bottlenecks: the three resources ranked by their "
             "effect on the verdict; CAPEX: the plan's investment, bn CNY (the reference's "
             "facilities plus what the plan adds), and what it adds against the reference, "
             "M CNY, by facility; cost, CO2: transport cost (CNY) and CO2 (kg) per tonne of "
@@ -615,6 +615,7 @@ def console_table(comparison: Comparison) -> Table:
         ),
         caption_justify="left",
         show_lines=True,
+        expand=True,
     )
     headings = ["plan", "verdict", "throughput Mt\n(95% CI)"]
     if capacity:
@@ -626,9 +627,15 @@ def console_table(comparison: Comparison) -> Table:
         "per tonne\n(95% CI)",
         "delta vs reference\n(paired 95% CI)",
     ]
+    ratios = {"criteria": 5, "top": 4, "verdict": 3, "delta": 3, "plan": 2, "CAPEX": 2}
     for heading in headings:
         numeric = heading.startswith(("throughput", "capacity", "per tonne"))
-        table.add_column(heading, justify="right" if numeric else "left", overflow="fold")
+        table.add_column(
+            heading,
+            justify="right" if numeric else "left",
+            overflow="fold",
+            ratio=ratios.get(heading.split(" ")[0], 2),
+        )
     for plan, row in zip(comparison.plans, comparison.table.to_dict("records"), strict=True):
         table.add_row(*_console_cells(comparison, plan, row, capacity=capacity))
     return table
@@ -661,8 +668,8 @@ def _console_cells(
             continue
         mark = {True: "ok", False: "x", None: "?"}[c.holds]
         lines.append(
-            f"{what} {_criterion_value(name, c.value[0])} / "
-            f"{_criterion_value(name, c.limit)} {mark}"
+            f"{mark} {what} {_criterion_value(name, c.value[0])} / "
+            f"{_criterion_value(name, c.limit)}"
         )
     cells.append(escape("\n".join(lines)) or "-")
     bottlenecks = _bottlenecks(plan.result)
@@ -671,7 +678,7 @@ def _console_cells(
     if plan is not comparison.reference:
         added = _signed(lambda v: f"{v / 1e6:,.0f}")(row["capex_added_cny"])
         changes = row["capex_changes"]
-        capex += f"\n({added} M" + (f": {escape(changes)})" if changes else ")")
+        capex += f"\nadded {added} M" + (f":\n{escape(changes)}" if changes else "")
     cells.append(capex)
     cells.append(
         "cost CNY/t\n"

@@ -223,10 +223,11 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
         if not present:
             delta_ax.text(0, row, "reference", ha="center", va="center", fontsize=9, color="#555")
             continue
-        interval = "" if np.isnan(lo) else f"\n({lo:+,.2f} to {hi:+,.2f})"
+        interval = "" if np.isnan(lo) else f"\n({lo:+,.3g} to {hi:+,.3g})"
         end = (hi if not np.isnan(hi) else d) if d >= 0 else (lo if not np.isnan(lo) else d)
+        digits = 2 if abs(d) >= 0.01 or d == 0 else 3
         delta_ax.annotate(
-            f"{d:+,.2f} Mt{interval}",
+            f"{d:+,.{digits}f} Mt{interval}",
             (end, row),
             xytext=(5 if d >= 0 else -5, 0),
             textcoords="offset points",
@@ -238,5 +239,5 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
     delta_ax.set_ylim(-0.6, count - 0.4)
     delta_ax.set_xlabel("Throughput minus the reference's (Mt, paired 95 % CI)")
     delta_ax.grid(axis="x", alpha=0.3)
-    delta_ax.set_title("Paired difference from the reference (same random numbers)", loc="left")
+    delta_ax.set_title("Paired difference from the reference", loc="left")
     return figure
