@@ -138,6 +138,11 @@ class Comparison:
         return self.plans[0]
 
     @property
+    def runs(self) -> dict[str, RunResult]:
+        """Plan name -> its run, in order (for :func:`sim.viz.plans_chart` and friends)."""
+        return {plan.name: plan.result for plan in self.plans}
+
+    @property
     def paired_note(self) -> str:
         """How the deltas were computed, in words."""
         return (
@@ -241,6 +246,7 @@ def compare(
     capacity: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     files: Sequence[str] | None = None,
+    keep_records: bool = False,
 ) -> Comparison:
     """Run plans with the same random numbers and compare each with the first.
 
@@ -263,6 +269,8 @@ def compare(
         Called with (plan name, replications done, replications).
     files : sequence of str, optional
         The file each scenario came from, when they are given loaded (for names and messages).
+    keep_records : bool
+        Keep each run's flat records (for the charts of :mod:`sim.viz` that draw them).
 
     Returns
     -------
@@ -330,7 +338,7 @@ def compare(
             seed=seed,
             workers=workers,
             progress=report,
-            keep_records=capacity,
+            keep_records=capacity or keep_records,
         )
         estimate = None
         if capacity:
@@ -347,7 +355,8 @@ def compare(
                     note=f"quick estimate from replication 0; beyond it: {estimate.binding[0]}",
                 )
             )
-            result = _without_records(result)
+            if not keep_records:
+                result = _without_records(result)
         added = capex_difference(reference, scenario) if plans else _no_changes()
         capex = capex_total(reference) + float(added["capex_added_cny"].sum())
         plans.append(PlanRun(name, file, evaluated, result, estimate, capex, added))

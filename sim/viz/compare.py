@@ -83,7 +83,7 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
     bars_ax.axvline(
         target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt/yr"
     )
-    bars_ax.set_yticks(y, plans)
+    bars_ax.set_yticks(y, [_wrapped(p) for p in plans])
     bars_ax.set_xlim(0, max(float(np.nanmax(values + errors[1])), target) * 1.45)
     bars_ax.set_xlabel("Port throughput in the compared year (Mt/yr, 95 % CI; share meeting it)")
     bars_ax.legend(loc="lower right", fontsize=8)
@@ -129,7 +129,7 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
         ha="right",
         fontsize=8,
     )
-    grid_ax.set_yticks(np.arange(len(plans)), plans)
+    grid_ax.set_yticks(np.arange(len(plans)), [_wrapped(p) for p in plans])
     grid_ax.set_title("Utilisation of the busiest locks and berth groups (%)")
     figure.colorbar(image, ax=grid_ax, shrink=0.8).set_label("Utilisation (%)")
     figure.suptitle("Plans side by side (same random numbers)")
