@@ -40,8 +40,10 @@ def test_paired_deltas_match_two_runs_with_the_same_seed(short_plans, tmp_path):
     out = tmp_path / "compare"
     result = CliRunner().invoke(
         app,
-        ["compare", str(plan), str(no_lock4), "--year", "2028", "-n", "3", "--seed", "7"]
-        + ["--json", "--out", str(out)],
+        [
+            *("compare", str(plan), str(no_lock4), "--year", "2028", "-n", "3", "--seed", "7"),
+            *("--json", "--out", str(out)),
+        ],
     )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
@@ -76,7 +78,7 @@ def test_paired_deltas_match_two_runs_with_the_same_seed(short_plans, tmp_path):
         assert item["throughput_t"]["mean"] == pytest.approx(run.verdict.throughput_t[0])
     differences = np.subtract(alone[1].verdict.per_replication, alone[0].verdict.per_replication)
     delta = variant["vs_reference"]["throughput_t"]
-    mean, low, high = mean_ci(differences)
+    _, low, high = mean_ci(differences)
     assert delta["mean"] == pytest.approx(differences.mean())
     assert (delta["ci95_low"], delta["ci95_high"]) == pytest.approx((low, high))
     # paired: tighter than the difference of two independent samples would be
