@@ -161,7 +161,7 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
     """
     count = len(table)
     figure, (bars_ax, delta_ax) = new_figure(
-        13, 1.6 + 0.75 * max(count, 2), ncols=2, gridspec_kw={"width_ratios": [1.3, 1]}
+        13, 1.8 + 0.85 * max(count, 2), ncols=2, gridspec_kw={"width_ratios": [1.3, 1]}
     )
     if table.empty:
         no_data(bars_ax, "no plans to compare")
@@ -186,7 +186,7 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
         bars_ax,
         mean + errors[1],
         [
-            f"{m:,.1f} Mt: {v} ({p:.0%} met)"
+            f"{m:,.1f} Mt, {v} ({p:.0%} of runs meet it)"
             for m, v, p in zip(mean, table["verdict"], table["p_target_met"], strict=True)
         ],
         rows=y,
@@ -194,9 +194,11 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
     target = target_t / 1e6
     bars_ax.axvline(target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt")
     bars_ax.set_yticks(y, names)
-    bars_ax.set_xlim(0, max(float(np.nanmax(mean + errors[1])), target) * 1.35)
+    bars_ax.set_xlim(0, max(float(np.nanmax(mean + errors[1])), target) * 1.5)
     bars_ax.set_ylim(-0.6, count - 0.4)
-    bars_ax.set_xlabel(f"Port throughput in {year} (Mt, 95 % CI)")
+    bars_ax.set_xlabel(
+        f"Port throughput in {year} (Mt, 95 % CI); met also needs every service criterion"
+    )
     bars_ax.legend(loc="lower right", fontsize=8)
     bars_ax.grid(axis="x", alpha=0.3)
     bars_ax.set_title("Throughput against the target (bar edge: verdict)", loc="left")
@@ -214,6 +216,7 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
         capsize=4,
         color=[c for c, o in zip(colours, others, strict=True) if o],
         alpha=0.8,
+        height=0.4,
     )
     delta_ax.axvline(0, color="black", linewidth=0.8)
     reach = float(np.nanmax(np.abs(np.concatenate([d_low, d_high, delta])))) if others.any() else 1
@@ -223,17 +226,11 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
         if not present:
             delta_ax.text(0, row, "reference", ha="center", va="center", fontsize=9, color="#555")
             continue
-        interval = "" if np.isnan(lo) else f"\n({lo:+,.3g} to {hi:+,.3g})"
-        end = (hi if not np.isnan(hi) else d) if d >= 0 else (lo if not np.isnan(lo) else d)
+        interval = "" if np.isnan(lo) else f" (95 % CI {lo:+,.3g} to {hi:+,.3g})"
         digits = 2 if abs(d) >= 0.01 or d == 0 else 3
-        delta_ax.annotate(
-            f"{d:+,.{digits}f} Mt{interval}",
-            (end, row),
-            xytext=(5 if d >= 0 else -5, 0),
-            textcoords="offset points",
-            ha="left" if d >= 0 else "right",
-            va="center",
-            fontsize=8,
+        # above the bar, clear of its error bar
+        delta_ax.text(
+            0, row + 0.28, f"{d:+,.{digits}f} Mt{interval}", ha="center", va="bottom", fontsize=8
         )
     delta_ax.set_yticks(y, [""] * count)
     delta_ax.set_ylim(-0.6, count - 0.4)
