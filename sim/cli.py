@@ -36,7 +36,10 @@ from sim.capacity import (
     quick_relief,
     sustainable_capacity,
 )
+from sim.compare import CompareError, console_table
+from sim.compare import compare as compare_plans
 from sim.output import write_outputs
+from sim.report.compare_report import write_comparison
 from sim.run import RunResult
 from sim.run import run as simulate_scenario
 from sim.scenario import Scenario, ScenarioError
@@ -420,6 +423,87 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
             highlight=False,
             markup=False,
         )
+
+
+@app.command("compare")
+def compare_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Scenario files: the reference plan first, then the what-ifs."),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, max=1000, help="Replications per plan."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Random seed (the same for every plan).")
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="Judge every plan in this year, simulated alone (default: the plans' target "
+            "year, which must be the same).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
+    ] = 1,
+    capacity: Annotated[
+        bool,
+        typer.Option(
+            "--capacity",
+            help="Also estimate each plan's sustainable capacity quickly and its margin to the "
+            "target (as `hubsim run --capacity`).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write comparison.csv/.parquet, comparison.png and compare.html here.",
+        ),
+    ] = None,
+) -> None:
+    """Compare plans with the same random numbers: the first file (the reference) against one
+    or more what-ifs, one row per plan, with deltas against the reference and their paired 95 %
+    CIs (common random numbers)."""
+    if len(files) < 2:
+        raise _bad_input(
+            f"compare needs at least two scenario files (the reference first), got {len(files)}"
+        )
+    scenarios = [_load_or_exit(file) for file in files]
+    with _progress() as progress:
+        task = progress.add_task("comparing", total=None)
+
+        def show(plan: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=f"simulating {plan}")
+
+        try:
+            comparison = compare_plans(
+                scenarios,
+                files=[str(f) for f in files],
+                replications=replications,
+                seed=seed,
+                year=year,
+                workers=workers,
+                capacity=capacity,
+                progress=show,
+            )
+        except (CompareError, ScenarioError) as error:
+            raise _bad_input(str(error)) from None
+    if out is not None:
+        write_comparison(comparison, out)
+    if as_json:
+        typer.echo(json.dumps(comparison.to_json(), ensure_ascii=False))
+        return
+    _out.print(console_table(comparison))
+    _out.print(comparison.paired_note, highlight=False, markup=False)
+    _out.print(f"compared in {comparison.wall_s:.1f} s", highlight=False)
+    if out is not None:
+        _out.print(f"comparison table, chart and compare.html written to {out}", highlight=False)
 
 
 @app.command("report")

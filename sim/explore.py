@@ -6,12 +6,13 @@ Notebooks only call the package; what they would otherwise compute lives here, t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from sim.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
+from sim.compare import Comparison, compare
 from sim.run import RunResult
 from sim.run import run as simulate
 from sim.rundata import RunSource, as_run_data
@@ -20,6 +21,7 @@ from sim.viz.measures import resource_label
 
 __all__ = [
     "SCENARIOS",
+    "compare_files",
     "compare_plans",
     "explain_bottlenecks",
     "relieve_bottlenecks",
@@ -235,6 +237,50 @@ def run_plans(
         )
         results[name] = simulate(scenario, replications=replications, seed=seed)
     return results
+
+
+def compare_files(
+    plans: Sequence[str | Path],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    year: int | None = None,
+    horizon_days: float | None = None,
+    warmup_days: float | None = None,
+    capacity: bool = False,
+    workers: int = 1,
+) -> Comparison:
+    """Compare plans with common random numbers (:func:`sim.compare.compare`), the first
+    being the reference, keeping each run's records for the charts.
+
+    Parameters
+    ----------
+    plans : sequence of str or path
+        Shipped scenario names (see :func:`scenario_path`) or scenario files, two or more.
+    replications, seed, capacity, workers : optional
+        As in :func:`sim.compare.compare`.
+    year, horizon_days, warmup_days : optional
+        As in :func:`with_run_settings` (``year`` also judges every plan in that year).
+
+    Returns
+    -------
+    Comparison
+    """
+    files = [scenario_path(str(p)) if not Path(p).is_file() else Path(p) for p in plans]
+    scenarios = [
+        with_run_settings(f, year=year, horizon_days=horizon_days, warmup_days=warmup_days)
+        for f in files
+    ]
+    return compare(
+        scenarios,
+        replications=replications,
+        seed=seed,
+        year=year,
+        capacity=capacity,
+        workers=workers,
+        files=[str(f) for f in files],
+        keep_records=True,
+    )
 
 
 def relieve_bottlenecks(

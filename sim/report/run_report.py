@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from sim.charts import ChartSpec
 from sim.report.html import (
@@ -23,6 +24,8 @@ from sim.report.html import (
     table,
 )
 from sim.rundata import RunData
+from sim.scenario import Scenario
+from sim.scenario.costs import capex_items
 from sim.viz.measures import resource_label
 
 __all__ = ["run_report_html", "scenario_assumptions", "verdict_sentence"]
@@ -424,49 +427,74 @@ def _dates(item: dict[str, Any]) -> str:
 
 
 def _plan_additions(scenario: dict[str, Any], first_year: int) -> pd.DataFrame:
-    """Facilities commissioned after the run starts (what the plan adds), with their cost."""
+    """Facilities commissioned after the run starts and every link upgrade (what the plan
+    adds), with their CAPEX (:func:`sim.scenario.costs.capex_items`: fixed part plus unit
+    cost x units)."""
+    columns = ["facility", "kind", "size", "in service", "capex_cny", "capex basis"]
+    try:
+        loaded = Scenario.model_validate(scenario)
+    except ValidationError:  # a folder written by an older hubsim: nothing to cost reliably
+        return pd.DataFrame([], columns=columns)
+    details = _facility_details(loaded)
+    start = dt.date(first_year, 1, 1)
     rows = []
-    start = dt.date(first_year, 1, 1).isoformat()
-    for terminal_id, terminal in (scenario.get("terminals") or {}).items():
-        for kind, key in (("berths", "berths"), ("yard", "yards")):
-            for item in terminal.get(key) or []:
-                if item.get("commissioning") and str(item["commissioning"]) >= start:
-                    size = (
-                        f"{item['count']} berths, up to {item['max_vessel_dwt_t']:,.0f} t"
-                        if kind == "berths"
-                        else f"{item['capacity_t'] / 1000:,.0f} kt {item['cargo_group']}"
-                    )
-                    rows.append(
-                        (
-                            f"{terminal_id}/{item['id']}",
-                            kind,
-                            size,
-                            _dates(item),
-                            item.get("capex_cny", 0.0),
-                        )
-                    )
-    for lock_id, lock in (scenario.get("locks") or {}).items():
-        for chamber in lock.get("chambers") or []:
-            if chamber.get("commissioning") and str(chamber["commissioning"]) >= start:
-                rows.append(
-                    (
-                        f"{lock_id}/{chamber['id']}",
-                        "lock chamber",
-                        f"{chamber['length_m']:g} x {chamber['width_m']:g} m",
-                        _dates(chamber),
-                        chamber.get("capex_cny", 0.0),
-                    )
-                )
-    for link_id, upgrade in (scenario.get("links") or {}).items():
-        details = ", ".join(
-            f"{k} {v}"
-            for k, v in upgrade.items()
-            if v is not None and k not in ("commissioning", "capex_cny", "opex_cny_per_year")
+    for item in capex_items(loaded).itertuples(index=False):
+        commissioning = item.commissioning
+        if item.kind != "link upgrade" and (commissioning is None or commissioning < start):
+            continue
+        facility = details.get(item.facility)
+        dates = _dates(facility.model_dump(mode="json")) if facility is not None else ""
+        basis = (
+            f"{item.fixed_cny / 1e6:,.0f} M + {item.units:,.0f} {item.unit} x "
+            f"{item.unit_cost_cny / 1e6:,.3g} M"
+            if item.unit_cost_cny > 0
+            else "fixed"
         )
         rows.append(
-            (link_id, "link upgrade", details, _dates(upgrade), upgrade.get("capex_cny", 0.0))
+            (
+                item.facility,
+                item.kind,
+                _size(item.kind, item.units, item.unit, facility),
+                dates,
+                item.capex_cny,
+                basis,
+            )
         )
-    return pd.DataFrame(rows, columns=["facility", "kind", "size", "in service", "capex_cny"])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _facility_details(scenario: Scenario) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for terminal_id, terminal in scenario.terminals.items():
+        for group in terminal.berths:
+            out[f"{terminal_id}/{group.id}"] = group
+        for yard in terminal.yards:
+            out[f"{terminal_id}/{yard.id}"] = yard
+        out[f"{terminal_id}/gate"] = terminal.gate
+        out[f"{terminal_id}/rail"] = terminal.rail
+    for lock_id, lock in scenario.locks.items():
+        for chamber in lock.chambers:
+            out[f"{lock_id}/{chamber.id}"] = chamber
+    out.update(scenario.links)
+    out.update(scenario.airports)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _size(kind: str, units: float, unit: str, facility: Any) -> str:
+    if kind == "berths":
+        return f"{units:,.0f} berths, up to {facility.max_vessel_dwt_t:,.0f} t"
+    if kind == "yard":
+        return f"{units / 1000:,.0f} kt {facility.cargo_group}"
+    if kind == "lock chamber":
+        return f"{facility.length_m:g} x {facility.width_m:g} m"
+    if kind == "link upgrade":
+        return ", ".join(
+            f"{k} {v}"
+            for k, v in facility.model_dump(mode="json").items()
+            if v is not None
+            and k not in ("commissioning", "decommissioning", "capex_cny", "opex_cny_per_year")
+        )
+    return f"{units:,.0f} {unit}"
 
 
 def _assumptions(data: RunData) -> str:
@@ -582,6 +610,7 @@ def scenario_assumptions(
                     Column("size", "size"),
                     Column("in service", "in service"),
                     Column("capex_cny", "CAPEX (million CNY)", lambda v: f"{v / 1e6:,.0f}"),
+                    Column("capex basis", "CAPEX basis (fixed + units x unit cost, CNY)"),
                 ],
             )
         )

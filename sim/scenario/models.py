@@ -119,7 +119,11 @@ class Facility(Model):
 
     commissioning: Date = Field(ALWAYS, description="Date (or year) it enters service.")
     decommissioning: Date | None = Field(None, description="Date it leaves service, if any.")
-    capex_cny: Money = Field(0.0, description="Investment cost.")
+    capex_cny: Money = Field(
+        0.0,
+        description="Investment cost (the fixed part when the facility also gives a cost per "
+        "unit, e.g. capex_cny_per_berth).",
+    )
     opex_cny_per_year: Money = Field(0.0, description="Operating cost per year.")
 
     @model_validator(mode="after")
@@ -154,6 +158,9 @@ class BerthGroup(Facility):
         "(empty: any ship that fits).",
     )
     rail_water: bool = Field(False, description="Transfers directly between ship and train.")
+    capex_cny_per_berth: Money = Field(
+        0.0, description="Investment cost per berth, added to capex_cny (see README 'CAPEX')."
+    )
 
 
 class Yard(Facility):
@@ -169,6 +176,12 @@ class Yard(Facility):
         description="Rate at which the landside empties the yard (default: "
         "capacity_t / dwell time).",
     )
+    capex_cny_per_t: Money = Field(
+        0.0, description="Investment cost per tonne of capacity_t, added to capex_cny."
+    )
+    capex_cny_per_plug: Money = Field(
+        0.0, description="Investment cost per reefer plug, added to capex_cny."
+    )
 
 
 class Gate(Facility):
@@ -181,6 +194,9 @@ class Gate(Facility):
         6.0, description="Hour of day the gate opens (when open less than 24 h a day)."
     )
     truck_payload_t: Annotated[float, Field(gt=0, le=100)] = 30.0
+    capex_cny_per_lane: Money = Field(
+        0.0, description="Investment cost per lane, added to capex_cny."
+    )
 
 
 class RailSidings(Facility):
@@ -195,6 +211,9 @@ class RailSidings(Facility):
     )
     train_max_wait_h: Annotated[float, Field(gt=0, le=24 * 30)] = Field(
         24.0, description="A train leaves part-loaded when its first cargo has waited this long."
+    )
+    capex_cny_per_siding: Money = Field(
+        0.0, description="Investment cost per siding, added to capex_cny."
     )
 
 
@@ -268,6 +287,9 @@ class Airport(Facility):
     opens_at_h: Annotated[float, Field(ge=0, lt=24)] = 6.0
     payload_t_per_flight: Annotated[float, Field(gt=0, le=200)] = Field(
         1.5, description="Cargo per flight (light cargo aircraft 1.5 t, cargo drone 0.2 t)."
+    )
+    capex_cny_per_slot: Money = Field(
+        0.0, description="Investment cost per daily flight slot, added to capex_cny."
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from sim.scenario.costs import capex_total
 from sim.scenario.models import Scenario
 from sim.scenario.routes import NetworkCheck
 
@@ -18,16 +19,7 @@ def summary_lines(scenario: Scenario, check: NetworkCheck) -> list[str]:
     """Lines describing the plan, the demand against the target, the routes and the run."""
     groups = [g for t in scenario.terminals.values() for g in t.berths]
     chambers = sum(len(lock.chambers) for lock in scenario.locks.values())
-    capex = (
-        sum(
-            f.capex_cny
-            for t in scenario.terminals.values()
-            for f in (*t.berths, *t.yards, *(x for x in (t.gate, t.rail) if x is not None))
-        )
-        + sum(c.capex_cny for lock in scenario.locks.values() for c in lock.chambers)
-        + sum(link.capex_cny for link in scenario.links.values())
-        + sum(a.capex_cny for a in scenario.airports.values())
-    )
+    capex = capex_total(scenario)
     lines = [
         f"plan: {len(scenario.terminals)} terminals, {len(groups)} berth groups "
         f"({sum(g.count for g in groups)} berths), {len(scenario.locks)} locks "

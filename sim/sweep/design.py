@@ -68,7 +68,8 @@ class Variant:
     Attributes
     ----------
     id : str
-        The option id for a single lever, else ``LEVER=OPTION,LEVER=OPTION``.
+        The option id for a single lever (for a grid, what it changes:
+        ``GROUP.count=6``), else ``LEVER=OPTION,LEVER=OPTION``.
     options : tuple of Option
         One per lever, in lever order.
     """
@@ -167,11 +168,22 @@ def expand_variants(sweep: Sweep, document: Any) -> list[Variant]:
     single = len(sweep.levers) == 1
     return [
         Variant(
-            combo[0].id if single else ",".join(f"{o.lever}={o.id}" for o in combo),
+            _single_id(sweep.levers[0], combo[0])
+            if single
+            else ",".join(f"{o.lever}={o.id}" for o in combo),
             combo,
         )
         for combo in combos
     ]
+
+
+def _single_id(lever: Lever, option: Option) -> str:
+    """The id of a variant of a sweep with one lever: the option's id, or for a grid what it
+    changes (``HM_CONT.count=6``, not the bare value ``6``)."""
+    if lever.grid is None:
+        return option.id
+    steps = split_path(lever.grid.path)
+    return f"{'.'.join(steps[-2:])}={option.id}"
 
 
 def _unit_samples(uncertainties: Uncertainties, seed: int) -> np.ndarray:

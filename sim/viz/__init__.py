@@ -9,7 +9,7 @@ map (a snapshot, or a GIF of a chosen day with :func:`animate_vessels`).
 """
 
 from sim.viz.animation import animate_vessels, vessel_positions_chart
-from sim.viz.compare import plans_chart
+from sim.viz.compare import comparison_chart, plans_chart
 from sim.viz.journeys import berth_gantt_chart, time_space_chart
 from sim.viz.landside import gate_hours_chart, landside_chart, modal_co2_chart, yard_chart
 from sim.viz.maps import flow_map
@@ -25,6 +25,7 @@ __all__ = [
     "animate_vessels",
     "berth_gantt_chart",
     "bottleneck_chart",
+    "comparison_chart",
     "flow_map",
     "gate_hours_chart",
     "landside_chart",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -19,7 +20,7 @@ from sim.viz.style import (
     no_data,
 )
 
-__all__ = ["plans_chart"]
+__all__ = ["comparison_chart", "plans_chart"]
 
 _VERDICT_COLOURS = {"met": "#2ca02c", "not met": "#d62728", "uncertain": "#e6b800"}
 
@@ -82,7 +83,7 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
     bars_ax.axvline(
         target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt/yr"
     )
-    bars_ax.set_yticks(y, plans)
+    bars_ax.set_yticks(y, [_wrapped(p) for p in plans])
     bars_ax.set_xlim(0, max(float(np.nanmax(values + errors[1])), target) * 1.45)
     bars_ax.set_xlabel("Port throughput in the compared year (Mt/yr, 95 % CI; share meeting it)")
     bars_ax.legend(loc="lower right", fontsize=8)
@@ -128,8 +129,112 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
         ha="right",
         fontsize=8,
     )
-    grid_ax.set_yticks(np.arange(len(plans)), plans)
+    grid_ax.set_yticks(np.arange(len(plans)), [_wrapped(p) for p in plans])
     grid_ax.set_title("Utilisation of the busiest locks and berth groups (%)")
     figure.colorbar(image, ax=grid_ax, shrink=0.8).set_label("Utilisation (%)")
     figure.suptitle("Plans side by side (same random numbers)")
+    return figure
+
+
+def _wrapped(name: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(name, width)) or name
+
+
+def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figure:
+    """Plans compared with common random numbers: each plan's throughput with its 95 % CI
+    against the target (edge: verdict) and, beside it, each plan's paired difference from the
+    reference with its paired 95 % CI.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :attr:`sim.compare.Comparison.table` (``plan, verdict, p_target_met``,
+        ``throughput_t`` and ``throughput_t_vs_reference`` with their CIs; the first row is
+        the reference).
+    target_t : float
+    year : int
+        The judged year (for the titles).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    count = len(table)
+    figure, (bars_ax, delta_ax) = new_figure(
+        13, 1.8 + 0.85 * max(count, 2), ncols=2, gridspec_kw={"width_ratios": [1.3, 1]}
+    )
+    if table.empty:
+        no_data(bars_ax, "no plans to compare")
+        no_data(delta_ax, "")
+        return figure
+    names = [_wrapped(str(p)) for p in table["plan"]]
+    y = np.arange(count)[::-1]
+    mean = table["throughput_t"].to_numpy(dtype=float) / 1e6
+    low = table["throughput_t_ci95_low"].to_numpy(dtype=float) / 1e6
+    high = table["throughput_t_ci95_high"].to_numpy(dtype=float) / 1e6
+    errors = error_bars(mean, low, high)
+    bars_ax.barh(
+        y,
+        mean,
+        xerr=errors,
+        capsize=4,
+        color=PORT_COLOUR,
+        edgecolor=[_VERDICT_COLOURS.get(v, "black") for v in table["verdict"]],
+        linewidth=2.5,
+    )
+    label_bar_ends(
+        bars_ax,
+        mean + errors[1],
+        [
+            f"{m:,.1f} Mt, {v} ({p:.0%} of runs meet it)"
+            for m, v, p in zip(mean, table["verdict"], table["p_target_met"], strict=True)
+        ],
+        rows=y,
+    )
+    target = target_t / 1e6
+    bars_ax.axvline(target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt")
+    bars_ax.set_yticks(y, names)
+    bars_ax.set_xlim(0, max(float(np.nanmax(mean + errors[1])), target) * 1.5)
+    bars_ax.set_ylim(-0.6, count - 0.4)
+    bars_ax.set_xlabel(
+        f"Port throughput in {year} (Mt, 95 % CI); met also needs every service criterion"
+    )
+    bars_ax.legend(loc="lower right", fontsize=8)
+    bars_ax.grid(axis="x", alpha=0.3)
+    bars_ax.set_title("Throughput against the target (bar edge: verdict)", loc="left")
+
+    delta = table["throughput_t_vs_reference"].to_numpy(dtype=float) / 1e6
+    d_low = table["throughput_t_vs_reference_ci95_low"].to_numpy(dtype=float) / 1e6
+    d_high = table["throughput_t_vs_reference_ci95_high"].to_numpy(dtype=float) / 1e6
+    others = ~np.isnan(delta)
+    d_errors = error_bars(delta, d_low, d_high)
+    colours = [TARGET_COLOUR if d < 0 else "#2ca02c" for d in np.nan_to_num(delta)]
+    delta_ax.barh(
+        y[others],
+        delta[others],
+        xerr=d_errors[:, others],
+        capsize=4,
+        color=[c for c, o in zip(colours, others, strict=True) if o],
+        alpha=0.8,
+        height=0.4,
+    )
+    delta_ax.axvline(0, color="black", linewidth=0.8)
+    reach = float(np.nanmax(np.abs(np.concatenate([d_low, d_high, delta])))) if others.any() else 1
+    reach = reach if reach > 0 and np.isfinite(reach) else 1.0
+    delta_ax.set_xlim(-reach * 1.9, reach * 1.9)
+    for row, d, lo, hi, present in zip(y, delta, d_low, d_high, others, strict=True):
+        if not present:
+            delta_ax.text(0, row, "reference", ha="center", va="center", fontsize=9, color="#555")
+            continue
+        interval = "" if np.isnan(lo) else f" (95 % CI {lo:+,.3g} to {hi:+,.3g})"
+        digits = 2 if abs(d) >= 0.01 or d == 0 else 3
+        # above the bar, clear of its error bar
+        delta_ax.text(
+            0, row + 0.28, f"{d:+,.{digits}f} Mt{interval}", ha="center", va="bottom", fontsize=8
+        )
+    delta_ax.set_yticks(y, [""] * count)
+    delta_ax.set_ylim(-0.6, count - 0.4)
+    delta_ax.set_xlabel("Throughput minus the reference's (Mt, paired 95 % CI)")
+    delta_ax.grid(axis="x", alpha=0.3)
+    delta_ax.set_title("Paired difference from the reference", loc="left")
     return figure

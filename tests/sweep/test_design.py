@@ -94,3 +94,13 @@ def test_variants_product_and_one_at_a_time(quay_sweep, tmp_path):
         "BERTHS=3,SERVICE=AS_IS",
         "BERTHS=2,SERVICE=FASTER",
     ]
+
+
+def test_a_single_grid_lever_names_its_variants_by_what_they_change(quay_sweep, tmp_path):
+    text = quay_sweep.read_text()
+    start, end = text.index("  - id: SERVICE"), text.index("uncertainties:")
+    single = tmp_path / "berths_only.yaml"
+    single.write_text(text[:start] + text[end:])
+    plan = load_sweep(single)
+    assert [v.id for v in plan.variants] == ["B1.count=2", "B1.count=3"]
+    assert plan.baseline == "B1.count=2"
