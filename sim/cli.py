@@ -204,7 +204,10 @@ def run_command(
     """Simulate a scenario and report throughput against the target and the bottlenecks."""
     scenario = _load_or_exit(file)
     if year is not None:
-        scenario, _ = evaluation_scenario(scenario, year)
+        try:
+            scenario, _ = evaluation_scenario(scenario, year)
+        except ScenarioError as error:
+            raise _bad_input(str(error)) from None
     if seed is not None:  # the capacity search below uses the same seed
         scenario = scenario.model_copy(
             update={"run": scenario.run.model_copy(update={"seed": seed})}
@@ -268,6 +271,10 @@ def capacity_command(
     each adds is reported with its 95% CI (paired, same random numbers).
     """
     scenario = _load_or_exit(file)
+    try:
+        evaluation_scenario(scenario, year)  # the year must be one the scenario simulates
+    except ScenarioError as error:
+        raise _bad_input(str(error)) from None
     with _progress() as progress:
         task = progress.add_task(f"capacity of {scenario.name}", total=None)
         reliefs: list[Relief] = []
@@ -491,7 +498,13 @@ def _print_result(result: RunResult) -> None:
     table = Table(
         title=f"{result.scenario.name}: port throughput (Mt)",
         title_justify="left",
-        caption="counted from the end of the warm-up; the first year is therefore partial",
+        caption=(
+            "whole calendar years"
+            if result.scenario.run.horizon_days is None
+            else f"{result.scenario.run.horizon_days:g} days (annualised in the verdict)"
+        )
+        + f"; a {result.scenario.warmup_days:g}-day warm-up before 1 January "
+        f"{result.scenario.first_year} is not counted",
         caption_justify="left",
     )
     for column in ("year", "mean", "95% CI", "target"):

@@ -40,8 +40,9 @@ class Verdict:
     year : int
         Year compared (the target year, or the last simulated one if the run stops earlier).
     basis : str
-        ``"calendar year"`` when that year was simulated whole after the warm-up, else
-        ``"annualised"`` (tonnes counted times 8,760 / hours counted).
+        ``"calendar year"`` when that year was counted whole (always so for a run over whole
+        years: the warm-up runs before 1 January of the first year), else ``"annualised"``
+        (a ``run.horizon_days`` period: tonnes counted times 8,760 / hours counted).
     throughput_t : tuple of float
         Mean and 95 % CI (low, high) of the compared throughput.
     p_target_met : float
@@ -51,7 +52,7 @@ class Verdict:
         (with one replication: the point estimate decides).
     per_replication : tuple of float
     by_year : tuple of (year, mean tonnes, share of replications at or above the target)
-        For every calendar year simulated whole after the warm-up.
+        For every calendar year counted whole.
     first_year_met : int or None
         First of those years whose mean throughput reaches the target.
     """
@@ -186,9 +187,9 @@ def _verdict(
     calendar = model.calendar
     terminals = set(target.terminals) or {t.id for t in model.terminals}
     mine = per_rep[per_rep["terminal"].isin(terminals)]
+    counted_years = calendar.counted_years()
     year = min(target.year, int(calendar.month_year[-1]))
-    start, end = calendar.year_span_h(year)
-    whole = start >= calendar.warmup_h and end <= calendar.horizon_h and year == target.year
+    whole = year in counted_years and year == target.year
     values = []
     for replication, record in zip(replications, records, strict=True):
         rows = mine[mine["replication"] == replication]
@@ -222,10 +223,7 @@ def _verdict(
     elif any(overloaded) and text == "met":
         text = "uncertain"
     by_year = []
-    for candidate in sorted(set(calendar.month_year.tolist())):
-        first, last = calendar.year_span_h(candidate)
-        if first < calendar.warmup_h or last > calendar.horizon_h:
-            continue
+    for candidate in counted_years:
         totals = [
             float(
                 mine.loc[(mine["replication"] == r) & (mine["year"] == candidate), "tonnes"].sum()

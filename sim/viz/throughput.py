@@ -183,7 +183,7 @@ def throughput_month_chart(source: RunSource) -> Figure:
     # the run has longer months to show
     if (frame["counted_h"] >= 168.0).any():
         frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
-    when = hours_to_datetimes(data.model.first_year, frame["hour"].to_numpy())
+    when = hours_to_datetimes(data.model.calendar, frame["hour"].to_numpy())
     ax.fill_between(
         when,
         frame["low"],

@@ -104,7 +104,7 @@ def test_self_contained_with_comparison_robustness_settings_and_assumptions(repo
     assert "<td>DEMAND</td>" in text and "3 | 3.5" in text  # the uncertainty
     assert "Clopper-Pearson interval at 96.67%" in text  # 1 - 0.1 / 3
     assert "Two berths, Poisson arrivals" in text  # the base scenario's description
-    assert "30 days from 1 January 2025; warm-up 3 days not counted" in text
+    assert "30 days from 1 January 2025; a 3-day warm-up before 1 January 2025, not counted" in text
 
 
 def test_tables_match_the_store(sweep_folder):
