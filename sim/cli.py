@@ -212,15 +212,14 @@ def run_command(
         scenario = scenario.model_copy(
             update={"run": scenario.run.model_copy(update={"seed": seed})}
         )
-    count = replications or scenario.run.replications
     capacity_result: CapacityResult | None = None
     with _progress() as progress:
-        task = progress.add_task(f"simulating {scenario.name}", total=count)
+        task = progress.add_task(f"simulating {scenario.name} (days)", total=None)
         result = simulate_scenario(
             scenario,
             replications=replications,
             seed=seed,
-            progress=lambda done, _total: progress.update(task, completed=done),
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
             workers=workers,
         )
         if capacity:

@@ -274,7 +274,9 @@ def run(
     keep_records : bool
         Keep each replication's flat records on the result (for event Parquet and charts).
     progress : callable, optional
-        Called with (replications done, replications) after each one.
+        Called with (done, total) in simulated days, warm-up included, over all
+        replications: with ``workers=1`` as each replication's clock passes a midnight (at
+        most once per simulated day), with more workers as each replication finishes.
     workers : int
         Local processes to run replications on (results do not depend on it).
 
