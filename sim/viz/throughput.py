@@ -61,9 +61,10 @@ def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
 def throughput_chart(source: RunSource) -> Figure:
     """Port throughput per simulated year with its 95 % CI, against the target.
 
-    A year counted whole is its tonnes; a year counted in part (the warm-up, a short run) is
-    its annualised rate, hatched. Each bar is labelled with its value and, for whole years, the
-    share of replications that met the target.
+    A year counted whole is its tonnes; a year counted in part (a ``run.horizon_days``
+    period; the warm-up before 1 January is never shown) is its annualised rate, hatched.
+    Each bar is labelled with its value and, for whole years, the share of replications that
+    met the target.
 
     Parameters
     ----------
