@@ -25,6 +25,7 @@ from sim.analysis.verdict import counted_periods, failure_text
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
 from sim.scenario import Scenario
+from sim.scenario.years import require_simulated_year
 from sim.stats import mean_ci
 
 __all__ = [
@@ -119,6 +120,8 @@ def criteria_failures(
 
 def evaluation_scenario(scenario: Scenario, year: int | None) -> tuple[Scenario, int]:
     """The scenario run over one year only (the target year by default), and that year."""
+    if year is not None:
+        require_simulated_year(scenario, year)  # raises ScenarioError naming the years
     if scenario.run.horizon_days is not None:
         return scenario, scenario.first_year
     chosen = year or min(scenario.target.year, scenario.last_year)
@@ -333,15 +336,15 @@ def _offered_t(model: CompiledModel, year: int) -> float:
     from sim.engine.arrivals import intensity
 
     calendar = model.calendar
-    starts = np.minimum(calendar.month_start_h, calendar.horizon_h)
-    hours = np.diff(starts)  # the last month may run past the horizon
+    starts = np.clip(calendar.month_start_h, calendar.warmup_h, calendar.horizon_h)
+    hours = np.diff(starts)  # counted hours only: the warm-up and past the horizon left out
     total = 0.0
     for flow in model.flows:
         if flow.kind != "stream":
             continue
         vessels = float((intensity(model, flow) * hours).sum())
         total += vessels * model.mean_payload_t(flow) * flow.quay_crossings
-    counted = calendar.horizon_h
+    counted = calendar.horizon_h - calendar.warmup_h
     return total * 8760.0 / counted if counted > 0 else total
 
 

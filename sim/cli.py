@@ -253,11 +253,10 @@ def run_command(
         scenario = scenario.model_copy(
             update={"run": scenario.run.model_copy(update={"seed": seed})}
         )
-    count = replications or scenario.run.replications
     capacity_result: CapacityResult | None = None
     reliefs: list[Relief] = []
     with _progress() as progress:
-        task = progress.add_task(f"simulating {scenario.name}", total=count)
+        task = progress.add_task(f"simulating {scenario.name} (days)", total=None)
         result = simulate_scenario(
             scenario,
             replications=replications,
@@ -352,6 +351,10 @@ def capacity_command(
     each adds is reported with its 95% CI (paired, same random numbers).
     """
     scenario = _load_or_exit(file)
+    try:
+        evaluation_scenario(scenario, year)  # the year must be one the scenario simulates
+    except ScenarioError as error:
+        raise _bad_input(str(error)) from None
     with _progress() as progress:
         task = progress.add_task(f"capacity of {scenario.name}", total=None)
         reliefs: list[Relief] = []
@@ -656,15 +659,16 @@ def _print_result(result: RunResult) -> None:
     verdict = result.verdict
     colour = _COLOURS[verdict.verdict]
     basis = verdict.by_year[0].basis if verdict.by_year else verdict.basis
-    warmup = result.model.calendar.warmup_h / 24.0 if result.model is not None else 0.0
     table = Table(
         title=f"{result.scenario.name}: port throughput (Mt)",
         title_justify="left",
         caption=(
-            f"whole calendar years; a {warmup:g}-day warm-up before 1 January is not counted"
+            "whole calendar years"
             if basis == "calendar year"
-            else f"part of a year, annualised; a {warmup:g}-day warm-up is not counted"
+            else f"{result.scenario.run.horizon_days:g} days, annualised"
         )
+        + f"; a {result.scenario.warmup_days:g}-day warm-up before 1 January "
+        f"{result.scenario.first_year} is not counted"
         + "; P(met): share of replications meeting the target (throughput"
         + (", service criteria" if verdict.criteria_applied else "")
         + " and no overflow)",

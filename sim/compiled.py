@@ -14,6 +14,7 @@ once. Locks on a route that the scenario does not model are passed in
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -271,11 +272,12 @@ class CompiledModel:
 
 
 def _hours(calendar: Calendar, when: object) -> float:
+    """Hour a commissioning or decommissioning date takes effect (see ``in_service_h``)."""
     if when is None:
         return math.inf
     if when == ALWAYS:
         return -math.inf
-    return calendar.hour_of(when)  # type: ignore[arg-type]
+    return calendar.in_service_h(when)  # type: ignore[arg-type]
 
 
 def _fail(path: str, message: str, scenario: Scenario) -> ScenarioError:
@@ -332,15 +334,15 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
     dataset = check.dataset
     run = scenario.run
     first = scenario.first_year
+    # the warm-up runs before 1 January of the first year, so that every counted year is whole
+    warmup_h = scenario.warmup_days * 24.0
     if run.horizon_days is not None:
-        horizon_h = run.horizon_days * 24.0
+        horizon_h = warmup_h + run.horizon_days * 24.0
     else:
-        horizon_h = Calendar.build(first, 1.0, 0.0).hour_of(
-            __import__("datetime").date(scenario.last_year + 1, 1, 1)
+        horizon_h = Calendar.build(first, 1.0, warmup_h).hour_of(
+            dt.date(scenario.last_year + 1, 1, 1)
         )
-    calendar = Calendar.build(first, horizon_h, run.warmup_days * 24.0)
-    if calendar.warmup_h >= horizon_h:
-        raise _fail("run.warmup_days", "the warm-up must be shorter than the run", scenario)
+    calendar = Calendar.build(first, horizon_h, warmup_h)
 
     classes_by_id = _classes(scenario, dataset)
     class_ids = sorted(classes_by_id)

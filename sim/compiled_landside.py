@@ -111,7 +111,7 @@ class LandsideBuilder:
             return math.inf
         if when == ALWAYS:
             return -math.inf
-        return self.calendar.hour_of(when)  # type: ignore[arg-type]
+        return self.calendar.in_service_h(when)  # type: ignore[arg-type]
 
     def _add(self, spec: StageSpec) -> int:
         index = self._stage_index.get(spec.id)

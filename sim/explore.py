@@ -65,9 +65,11 @@ def with_run_settings(
         Simulate this calendar year only (the plan as it stands that year: facilities
         commissioned before it are in service, demand has grown to it).
     horizon_days : float, optional
-        Stop after this many days (from 1 January of the first simulated year).
+        Count this many days from 1 January of the first simulated year (the run is the
+        warm-up and then these days).
     warmup_days : float, optional
-        Days not counted at the start.
+        Days simulated before 1 January of the first year and not counted (at least twice the
+        longest yard dwell time, see ``Scenario.warmup_days``).
 
     Returns
     -------

@@ -1,9 +1,9 @@
 """Key performance indicators of one replication, computed from its flat records.
 
 Every function here is a stateless transform: records in, pandas DataFrames out. Statistics
-count from the end of the warm-up to the end of the run (the horizon, or the moment a queue
-overflowed). Port throughput is tonnes across the quay: a ship's payload when its handling
-ends (twice for a water-to-water transshipment).
+count from the end of the warm-up (1 January of the first counted year) to the end of the run
+(the horizon, or the moment a queue overflowed). Port throughput is tonnes across the quay: a
+ship's payload when its handling ends (twice for a water-to-water transshipment).
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ from sim.scenario.routes import check_network
 __all__ = ["FORMAT", "ModelInfo", "ModelInfoError", "describe_model"]
 
 #: ``format`` field of ``model.json``; :meth:`ModelInfo.from_json` refuses anything else.
-FORMAT = "hubsim-model/1"
+# 2: hour 0 is the start of the warm-up, before 1 January of the first year (1: that day)
+FORMAT = "hubsim-model/2"
 
 _TABLES = (
     "classes",
@@ -68,9 +69,10 @@ class ModelInfo:
     scenario : dict
         The scenario as data (``Scenario.model_dump(mode="json")``).
     first_year : int
-        Year that starts at simulation hour 0.
+        First counted year: 1 January of it is simulation hour ``warmup_h``.
     horizon_h, warmup_h : float
-        End of the run and end of the warm-up (statistics count after it), in hours.
+        End of the run and end of the warm-up (statistics count after it), in hours; hour 0
+        is the start of the warm-up, ``warmup_h`` hours before 1 January ``first_year``.
     end_h : tuple of float
         Hour each replication stopped (the horizon, or earlier when a queue overflowed).
     notes : tuple of str

@@ -6,6 +6,7 @@ not change its numbers: one worker or several give identical records and tables.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -40,21 +41,38 @@ def replicate(
         Processes to use; 1 runs here. Workers compile the scenario themselves (the compiled
         model is cheap to rebuild and costly to send).
     progress : callable, optional
-        Called with (replications done, replications) as each one finishes.
+        Called with (simulated days done, simulated days of all replications): in this
+        process, as the clock of each replication passes a midnight; on a pool, as each
+        replication finishes. A replication simulates ``ceil(horizon_h / 24)`` days (warm-up
+        included), all of them counted as done when it ends (early, if a queue overflowed).
     """
     outcomes: list[Outcome] = []
-    total = len(replications)
-    for outcome in _outcomes(model, replications, workers):
+    days = days_per_replication(model)
+    total = days * len(replications)
+    for outcome in _outcomes(model, replications, workers, progress, total):
         outcomes.append(outcome)
         if progress is not None:
-            progress(len(outcomes), total)
+            progress(days * len(outcomes), total)
     return sorted(outcomes, key=lambda o: o[0])
 
 
-def _outcomes(model: CompiledModel, replications: list[int], workers: int) -> Iterator[Outcome]:
+def days_per_replication(model: CompiledModel) -> int:
+    """Simulated days of one replication, warm-up included (the units of ``progress``)."""
+    return math.ceil(model.calendar.horizon_h / 24.0)
+
+
+def _outcomes(
+    model: CompiledModel,
+    replications: list[int],
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+) -> Iterator[Outcome]:
     if workers <= 1 or len(replications) <= 1:
-        for replication in replications:
-            records = simulate(model, replication)
+        days = days_per_replication(model)
+        for done, replication in enumerate(replications):
+            on_day = None if progress is None else _days_of(progress, done * days, days, total)
+            records = simulate(model, replication, on_day)
             yield replication, records, replication_tables(model, records)
         return
     context = multiprocessing.get_context("spawn")
@@ -67,6 +85,17 @@ def _outcomes(model: CompiledModel, replications: list[int], workers: int) -> It
         ]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _days_of(
+    progress: Callable[[int, int], None], offset: int, days: int, total: int
+) -> Callable[[int], None]:
+    """The engine's per-day callback reporting the days of all replications to ``progress``."""
+
+    def on_day(day: int) -> None:
+        progress(offset + min(day, days), total)
+
+    return on_day
 
 
 _COMPILED: dict[tuple[str, float], CompiledModel] = {}

@@ -8,6 +8,7 @@ with 95 % confidence intervals across replications.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -27,7 +28,7 @@ from sim.analysis import (
 )
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records
-from sim.replicate import replicate
+from sim.replicate import days_per_replication, replicate
 from sim.scenario import Scenario, load_scenario
 from sim.stats import aggregate
 
@@ -261,7 +262,9 @@ def run(
     keep_records : bool
         Keep each replication's flat records on the result (for event Parquet and charts).
     progress : callable, optional
-        Called with (replications done, replications) after each one.
+        Called with (done, total) in simulated days, warm-up included, over all
+        replications: with ``workers=1`` as each replication's clock passes a midnight (at
+        most once per simulated day), with more workers as each replication finishes.
     workers : int
         Local processes to run replications on (results do not depend on it).
     precision : float, optional
@@ -302,8 +305,14 @@ def run(
     rule = ""
     batch = list(range(count))
     while batch:
+        done_days = days_per_replication(model) * len(records)  # of earlier batches
+        shown = (
+            None
+            if progress is None
+            else functools.partial(_shifted, progress=progress, offset=done_days)
+        )
         for replication, record, rep_tables in replicate(
-            model, batch, workers=workers, progress=progress
+            model, batch, workers=workers, progress=shown
         ):
             for name, table in rep_tables.items():
                 per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))
@@ -356,6 +365,11 @@ def run(
         outcomes,
         rule,
     )
+
+
+def _shifted(done: int, total: int, *, progress: Callable[[int, int], None], offset: int) -> None:
+    """Progress of a later batch of replications (the precision rule), after earlier ones."""
+    progress(offset + done, offset + total)
 
 
 def _precision_rule(

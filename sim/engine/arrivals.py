@@ -40,7 +40,12 @@ class Arrivals:
 
 
 def _tonnes_per_hour(model: CompiledModel, flow: FlowSpec) -> np.ndarray:
-    """Planned tonnes (or, for rate flows, calls) per hour in each calendar month."""
+    """Planned tonnes (or, for rate flows, calls) per hour in each calendar month.
+
+    The warm-up (the months before 1 January of the first counted year) runs at the demand of
+    that first year: its annual volume and growth, each month at its own seasonality factor;
+    a flow starting in the first counted year is present in the warm-up.
+    """
     calendar = model.calendar
     hours = np.diff(calendar.month_start_h)
     years = calendar.month_year
@@ -48,15 +53,17 @@ def _tonnes_per_hour(model: CompiledModel, flow: FlowSpec) -> np.ndarray:
     rate = np.zeros(len(hours))
     for year in np.unique(years):
         in_year = years == year
-        if year < flow.from_year:
+        plan_year = max(int(year), calendar.first_year)
+        if plan_year < flow.from_year:
             continue
-        growth = (1.0 + flow.growth_per_year) ** (year - flow.from_year)
+        growth = (1.0 + flow.growth_per_year) ** (plan_year - flow.from_year)
         factors = np.array([flow.seasonality[m - 1] for m in months[in_year]])
         # weight the months of a whole year so that a year carries exactly its volume
-        full_year = np.array([flow.seasonality[m] * h for m, h in enumerate(_month_hours(year))])
-        scale = sum(_month_hours(year)) / full_year.sum()
+        year_hours = _month_hours(plan_year)
+        full_year = np.array([flow.seasonality[m] * h for m, h in enumerate(year_hours)])
+        scale = sum(year_hours) / full_year.sum()
         if flow.annual_t is not None:
-            per_hour = flow.annual_t * growth / sum(_month_hours(year))
+            per_hour = flow.annual_t * growth / sum(year_hours)
         else:
             per_hour = (flow.vessels_per_day or 0.0) * growth / 24.0
         rate[in_year] = per_hour * factors * scale * model.multiplier
@@ -165,9 +172,13 @@ def _flow_arrivals(
     rng_class = stream(seed, replication, f"vessel_class:{flow.id}")
     rng_load = stream(seed, replication, f"payload:{flow.id}")
     if isinstance(flow.arrivals, Scheduled):
-        weeks = np.arange(0.0, calendar.horizon_h + HOURS_PER_WEEK, HOURS_PER_WEEK)
+        # the timetable's weeks are counted from 1 January of the first counted year, back
+        # into the warm-up and on to the horizon
+        before = np.ceil(calendar.warmup_h / HOURS_PER_WEEK)
+        after = np.ceil((calendar.horizon_h - calendar.warmup_h) / HOURS_PER_WEEK)
+        weeks = calendar.warmup_h + HOURS_PER_WEEK * np.arange(-before, after + 1.0)
         times = np.sort((weeks[:, None] + np.asarray(flow.arrivals.weekly_times_h)).ravel())
-        times = times[times < calendar.horizon_h]
+        times = times[(times >= 0.0) & (times < calendar.horizon_h)]
         month = calendar.month_index(times)
         tonnes_per_h = _tonnes_per_hour(model, flow)
         calls_per_month = np.bincount(month, minlength=len(tonnes_per_h)).astype(float)

@@ -588,8 +588,21 @@ def _breakdown_windows(
     return failures[np.argsort(failures[:, 0], kind="stable")]
 
 
-def simulate(model: CompiledModel, replication: int) -> Records:
+def simulate(
+    model: CompiledModel, replication: int, on_day: Callable[[int], None] | None = None
+) -> Records:
     """Run one replication of ``model`` to its horizon (or until a queue overflows).
+
+    Parameters
+    ----------
+    model : CompiledModel
+    replication : int
+        Which replication (its random streams).
+    on_day : callable, optional
+        Called with the number of whole simulated days done (from hour 0, the start of the
+        warm-up), at most once per simulated day and with increasing days, as the clock passes
+        midnight; last with the run's days (``ceil(horizon_h / 24)``) when it reaches the
+        horizon. It does not change the records; without it the loop does no extra work.
 
     Returns
     -------
@@ -609,7 +622,10 @@ def simulate(model: CompiledModel, replication: int) -> Records:
         engine.feed()
         overload: Overloaded | None = None
         try:
-            _run(engine, model.calendar.horizon_h)
+            if on_day is None:
+                _run(engine, model.calendar.horizon_h)
+            else:
+                _run_reporting_days(engine, model.calendar.horizon_h, on_day)
         except Overloaded as error:
             overload = error
         events = engine.scheduled - len(engine.queue)  # events processed
@@ -638,3 +654,28 @@ def _run(engine: Engine, until: float) -> None:
         engine.now = until
     finally:
         engine.env._now = engine.now
+
+
+def _run_reporting_days(engine: Engine, until: float, on_day: Callable[[int], None]) -> None:
+    """:func:`_run` that also calls ``on_day(days done)`` as the clock passes each midnight.
+
+    The clock is compared with the next midnight only as an event is popped (one float
+    comparison); ``on_day`` is called at most once per simulated day, before the first event
+    of a new day fires.
+    """
+    queue = engine.queue
+    next_day_h = 24.0
+    try:
+        while queue.first_time() < until:
+            entry = queue.pop()
+            now = entry.time
+            if now >= next_day_h:
+                days = int(now // 24.0)
+                on_day(days)
+                next_day_h = (days + 1) * 24.0
+            engine.now = now
+            entry.value.fire()
+        engine.now = until
+    finally:
+        engine.env._now = engine.now
+    on_day(math.ceil(until / 24.0))  # the last (partial) day: more than any reported

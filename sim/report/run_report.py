@@ -498,11 +498,28 @@ def _size(kind: str, units: float, unit: str, facility: Any) -> str:
 
 
 def _assumptions(data: RunData) -> str:
-    return scenario_assumptions(data.model.scenario, data.model.first_year, data.model.notes)
+    return scenario_assumptions(
+        data.model.scenario,
+        data.model.first_year,
+        data.model.notes,
+        warmup_days=data.model.warmup_h / 24.0,
+    )
+
+
+def _warmup_days(scenario: dict[str, Any]) -> float:
+    """The warm-up a scenario given as data runs (see ``Scenario.warmup_days``)."""
+    try:
+        return Scenario.model_validate(scenario).warmup_days
+    except ValueError:  # not a valid scenario on its own: the setting as written
+        return float(scenario.get("run", {}).get("warmup_days", 0.0))
 
 
 def scenario_assumptions(
-    scenario: dict[str, Any], first_year: int, notes: Sequence[str] = ()
+    scenario: dict[str, Any],
+    first_year: int,
+    notes: Sequence[str] = (),
+    *,
+    warmup_days: float | None = None,
 ) -> str:
     """A scenario's assumptions as HTML: its description, run and operations settings, target,
     demand, service criteria, what the plan adds with its CAPEX, and ``notes`` (what the engine
@@ -515,11 +532,15 @@ def scenario_assumptions(
     first_year : int
         The first simulated year (facilities commissioned from then on are "added").
     notes : sequence of str
+    warmup_days : float, optional
+        The warm-up the run simulated before 1 January ``first_year`` (default: the
+        scenario's, with its minimum of twice the longest yard dwell time).
     """
     parts = []
     if scenario.get("description"):
         parts.append(paragraph(str(scenario["description"]).strip()))
     run = scenario.get("run", {})
+    warmup = _warmup_days(scenario) if warmup_days is None else warmup_days
     period = (
         f"{run.get('horizon_days'):g} days from 1 January {first_year}"
         if run.get("horizon_days")
@@ -532,7 +553,10 @@ def scenario_assumptions(
     streams = demand.get("streams") or []
     through = demand.get("through_traffic") or []
     items = [
-        ("Simulated period", f"{period}; warm-up {run.get('warmup_days'):g} days not counted"),
+        (
+            "Simulated period",
+            f"{period}; a {warmup:g}-day warm-up before 1 January {first_year}, not counted",
+        ),
         (
             "Target",
             f"{_mt(target.get('throughput_t', 0))} Mt/yr in {target.get('year')}"

@@ -677,9 +677,15 @@ class RunSettings(Model):
     )
     end_year: Year | None = Field(None, description="Last simulated year (default: target.year).")
     horizon_days: Annotated[float, Field(gt=0, le=366 * 30)] | None = Field(
-        None, description="Simulate this many days from start_year instead of whole years."
+        None,
+        description="Count this many days from 1 January start_year (after the warm-up) "
+        "instead of whole years.",
     )
-    warmup_days: Annotated[float, Field(ge=0, le=365)] = 30.0
+    warmup_days: Annotated[float, Field(ge=0, le=365)] = Field(
+        30.0,
+        description="Days simulated before 1 January start_year and not counted (at least "
+        "twice the longest yard dwell_days, at most 365; rounded up to whole days).",
+    )
     replications: Annotated[int, Field(ge=1, le=100_000)] = 5
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 2028
 
@@ -733,6 +739,31 @@ class Scenario(Model):
     def last_year(self) -> int:
         """Last simulated year (inclusive)."""
         return self.run.end_year or self.target.year
+
+    @property
+    def warmup_days(self) -> float:
+        """The warm-up the run simulates before 1 January of ``first_year`` (not counted).
+
+        ``run.warmup_days``, but at least twice the longest yard dwell time of the scenario
+        (capped at 365 days), so that yards have filled before statistics count; rounded up to
+        whole days, so that simulation hour 0 is a midnight. The warm-up simulates the plan as
+        it stands on 1 January ``first_year``: that year's demand (each month at its own
+        seasonality) and the facilities in service on that day.
+        """
+        dwell_days = max(
+            (yard.dwell_days for terminal in self.terminals.values() for yard in terminal.yards),
+            default=0.0,
+        )
+        return float(math.ceil(max(self.run.warmup_days, min(2.0 * dwell_days, 365.0))))
+
+    @property
+    def simulated_years(self) -> tuple[int, ...]:
+        """Calendar years the run counts (a partial ``run.horizon_days`` period included)."""
+        if self.run.horizon_days is None:
+            return tuple(range(self.first_year, self.last_year + 1))
+        end = dt.date(self.first_year, 1, 1) + dt.timedelta(days=self.run.horizon_days)
+        last = end.year if end > dt.date(end.year, 1, 1) else end.year - 1
+        return tuple(range(self.first_year, last + 1))
 
 
 def slug(text: str) -> str:

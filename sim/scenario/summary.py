@@ -56,7 +56,7 @@ def summary_lines(scenario: Scenario, check: NetworkCheck) -> list[str]:
         else f"{first}"
     )
     lines.append(
-        f"run: {horizon}, warm-up {scenario.run.warmup_days:g} days, "
+        f"run: {horizon} after a {scenario.warmup_days:g}-day warm-up (not counted), "
         f"{scenario.run.replications} replications, seed {scenario.run.seed}"
     )
     return lines

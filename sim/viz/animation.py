@@ -152,7 +152,7 @@ def _background(ax: Axes, data: RunData) -> None:
 
 
 def _title(data: RunData, time_h: float, count: int) -> str:
-    when = pd.Timestamp(hours_to_datetimes(data.model.first_year, np.array([time_h]))[0])
+    when = pd.Timestamp(hours_to_datetimes(data.model.calendar, np.array([time_h]))[0])
     return f"{data.name}: vessels at {when:%Y-%m-%d %H:%M} ({count:,} under way in the network)"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
 from collections.abc import Sequence
 
 import matplotlib.dates as mdates
@@ -42,8 +41,9 @@ _BERTH_COLOUR = "#d62728"
 
 
 def default_start_h(data: RunData) -> float:
-    """First midnight after the warm-up (where windowed charts start by default)."""
-    return math.ceil(data.model.warmup_h / 24.0) * 24.0
+    """End of the warm-up, 1 January of the first counted year (where windowed charts start
+    by default)."""
+    return data.model.warmup_h
 
 
 def _date_axis(ax: Axes) -> None:
@@ -53,7 +53,7 @@ def _date_axis(ax: Axes) -> None:
 
 
 def _to_num(data: RunData, hours: np.ndarray) -> np.ndarray:
-    return np.asarray(mdates.date2num(hours_to_datetimes(data.model.first_year, hours)))
+    return np.asarray(mdates.date2num(hours_to_datetimes(data.model.calendar, hours)))
 
 
 def time_space_chart(
@@ -362,7 +362,7 @@ def berth_gantt_chart(
     )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(axis="x", alpha=0.3)
-    when = hours_to_datetimes(model.first_year, np.array([begin]))[0]
+    when = hours_to_datetimes(model.calendar, np.array([begin]))[0]
     named = chosen[0] if len(chosen) == 1 else f"{len(chosen)} berth groups"
     ax.set_title(
         f"{data.name}: {named}, berths from {pd.Timestamp(when):%Y-%m-%d} "

@@ -90,7 +90,7 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
     figure, axes = new_figure(11, 1.2 + 1.7 * panels, nrows=panels, sharex=True, squeeze=False)
     low, high = data.window_h(replication)
     grid = np.linspace(low, high, min(2000, max(200, int(high - low))))
-    when = hours_to_datetimes(data.model.first_year, grid)
+    when = hours_to_datetimes(data.model.calendar, grid)
     ids = data.model.yards["id"].tolist()
     for ax, row in zip(axes[:, 0], ranked.itertuples(index=False), strict=True):
         index = ids.index(row.resource)
@@ -108,7 +108,7 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
         ax.axhline(100, color="black", linestyle="--", linewidth=0.8)
         periods = blocking_periods(data, index, replication)
         for start, end in periods:
-            span = hours_to_datetimes(data.model.first_year, np.array([start, end]))
+            span = hours_to_datetimes(data.model.calendar, np.array([start, end]))
             ax.axvspan(span[0], span[1], color="#d62728", alpha=0.35, linewidth=0)
         hours_blocked = float(np.sum(periods[:, 1] - periods[:, 0])) if len(periods) else 0.0
         ax.set_ylim(0, 110)

@@ -117,7 +117,7 @@ def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) 
     for colour, row in zip(_PALETTE, ranked.itertuples(index=False), strict=False):
         series = waiting_series(data, row.kind, row.resource, bin_h=width)
         middle = hours_to_datetimes(
-            data.model.first_year, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
+            data.model.calendar, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
         )
         style: Literal["-", "--"] = "-" if row.kind == "lock" else "--"
         label = f"{KIND_LABELS[row.kind]}: {resource_label(row.kind, row.resource, data)}"

@@ -8,7 +8,6 @@ Figures are built with :class:`matplotlib.figure.Figure` directly rather than th
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from network.plot import MODE_COLOURS, MODE_LABELS
+from sim.calendar import Calendar
 
 __all__ = [
     "COMMODITY_COLOURS",
@@ -102,11 +102,10 @@ def no_data(ax: Axes, message: str) -> None:
         spine.set_visible(False)
 
 
-def hours_to_datetimes(first_year: int, hours: np.ndarray) -> np.ndarray:
-    """Simulation hours as ``datetime64[s]`` (hour 0 is 1 January of ``first_year``)."""
-    origin = np.datetime64(dt.datetime(first_year, 1, 1), "s")
-    seconds = np.round(np.asarray(hours, dtype=float) * 3600.0)
-    return origin + seconds.astype("timedelta64[s]")
+def hours_to_datetimes(calendar: Calendar, hours: np.ndarray) -> np.ndarray:
+    """Simulation hours as ``datetime64[s]`` (hour ``calendar.warmup_h`` is 1 January of
+    ``calendar.first_year``)."""
+    return calendar.datetimes(hours)
 
 
 def ci_bounds(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -61,9 +61,10 @@ def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
 def throughput_chart(source: RunSource) -> Figure:
     """Port throughput per simulated year with its 95 % CI, against the target.
 
-    A year counted whole is its tonnes; a year counted in part (the warm-up, a short run) is
-    its annualised rate, hatched. Each bar is labelled with its value and, for whole years, the
-    share of replications that met the target.
+    A year counted whole is its tonnes; a year counted in part (a ``run.horizon_days``
+    period; the warm-up before 1 January is never shown) is its annualised rate, hatched.
+    Each bar is labelled with its value and, for whole years, the share of replications that
+    met the target.
 
     Parameters
     ----------
@@ -183,7 +184,7 @@ def throughput_month_chart(source: RunSource) -> Figure:
     # the run has longer months to show
     if (frame["counted_h"] >= 168.0).any():
         frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
-    when = hours_to_datetimes(data.model.first_year, frame["hour"].to_numpy())
+    when = hours_to_datetimes(data.model.calendar, frame["hour"].to_numpy())
     ax.fill_between(
         when,
         frame["low"],

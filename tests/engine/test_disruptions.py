@@ -3,6 +3,8 @@ chambers and cranes take capacity away (same random numbers otherwise)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from test_engine_features import scenario as quay_scenario
@@ -33,7 +35,11 @@ def test_a_lock_closure_stops_every_lockage_in_its_window():
     lock = [lock.id for lock in model.locks].index("LOCK_HUAIAN")
     lk = records.lockages
     mine = lk["lock"] == lock
-    start, end = 9 * 24.0, 11.5 * 24.0
+    start, end = (
+        model.calendar.hour_of(dt.date(2025, 1, 10)),
+        model.calendar.hour_of(dt.datetime(2025, 1, 12, 12)),
+    )
+    assert end - start == 2.5 * 24.0
     assert mine.sum() > 100
     assert not ((lk["start_h"][mine] >= start) & (lk["start_h"][mine] < end)).any()
     # ships queue during the closure and are served after it

@@ -129,8 +129,13 @@ def test_warmup_is_not_counted():
     s = scenario(run__warmup_days=60)
     model, records = run_once(s)
     tables = replication_tables(model, records)
-    assert tables["throughput"]["month"].min() >= 3  # counting starts on 2 March
+    # the warm-up runs from 2 November 2024; counting starts on 1 January 2025
+    assert model.calendar.warmup_h == 60 * 24
+    assert (model.calendar.month_year[0], model.calendar.month_number[0]) == (2024, 11)
+    assert set(tables["throughput"]["year"]) == {2025}
+    assert sorted(tables["throughput"]["month"]) == list(range(1, 13))
     served = records.vessels["service_end_h"]
+    assert (served < 60 * 24).sum() > 0  # the warm-up was simulated
     counted = served[(served >= 60 * 24) & (served <= records.end_h)]
     payload = records.vessels["payload_t"][(served >= 60 * 24) & (served <= records.end_h)]
     assert len(counted) > 0
@@ -161,7 +166,9 @@ def test_a_full_yard_blocks_unloading_and_never_overflows():
     v = records.vessels
     assert np.nanmax(v["block_h"]) > 1.0  # 4 x 800 t a day against 130 t/h of landside
     tables = replication_tables(model, records)
-    assert tables["yards"].loc[0, "blocked_h"] == pytest.approx(np.nansum(v["block_h"]))
+    assert model.calendar.warmup_h == 4 * 24.0  # at least twice the dwell time
+    counted = v["berth_start_h"] >= model.calendar.warmup_h
+    assert tables["yards"].loc[0, "blocked_h"] == pytest.approx(np.nansum(v["block_h"][counted]))
     assert tables["yards"].loc[0, "blocked_h"] > 0
     assert tables["bottlenecks"].iloc[0]["kind"] in ("yard", "berths")
 

@@ -104,7 +104,7 @@ def test_self_contained_with_comparison_robustness_settings_and_assumptions(repo
     assert "<td>DEMAND</td>" in text and "3 | 3.5" in text  # the uncertainty
     assert "Clopper-Pearson interval at 96.67%" in text  # 1 - 0.1 / 3
     assert "Two berths, Poisson arrivals" in text  # the base scenario's description
-    assert "30 days from 1 January 2025; warm-up 3 days not counted" in text
+    assert "30 days from 1 January 2025; a 3-day warm-up before 1 January 2025, not counted" in text
 
 
 def test_tables_match_the_store(sweep_folder):
@@ -248,8 +248,11 @@ def test_decision_headlines_and_their_boxes(sweep_folder):
 
 def test_charts_colour_options_by_their_selection_label(sweep_folder):
     report = read_sweep_folder(sweep_folder).report
-    labels = report.table["selection"].tolist()
-    assert labels == ["infeasible", "undecided", "feasible"]
+    # a third berth misses 2 Mt/yr in one of its 8 runs of 30 days (Poisson arrivals): too
+    # few to call it feasible; the charts are checked with every label
+    assert report.table["selection"].tolist() == ["infeasible", "undecided", "undecided"]
+    labels = ["infeasible", "undecided", "feasible"]
+    report = dataclasses.replace(report, table=report.table.assign(selection=labels))
     figure = throughput_chart(report)
     left, right = figure.axes
     colours = [line.get_color() for line in left.get_lines() if line.get_marker() == "o"]

@@ -17,9 +17,14 @@ def test_positions_lie_on_the_network_and_match_the_records(baseline_data):
     positions = vessel_positions(baseline_data, moment)
     assert len(positions) > 100 and positions["vessel"].is_unique
     assert set(positions["state"]) <= set(STATE_COLOURS)
+    # within the extent of the network: its places and the drawn links (a sea link bends
+    # east of the easternmost place)
     places = baseline_data.model.places
-    assert positions["lon"].between(places["lon"].min(), places["lon"].max()).all()
-    assert positions["lat"].between(places["lat"].min(), places["lat"].max()).all()
+    coords = np.array([c for line in baseline_data.model.links["coords"] for c in line])
+    lon = np.r_[places["lon"].to_numpy(dtype=float), coords[:, 0]]
+    lat = np.r_[places["lat"].to_numpy(dtype=float), coords[:, 1]]
+    assert positions["lon"].between(lon.min(), lon.max()).all()
+    assert positions["lat"].between(lat.min(), lat.max()).all()
     # a ship in a lock chamber at that moment is one whose lockage spans it
     passages = baseline_data.replication_events("passages", 0)
     spans = (passages["start_h"] <= moment) & (moment <= passages["end_h"])
