@@ -449,7 +449,7 @@ def _describe(result: CriterionResult) -> str:
     mean, low, high = result.value
     interval = (
         ""
-        if math.isnan(low)
+        if math.isnan(low) or result.judged < MIN_REPLICATIONS  # too few for a CI to mean much
         else (
             f", 95 % CI {low:.2f}-{high:.2f}"
             if result.name == "berth_waiting_service_ratio"
