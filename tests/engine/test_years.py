@@ -119,7 +119,8 @@ def test_multi_year_run_reports_every_year_whole():
     volumes = [ANNUAL_T / 1.1**2, ANNUAL_T / 1.1, ANNUAL_T]
     for year, volume in zip((2026, 2027, 2028), volumes, strict=True):
         assert abs(years[year] - volume) <= volume / 365 / 4 * 1.1  # a payload of its year
-    assert [y for y, _, _ in result.verdict.by_year] == [2026, 2027, 2028]
+    assert [y.year for y in result.verdict.by_year] == [2026, 2027, 2028]
+    assert all(y.basis == "calendar year" for y in result.verdict.by_year)
     assert result.verdict.basis == "calendar year"
 
 
