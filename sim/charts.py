@@ -62,8 +62,10 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
         "throughput",
         "Throughput against the target",
         "Port throughput (tonnes across the quay) per simulated year with its 95 % confidence "
-        "interval across replications; the dashed line is the target. Years counted only in "
-        "part (the warm-up, short runs) are hatched and shown at their annual rate.",
+        "interval across replications; the dashed line is the target; each bar is labelled with "
+        "the share of replications meeting the target (throughput, service criteria, no "
+        "overflow). Whole calendar years are counted (the warm-up before 1 January is not); "
+        "a run given in days is hatched and shown at its annual rate.",
         throughput_chart,
     ),
     ChartSpec(

@@ -1,6 +1,6 @@
 """Port throughput against the target: by year, by month, by port area and commodity.
 
-Years or months the run covers only in part (the warm-up, a run of a few weeks) are shown as
+Years or months the run counts only in part (a run given in days) are shown as
 annualised rates (tonnes x 8,760 / hours counted), so every bar reads against the target in
 Mt/yr; such bars are hatched and say so in the legend.
 """
