@@ -84,9 +84,12 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "bottlenecks",
         "Ranked bottlenecks",
-        "Resources ranked by the share of all vessel time spent waiting for them, with their "
-        "utilisation and mean wait. When bottleneck relief was computed, the right panel shows "
-        "the sustainable capacity one more berth or chamber (or 25 % more yard) would add.",
+        "Resources ranked by their effect on the verdict: each bar is the resource's service "
+        "criterion as value / limit (past the dashed line it breaks it; hatched: it does in "
+        "the 95 % CI), labelled with the criterion, utilisation, mean wait and share of all "
+        "vessel time spent waiting for it. A yard is judged by the share of berth time it holds "
+        "ships. When bottleneck relief was computed, the right panel shows the sustainable "
+        "capacity one more berth or chamber (or 25 % more yard) would add.",
         bottleneck_chart,
     ),
     ChartSpec(

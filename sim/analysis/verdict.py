@@ -787,8 +787,8 @@ def rank_bottlenecks(
             for key, share in judged.blocking.items():
                 note(
                     key,
-                    f"holds ships at berth {share:.1%} of all berth time (all berths "
-                    f"{c.value[0]:.1%}, limit {c.limit:.1%})",
+                    f"holds ships {share:.1%} of berth time (all berths {c.value[0]:.1%}, "
+                    f"limit {c.limit:.1%})",
                     share / c.limit if c.limit > 0 else math.nan,
                     c.holds,
                 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -95,9 +97,12 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
 
 
 def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
-    """The top resources by share of all vessel time spent waiting for them.
+    """The top resources as ranked by their effect on the verdict.
 
-    Bars carry the 95 % CI across replications and the resource's utilisation. When the run
+    Bars show each resource's service criterion as value / limit (a dashed line marks the
+    limit; hatched: it breaks it), labelled with the criterion, utilisation, mean wait and
+    share of all vessel time spent waiting for it (folders from before the ranking: that
+    share, with its 95 % CI). When the run
     carries bottleneck reliefs (:meth:`RunData.with_relief`), a second panel shows the
     sustainable capacity each relief adds (Mt/yr, 95 % CI, paired with the same random
     numbers).
@@ -117,49 +122,35 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     table = data.tables["bottlenecks"].head(top).iloc[::-1]
     relief = data.relief
     with_relief = relief is not None and not relief.empty
-    height = 0.42 * max(len(table), 2) + 1.8
+    height = 0.55 * max(len(table), 2) + 2.2
     if with_relief:
         figure, (ax, gain_ax) = new_figure(
             13, height, ncols=2, sharey=True, gridspec_kw={"width_ratios": [1.5, 1]}
         )
     else:
-        figure, ax = new_figure(9, height)
+        figure, ax = new_figure(11, height)
     if table.empty:
         no_data(ax, "no resource to rank")
         return figure
     labels = [
         resource_label(k, r, data) for k, r in zip(table["kind"], table["resource"], strict=True)
     ]
-    share, low, high = (bound * 100 for bound in ci_bounds(table, "wait_share"))
-    errors = error_bars(share, low, high, floor=0.0)
     y = np.arange(len(table))
-    ax.barh(
-        y,
-        share,
-        xerr=errors,
-        capsize=3,
-        color=[KIND_COLOURS.get(k, "grey") for k in table["kind"]],
-        edgecolor="black",
-    )
+    if "criterion_ratio" in table:
+        _criterion_panel(ax, table, y)
+    else:  # a folder written before the ranking by effect on the verdict
+        _wait_share_panel(ax, table, y)
     ax.set_yticks(y, labels, fontsize=9)
-    reach = share + errors[1]
-    label_bar_ends(
-        ax,
-        reach,
-        [
-            f"util {utilisation:.0%}, mean wait {wait:.1f} h"
-            for utilisation, wait in zip(table["utilisation"], table["mean_wait_h"], strict=True)
-        ],
-    )
-    ax.set_xlim(0, max(float(np.nanmax(reach)), 1e-3) * 1.7)
-    ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
     ax.legend(
-        handles=[Patch(color=c, label=KIND_LABELS[k]) for k, c in KIND_COLOURS.items()],
-        loc="lower right",
+        handles=[Patch(color=c, label=KIND_LABELS[k]) for k, c in KIND_COLOURS.items()]
+        + [Patch(facecolor="white", edgecolor="black", hatch="///", label="breaks its criterion")],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.09 - 1.2 / max(len(table), 2) / 4),
+        ncol=4,
         fontsize=8,
+        frameon=False,
     )
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title("Ranked bottlenecks (95 % CI)")
     if with_relief:
         assert relief is not None
         gains = relief.set_index(["kind", "resource"])
@@ -200,8 +191,72 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
         right = np.nanmax(np.append(values + np.array(err_high), 0.0))
         left = np.nanmin(np.append(values - np.array(err_low), 0.0))
         gain_ax.set_xlim(left * 1.3 - 0.05, right * 1.5 + 0.1)
-    figure.suptitle(f"{data.name}: where vessels wait")
+    figure.suptitle(f"{data.name}: what holds the verdict back")
     return figure
+
+
+def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
+    """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
+    order of the ranking; labels: the criterion, utilisation, wait and share of vessel time."""
+    ratio = table["criterion_ratio"].to_numpy(dtype=float)
+    shown = np.nan_to_num(ratio)
+    holds = table["holds"] if "holds" in table else pd.Series([pd.NA] * len(table))
+    broken = holds.astype("boolean").eq(False).fillna(False).tolist()  # NA: undecided, none
+    bars = ax.barh(
+        y,
+        shown,
+        color=[KIND_COLOURS.get(k, "grey") for k in table["kind"]],
+        edgecolor="black",
+    )
+    for bar, is_broken in zip(bars, broken, strict=True):
+        if is_broken:
+            bar.set_hatch("///")
+    ax.axvline(1.0, color="#d62728", linestyle="--", linewidth=1.2)
+    reach = max(float(np.nanmax(shown)) if len(shown) else 0.0, 1.0)
+    ax.text(
+        1.0,
+        1.0,
+        " limit",
+        color="#d62728",
+        fontsize=8,
+        va="bottom",
+        transform=ax.get_xaxis_transform(),
+    )
+    texts = []
+    for row in table.itertuples(index=False):
+        criterion = row.criterion if isinstance(row.criterion, str) and row.criterion else ""
+        utilisation = "" if row.utilisation != row.utilisation else f"util {row.utilisation:.0%}, "
+        waits = f"{utilisation}wait {row.mean_wait_h:.1f} h, {row.wait_share:.2%} of vessel time"
+        texts.append(f"{criterion or 'no service criterion'}\n{waits}")
+    label_bar_ends(ax, shown, texts, fontsize=7.5)
+    ax.set_xlim(0, reach * 1.9)
+    ax.set_xlabel("Service criterion: value / limit (over 1 breaks it)")
+    ax.set_title("Ranked by effect on the verdict")
+
+
+def _wait_share_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
+    share, low, high = (bound * 100 for bound in ci_bounds(table, "wait_share"))
+    errors = error_bars(share, low, high, floor=0.0)
+    ax.barh(
+        y,
+        share,
+        xerr=errors,
+        capsize=3,
+        color=[KIND_COLOURS.get(k, "grey") for k in table["kind"]],
+        edgecolor="black",
+    )
+    reach = share + errors[1]
+    label_bar_ends(
+        ax,
+        reach,
+        [
+            f"util {utilisation:.0%}, mean wait {wait:.1f} h"
+            for utilisation, wait in zip(table["utilisation"], table["mean_wait_h"], strict=True)
+        ],
+    )
+    ax.set_xlim(0, max(float(np.nanmax(reach)), 1e-3) * 1.7)
+    ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
+    ax.set_title("Ranked bottlenecks (95 % CI)")
 
 
 def lock_wait_chart(source: RunSource) -> Figure:
