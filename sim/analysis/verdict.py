@@ -82,9 +82,7 @@ def counted_periods(model: CompiledModel) -> list[Period]:
 
 
 def _date(model: CompiledModel, hour: float) -> str:
-    calendar = model.calendar
-    origin = dt.datetime(calendar.first_year, 1, 1)
-    moment = origin + dt.timedelta(hours=hour - calendar.hour_of(origin))
+    moment = model.calendar.origin + dt.timedelta(hours=hour)
     return moment.strftime("%Y-%m-%d")
 
 

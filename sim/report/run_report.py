@@ -76,6 +76,12 @@ _REASON_HEADS = {
 }
 
 
+def _when(data: RunData, hour: float) -> str:
+    """A simulation hour as a date and time (hour 0 is the start of the warm-up)."""
+    moment = data.model.calendar.origin + dt.timedelta(hours=float(hour))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _verdict_box(data: RunData) -> str:
     summary = data.summary
     word = str(summary.get("verdict", "uncertain"))
@@ -127,7 +133,7 @@ def _verdict_box(data: RunData) -> str:
             paragraph(
                 f"Replication {overload['replication']} overloaded: the queue at "
                 f"{overload['kind']} {overload['resource']} reached {overload['queue']} vessels "
-                f"at hour {overload['time_h']:,.0f}; demand exceeds what it can serve.",
+                f"on {_when(data, overload['time_h'])}; demand exceeds what it can serve.",
                 css="note",
             )
         )

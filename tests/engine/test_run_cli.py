@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -113,6 +114,13 @@ def test_overload_stops_cleanly_and_names_the_queue(tmp_path):
     assert first["queue"] > 2000 - 1
     assert len(result.overloads) == 2
     assert result.verdict.verdict == "not met" and result.verdict.p_target_met == 0.0
+    # the reason names the queue, the date it overflowed and in how many replications
+    reasons = [r for r in result.verdict.reasons if r.startswith("overflow:")]
+    assert 1 <= len(reasons) <= 2
+    for overload in result.overloads:
+        date = (result.model.calendar.origin + dt.timedelta(hours=overload["time_h"])).date()
+        words = f"berths QUAY overflowed ({overload['queue']} ships waiting on {date:%Y-%m-%d})"
+        assert any(words in r and "of 2 replications" in r for r in reasons)
     # what was carried before the queue blew up, not a rate extrapolated from it
     served = result.records[0].vessels["service_end_h"]
     assert result.verdict.per_replication[0] <= np.nansum(
