@@ -346,21 +346,32 @@ def capacity_command(
 ) -> None:
     """Sustainable capacity: the largest demand the plan carries within its service criteria.
 
-    With --relief N, the top N bottlenecks of a run at the evaluation year's demand are
+    Runs the plan at its own demand first (the verdict, stated with the capacity and margin,
+    as `hubsim run` states it). With --relief N, the top N bottlenecks of that run are
     relieved one at a time (one more berth or chamber, a quarter more yard) and the capacity
     each adds is reported with its 95% CI (paired, same random numbers).
     """
     scenario = _load_or_exit(file)
     try:
-        evaluation_scenario(scenario, year)  # the year must be one the scenario simulates
+        evaluated, _ = evaluation_scenario(scenario, year)  # a year the scenario simulates
     except ScenarioError as error:
         raise _bad_input(str(error)) from None
     with _progress() as progress:
+        task = progress.add_task(f"{scenario.name} at its own demand", total=None)
+        # the plan at its own demand: the verdict, the ranking, and the first probe of every
+        # replication's search (the same scenario and random numbers)
+        plan = simulate_scenario(
+            evaluated,
+            replications=replications,
+            workers=workers,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+        assert plan.model is not None
+        at_one = {r: criteria_failures(plan.model, record) for r, record in enumerate(plan.records)}
         task = progress.add_task(f"capacity of {scenario.name}", total=None)
         reliefs: list[Relief] = []
         if relief:
-            evaluated, _ = evaluation_scenario(scenario, year)
-            ranked = simulate_scenario(evaluated, replications=replications).bottlenecks
+            ranked = plan.bottlenecks
             ranked = ranked[(ranked["criterion"] != "") | (ranked["wait_share"] > 0)].head(relief)
             result, reliefs = bottleneck_relief(
                 scenario,
@@ -376,7 +387,9 @@ def capacity_command(
                 year=year,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
                 workers=workers,
+                at_one=at_one,
             )
+    verdict = plan.with_capacity(result, reliefs).verdict
     relief_rows = [
         {
             "resource": r.resource,
@@ -387,9 +400,20 @@ def capacity_command(
         for r in reliefs
     ]
     if as_json:
-        document = {"scenario": scenario.name, **result.to_json(), "relief": relief_rows}
-        typer.echo(json.dumps(document))
+        document = {
+            "scenario": scenario.name,
+            **result.to_json(),
+            "relief": relief_rows,
+            "verdict": verdict.verdict,
+            "headline": verdict.headline,
+            "reasons": list(verdict.reasons),
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False))
         return
+    _out.print(
+        f"[bold {_COLOURS[verdict.verdict]}]verdict: {escape(verdict.headline)}[/]",
+        highlight=False,
+    )
     _print_capacity(scenario, result)
     if reliefs:
         _print_relief(reliefs)

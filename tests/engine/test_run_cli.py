@@ -13,8 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 import sim
+from sim.capacity import sustainable_capacity
 from sim.cli import app
 from sim.run import run
+from sim.scenario import load_scenario
 
 MINIMAL = "scenarios/minimal_single_berth.yaml"
 
@@ -142,6 +144,15 @@ def test_capacity_command_json():
     assert document["margin_t"] == pytest.approx(
         document["capacity_t"]["mean"] - document["target_t"]
     )
+    # the one verdict, as `hubsim run` gives it, stated with the capacity and margin
+    ran = json.loads(CliRunner().invoke(app, ["run", MINIMAL, "-n", "2", "--json"]).output)
+    assert document["verdict"] == ran["verdict"]
+    assert document["reasons"][: len(ran["reasons"])] == ran["reasons"]
+    capacity = document["capacity_t"]["mean"] / 1e6
+    assert f"sustainable capacity {capacity:,.2f} Mt" in document["headline"]
+    # the run at the plan's own demand serves as every search's first probe: same result
+    alone = sustainable_capacity(load_scenario(MINIMAL), replications=2)
+    assert document["multipliers"] == list(alone.multipliers)
 
 
 def test_capacity_relief_table():
