@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -409,6 +409,16 @@ def _relieved(scenario: Scenario, kind: str, resource: str) -> tuple[Scenario, s
     return None
 
 
+def _relievable(
+    scenario: Scenario, bottlenecks: list[tuple[str, str]]
+) -> Iterator[tuple[str, str, Scenario, str]]:
+    """(kind, resource, relieved scenario, change) for each bottleneck that has a relief rule."""
+    for kind, resource in bottlenecks:
+        relieved = _relieved(scenario, kind, resource)
+        if relieved is not None:
+            yield kind, resource, *relieved
+
+
 def bottleneck_relief(
     scenario: Scenario,
     bottlenecks: list[tuple[str, str]],
@@ -438,11 +448,7 @@ def bottleneck_relief(
     )
     base_capacity = np.array(base.multipliers) * base.offered_t
     reliefs = []
-    for kind, resource in bottlenecks:
-        relieved = _relieved(scenario, kind, resource)
-        if relieved is None:
-            continue
-        changed, description = relieved
+    for kind, resource, changed, description in _relievable(scenario, bottlenecks):
         result = sustainable_capacity(
             changed, replications=replications, year=year, tolerance=tolerance, progress=progress
         )
@@ -482,12 +488,8 @@ def quick_relief(
     with confidence intervals.
     """
     reliefs = []
-    for kind, resource in bottlenecks:
-        relieved = _relieved(scenario, kind, resource)
-        if relieved is None:
-            continue
-        changed, description = relieved
-        low = base.multipliers[0]
+    low = base.multipliers[0]
+    for kind, resource, changed, description in _relievable(scenario, bottlenecks):
         result = quick_capacity(
             changed, year=year, workers=workers, bracket=(low, low + RELIEF_SPAN)
         )

@@ -26,6 +26,7 @@ from rich.table import Table
 
 import network
 from sim.analysis import Verdict
+from sim.analysis.criteria import format_value
 from sim.capacity import (
     CapacityResult,
     Relief,
@@ -82,6 +83,11 @@ def _bad_input(message: str) -> typer.Exit:
     _err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
+
+WorkersOption = Annotated[
+    int,
+    typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
+]
 
 DataOption = Annotated[
     Path | None,
@@ -197,10 +203,7 @@ def run_command(
             "warm-up before 1 January, then the whole calendar year).",
         ),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
-    ] = 1,
+    workers: WorkersOption = 1,
     capacity: Annotated[
         bool,
         typer.Option(
@@ -473,10 +476,7 @@ def compare_command(
             "year, which must be the same).",
         ),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
-    ] = 1,
+    workers: WorkersOption = 1,
     capacity: Annotated[
         bool,
         typer.Option(
@@ -797,11 +797,11 @@ def _print_criteria(verdict: Verdict) -> None:
         table.add_row(
             _CRITERION_NAMES.get(c.name, c.name),
             c.label,
-            _criterion_value(c.name, c.value[0]),
+            format_value(c.name, c.value[0]),
             "-"
             if c.value[1] != c.value[1]
-            else f"{_criterion_value(c.name, c.value[1])} - {_criterion_value(c.name, c.value[2])}",
-            _criterion_value(c.name, c.limit),
+            else f"{format_value(c.name, c.value[1])} - {format_value(c.name, c.value[2])}",
+            format_value(c.name, c.limit),
             {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]uncertain[/]"}[c.holds],
         )
     _out.print(table)
@@ -813,16 +813,6 @@ _CRITERION_NAMES = {
     "mean_lock_wait_h": "mean lock wait",
     "yard_blocking_share": "ships held at berth",
 }
-
-
-def _criterion_value(name: str, value: float) -> str:
-    if value != value:
-        return "-"
-    if name == "berth_waiting_service_ratio":
-        return f"{value:.2f}"
-    if name == "mean_lock_wait_h":
-        return f"{value:.1f} h"
-    return f"{value:.1%}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.analysis import CriterionResult, Verdict, with_capacity
+from sim.analysis.criteria import format_value
 from sim.capacity import CapacityResult, criteria_failures, evaluation_scenario, quick_capacity
 from sim.run import RunResult
 from sim.run import run as simulate
@@ -412,22 +413,10 @@ def criterion_column(name: str, label: str) -> str:
 
 
 def _brief(c: CriterionResult) -> str:
-    value = _criterion_value(c.name, c.value[0])
-    limit = _criterion_value(c.name, c.limit)
+    value = format_value(c.name, c.value[0])
+    limit = format_value(c.name, c.limit)
     where = c.resource if c.kind != "yard" else "all berths"
     return f"{where} {_CRITERION_NAMES.get(c.name, c.name)} {value} > {limit}"
-
-
-def _criterion_value(name: str, value: float) -> str:
-    if value != value:
-        return "-"
-    if math.isinf(value):
-        return "inf"
-    if name == "berth_waiting_service_ratio":
-        return f"{value:.2f}"
-    if name == "mean_lock_wait_h":
-        return f"{value:.1f} h"
-    return f"{value:.1%}"
 
 
 def _short_reasons(verdict: Verdict) -> list[str]:
@@ -677,8 +666,7 @@ def _console_cells(
             continue
         mark = {True: "ok", False: "x", None: "?"}[c.holds]
         lines.append(
-            f"{mark} {what} {_criterion_value(name, c.value[0])} / "
-            f"{_criterion_value(name, c.limit)}"
+            f"{mark} {what} {format_value(name, c.value[0])} / {format_value(name, c.limit)}"
         )
     cells.append(escape("\n".join(lines)) or "-")
     bottlenecks = _bottlenecks(plan.result)

@@ -27,6 +27,7 @@ __all__ = [
     "MIN_CALLS",
     "Criterion",
     "blocking_by_resource",
+    "format_value",
     "measure_criteria",
 ]
 
@@ -40,6 +41,19 @@ CRITERIA = {
     "mean_lock_wait_h": "max_mean_lock_wait_h",
     "yard_blocking_share": "max_yard_blocking_share",
 }
+
+
+def format_value(name: str, value: float) -> str:
+    """A criterion's value (or limit) as tables show it: a ratio, hours or a share."""
+    if value != value:
+        return "-"
+    if math.isinf(value):
+        return "inf"
+    if name == "berth_waiting_service_ratio":
+        return f"{value:.2f}"
+    if name == "mean_lock_wait_h":
+        return f"{value:.1f} h"
+    return f"{value:.1%}"
 
 
 @dataclass(frozen=True)
@@ -185,22 +199,22 @@ def _lock_waits(
     return out
 
 
-def _served(model: CompiledModel, records: Records, low: float, high: float) -> np.ndarray:
+def _served(records: Records, low: float, high: float) -> tuple[np.ndarray, float]:
+    """Ships served at a berth that they took in [low, high], and their hours at berth."""
     v = records.vessels
     start = v["berth_start_h"]
-    return ~np.isnan(v["service_end_h"]) & (start >= low) & (start <= high)
+    served = ~np.isnan(v["service_end_h"]) & (start >= low) & (start <= high)
+    return served, float((v["service_end_h"] - start)[served].sum())
 
 
 def _blocking_share(
     model: CompiledModel, records: Records, low: float, high: float
 ) -> float | None:
     """Hours ships were held at berth (yard full, export cargo not in) / hours at berth."""
-    v = records.vessels
-    served = _served(model, records, low, high)
-    berth_time = float((v["service_end_h"] - v["berth_start_h"])[served].sum())
+    served, berth_time = _served(records, low, high)
     if berth_time <= 0:
         return None
-    return float(v["block_h"][served].sum()) / berth_time
+    return float(records.vessels["block_h"][served].sum()) / berth_time
 
 
 def blocking_by_resource(
@@ -215,8 +229,7 @@ def blocking_by_resource(
     """
     low, high = window[0], min(window[1], records.end_h)
     v = records.vessels
-    served = _served(model, records, low, high)
-    berth_time = float((v["service_end_h"] - v["berth_start_h"])[served].sum())
+    served, berth_time = _served(records, low, high)
     if berth_time <= 0:
         return {}
     itinerary = v["itinerary"]

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sim.analysis.criteria import Criterion, blocking_by_resource, measure_criteria
+from sim.analysis.criteria import CRITERIA, Criterion, blocking_by_resource, measure_criteria
 from sim.compiled import CompiledModel
 from sim.engine import Records
 from sim.stats import mean_ci
@@ -523,7 +523,10 @@ def _decide_year(
     outcomes: Sequence[Outcome],
     *,
     criteria_apply: bool,
+    earlier: Sequence[YearVerdict] = (),
 ) -> YearVerdict:
+    """The verdict in one counted period; ``earlier`` years, when given, say since when a
+    failing criterion fails (from what demand on)."""
     target = model.scenario.target.throughput_t
     year, basis = outcomes[0].year, outcomes[0].basis
     throughput = [o.throughput_t for o in outcomes]
@@ -557,7 +560,9 @@ def _decide_year(
         + f" the {_mt(target)} Mt target"
     ]
     if criteria_apply:
-        reasons += [f"fails: {_describe(c)}" for c in criteria if c.holds is False]
+        reasons += [
+            f"fails: {_describe(c)}{_since(c, year, earlier)}" for c in criteria if c.holds is False
+        ]
         reasons += [f"may fail: {_describe(c)}" for c in criteria if c.holds is None]
     for overflow in dict.fromkeys(overflows):
         count = overflows.count(overflow)
@@ -591,29 +596,26 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     criteria_apply = scenario.service_criteria.apply
     n = len(outcomes)
     periods = [p.year for p in counted_periods(model)]
-    by_year = tuple(
-        _decide_year(model, [rep[i] for rep in outcomes], criteria_apply=criteria_apply)
-        for i in range(len(periods))
-    )
     judged_index = periods.index(target.year) if target.year in periods else len(periods) - 1
+    decided: list[YearVerdict] = []
+    for i in range(len(periods)):
+        decided.append(
+            _decide_year(
+                model,
+                [rep[i] for rep in outcomes],
+                criteria_apply=criteria_apply,
+                earlier=decided if i == judged_index else (),
+            )
+        )
+    by_year = tuple(decided)
     judged = by_year[judged_index]
-    reasons = (
-        _since(list(judged.reasons), judged, by_year) if criteria_apply else list(judged.reasons)
-    )
+    reasons = list(judged.reasons)
     if not criteria_apply:
         reasons.append(
             "settings: the scenario switches its service criteria off "
             "(service_criteria.apply: false); the verdict is on throughput and overflows only"
         )
-    elif not any(
-        getattr(scenario.service_criteria, f) is not None
-        for f in (
-            "max_berth_waiting_service_ratio",
-            "max_mean_lock_wait_h",
-            "max_yard_blocking_share",
-            "max_berth_occupancy",
-        )
-    ):
+    elif not any(getattr(scenario.service_criteria, f) is not None for f in CRITERIA.values()):
         reasons.append("settings: the scenario sets no service criterion")
     if judged.year != target.year:
         reasons.append(
@@ -647,38 +649,24 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     )
 
 
-def _since(reasons: list[str], judged: YearVerdict, by_year: Sequence[YearVerdict]) -> list[str]:
-    """Add to each failing criterion of the judged year the first counted year it failed in,
-    with the throughput the port carried then (from what demand on it fails)."""
-    out = []
-    for reason, criterion in zip(reasons, _reason_criteria(judged), strict=True):
-        if criterion is not None:
-            first = next(
-                (
-                    y
-                    for y in by_year
-                    if any(
-                        c.name == criterion.name
-                        and c.resource == criterion.resource
-                        and c.holds is False
-                        for c in y.criteria
-                    )
-                ),
-                None,
+def _since(criterion: CriterionResult, year: int, earlier: Sequence[YearVerdict]) -> str:
+    """``; failing since Y, when the port carried X Mt`` for a criterion that already failed in
+    an earlier counted year (from what demand on it fails), else empty."""
+    first = next(
+        (
+            y
+            for y in earlier
+            if y.year < year
+            and any(
+                c.name == criterion.name and c.resource == criterion.resource and c.holds is False
+                for c in y.criteria
             )
-            if first is not None and first.year < judged.year:
-                reason += (
-                    f"; failing since {first.year}, when the port carried "
-                    f"{_mt(first.throughput_t[0])} Mt"
-                )
-        out.append(reason)
-    return out
-
-
-def _reason_criteria(judged: YearVerdict) -> list[CriterionResult | None]:
-    """The criterion behind each of the judged year's reasons (None for the others)."""
-    failing = iter([c for c in judged.criteria if c.holds is False])
-    return [next(failing) if r.startswith("fails:") else None for r in judged.reasons]
+        ),
+        None,
+    )
+    if first is None:
+        return ""
+    return f"; failing since {first.year}, when the port carried {_mt(first.throughput_t[0])} Mt"
 
 
 def _precision_note(judged: YearVerdict, target_t: float, n: int) -> str:
