@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from sim.analysis.criteria import format_value
 from sim.charts import ChartSpec
 from sim.report.html import (
     Column,
@@ -246,20 +247,17 @@ def _landside_rows(frame: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def _judged_criteria(frame: pd.DataFrame | None, year: Any) -> pd.DataFrame | None:
+    """The judged year's criteria with their values in words (a ratio, hours or a share, as
+    `hubsim run` prints them) and ``holds`` as yes / no / uncertain."""
     if frame is None or frame.empty:
         return frame
-    return frame[frame["year"] == year]
-
-
-def _criterion_number(value: Any) -> str:
-    number = float(value)
-    return f"{number:.2f}" if number >= 1 or number == 0 else f"{number:.3g}"
-
-
-def _holds(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "uncertain"
-    return "yes" if bool(value) else "no"
+    mine = frame[frame["year"] == year]
+    text = {
+        column: [format_value(n, float(v)) for n, v in zip(mine["name"], mine[column], strict=True)]
+        for column in ("value", "value_ci95_low", "value_ci95_high", "limit")
+    }
+    holds = ["uncertain" if pd.isna(h) else "yes" if bool(h) else "no" for h in mine["holds"]]
+    return mine.assign(**text, holds=holds)
 
 
 def _tables(data: RunData) -> str:
@@ -293,11 +291,11 @@ def _tables(data: RunData) -> str:
                 [
                     Column("label", "where"),
                     Column("name", "criterion", lambda n: str(n).replace("_", " ")),
-                    Column("value", "mean", _criterion_number),
-                    Column("value_ci95_low", "95 % CI low", _criterion_number),
-                    Column("value_ci95_high", "95 % CI high", _criterion_number),
-                    Column("limit", "limit", _criterion_number),
-                    Column("holds", "holds", _holds),
+                    Column("value", "mean"),
+                    Column("value_ci95_low", "95 % CI low"),
+                    Column("value_ci95_high", "95 % CI high"),
+                    Column("limit", "limit"),
+                    Column("holds", "holds"),
                     Column("replications_failing", "replications failing", ",.0f"),
                 ],
                 caption="Every criterion the scenario sets, on every berth queue and lock with at "
@@ -355,6 +353,8 @@ def _tables(data: RunData) -> str:
                     Column("p95_wait_h", "95th pct wait (h)", _h),
                     Column("max_wait_h", "max wait (h)", _h),
                     Column("vessels_per_lockage", "ships per lockage", ".2f"),
+                    Column("tonnes_per_lockage", "cargo per lockage (t)", ",.0f"),
+                    Column("ship_tonnage_t_per_lockage", "ship tonnage per lockage (t)", ",.0f"),
                     Column("area_share", "chamber area used", _pct),
                 ],
             ),
