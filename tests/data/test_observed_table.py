@@ -33,6 +33,7 @@ COLUMNS = [
     "band_high",
     "band_reason",
     "role",
+    "scenario",
     "note",
 ]
 KPIS = {
