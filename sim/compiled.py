@@ -107,6 +107,7 @@ class LockSpec:
     policy: Literal["fcfs", "fill"]
     fill_max_wait_h: float
     move_h: float
+    fill_min_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,7 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
                 lock.policy or scenario.operations.lock_policy,
                 lock.fill_max_wait_h,
                 lock.vessel_move_min / 60.0,
+                lock.fill_min_share,
             )
         )
 
@@ -471,31 +473,40 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
                     "needs dwt_t (no network data gives it)",
                     scenario,
                 )
-            indices.append(class_index[vessel_id])
-            shares.append(weight / total)
             vessel = classes_by_id[vessel_id]
+            variants: list[tuple[float, Itinerary]] = []
             if isinstance(flow, Stream):
                 route = next(
                     (r for r in check.routes.get(flow.id, []) if r.vessel_class_id == vessel_id),
                     None,
                 )
-                itinerary = builder.stream(
-                    flow,
-                    vessel,
-                    route,
-                    terminal_index[flow.terminal],
-                    groups,
-                    terminals,
-                    cargo_group,
-                )
+                # calls that sail their empty leg, and calls that carry a backhaul on it
+                sailed = scenario.demand.empty_return(flow)
+                one_way = route is not None and route.handling in ("unload", "load")
+                for empty_leg, part in ((True, sailed if one_way else 1.0), (False, 1 - sailed)):
+                    if part > 0 and (empty_leg or one_way):
+                        itinerary = builder.stream(
+                            flow,
+                            vessel,
+                            route,
+                            terminal_index[flow.terminal],
+                            groups,
+                            terminals,
+                            cargo_group,
+                            empty_leg=empty_leg,
+                        )
+                        variants.append((part, itinerary))
             else:
                 assert isinstance(flow, ThroughTraffic)
                 through = next(
                     r for r in check.through_routes[flow.id] if r.vessel_class_id == vessel_id
                 )
-                itinerary = builder.through(flow, vessel, through)
-            routes.append(len(itineraries))
-            itineraries.append(itinerary)
+                variants.append((1.0, builder.through(flow, vessel, through)))
+            for part, itinerary in variants:
+                indices.append(class_index[vessel_id])
+                shares.append(weight / total * part)
+                routes.append(len(itineraries))
+                itineraries.append(itinerary)
         season = flow.seasonality
         factors = (profiles[season] if isinstance(season, str) else season) or (1.0,) * 12
         mean = sum(factors) / 12.0
@@ -590,7 +601,8 @@ def _diversions(
         stream = streams.get(flow.id)
         if stream is None or stream.terminal not in diversion.alternatives:
             continue
-        for vessel_id, itinerary in zip(stream.vessel_mix, flow.itineraries, strict=True):
+        for class_number, itinerary in zip(flow.classes, flow.itineraries, strict=True):
+            vessel_id = builder.class_ids[class_number]
             vessel = builder.classes[vessel_id]
             choices = []
             for alternative in diversion.alternatives[stream.terminal]:
@@ -621,6 +633,7 @@ def _not_yet_simulated(scenario: Scenario, dataset: Dataset | None) -> tuple[str
     """Parts of the scenario the engine does not simulate, said out loud in every result."""
     operations = scenario.operations
     simulated = set(scenario.locks) | set(scenario.terminals) | set(scenario.airports)
+    simulated |= {f"{k}/{c.id}" for k, lock in scenario.locks.items() for c in lock.chambers}
     if dataset is not None:
         simulated |= set(dataset.links.index[dataset.links["mode"] == "rail"])
     notes = []
@@ -661,6 +674,7 @@ class _ItineraryBuilder:
         self.scenario = scenario
         self.lock_index = lock_index
         self.classes = classes
+        self.class_ids = sorted(classes)  # index -> id, as compile_scenario numbers them
         self.unmodelled_lock_h = scenario.operations.unmodelled_lock_h
         self.lock_nodes: set[str] = set()
         self.links: dict[str, tuple[float, float]] = {}
@@ -734,7 +748,15 @@ class _ItineraryBuilder:
         groups: Sequence[BerthGroupSpec],
         terminals: Sequence[TerminalSpec],
         cargo_group: dict[str, str],
+        *,
+        empty_leg: bool = True,
     ) -> Itinerary:
+        """Where a ship of ``stream`` goes: in, the berth, out.
+
+        ``empty_leg=False`` leaves out the leg the ship sails empty (an unloading ship's return,
+        a loading ship's approach): it carries a backhaul there, outside the port's streams
+        (``empty_return_share``).
+        """
         eligible = self._eligible(stream, vessel, terminal, groups, terminals)
         yard = terminals[terminal].yards.get(cargo_group.get(stream.commodity, ""), -1)
         dwell_h = self.yards[yard].dwell_h if yard >= 0 else 0.0
@@ -774,6 +796,10 @@ class _ItineraryBuilder:
             ship_routes.append(route.outbound)
         steps_in, sail_in = self._path(places, links, vessel)
         steps_out, sail_out = self._path(places[::-1], links[::-1], vessel)
+        if not empty_leg and route.handling == "unload":
+            steps_out, sail_out = [], 0.0  # leaves with a backhaul from the berth
+        elif not empty_leg and route.handling == "load":
+            steps_in, sail_in = [], 0.0  # arrives from a backhaul delivered nearby
         kinds = [LOCK] * len(steps_in) + [BERTH] + [LOCK] * len(steps_out)
         index = [s[0] for s in steps_in] + [terminal] + [s[0] for s in steps_out]
         direction = [s[1] for s in steps_in] + [0] + [s[1] for s in steps_out]

@@ -117,6 +117,7 @@ class Engine:
                     weather_check(
                         merge_windows(
                             lock_level,
+                            closures.get(f"{lock.id}/{chamber.id}", none),
                             _breakdown_windows(
                                 model,
                                 replication,

@@ -208,7 +208,7 @@ class LockStation(Station):
         self.position = [-1] * count
         self.waiting = [False] * count
         self.in_chamber: dict[int, list[tuple[float, int]]] = {}
-        self.filling = False
+        self.filling = -1  # side where a chamber waits to fill (-1: none)
         self.fill = spec.policy == "fill"
         self.lengths, self.beams, self.areas = engine.v_length, engine.v_beam, engine.v_area
         # the chambers' figures as plain lists (read on every lockage)
@@ -216,6 +216,7 @@ class LockStation(Station):
         self.c_length: list[float] = [c.length_m for c in chambers]
         self.c_width: list[float] = [c.width_m for c in chambers]
         self.c_usable: list[float] = [c.usable_area_m2 for c in chambers]
+        self.fill_min_area: list[float] = [c.usable_area_m2 * spec.fill_min_share for c in chambers]
         self.c_levelling: list[float] = [c.levelling_h for c in chambers]
         self.c_end: list[float] = [c.end_h for c in chambers]
         self.move_h: float = spec.move_h
@@ -288,10 +289,12 @@ class LockStation(Station):
         chambers = range(len(waiting))
         idle = [n for n in chambers if waiting[n] and queues[position[n]]]
         idle.extend(n for n in chambers if waiting[n] and not queues[position[n]])
-        self.filling = False
+        self.filling = -1
         for number in idle:
-            if self.filling or (not queues[0] and not queues[1]):
-                break  # nobody left, or a chamber already waits to fill with them
+            if not queues[0] and not queues[1]:
+                break  # nobody left to lock
+            if position[number] == self.filling and not queues[1 - self.filling]:
+                continue  # a chamber on this side already waits to fill with these ships
             if waiting[number]:
                 self._step(number)
         if True in waiting:
@@ -322,9 +325,9 @@ class LockStation(Station):
                 return
         queues = self.queues
         side = self.position[number]
-        if queues[side]:
+        if queues[side] and not (self.filling == side and queues[1 - side]):
             direction = side
-        elif queues[1 - side]:
+        elif queues[1 - side]:  # (or another chamber waits to fill with the ships here)
             direction = 1 - side
         else:
             self._idle(number)
@@ -369,11 +372,12 @@ class LockStation(Station):
                 now + self.c_levelling[number], _Crossed(self, number, 1 - direction, now)
             )
             return
-        if self.fill and not full and not queues[1 - direction]:
-            # wait to fill, but only while nobody waits on the other side
+        if self.fill and not full and (not queues[1 - direction] or used < self.fill_min_area[number]):
+            # wait to fill while nobody waits on the other side, or while the chamber is filled
+            # to less than fill_min_share of its usable area
             deadline = batch[0][0] + self.fill_max_wait_h
             if deadline > now:
-                self.filling = True
+                self.filling = direction
                 self._idle(number, until=deadline)
                 return
         if skipped:

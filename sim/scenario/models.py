@@ -254,6 +254,12 @@ class Lock(Model):
         None, description="Lockage policy (default: operations.lock_policy)."
     )
     fill_max_wait_h: Annotated[float, Field(ge=0, le=48)] = 1.0
+    fill_min_share: Fraction = Field(
+        0.0,
+        description="Under the fill policy, a chamber filled to less than this share of its "
+        "usable area waits for more ships (up to fill_max_wait_h) even while ships wait on the "
+        "other side (0: it waits only while nobody does).",
+    )
     vessel_move_min: Annotated[float, Field(gt=0, le=120)] = Field(
         4.0, description="Time for one ship to enter a chamber; ships leave in half that."
     )
@@ -430,6 +436,12 @@ class Stream(_Flow):
     handling: Literal["unload", "load"] | None = Field(
         None, description="Without a network: whether ships unload or load (default unload)."
     )
+    empty_return_share: Fraction | None = Field(
+        None,
+        description="Share of calls that sail their empty leg (an unloading ship's return, a "
+        "loading ship's approach) through the network; the others carry a backhaul on it, "
+        "outside the port's streams (default: demand.empty_return_share).",
+    )
     landside_modes: tuple[Literal["road", "rail", "air", "water"], ...] = Field(
         (), description="Modes allowed off the quay (empty: the cheapest route decides)."
     )
@@ -474,6 +486,17 @@ class Demand(Model):
     streams: Annotated[tuple[Stream, ...], Field(min_length=1)]
     through_traffic: tuple[ThroughTraffic, ...] = ()
     seasonality_profiles: dict[str, Seasonality] = {}
+    empty_return_share: Fraction = Field(
+        1.0,
+        description="Share of a stream's calls that sail their empty leg through the network "
+        "(1: every unloading ship sails back empty, every loading ship comes in empty); a "
+        "stream's own empty_return_share overrides it.",
+    )
+
+    def empty_return(self, stream: Stream) -> float:
+        """Share of ``stream``'s calls that sail their empty leg (see ``empty_return_share``)."""
+        own = stream.empty_return_share
+        return self.empty_return_share if own is None else own
 
     def port_tonnes(self, year: int) -> float:
         """Tonnes offered across the quay in ``year`` by streams given in tonnes."""
@@ -579,9 +602,17 @@ class LowWater(Model):
 
 
 class Closure(Model):
-    """A resource (lock, terminal, link, gate ...) out of service between two times."""
+    """A resource (lock, terminal, link, gate ...) out of service between two times.
 
-    resource: Id
+    ``resource`` names a place or link, or one chamber of a lock as ``LOCK_ID/CHAMBER_ID``
+    (the lock's other chambers keep working, e.g. during an overhaul).
+    """
+
+    resource: Annotated[
+        str,
+        StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*(/[A-Z][A-Z0-9_]*)?$", max_length=129),
+        Field(description="A place or link id, or LOCK_ID/CHAMBER_ID for one lock chamber."),
+    ]
     start: DateTime
     end: DateTime
     reason: str = ""

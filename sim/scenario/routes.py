@@ -472,13 +472,18 @@ def _references(scenario: Scenario, dataset: Dataset) -> Iterator[tuple[Loc, str
                             f"{vessel_id} ({dwt:g} t)"
                         ),
                     )
-    known_resources = set(kind) | set(dataset.links.index)
+    known_resources = (
+        set(kind)
+        | set(dataset.links.index)
+        | {f"{lock_id}/{c.id}" for lock_id, lock in scenario.locks.items() for c in lock.chambers}
+    )
     for index, closure in enumerate(scenario.operations.closures):
         if closure.resource not in known_resources:
             yield (
                 ("operations", "closures", index, "resource"),
                 (
-                    f"unknown resource {closure.resource!r} (a place or link id)"
+                    f"unknown resource {closure.resource!r} (a place or link id, or LOCK/CHAMBER "
+                    "of a modelled lock)"
                     f"{_did_you_mean(closure.resource, known_resources)}"
                 ),
             )
