@@ -64,7 +64,7 @@ def _limits(rows: list[BacktestRow]) -> tuple[float, float]:
 
 def _row_label(row: BacktestRow) -> str:
     o = row.observation
-    return f"{row.label}: {KPI_LABELS[o.kpi]}, {o.period} ({o.role})"
+    return f"{row.label}: {KPI_LABELS[o.kpi]}\n{o.period}, {o.role}"
 
 
 def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], right: float) -> None:
@@ -91,8 +91,8 @@ def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], right: float) -> 
                 linestyle="none",
             )
         text = (
-            f"{format_quantity(p.mean, o.unit)} vs {format_quantity(o.value, o.unit)} "
-            f"observed (band {format_band(o.band_low, o.band_high, o.unit)})"
+            f"{format_quantity(p.mean, o.unit)} predicted, {format_quantity(o.value, o.unit)} "
+            f"observed\nband {format_band(o.band_low, o.band_high, o.unit)}"
         )
         ax.annotate(
             text,
@@ -101,11 +101,11 @@ def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], right: float) -> 
             xytext=(6, 0),
             textcoords="offset points",
             va="center",
-            fontsize=8.5,
+            fontsize=9,
             color=colour,
         )
     ax.axvline(1.0, color="black", linewidth=1.2)
-    ax.set_yticks(y, [_row_label(r) for r in rows], fontsize=9)
+    ax.set_yticks(y, [_row_label(r) for r in rows], fontsize=9.5)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_title(title, loc="left", fontsize=10.5, fontweight="bold")
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -133,7 +133,7 @@ def backtest_chart(result: Backtest) -> Figure:
         (title, [r for r in predicted if r.observation.kpi in kpis]) for title, kpis in PANELS
     ]
     panels = [(title, rows) for title, rows in panels if rows]
-    height = 1.9 + sum(0.55 + 0.4 * len(rows) for _, rows in panels)
+    height = 1.9 + sum(0.55 + 0.55 * len(rows) for _, rows in panels)
     figure = ChartFigure(figsize=(14, max(height, 3.0)), layout="constrained")
     if not panels:
         no_data(figure.subplots(), "no observation was predicted")
@@ -142,7 +142,7 @@ def backtest_chart(result: Backtest) -> Figure:
         len(panels),
         1,
         sharex=True,
-        gridspec_kw={"height_ratios": [0.55 + 0.4 * len(rows) for _, rows in panels]},
+        gridspec_kw={"height_ratios": [0.55 + 0.55 * len(rows) for _, rows in panels]},
         squeeze=False,
     )[:, 0]
     left, right = _limits(predicted)

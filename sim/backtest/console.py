@@ -20,8 +20,8 @@ def backtest_table(result: Backtest) -> Table:
         title_justify="left",
         caption="inside: the predicted mean lies within the band (an open bound: one-sided); "
         "95% CI over replications; lockages count lockages with vessels (empty ones are left "
-        "out); a group of locks sums its locks; `hubsim backtest --help` and the README say "
-        "how each KPI is counted",
+        "out); a group of locks sums its locks; the README and backtest.html (--out) say how "
+        "each KPI is counted",
         caption_justify="left",
     )
     predicted.add_column("id", no_wrap=True)

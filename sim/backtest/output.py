@@ -136,18 +136,18 @@ def backtest_html(result: Backtest, chart_png: bytes) -> str:
     frame = _display(backtest_frame(result))
     predicted = frame[frame["inside"].notna()]
     inside, count = result.counts()
-    word = "all inside" if result.all_inside else f"{count - inside} outside"
+    word = "all inside" if result.all_inside else f"{count - inside} of {count} outside"
     css = "verdict-met" if result.all_inside else "verdict-not-met"
     runs = "; ".join(
-        f"{run.file} ({run.name}, seed {run.seed}, {', '.join(map(str, run.years))})"
+        f"{run.file} ({run.name}; seed {run.seed}; {', '.join(map(str, run.years))})"
         for run in result.scenarios
     )
     parts = [
         "<h1>Back-test: hubsim against published observations</h1>",
         paragraph(
             f"{len(result.rows)} observations from {result.observations}; "
-            f"{result.replications} replications of each scenario run: {runs or 'none'}; "
-            f"{result.wall_s:,.0f} s.",
+            f"{result.replications} replications of each scenario: {runs or 'none'}; "
+            f"run in {result.wall_s:,.0f} s.",
             css="subtitle",
         ),
         f'<div class="verdict {css}"><p><strong class="word">{escape(word)}</strong></p>'
@@ -179,8 +179,11 @@ def backtest_html(result: Backtest, chart_png: bytes) -> str:
         mine = predicted[predicted["role"] == role]
         k, n = result.counts(role)
         heading = f"{role.capitalize()} rows: {k} of {n} inside"
+        columns = [
+            c for c in _PREDICTED_COLUMNS if c.name != "warnings" or mine["warnings"].any()
+        ]
         if n:
-            parts.append(section(role, heading, table(mine, _PREDICTED_COLUMNS)))
+            parts.append(section(role, heading, table(mine, columns)))
         else:
             parts.append(section(role, heading, paragraph(f"No {role} row was predicted.")))
     missing = frame[frame["inside"].isna()]
