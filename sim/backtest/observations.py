@@ -69,20 +69,6 @@ KPI_UNITS = {
     "canal_cargo_carried_t": "t",
 }
 
-Kpi = Literal[
-    "port_throughput_t",
-    "port_area_throughput_t",
-    "port_teu",
-    "lock_lockages",
-    "lock_ships",
-    "lock_ships_per_lockage",
-    "lock_cargo_t",
-    "lock_ship_tonnage_t",
-    "lock_cargo_t_per_lockage",
-    "lock_ship_tonnage_t_per_lockage",
-    "lock_peak_queue_ships",
-    "canal_cargo_carried_t",
-]
 Unit = Literal["t", "TEU", "lockages", "ships", "ships/lockage", "t/lockage"]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]*$")]
 
@@ -128,7 +114,7 @@ class Observation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     id: Code
-    kpi: Kpi
+    kpi: str
     place: Code
     year: Annotated[int, Field(ge=1900, le=2100)]
     months: tuple[int, int]
@@ -142,6 +128,13 @@ class Observation(BaseModel):
     role: Literal["calibration", "validation"]
     scenario: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.ya?ml$")] | None = None
     note: Annotated[str, StringConstraints(min_length=1)]
+
+    @field_validator("kpi")
+    @classmethod
+    def _kpi(cls, name: str) -> str:
+        if name not in KPI_UNITS:
+            raise ValueError("expected one of " + ", ".join(KPI_UNITS))
+        return name
 
     @field_validator("months", mode="before")
     @classmethod

@@ -179,9 +179,7 @@ def backtest_html(result: Backtest, chart_png: bytes) -> str:
         mine = predicted[predicted["role"] == role]
         k, n = result.counts(role)
         heading = f"{role.capitalize()} rows: {k} of {n} inside"
-        columns = [
-            c for c in _PREDICTED_COLUMNS if c.name != "warnings" or mine["warnings"].any()
-        ]
+        columns = [c for c in _PREDICTED_COLUMNS if c.name != "warnings" or mine["warnings"].any()]
         if n:
             parts.append(section(role, heading, table(mine, columns)))
         else:

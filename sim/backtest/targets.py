@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from network import Dataset
-from sim.backtest.observations import BacktestInputError, Observation
+from sim.backtest.observations import KPI_UNITS, BacktestInputError, Observation
 from sim.backtest.predict import (
     Window,
     canal_cargo_t,
@@ -72,18 +72,7 @@ AGGREGATES = {
     ),
 }
 
-_LOCK_KPIS = frozenset(
-    {
-        "lock_lockages",
-        "lock_ships",
-        "lock_ships_per_lockage",
-        "lock_cargo_t",
-        "lock_ship_tonnage_t",
-        "lock_cargo_t_per_lockage",
-        "lock_ship_tonnage_t_per_lockage",
-        "lock_peak_queue_ships",
-    }
-)
+_LOCK_KPIS = frozenset(kpi for kpi in KPI_UNITS if kpi.startswith("lock_"))
 
 
 @dataclass(frozen=True)

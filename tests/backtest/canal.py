@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets  # tests/datasets.py, on the path from tests/conftest.py
-from sim.backtest.observations import COLUMNS
+from sim.backtest.observations import COLUMNS, KPI_UNITS
 
 CANAL = "Grand Canal (Subei)"
 SCENARIO = """\
@@ -78,19 +78,25 @@ def write_canal(root: Path) -> Path:
 
 
 def row(**fields: Any) -> dict[str, str]:
-    """An observation row: a January 2025 lockage count on LOCK_A unless told otherwise."""
+    """An observation row: by default 30 lockages of LOCK_A in January 2025 (band 27-33), a
+    calibration row of canal.yaml. The unit and tonnage follow the kpi, and the band is the
+    value +/- 10 %, unless given."""
+    kpi = fields.get("kpi", "lock_lockages")
+    value = float(fields["value"]) if isinstance(fields.get("value"), float | int) else 30.0
+    unit = KPI_UNITS.get(kpi, "lockages")
+    tonnage = "n/a" if unit not in ("t", "t/lockage") else ("ship" if "ship" in kpi else "cargo")
     base = {
         "id": "OBS_TEST",
-        "kpi": "lock_lockages",
+        "kpi": kpi,
         "place": "LOCK_A",
         "year": "2025",
         "months": "1",
-        "value": "30",
-        "unit": "lockages",
-        "tonnage": "n/a",
+        "value": f"{value:g}",  # a text value is given as it is below
+        "unit": unit,
+        "tonnage": tonnage,
         "source": "SRC_TEST",
-        "band_low": "27",
-        "band_high": "33",
+        "band_low": f"{0.9 * value:g}",
+        "band_high": f"{1.1 * value:g}",
         "band_reason": "a test band",
         "role": "calibration",
         "scenario": "canal.yaml",

@@ -26,7 +26,7 @@ def _exit_2(canal_scenarios, table, *options: str) -> str:
     [
         ({"months": "13"}, "row OBS_BAD (line 2): months: months must lie within 1-12"),
         ({"months": "6-2"}, "months: months must lie within 1-12, first before last"),
-        ({"kpi": "lock_queue"}, "row OBS_BAD (line 2): kpi: Input should be"),
+        ({"kpi": "lock_queue"}, "row OBS_BAD (line 2): kpi: expected one of port_throughput_t"),
         ({"unit": "t"}, "unit: lock_lockages is published in 'lockages' (got 't')"),
         ({"band_low": "40"}, "band_low (40) is above band_high (33)"),
         ({"band_low": "", "band_high": ""}, "a band needs at least one bound"),

@@ -15,56 +15,16 @@ from sim.cli import app
 #: Rows the tiny canal hits, with their exact predictions.
 HITS = [
     (row(id="OBS_LOCKAGES_JAN"), 30.0),
+    (row(id="OBS_CARGO_FEB", kpi="lock_cargo_t", months=2, value=12e3, role="validation"), 12e3),
+    (row(id="OBS_SHIPTON", kpi="lock_ship_tonnage_t_per_lockage", months="1-2", value=1e3), 1e3),
+    (row(id="OBS_TEU_JAN", kpi="port_teu", place="PORT", value=500), 500.0),
     (
         row(
-            id="OBS_CARGO_FEB",
-            kpi="lock_cargo_t",
-            months="2",
-            value=12000,
-            unit="t",
-            tonnage="cargo",
-            band_low=11000,
-            band_high=13000,
-            role="validation",
-        ),
-        12_000.0,
-    ),
-    (
-        row(
-            id="OBS_SHIPTON_PER_LOCKAGE",
-            kpi="lock_ship_tonnage_t_per_lockage",
-            months="1-2",
-            value=1000,
-            unit="t/lockage",
-            tonnage="ship",
-            band_low=900,
-            band_high=1100,
-        ),
-        1000.0,
-    ),
-    (
-        row(
-            id="OBS_TEU_JAN",
-            kpi="port_teu",
-            place="PORT",
-            value=500,
-            unit="TEU",
-            band_low=450,
-            band_high=550,
-        ),
-        500.0,
-    ),
-    (
-        row(
-            id="OBS_HUANGMA_FEB",
+            id="OBS_HUANGMA",
             kpi="port_area_throughput_t",
             place="T_SMALL",
-            months="2",
-            value=4000,
-            unit="t",
-            tonnage="cargo",
-            band_low=3600,
-            band_high=4400,
+            months=2,
+            value=4e3,
             role="validation",
         ),
         4000.0,
@@ -75,7 +35,6 @@ HITS = [
             kpi="lock_peak_queue_ships",
             months="1-2",
             value=2,
-            unit="ships",
             band_low=2,
             band_high="",
             band_reason="one-sided",
@@ -83,19 +42,7 @@ HITS = [
         ),
         2.0,
     ),
-    (
-        row(
-            id="OBS_CANAL",
-            kpi="canal_cargo_carried_t",
-            place="SUBEI_CANAL",
-            value=15000,
-            unit="t",
-            tonnage="cargo",
-            band_low=14000,
-            band_high=16000,
-        ),
-        15_000.0,
-    ),
+    (row(id="OBS_CANAL", kpi="canal_cargo_carried_t", place="SUBEI_CANAL", value=15e3), 15e3),
 ]
 #: Rows the canal cannot predict, and the words of the reason.
 MISSES = [
@@ -177,7 +124,7 @@ def test_json_document_and_exact_predictions(hits):
         }, got["id"]
         assert got["inside"] is True and got["reason"] is None and got["replications"] == 2
     assert rows["OBS_QUEUE"]["band_high"] is None
-    assert rows["OBS_HUANGMA_FEB"]["place_name"] == "Huangma port area"
+    assert rows["OBS_HUANGMA"]["place_name"] == "Huangma port area"
     assert document["verdict"] == (
         "7 of 7 predicted observations inside their bands (calibration 4 of 4, validation 3 "
         "of 3); 2 not predicted"
@@ -232,31 +179,10 @@ def test_out_writes_csv_json_chart_and_html(hits, canal_scenarios, tmp_path):
 
 def test_same_seed_gives_the_same_json_on_one_or_two_workers(canal_scenarios, tmp_path):
     # minimal.yaml: Poisson arrivals and exponential service, so replications differ
+    port = {"kpi": "port_throughput_t", "place": "PORT", "scenario": "minimal.yaml"}
     rows = [
-        row(
-            id="OBS_PORT_YEAR",
-            kpi="port_throughput_t",
-            place="PORT",
-            months="1-12",
-            value=2_600_000,
-            unit="t",
-            tonnage="cargo",
-            band_low=2_000_000,
-            band_high=3_000_000,
-            scenario="minimal.yaml",
-        ),
-        row(
-            id="OBS_PORT_MARCH",
-            kpi="port_throughput_t",
-            place="PORT",
-            months="3",
-            value=220_000,
-            unit="t",
-            tonnage="cargo",
-            band_low=150_000,
-            band_high=300_000,
-            scenario="minimal.yaml",
-        ),
+        row(id="OBS_PORT_YEAR", months="1-12", value=2.6e6, **port),
+        row(id="OBS_PORT_MARCH", months=3, value=2.2e5, band_low=1e5, band_high=4e5, **port),
     ]
     table = write_table(tmp_path / "observations.csv", rows)
     one = _backtest(canal_scenarios, table, "--json", "--workers", "1")
