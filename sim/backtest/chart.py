@@ -42,6 +42,7 @@ OUTSIDE = "#d62728"
 BAND = "#c6dbef"
 _MARKERS = {"calibration": "o", "validation": "D"}
 _TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0)
+_WIDE_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 
 
 def _ratio(value: float | None, observed: float) -> float:
@@ -59,7 +60,7 @@ def _limits(rows: list[BacktestRow]) -> tuple[float, float]:
             ratio = _ratio(value, o.value)
             if ratio > 0 and math.isfinite(ratio):
                 values.append(ratio)
-    return min(values) / 1.3, max(values) * 1.6
+    return max(min(values) / 1.3, 0.01), min(max(values) * 1.6, 100.0)
 
 
 def _row_label(row: BacktestRow) -> str:
@@ -67,7 +68,7 @@ def _row_label(row: BacktestRow) -> str:
     return f"{row.label}: {KPI_LABELS[o.kpi]}\n{o.period}, {o.role}"
 
 
-def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], right: float) -> None:
+def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], left: float, right: float) -> None:
     y = np.arange(len(rows))[::-1]
     for position, row in zip(y, rows, strict=True):
         o, p = row.observation, row.prediction
@@ -77,22 +78,26 @@ def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], right: float) -> 
         ax.barh(position, high - low, left=low, height=0.6, color=BAND, edgecolor="#6baed6")
         mean = _ratio(p.mean, o.value)
         colour = INSIDE if row.inside else OUTSIDE
-        if math.isfinite(mean) and mean > 0:
+        if math.isfinite(mean):
             ci = [_ratio(p.ci95_low, o.value), _ratio(p.ci95_high, o.value)]
             if all(math.isfinite(c) for c in ci):
-                ax.plot(ci, [position, position], color=colour, linewidth=2.2)
+                ax.plot(np.clip(ci, left, right), [position, position], color=colour, lw=2.2)
+            # a mean off the axis (e.g. zero on a log scale) sits at its edge, pointing out
+            shown = min(max(mean, left * 1.03), right / 1.03)
+            marker = _MARKERS[o.role] if shown == mean else ("<" if mean < shown else ">")
             ax.plot(
-                [mean],
+                [shown],
                 [position],
-                marker=_MARKERS[o.role],
+                marker=marker,
                 color=colour,
                 markersize=8,
                 markeredgecolor="black",
                 linestyle="none",
             )
+        predicted = "undefined" if math.isnan(p.mean) else format_quantity(p.mean, o.unit)
         text = (
-            f"{format_quantity(p.mean, o.unit)} predicted, {format_quantity(o.value, o.unit)} "
-            f"observed\nband {format_band(o.band_low, o.band_high, o.unit)}"
+            f"{predicted} predicted, {format_quantity(o.value, o.unit)} observed\n"
+            f"band {format_band(o.band_low, o.band_high, o.unit)}"
         )
         ax.annotate(
             text,
@@ -147,11 +152,11 @@ def backtest_chart(result: Backtest) -> Figure:
     )[:, 0]
     left, right = _limits(predicted)
     for ax, (title, rows) in zip(axes, panels, strict=True):
-        _draw_panel(ax, title, rows, right)
+        _draw_panel(ax, title, rows, left, right)
         ax.set_xscale("log")
     ax = axes[-1]
     ax.set_xlim(left, right)
-    ticks = [t for t in _TICKS if left <= t <= right]
+    ticks = [t for t in (_TICKS if right / left < 30 else _WIDE_TICKS) if left <= t <= right]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:g}x")
     ax.xaxis.set_minor_locator(NullLocator())

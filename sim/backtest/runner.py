@@ -29,6 +29,7 @@ from sim.backtest.observations import (
 )
 from sim.backtest.predict import month_window_h
 from sim.backtest.targets import Target, measure, place_label, resolve
+from sim.engine import Records
 from sim.run import run
 from sim.scenario import Scenario
 from sim.scenario.routes import load_checked
@@ -362,9 +363,17 @@ def _label(place: str) -> str:
         return place
 
 
-def _window_note(replication: int, stopped_h: float, origin: dt.datetime, reason: str) -> str:
-    when = origin + dt.timedelta(hours=stopped_h)
-    return f"replication {replication} stopped on {when:%Y-%m-%d %H:%M} ({reason})"
+def _cut_short(replication: int, records: Records, origin: dt.datetime) -> str:
+    """Why a replication's figures stop before the end of a row's months."""
+    when = f"{origin + dt.timedelta(hours=records.end_h):%Y-%m-%d %H:%M}"
+    stop = records.overload
+    if stop is None:
+        return f"replication {replication} ended on {when}, before the end of the period"
+    return (
+        f"replication {replication} stopped on {when}: the queue at {stop.kind} "
+        f"{stop.resource} reached {stop.length} vessels (over operations."
+        "overload_queue_vessels); its figures cover the period only up to then"
+    )
 
 
 def run_backtest(
@@ -409,12 +418,7 @@ def run_backtest(
             values, warnings = [], []
             for r, records in enumerate(result.records):
                 if records.end_h < window[1]:
-                    why = (
-                        str(records.overload)
-                        if records.overload is not None
-                        else "the end of the run"
-                    )
-                    warnings.append(_window_note(r, records.end_h, model.calendar.origin, why))
+                    warnings.append(_cut_short(r, records, model.calendar.origin))
                 if records.end_h <= window[0]:
                     values.append(math.nan)
                     continue

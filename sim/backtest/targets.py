@@ -240,7 +240,12 @@ def measure(target: Target, model: CompiledModel, records: Records, window: Wind
         return canal_cargo_t(model, records, window, target.canal_links)
     locks = [i for i, lock in enumerate(model.locks) if lock.id in target.locks]
     if kpi == "lock_peak_queue_ships":
-        return float(max(peak_queue_ships(records, window, lock) for lock in locks))
+        peak = max(peak_queue_ships(records, window, lock) for lock in locks)
+        stop = records.overload
+        if stop is not None and stop.resource in target.locks and window[0] <= stop.time_h:
+            # the run stopped as one side's queue passed the limit; those ships never locked
+            peak = max(peak, stop.length)
+        return float(peak)
     figures = lock_figures(model, records, window, locks)
     values = {
         "lock_lockages": float(figures.lockages),

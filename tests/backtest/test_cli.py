@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from canal import row, write_table
+from canal import SCENARIO, row, write_table
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -191,3 +191,28 @@ def test_same_seed_gives_the_same_json_on_one_or_two_workers(canal_scenarios, tm
     assert json.loads(one.output) == json.loads(two.output)
     values = json.loads(one.output)["rows"][0]["predicted"]["values"]
     assert len(set(values)) == 2  # the replications differ
+
+
+def test_a_run_stopped_by_an_overflowing_queue_is_flagged(canal_scenarios, tmp_path):
+    # fifteen coal ships reach the lock within 9 minutes, one locks and the others queue: the
+    # run stops with more than 10 waiting, so the peak is that queue, and every figure is cut
+    # short (the first ship's lockage is the only one)
+    times = ", ".join(f"{0.01 * i:.2f}" for i in range(15))
+    jam = SCENARIO.replace("[0.0, 0.5, 0.6]", f"[{times}]").replace(
+        "{lock_policy: fcfs}", "{lock_policy: fcfs, overload_queue_vessels: 10}"
+    )
+    (canal_scenarios / "jam.yaml").write_text(jam, encoding="utf-8")
+    rows = [
+        row(id="OBS_JAM", kpi="lock_peak_queue_ships", value=11, band_low=11, band_high="",
+            band_reason="one-sided", scenario="jam.yaml"),
+        row(id="OBS_JAM_LOCKAGES", value=1, band_low=0, band_high=2, scenario="jam.yaml"),
+    ]  # fmt: skip
+    table = write_table(tmp_path / "observations.csv", rows)
+    result = _backtest(canal_scenarios, table, "--json", "-n", "1")
+    assert result.exit_code == 0, result.output
+    queue, lockages = json.loads(result.output)["rows"]
+    assert queue["predicted"]["mean"] == 14.0 and lockages["predicted"]["mean"] == 1.0
+    for got in (queue, lockages):
+        (warning,) = got["warnings"]
+        assert warning.startswith("replication 0 stopped on 2025-01-01 07:")
+        assert "the queue at lock LOCK_A reached 14 vessels" in warning
