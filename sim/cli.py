@@ -634,6 +634,12 @@ def backtest_command(
             _out.print(f"  - {line}", highlight=False, markup=False)
     colour = "green" if result.all_inside else "red"
     _out.print(f"[bold {colour}]{escape(result.verdict)}[/]", highlight=False)
+    if not result.predicted:
+        _out.print(
+            "[yellow]note:[/] no observation was predicted, so exit status 0 says nothing "
+            "about the model",
+            highlight=False,
+        )
     for row in result.rows:
         for warning in row.warnings:
             _out.print(

@@ -424,6 +424,11 @@ def run_backtest(
                     continue
                 cut = (window[0], min(window[1], records.end_h))
                 values.append(measure(target, model, records, cut))
+            if all(math.isnan(v) for v in values):
+                warnings.append(
+                    "no replication gives a value (a ratio without any lockage in the period "
+                    "is undefined): counted as outside"
+                )
             rows[position] = BacktestRow(
                 observation,
                 target.label,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import html5lib
 import pandas as pd
 import pytest
 from canal import SCENARIO, row, write_table
@@ -171,6 +172,7 @@ def test_out_writes_csv_json_chart_and_html(hits, canal_scenarios, tmp_path):
     assert json.loads((out / "backtest.json").read_text())["predicted"] == len(HITS)
     assert (out / "backtest.png").read_bytes()[:4] == b"\x89PNG"
     page = (out / "backtest.html").read_text(encoding="utf-8")
+    html5lib.HTMLParser(strict=True).parse(page)
     assert "data:image/png;base64," in page
     for words in ("Calibration rows: 4 of 4 inside", "Not predicted: 4 rows", "OBS_ZAOHE"):
         assert words in page
@@ -206,13 +208,17 @@ def test_a_run_stopped_by_an_overflowing_queue_is_flagged(canal_scenarios, tmp_p
         row(id="OBS_JAM", kpi="lock_peak_queue_ships", value=11, band_low=11, band_high="",
             band_reason="one-sided", scenario="jam.yaml"),
         row(id="OBS_JAM_LOCKAGES", value=1, band_low=0, band_high=2, scenario="jam.yaml"),
+        row(id="OBS_JAM_FEB", months=2, value=1, band_low=0, band_high=2, scenario="jam.yaml"),
     ]  # fmt: skip
     table = write_table(tmp_path / "observations.csv", rows)
     result = _backtest(canal_scenarios, table, "--json", "-n", "1")
-    assert result.exit_code == 0, result.output
-    queue, lockages = json.loads(result.output)["rows"]
+    assert result.exit_code == 1, result.output  # February has no value: outside
+    queue, lockages, february = json.loads(result.output)["rows"]
     assert queue["predicted"]["mean"] == 14.0 and lockages["predicted"]["mean"] == 1.0
     for got in (queue, lockages):
         (warning,) = got["warnings"]
         assert warning.startswith("replication 0 stopped on 2025-01-01 07:")
         assert "the queue at lock LOCK_A reached 14 vessels" in warning
+    # the run stopped before February began: no value, and the row says why
+    assert february["predicted"]["mean"] is None and february["inside"] is False
+    assert "no replication gives a value" in february["warnings"][-1]
