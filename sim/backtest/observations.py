@@ -173,6 +173,12 @@ class Observation(BaseModel):
         return self
 
     @property
+    def months_text(self) -> str:
+        """The months as the table writes them: ``1-12``, ``8``."""
+        first, last = self.months
+        return str(first) if first == last else f"{first}-{last}"
+
+    @property
     def period(self) -> str:
         """The months covered, in words: ``2025 Jan-Sep``, ``2020 Aug``."""
         first, last = (_MONTHS[m - 1] for m in self.months)

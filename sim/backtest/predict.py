@@ -33,12 +33,21 @@ __all__ = [
     "canal_cargo_t",
     "lock_figures",
     "month_window_h",
+    "months_span",
     "peak_queue_ships",
     "quay_teu",
     "quay_tonnes_t",
 ]
 
 Window = tuple[float, float]
+
+
+def months_span(year: int, months: tuple[int, int]) -> tuple[dt.date, dt.date]:
+    """First day of calendar month ``months[0]`` of ``year`` and the first day after month
+    ``months[1]``."""
+    first, last = months
+    following = dt.date(year + 1, 1, 1) if last == 12 else dt.date(year, last + 1, 1)
+    return dt.date(year, first, 1), following
 
 
 def month_window_h(calendar: Calendar, year: int, months: tuple[int, int]) -> Window:
@@ -51,9 +60,8 @@ def month_window_h(calendar: Calendar, year: int, months: tuple[int, int]) -> Wi
     >>> month_window_h(calendar, 2025, (2, 2))
     (768.0, 1440.0)
     """
-    first, last = months
-    following = dt.date(year + 1, 1, 1) if last == 12 else dt.date(year, last + 1, 1)
-    return calendar.hour_of(dt.date(year, first, 1)), calendar.hour_of(following)
+    start, end = months_span(year, months)
+    return calendar.hour_of(start), calendar.hour_of(end)
 
 
 def _in(times: np.ndarray, window: Window) -> np.ndarray:
@@ -205,9 +213,8 @@ def canal_cargo_t(
 ) -> float:
     """Freight carried on a canal: the payload of every voyage whose ship path uses one of
     ``canal_links``, counted once when the ship leaves the system in the window."""
-    uses = np.array(
-        [bool(set(it.ship_links) & set(canal_links)) for it in model.itineraries], dtype=bool
-    )
+    canal = set(canal_links)
+    uses = np.array([not canal.isdisjoint(it.ship_links) for it in model.itineraries], dtype=bool)
     v = records.vessels
     exit_h = v["exit_h"]
     counted = ~np.isnan(exit_h) & _in(exit_h, window) & uses[v["itinerary"]]

@@ -27,7 +27,7 @@ from sim.backtest.observations import (
     Observation,
     load_observations,
 )
-from sim.backtest.predict import month_window_h
+from sim.backtest.predict import month_window_h, months_span
 from sim.backtest.targets import Target, measure, place_label, resolve
 from sim.engine import Records
 from sim.run import run
@@ -104,9 +104,7 @@ class BacktestRow:
             "place": o.place,
             "place_name": self.label,
             "year": o.year,
-            "months": f"{o.months[0]}-{o.months[1]}"
-            if o.months[0] != o.months[1]
-            else str(o.months[0]),
+            "months": o.months_text,
             "period": o.period,
             "source": o.source,
             "observed": o.value,
@@ -251,13 +249,6 @@ def _simulated_span(scenario: Scenario) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=math.floor(scenario.run.horizon_days))
 
 
-def _months_span(observation: Observation) -> tuple[dt.date, dt.date]:
-    first, last = observation.months
-    year = observation.year
-    end = dt.date(year + 1, 1, 1) if last == 12 else dt.date(year, last + 1, 1)
-    return dt.date(year, first, 1), end
-
-
 def _selected(
     observations: Sequence[Observation], only: Iterable[str], table: str
 ) -> list[Observation]:
@@ -331,7 +322,7 @@ def plan_backtest(
             datasets[name] = check.dataset if check.dataset is not None else _bundled()
         plan, dataset = plans[name], datasets[name]
         start, end = _simulated_span(plan.scenario)
-        first, last = _months_span(observation)
+        first, last = months_span(observation.year, observation.months)
         if first < start or last > end:
             years = ", ".join(map(str, plan.scenario.simulated_years))
             raise BacktestInputError(

@@ -151,45 +151,55 @@ def resolve(
     if kpi in _LOCK_KPIS:
         if kind != "lock" and place not in AGGREGATES:
             raise _misfit(where, observation, "a lock node or " + " or ".join(AGGREGATES))
-        group = AGGREGATES.get(place) or Aggregate(label, (place,))
-        if group.outside_network:
-            return (
-                f"{place} includes {', '.join(group.outside_network)}, which is not in the "
-                "network data: hubsim cannot sum all of its locks"
-            )
-        missing = [lock for lock in group.locks if lock not in scenario.locks]
-        if missing:
-            verb = "is" if len(missing) == 1 else "are"
-            return f"{', '.join(missing)} {verb} not modelled in {file} (not under its locks:)"
-        return Target(kpi, label, locks=group.locks)
+        return _lock_target(kpi, place, label, scenario, file)
     if kpi == "canal_cargo_carried_t":
         if place != "SUBEI_CANAL":
             raise _misfit(where, observation, "SUBEI_CANAL")
-        if scenario.network is None:
-            return f"{file} has no network: none of its ships sails a canal link"
-        links = dataset.links
-        canal = links.index[links["corridor"].fillna("").str.startswith(CANAL_CORRIDOR)]
-        if not len(canal):
-            return f"the network data of {file} has no {CANAL_CORRIDOR} link"
-        return Target(kpi, label, canal_links=frozenset(canal))
+        return _canal_target(kpi, label, scenario, dataset, file)
     if kpi == "port_throughput_t" and place != PORT:
         raise _misfit(where, observation, PORT)
     if kpi == "port_area_throughput_t" and kind != "terminal":
         raise _misfit(where, observation, "a terminal node (its port area is counted)")
     if kpi == "port_teu" and place != PORT and kind != "terminal":
         raise _misfit(where, observation, f"{PORT} or a terminal node")
-    terminals = None
-    if place != PORT:
-        area = str(dataset.nodes.loc[place, "port_area"])
-        terminals = tuple(t for t in scenario.terminals if _area(scenario, dataset, t) == area)
-        if not terminals:
-            return f"no terminal of port area {area} is modelled in {file}"
-        if "port area" not in label:
-            label = f"{_AREA_NAMES.get(area, area.title())} port area"
-    t_per_teu: dict[str, float] = {}
-    if kpi == "port_teu":
-        t_per_teu = _t_per_teu(dataset, where)
+    t_per_teu = _t_per_teu(dataset, where) if kpi == "port_teu" else {}
+    if place == PORT:
+        return Target(kpi, label, t_per_teu=t_per_teu)
+    area = str(dataset.nodes.loc[place, "port_area"])
+    terminals = tuple(t for t in scenario.terminals if _area(scenario, dataset, t) == area)
+    if not terminals:
+        return f"no terminal of port area {area} is modelled in {file}"
+    if "port area" not in label:
+        label = f"{_AREA_NAMES.get(area, area.title())} port area"
     return Target(kpi, label, terminals=terminals, t_per_teu=t_per_teu)
+
+
+def _lock_target(kpi: str, place: str, label: str, scenario: Scenario, file: str) -> Target | str:
+    """A lock or a group of locks, each of them modelled, or why not."""
+    group = AGGREGATES.get(place) or Aggregate(label, (place,))
+    if group.outside_network:
+        return (
+            f"{place} includes {', '.join(group.outside_network)}, which is not in the network "
+            "data: hubsim cannot sum all of its locks"
+        )
+    missing = [lock for lock in group.locks if lock not in scenario.locks]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        return f"{', '.join(missing)} {verb} not modelled in {file} (not under its locks:)"
+    return Target(kpi, label, locks=group.locks)
+
+
+def _canal_target(
+    kpi: str, label: str, scenario: Scenario, dataset: Dataset, file: str
+) -> Target | str:
+    """The links of the Subei canal in the scenario's network, or why there are none."""
+    if scenario.network is None:
+        return f"{file} has no network: none of its ships sails a canal link"
+    links = dataset.links
+    canal = links.index[links["corridor"].fillna("").str.startswith(CANAL_CORRIDOR)]
+    if not len(canal):
+        return f"the network data of {file} has no {CANAL_CORRIDOR} link"
+    return Target(kpi, label, canal_links=frozenset(canal))
 
 
 def _area(scenario: Scenario, dataset: Dataset, terminal: str) -> str:
