@@ -139,7 +139,7 @@ def backtest_chart(result: Backtest) -> Figure:
     ]
     panels = [(title, rows) for title, rows in panels if rows]
     height = 1.9 + sum(0.55 + 0.55 * len(rows) for _, rows in panels)
-    figure = ChartFigure(figsize=(14, max(height, 3.0)), layout="constrained")
+    figure = ChartFigure(figsize=(12, max(height, 3.0)), layout="constrained")
     if not panels:
         no_data(figure.subplots(), "no observation was predicted")
         return figure

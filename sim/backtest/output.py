@@ -139,7 +139,7 @@ def backtest_html(result: Backtest, chart_png: bytes) -> str:
     word = "all inside" if result.all_inside else f"{count - inside} of {count} outside"
     css = "verdict-met" if result.all_inside else "verdict-not-met"
     runs = "; ".join(
-        f"{run.file} ({run.name}; seed {run.seed}; {', '.join(map(str, run.years))})"
+        f"{run.file} ({run.name}; seed {run.seed}; simulating {', '.join(map(str, run.years))})"
         for run in result.scenarios
     )
     parts = [
