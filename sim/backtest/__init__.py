@@ -13,15 +13,8 @@ from sim.backtest.observations import (
     ObservationsError,
     load_observations,
 )
-from sim.backtest.runner import (
-    SCENARIOS,
-    Backtest,
-    BacktestRow,
-    Prediction,
-    backtest,
-    plan_backtest,
-    run_backtest,
-)
+from sim.backtest.results import Backtest, BacktestRow, Prediction
+from sim.backtest.runner import SCENARIOS, backtest, plan_backtest, run_backtest
 
 __all__ = [
     "OBSERVED_TABLE",

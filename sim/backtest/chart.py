@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
 from sim.backtest.formats import KPI_LABELS, format_band, format_quantity
-from sim.backtest.runner import Backtest, BacktestRow
+from sim.backtest.results import Backtest, BacktestRow
 from sim.viz.style import ChartFigure, no_data
 
 __all__ = ["PANELS", "backtest_chart"]

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sim.backtest.formats import KPI_LABELS, format_band, format_quantity, format_with_ci
-from sim.backtest.runner import Backtest
+from sim.backtest.results import Backtest
 
 __all__ = ["backtest_table", "not_predicted_lines"]
 

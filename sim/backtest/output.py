@@ -25,7 +25,7 @@ from sim.backtest.formats import (
     format_quantity,
     format_with_ci,
 )
-from sim.backtest.runner import ROLES, Backtest
+from sim.backtest.results import ROLES, Backtest
 from sim.report.html import Column, definition_list, document, image, paragraph, section, table
 
 __all__ = ["FILES", "backtest_frame", "backtest_html", "write_backtest"]
