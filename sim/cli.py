@@ -18,6 +18,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -27,6 +28,16 @@ from rich.table import Table
 import network
 from sim.analysis import Verdict
 from sim.analysis.criteria import format_value
+from sim.backtest import (
+    OBSERVED_TABLE,
+    SCENARIOS,
+    BacktestInputError,
+    load_observations,
+    plan_backtest,
+    run_backtest,
+)
+from sim.backtest.console import backtest_table, not_predicted_lines
+from sim.backtest.output import write_backtest
 from sim.capacity import (
     CapacityResult,
     Relief,
@@ -169,8 +180,8 @@ def _load_or_exit(file: Path) -> Scenario:
     return scenario
 
 
-def _progress() -> Progress:
-    """A progress bar on standard error (silent when it is not a terminal)."""
+def _progress(*, quiet: bool = False) -> Progress:
+    """A progress bar on standard error (silent when it is not a terminal, or ``quiet``)."""
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -179,7 +190,7 @@ def _progress() -> Progress:
         TimeRemainingColumn(),
         console=_err,
         transient=True,
-        disable=not _err.is_terminal,
+        disable=quiet or not _err.is_terminal,
     )
 
 
@@ -531,6 +542,115 @@ def compare_command(
     _out.print(f"compared in {comparison.wall_s:.1f} s", highlight=False)
     if out is not None:
         _out.print(f"comparison table, chart and compare.html written to {out}", highlight=False)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working folder when it lies inside it (for messages)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+@app.command("backtest")
+def backtest_command(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document: {rows: [...], verdict, ...}.")
+    ] = False,
+    replications: Annotated[
+        int,
+        typer.Option("--replications", "-n", min=1, max=1000, help="Replications per scenario."),
+    ] = 3,
+    workers: WorkersOption = 1,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Write backtest.csv, backtest.json, backtest.png and backtest.html here."
+        ),
+    ] = None,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="Only the rows of this scenario file (e.g. calibration_2025.yaml); repeatable.",
+        ),
+    ] = None,
+    observations: Annotated[
+        Path | None,
+        typer.Option(
+            "--observations",
+            help="Table of observations (default: data/observed/observations.csv).",
+        ),
+    ] = None,
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenarios",
+            help="Folder of the scenario files the rows name (default: the repository's "
+            "scenarios/).",
+        ),
+    ] = None,
+) -> None:
+    """Hold the model against published observations: run the scenario each row names, compute
+    the row's KPI over its calendar months in every replication, and print observed against
+    predicted (mean and 95 % CI), the band and whether the mean lies inside it.
+
+    Rows that name no scenario, or whose scenario does not model every lock of their place,
+    are listed as not predicted, with the reason. Exit status: 0 when every predicted row is
+    inside its band, 1 when one is outside, 2 for bad input (a missing scenario file, a row
+    outside the years its scenario simulates, a malformed row).
+    """
+    table = _shown(observations or OBSERVED_TABLE)
+    folder = _shown(scenarios or SCENARIOS)
+    try:
+        plan = plan_backtest(
+            load_observations(table), table=table, scenarios=folder, only=scenario or ()
+        )
+    except (BacktestInputError, ScenarioError) as error:
+        raise _bad_input(str(error)) from None
+    with _progress(quiet=as_json) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def show(file: str, done: int, total: int) -> None:
+            if file not in tasks:
+                tasks[file] = progress.add_task(f"simulating {file} (days)", total=None)
+            progress.update(tasks[file], completed=done, total=total)
+
+        try:
+            result = run_backtest(plan, replications=replications, workers=workers, progress=show)
+        except ScenarioError as error:
+            raise _bad_input(str(error)) from None
+    if out is not None:
+        write_backtest(result, out)
+    status = 0 if result.all_inside else 1
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        raise typer.Exit(status)
+    _out.print(backtest_table(result))
+    missing = not_predicted_lines(result)
+    if missing:
+        _out.print(f"[bold]Not predicted ({len(missing)}):[/]", highlight=False)
+        for line in missing:
+            _out.print(f"  - {line}", highlight=False, markup=False)
+    colour = "green" if result.all_inside else "red"
+    _out.print(f"[bold {colour}]{escape(result.verdict)}[/]", highlight=False)
+    if not result.predicted:
+        _out.print(
+            "[yellow]note:[/] no observation was predicted, so exit status 0 says nothing "
+            "about the model",
+            highlight=False,
+        )
+    for row in result.rows:
+        for warning in row.warnings:
+            _out.print(
+                f"[yellow]warning:[/] {row.observation.id}: {escape(warning)}", highlight=False
+            )
+    _out.print(
+        f"{len(result.scenarios)} scenario(s) simulated in {result.wall_s:.1f} s", highlight=False
+    )
+    if out is not None:
+        _out.print(f"backtest.csv, .json, .png and .html written to {out}", highlight=False)
+    raise typer.Exit(status)
 
 
 @app.command("report")
