@@ -185,6 +185,9 @@ class Itinerary:
     landside: tuple[LandsideOption, ...] = ()
     dwell_h: float = 0.0
     to_berth_h: float = 0.0
+    # False: the call carries a backhaul on its empty leg, which is left out (an unloading ship
+    # leaves from the berth, a loading ship starts there; ``empty_return_share``)
+    empty_leg: bool = True
 
 
 @dataclass(frozen=True)
@@ -835,6 +838,7 @@ class _ItineraryBuilder:
             options,
             dwell_h,
             sum(sail[: len(steps_in) + 1]),
+            empty_leg or route.handling == "transship",
         )
 
     def through(self, flow: ThroughTraffic, vessel: VesselClass, route: Route) -> Itinerary:

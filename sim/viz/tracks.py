@@ -79,16 +79,25 @@ def canal_km(model: ModelInfo, corridor: str = GRAND_CANAL) -> dict[str, float]:
         km[place] = km[previous] + length
 
 
-def _journey(model: ModelInfo, itinerary: pd.Series) -> tuple[list[str], list[str]] | None:
-    """Places a ship of ``itinerary`` visits in order, and the link of each hop (None: no
-    network path)."""
+def _journey(model: ModelInfo, itinerary: pd.Series) -> tuple[list[str], list[str], int] | None:
+    """Places a ship of ``itinerary`` visits in order, the link of each hop (``""``: it stays
+    where it is) and the position of its berth (-1: none); None: no network path.
+
+    A port call sails in to its terminal and back; a call that carries a backhaul on its empty
+    leg (``empty_leg`` false) only sails in (unloading) or out (loading), entering or leaving
+    the model at its berth.
+    """
     path: list[str] = list(itinerary["places"])
     hops: list[str] = list(itinerary["ship_links"])
     if len(path) < 2 or len(hops) != len(path) - 1:
         return None
     if model.flows["kind"].iloc[int(itinerary["flow"])] == "through":
-        return path, hops
-    return path + path[-2::-1], hops + hops[::-1]
+        return path, hops, -1
+    if not itinerary.get("empty_leg", True):
+        if itinerary["handling"] == "unload":
+            return [*path, path[-1]], [*hops, ""], len(path) - 1
+        return [path[-1], *path[::-1]], ["", *hops[::-1]], 1
+    return path + path[-2::-1], hops + hops[::-1], len(path) - 1
 
 
 def _passage_rank(passages: pd.DataFrame) -> pd.DataFrame:
@@ -147,10 +156,9 @@ def vessel_waypoints(
         journey = _journey(model, itinerary)
         if journey is None:
             continue
-        places, hops = journey
+        places, hops, berth_at = journey
         speed_vessel = float(model.classes["speed_kmh"].iloc[int(itinerary["vessel_class"])])
         last = len(places) - 1
-        berth_at = len(itinerary["places"]) - 1 if len(places) > len(itinerary["places"]) else -1
         stops = []
         for j, place in enumerate(places):
             if j == 0:
@@ -174,7 +182,7 @@ def vessel_waypoints(
         dwell = np.array(
             [model.unmodelled_lock_h if s == "unmodelled lock" else 0.0 for s in stops]
         )
-        hop_h = np.array([lengths[h] / min(speeds[h], speed_vessel) for h in hops])
+        hop_h = np.array([lengths[h] / min(speeds[h], speed_vessel) if h else 0.0 for h in hops])
         m, n = len(mine), len(places)
         arrive = np.full((m, n), np.nan)
         serve = np.full((m, n), np.nan)

@@ -174,3 +174,19 @@ def test_split_is_out_of_sample(rows):
     # Role is one value per row (checked above); no id may appear under both roles either.
     by_role = {role: {row["id"] for row in rows if row["role"] == role} for role in ROLES}
     assert not by_role["calibration"] & by_role["validation"]
+
+
+def test_every_named_scenario_is_shipped_and_covers_its_rows_year(rows):
+    scenarios = REPO / "scenarios"
+    named = [row for row in rows if row["scenario"]]
+    assert len(named) >= 20
+    for row in named:
+        where = _where(row)
+        path = scenarios / row["scenario"]
+        assert path.is_file(), f"{where}: scenario {row['scenario']} is not in scenarios/"
+        from sim.scenario import load_scenario
+
+        scenario = load_scenario(path)
+        assert scenario.run.start_year <= int(row["year"]) <= scenario.last_year, where
+    # every calibration row is predicted: a calibration nobody checks is not one
+    assert all(row["scenario"] for row in rows if row["role"] == "calibration")

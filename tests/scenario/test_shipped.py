@@ -88,7 +88,7 @@ def test_plan_routes_call_where_expected(plan):
     boxes = check.routes["NP_CONT_EXPORT"][0]
     assert boxes.handling == "load"
     assert "LOCK_HUAIAN" in boxes.locks
-    through = check.through_routes["TT_COAL_SOUTH"][0]
+    through = check.through_routes["TT_XUZHOU_YANGTZE_S"][0]
     assert {"LOCK_SIYANG", "LOCK_HUAIAN", "LOCK_SHIQIAO"} <= set(through.places)
 
 
