@@ -1,8 +1,9 @@
 """Contract of data/observed/observations.csv (documented in data/observed/README.md).
 
-The table is the data side of a future `hubsim backtest` (issue 13): every row must name a source
-defined in data/ports/SOURCES.md, a place of the network (or a documented aggregate), documented
-kinds and units, a band around its value, and exactly one planned role.
+The table is what `hubsim backtest` holds the model against (issue 13): every row must name a
+source defined in data/ports/SOURCES.md, a place of the network (or a documented aggregate),
+documented kinds and units (a KPI in the unit it is published in), a band around its value,
+exactly one role, and a shipped scenario that simulates its year when it names one.
 """
 
 from __future__ import annotations
@@ -14,61 +15,22 @@ from pathlib import Path
 
 import pytest
 
+from sim.backtest.observations import COLUMNS as backtest_columns
+from sim.backtest.observations import KPI_UNITS as KPI_UNIT
+
 REPO = Path(__file__).resolve().parents[2]
 TABLE = REPO / "data" / "observed" / "observations.csv"
 SOURCES = REPO / "data" / "ports" / "SOURCES.md"
 NODES = REPO / "data" / "ports" / "nodes.geojson"
 
-COLUMNS = [
-    "id",
-    "kpi",
-    "place",
-    "year",
-    "months",
-    "value",
-    "unit",
-    "tonnage",
-    "source",
-    "band_low",
-    "band_high",
-    "band_reason",
-    "role",
-    "scenario",
-    "note",
-]
-KPIS = {
-    "port_throughput_t",
-    "port_area_throughput_t",
-    "port_teu",
-    "lock_lockages",
-    "lock_ships",
-    "lock_ships_per_lockage",
-    "lock_cargo_t",
-    "lock_ship_tonnage_t",
-    "lock_cargo_t_per_lockage",
-    "lock_ship_tonnage_t_per_lockage",
-    "lock_peak_queue_ships",
-    "canal_cargo_carried_t",
-}
+# The contract is stated once, by the loader that `hubsim backtest` uses; this test checks that
+# the shipped table keeps it (and the loader checks any other table).
+COLUMNS = list(backtest_columns)
+KPIS = set(KPI_UNIT)
 UNITS = {"t", "TEU", "lockages", "ships", "ships/lockage", "t/lockage"}
 TONNAGES = {"cargo", "ship", "n/a"}
 ROLES = {"calibration", "validation"}
 AGGREGATE_PLACES = {"PORT", "SUBEI_CANAL", "HUAIAN_WATERWAY_LOCKS"}
-# The unit each kpi is published in, so a row cannot pair a kpi with the wrong unit.
-KPI_UNIT = {
-    "port_throughput_t": "t",
-    "port_area_throughput_t": "t",
-    "port_teu": "TEU",
-    "lock_lockages": "lockages",
-    "lock_ships": "ships",
-    "lock_ships_per_lockage": "ships/lockage",
-    "lock_cargo_t": "t",
-    "lock_ship_tonnage_t": "t",
-    "lock_cargo_t_per_lockage": "t/lockage",
-    "lock_ship_tonnage_t_per_lockage": "t/lockage",
-    "lock_peak_queue_ships": "ships",
-    "canal_cargo_carried_t": "t",
-}
 
 
 @pytest.fixture(scope="module")
