@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +31,8 @@ from sim.backtest.observations import (
 from sim.backtest.predict import month_window_h, months_span
 from sim.backtest.results import Backtest, BacktestRow, Prediction, ScenarioRun
 from sim.backtest.targets import Target, measure, place_label, resolve
-from sim.engine import Records
-from sim.run import run
+from sim.compiled import CompiledModel, compile_scenario
+from sim.engine import Records, simulate
 from sim.scenario import Scenario
 from sim.scenario.routes import load_checked
 
@@ -69,6 +71,12 @@ def _simulated_span(scenario: Scenario) -> tuple[dt.date, dt.date]:
     if scenario.run.horizon_days is None:
         return start, dt.date(scenario.last_year + 1, 1, 1)
     return start, start + dt.timedelta(days=math.floor(scenario.run.horizon_days))
+
+
+def _simulated_days(scenario: Scenario) -> float:
+    """Days one replication simulates, warm-up included (the units of ``progress``)."""
+    start, end = _simulated_span(scenario)
+    return scenario.warmup_days + (end - start).days
 
 
 def _selected(
@@ -189,6 +197,36 @@ def _cut_short(replication: int, records: Records, origin: dt.datetime) -> str:
     )
 
 
+#: Compiled scenarios of this process, by their JSON (a worker runs several replications).
+_MODELS: dict[str, CompiledModel] = {}
+
+
+def _measure_replication(
+    scenario: Scenario, replication: int, rows: Sequence[tuple[Observation, Target]]
+) -> tuple[int, list[float], list[str | None]]:
+    """Simulate one replication of ``scenario`` and measure each row's KPI over its months.
+
+    Runs in a worker (or here with one worker): only the figures travel back, not the
+    records. Returns (replication, one value per row, one warning or None per row).
+    """
+    key = scenario.model_dump_json()
+    model = _MODELS.get(key)
+    if model is None:
+        model = _MODELS[key] = compile_scenario(scenario)
+    records = simulate(model, replication)
+    values: list[float] = []
+    warnings: list[str | None] = []
+    for observation, target in rows:
+        window = month_window_h(model.calendar, observation.year, observation.months)
+        short = records.end_h < window[1]
+        warnings.append(_cut_short(replication, records, model.calendar.origin) if short else None)
+        if records.end_h <= window[0]:
+            values.append(math.nan)
+            continue
+        values.append(measure(target, model, records, (window[0], min(window[1], records.end_h))))
+    return replication, values, warnings
+
+
 def run_backtest(
     plan: BacktestPlan,
     *,
@@ -198,6 +236,10 @@ def run_backtest(
 ) -> Backtest:
     """Run every scenario of ``plan`` and predict its rows.
 
+    Every replication of every scenario is one task, as ``hubsim run`` would simulate it (the
+    scenario's seed, replication ``r``), on one pool of ``workers`` processes, so that the
+    scenarios share the workers; each task measures its rows itself.
+
     Parameters
     ----------
     plan : BacktestPlan
@@ -205,7 +247,7 @@ def run_backtest(
     replications : int
         Replications of each scenario (its own ``run.replications`` is not used).
     workers : int
-        Local processes per scenario (results do not depend on it).
+        Local processes (results do not depend on it).
     progress : callable, optional
         Called with (scenario file, simulated days done, days in all its replications).
 
@@ -215,30 +257,51 @@ def run_backtest(
     """
     started = time.perf_counter()
     rows = list(plan.rows)
+    tasks = [
+        (s, r, [(observation, target) for _, observation, target in item.rows])
+        for s, item in enumerate(plan.scenarios)
+        for r in range(replications)
+    ]
+    days = [math.ceil(_simulated_days(item.scenario)) * replications for item in plan.scenarios]
+    done_days = [0] * len(plan.scenarios)
+    busy_s = [0.0] * len(plan.scenarios)
+    results: dict[tuple[int, int], tuple[list[float], list[str | None]]] = {}
+
+    def finished(
+        s: int,
+        replication: int,
+        values: list[float],
+        warnings: list[str | None],
+        seconds: float,
+    ) -> None:
+        results[(s, replication)] = (values, warnings)
+        busy_s[s] += seconds
+        done_days[s] += days[s] // replications
+        if progress is not None:
+            progress(plan.scenarios[s].file, done_days[s], days[s])
+
+    if workers <= 1 or len(tasks) <= 1:
+        for s, r, measured in tasks:
+            began = time.perf_counter()
+            _, values, warnings = _measure_replication(plan.scenarios[s].scenario, r, measured)
+            finished(s, r, values, warnings, time.perf_counter() - began)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+            submitted = {
+                pool.submit(_measure_replication, plan.scenarios[s].scenario, r, measured): s
+                for s, r, measured in tasks
+            }
+            for future in as_completed(submitted):
+                replication, values, warnings = future.result()
+                finished(submitted[future], replication, values, warnings, 0.0)
     runs = []
-    for item in plan.scenarios:
-        began = time.perf_counter()
-        shown = (
-            None
-            if progress is None
-            else lambda done, total, file=item.file: progress(file, done, total)
-        )
-        result = run(item.scenario, replications=replications, workers=workers, progress=shown)
-        model = result.model
-        assert model is not None
-        for position, observation, target in item.rows:
-            window = month_window_h(model.calendar, observation.year, observation.months)
-            values, warnings = [], []
-            for r, records in enumerate(result.records):
-                if records.end_h < window[1]:
-                    warnings.append(_cut_short(r, records, model.calendar.origin))
-                if records.end_h <= window[0]:
-                    values.append(math.nan)
-                    continue
-                cut = (window[0], min(window[1], records.end_h))
-                values.append(measure(target, model, records, cut))
+    for s, item in enumerate(plan.scenarios):
+        for k, (position, observation, target) in enumerate(item.rows):
+            values = [results[(s, r)][0][k] for r in range(replications)]
+            notes = [w for r in range(replications) if (w := results[(s, r)][1][k]) is not None]
             if all(math.isnan(v) for v in values):
-                warnings.append(
+                notes.append(
                     "no replication gives a value (a ratio without any lockage in the period "
                     "is undefined): counted as outside"
                 )
@@ -246,8 +309,8 @@ def run_backtest(
                 observation,
                 target.label,
                 Prediction.of(values),
-                replications=len(result.records),
-                warnings=tuple(warnings),
+                replications=replications,
+                warnings=tuple(notes),
             )
         runs.append(
             ScenarioRun(
@@ -256,10 +319,9 @@ def run_backtest(
                 item.scenario.run.seed,
                 item.scenario.simulated_years,
                 len(item.rows),
-                time.perf_counter() - began,
+                busy_s[s],
             )
         )
-        del result  # its records can be large: free them before the next scenario
     done = tuple(r for r in rows if r is not None)
     assert len(done) == len(rows)
     return Backtest(done, plan.table, replications, tuple(runs), time.perf_counter() - started)
