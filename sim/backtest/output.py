@@ -176,12 +176,15 @@ def backtest_html(result: Backtest, chart_png: bytes) -> str:
         ),
     ]
     for role in ROLES:
-        mine = predicted[predicted["role"] == role]
+        mine = predicted[predicted["role"] == role].assign(
+            scenario=lambda f: f["scenario"].str.removesuffix(".yaml")  # narrower columns
+        )
         k, n = result.counts(role)
         heading = f"{role.capitalize()} rows: {k} of {n} inside"
         columns = [c for c in _PREDICTED_COLUMNS if c.name != "warnings" or mine["warnings"].any()]
         if n:
-            parts.append(section(role, heading, table(mine, columns)))
+            wide = f'<div class="wide">{table(mine, columns)}</div>'  # scrolls, if need be
+            parts.append(section(role, heading, wide))
         else:
             parts.append(section(role, heading, paragraph(f"No {role} row was predicted.")))
     missing = frame[frame["inside"].isna()]

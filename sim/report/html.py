@@ -42,6 +42,7 @@ table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.88em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
 th { background: #f0f4f8; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+div.wide { overflow-x: auto; }
 figure { margin: 1.2em 0 2em; }
 figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption { color: #444; font-size: 0.92em; margin-top: 0.4em; }
