@@ -189,8 +189,9 @@ class LockStation(Station):
     area without overtaking; a ship that can never fit this chamber is left for another one),
     and either starts a lockage, crosses empty to the side where ships wait (unless another
     chamber able to take them is there or on its way) or waits. Under the ``fill`` policy a
-    chamber that is not full, with nobody waiting on the other side, waits for more ships until
-    its first ship has waited ``fill_max_wait_h``.
+    chamber that is not full waits for more ships until its first ship has waited
+    ``fill_max_wait_h``, while nobody waits on the other side or while it holds less than
+    ``fill_min_share`` of its usable area; meanwhile the other chambers serve the other side.
     Lockage time = ships x move time (in) + levelling + ships x move time / 2 (out).
     """
 
