@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parent
 #: compiled together, in one extension group; sim/engine/__init__.py lists the same modules
 ENGINE = ("heap", "columns", "stations", "landside", "core")
 SOURCES = [f"sim/engine/{name}.py" for name in ENGINE]
+#: the fingerprint of the sources compiled: sim.engine uses the extension only while the sources
+#: beside it still match it (an edited engine runs as Python until rebuilt). It is written only
+#: after mypyc accepted the sources and removed when the build fails, so that extension files
+#: left from an earlier build are never trusted for sources they were not built from.
+FINGERPRINT = ROOT / "sim/engine/_compiled.sha256"
 
 
 class OptionalBuildExt(build_ext):
@@ -28,23 +33,25 @@ class OptionalBuildExt(build_ext):
         try:
             super().run()
         except Exception as error:  # compiler missing or failing: fall back to Python
+            FINGERPRINT.unlink(missing_ok=True)
             _fall_back(error)
 
 
 def _ext_modules():  # type: ignore[no-untyped-def]
     if os.environ.get("HUBSIM_PURE_PYTHON"):
+        FINGERPRINT.unlink(missing_ok=True)
         return []
     from mypyc.build import mypycify
 
-    # the fingerprint of the sources compiled: sim.engine uses the extension only while the
-    # sources beside it still match it (an edited engine runs as Python until rebuilt)
     digest = hashlib.sha256(b"".join((ROOT / s).read_bytes() for s in SOURCES)).hexdigest()
-    (ROOT / "sim/engine/_compiled.sha256").write_text(digest + "\n")
     try:
-        return mypycify(SOURCES, opt_level="3", group_name="hubsim_engine")
+        modules = mypycify(SOURCES, opt_level="3", group_name="hubsim_engine")
     except (Exception, SystemExit) as error:  # mypyc rejects the sources: install as Python
+        FINGERPRINT.unlink(missing_ok=True)
         _fall_back(error)
         return []
+    FINGERPRINT.write_text(digest + "\n")
+    return modules
 
 
 def _fall_back(error: BaseException) -> None:
