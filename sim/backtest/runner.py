@@ -203,12 +203,13 @@ _MODELS: dict[str, CompiledModel] = {}
 
 def _measure_replication(
     scenario: Scenario, replication: int, rows: Sequence[tuple[Observation, Target]]
-) -> tuple[int, list[float], list[str | None]]:
+) -> tuple[int, list[float], list[str | None], float]:
     """Simulate one replication of ``scenario`` and measure each row's KPI over its months.
 
     Runs in a worker (or here with one worker): only the figures travel back, not the
-    records. Returns (replication, one value per row, one warning or None per row).
+    records. Returns (replication, one value per row, one warning or None per row, seconds).
     """
+    began = time.perf_counter()
     key = scenario.model_dump_json()
     model = _MODELS.get(key)
     if model is None:
@@ -224,7 +225,7 @@ def _measure_replication(
             values.append(math.nan)
             continue
         values.append(measure(target, model, records, (window[0], min(window[1], records.end_h))))
-    return replication, values, warnings
+    return replication, values, warnings, time.perf_counter() - began
 
 
 def run_backtest(
@@ -282,9 +283,10 @@ def run_backtest(
 
     if workers <= 1 or len(tasks) <= 1:
         for s, r, measured in tasks:
-            began = time.perf_counter()
-            _, values, warnings = _measure_replication(plan.scenarios[s].scenario, r, measured)
-            finished(s, r, values, warnings, time.perf_counter() - began)
+            _, values, warnings, seconds = _measure_replication(
+                plan.scenarios[s].scenario, r, measured
+            )
+            finished(s, r, values, warnings, seconds)
     else:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
@@ -293,8 +295,8 @@ def run_backtest(
                 for s, r, measured in tasks
             }
             for future in as_completed(submitted):
-                replication, values, warnings = future.result()
-                finished(submitted[future], replication, values, warnings, 0.0)
+                replication, values, warnings, seconds = future.result()
+                finished(submitted[future], replication, values, warnings, seconds)
     runs = []
     for s, item in enumerate(plan.scenarios):
         for k, (position, observation, target) in enumerate(item.rows):

@@ -373,8 +373,11 @@ class LockStation(Station):
                 now + self.c_levelling[number], _Crossed(self, number, 1 - direction, now)
             )
             return
-        underfilled = used < self.fill_min_area[number]
-        if self.fill and not full and (not queues[1 - direction] or underfilled):
+        if (
+            self.fill
+            and not full
+            and (not queues[1 - direction] or used < self.fill_min_area[number])
+        ):
             # wait to fill while nobody waits on the other side, or while the chamber is filled
             # to less than fill_min_share of its usable area
             deadline = batch[0][0] + self.fill_max_wait_h
