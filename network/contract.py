@@ -12,11 +12,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from network.errors import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BERTHS",
@@ -299,6 +300,8 @@ def parse_frame(
     problems : list of Problem
         Empty when the table honours the contract.
     """
+    import pandas as pd
+
     problems: list[Problem] = []
     missing = [c.name for c in columns if c.name not in raw.columns]
     for name in missing:

@@ -3,28 +3,33 @@
 The contract (file names, columns, units, CRS) is documented in ``data/ports/README.md`` and coded
 in :mod:`network.contract`. :func:`read_dataset` checks every file and the references between them
 and raises one :class:`~network.errors.DataError` listing every problem found.
+
+The GIS libraries (GeoPandas, pyogrio, pyproj, shapely), pandas and NetworkX are imported by the
+functions that read and check, so ``import network`` (and the engine, which imports it) costs
+none of them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import networkx as nx
 import numpy as np
-import pandas as pd
-import pyogrio
-from pyproj import Geod
-from shapely.geometry import LineString, Point
 
 from network import contract
 from network.contract import Column, parse_frame
 from network.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+    from pyproj import Geod
+    from shapely.geometry import LineString, Point
 
 __all__ = ["BUNDLED_DATA", "Dataset", "bundled_data_dir", "read_dataset"]
 
@@ -34,7 +39,13 @@ BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data" / "ports"
 #: Largest distance between a link's end vertex and its end node.
 ENDPOINT_TOLERANCE_KM = 2.0
 
-_GEOD = Geod(ellps="WGS84")
+
+@functools.cache
+def _geod() -> Geod:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
 
 _TABLES: dict[str, tuple[str, tuple[Column, ...], tuple[str, ...]]] = {
     # attribute: (file name, contract, key columns that must be unique together)
@@ -111,11 +122,11 @@ class Dataset:
 
 def geodesic_length_km(line: LineString) -> float:
     """Length of a lon/lat line on the WGS84 ellipsoid, in km."""
-    return float(_GEOD.geometry_length(line)) / 1000.0
+    return float(_geod().geometry_length(line)) / 1000.0
 
 
 def _distance_km(a: Point, b: Point) -> float:
-    _, _, metres = _GEOD.inv(a.x, a.y, b.x, b.y)
+    _, _, metres = _geod().inv(a.x, a.y, b.x, b.y)
     return float(metres) / 1000.0
 
 
@@ -147,6 +158,9 @@ def _read_geojson(
     geometry_type: str,
     problems: list[Problem],
 ) -> gpd.GeoDataFrame | None:
+    import geopandas as gpd
+    import pyogrio
+
     name = _display(path)
     if not path.is_file():
         problems.append(Problem(name, "file not found"))
@@ -194,6 +208,8 @@ def _read_geojson(
 
 
 def _read_csv(path: Path, columns: Sequence[Column], problems: list[Problem]) -> pd.DataFrame:
+    import pandas as pd
+
     name = _display(path)
     if not path.is_file():
         problems.append(Problem(name, "file not found"))
@@ -265,6 +281,8 @@ def read_dataset(directory: str | Path | None = None) -> Dataset:
     >>> "HA_HUANGMA" in data.nodes.index
     True
     """
+    from shapely.geometry import Point
+
     folder = Path(directory) if directory is not None else bundled_data_dir()
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -402,6 +420,8 @@ def _check_connected(
     links_file: str,
     problems: list[Problem],
 ) -> None:
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(nodes["node_id"])
     graph.add_edges_from(

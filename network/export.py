@@ -1,41 +1,17 @@
-"""Write the network to files GIS users open (GeoPackage) and maps to PNG, atomically."""
+"""Write the network to files GIS users open (GeoPackage) and maps to PNG, atomically.
+
+GIS and plotting libraries are imported by the functions that use them, not by ``import network``.
+"""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import pyogrio
-
 from network.dataset import Dataset
+from network.files import atomic_path
 from network.plot import plot_network
 
-__all__ = ["atomic_path", "write_geopackage", "write_map"]
-
-
-@contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` only on success.
-
-    A failure (or a kill) part way leaves any existing ``target`` untouched.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(
-        prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent
-    )
-    os.close(handle)
-    temporary = Path(name)
-    temporary.unlink()
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+__all__ = ["write_geopackage", "write_map"]
 
 
 def write_geopackage(data: Dataset, path: str | Path) -> Path:
@@ -44,6 +20,8 @@ def write_geopackage(data: Dataset, path: str | Path) -> Path:
     Nodes carry their chamber count (locks) and handled commodities (terminals); list columns
     are written ``;``-joined. Returns the path written.
     """
+    import pyogrio
+
     path = Path(path)
     chambers = data.locks.groupby("lock_id").size()
     handled = data.terminal_commodities()
@@ -61,6 +39,8 @@ def write_geopackage(data: Dataset, path: str | Path) -> Path:
 
 def write_map(data: Dataset, path: str | Path, *, dpi: int = 150) -> Path:
     """Draw :func:`network.plot_network` to a PNG file. Returns the path written."""
+    import matplotlib.pyplot as plt
+
     path = Path(path)
     figure = plot_network(data)
     try:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from itertools import permutations
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from network.contract import TRANSFER_KINDS
 from network.dataset import Dataset
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["build_graph", "place_nodes"]
 
@@ -53,6 +55,8 @@ def build_graph(
     >>> graph.has_edge(("HA_NEWPORT", "water"), ("HA_NEWPORT", "rail"))
     True
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph(name=f"hubsim network ({dataset.directory.name})", crs="EPSG:4326")
     handled = (
         dataset.terminal_commodities()

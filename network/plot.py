@@ -1,16 +1,18 @@
-"""Maps of the network: links coloured by mode, terminals and locks labelled."""
+"""Maps of the network: links coloured by mode, terminals and locks labelled.
+
+matplotlib is imported by the functions that draw, so the colours and the hub window cost no
+plotting import.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from typing import TYPE_CHECKING, Any
 
 from network.dataset import Dataset
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["MODE_COLOURS", "MODE_LABELS", "frame_hub_map", "plot_network"]
 
@@ -91,6 +93,8 @@ def frame_hub_map(region: Axes, hub: Axes) -> None:
     region, hub : Axes
         The region panel and the hub panel (its limits set to :data:`HUB_WINDOW`).
     """
+    from matplotlib.patches import Rectangle
+
     region.add_patch(
         Rectangle(
             (HUB_WINDOW[0], HUB_WINDOW[2]),
@@ -128,6 +132,9 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
     -------
     matplotlib.figure.Figure
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
     figure, (region, hub) = plt.subplots(
         1, 2, figsize=(16, 9.5), gridspec_kw={"width_ratios": [1.0, 1.15]}
     )

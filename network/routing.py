@@ -19,13 +19,14 @@ import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
-from typing import Any, Literal
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from network.dataset import Dataset
 from network.graph import place_nodes
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
 
 __all__ = [
     "CostWeights",
@@ -231,6 +232,8 @@ def _routing_graph(
     Transfers inside the origin and destination are left out: cargo starts and ends on
     whichever mode its route uses there.
     """
+    import networkx as nx
+
     routing = nx.DiGraph()
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = data["kind"]
@@ -423,6 +426,8 @@ def shortest_routes(
     >>> route.modes
     ('water',)
     """
+    import networkx as nx
+
     if k < 1:
         raise ValueError(f"k must be >= 1 (got {k})")
     places = graph.graph["places"]
@@ -521,6 +526,8 @@ def route_table(
     NoRouteError
         A request has no route.
     """
+    import pandas as pd
+
     values = dict(
         zip(
             dataset.commodities["commodity_id"], dataset.commodities["value_cny_per_t"], strict=True

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from network.export import atomic_path
+from network.files import atomic_path
 from sim.capacity import Relief
 from sim.charts import write_run_charts
 from sim.run import RunResult

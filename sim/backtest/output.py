@@ -2,7 +2,7 @@
 ``backtest.png`` and ``backtest.html`` (the report's style, the chart embedded).
 
 Each file is written to a temporary name beside its target and renamed into place
-(:func:`network.export.atomic_path`), as ``hubsim run --out`` writes its files: an interrupted
+(:func:`network.files.atomic_path`), as ``hubsim run --out`` writes its files: an interrupted
 write never leaves a half-written file.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from network.export import atomic_path
+from network.files import atomic_path
 from sim.backtest.chart import backtest_chart
 from sim.backtest.formats import (
     CONVENTIONS,

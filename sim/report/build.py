@@ -9,7 +9,7 @@ from typing import Literal
 
 from matplotlib.figure import Figure
 
-from network.export import atomic_path
+from network.files import atomic_path
 from sim.charts import RUN_CHARTS
 from sim.report.run_report import run_report_html
 from sim.report.sweep_report import sweep_report_html

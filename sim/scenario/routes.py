@@ -13,9 +13,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal
 
 import network
 from network import DataError, Dataset, NoRouteError, Route, VesselLimits
@@ -23,6 +21,9 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.load import load_scenario, locate_issue
 from sim.scenario.merge import resolve_extends
 from sim.scenario.models import Scenario, Stream, ThroughTraffic
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["NetworkCheck", "StreamRoute", "check_network", "load_checked", "vessel_specs"]
 

@@ -10,8 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from network.export import atomic_path
-from sim.sweep.charts import frontier, write_sweep_charts
+from network.files import atomic_path
 from sim.sweep.load import SweepPlan
 from sim.sweep.selection import (
     PROCEDURE,
@@ -21,7 +20,7 @@ from sim.sweep.selection import (
     rinott_h,
     rinott_sizes,
 )
-from sim.sweep.summary import comparison_table, replication_means
+from sim.sweep.summary import comparison_table, frontier, replication_means
 
 __all__ = ["SweepReport", "analyse", "write_report"]
 
@@ -234,6 +233,8 @@ def analyse(plan: SweepPlan, runs: pd.DataFrame) -> SweepReport:
 
 def write_report(report: SweepReport, folder: str | Path) -> list[Path]:
     """``comparison.csv``, ``summary.json`` and ``charts/*.png`` in ``folder``, atomically."""
+    from sim.sweep.charts import write_sweep_charts  # matplotlib, only when writing charts
+
     folder = Path(folder)
     written = []
     path = folder / "comparison.csv"

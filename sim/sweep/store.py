@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from network.export import atomic_path
+from network.files import atomic_path
 from sim.sweep.tasks import KEY_COLUMNS, META_COLUMNS, SCHEMA
 
 __all__ = ["Store", "StoreError", "comparable", "read_store"]

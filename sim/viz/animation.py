@@ -14,7 +14,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from network.export import atomic_path
+from network.files import atomic_path
 from network.plot import HUB_WINDOW
 from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.journeys import default_start_h
