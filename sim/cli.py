@@ -2,6 +2,9 @@
 
 Bad input never shows a traceback: it prints one message naming the file, the row or field and
 what is expected, and exits with status 2.
+
+Each command imports what it runs inside its body, so ``hubsim --help`` (and a command that
+needs no simulation, plots or GIS) starts without loading them.
 """
 
 from __future__ import annotations
@@ -10,65 +13,21 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-import network
-from sim.analysis import Verdict
-from sim.analysis.criteria import format_value
-from sim.backtest import (
-    OBSERVED_TABLE,
-    SCENARIOS,
-    BacktestInputError,
-    load_observations,
-    plan_backtest,
-    run_backtest,
-)
-from sim.backtest.console import backtest_table, not_predicted_lines
-from sim.backtest.output import write_backtest
-from sim.capacity import (
-    CapacityResult,
-    Relief,
-    bottleneck_relief,
-    criteria_failures,
-    evaluation_scenario,
-    quick_capacity,
-    quick_relief,
-    sustainable_capacity,
-)
-from sim.compare import CompareError, console_table
-from sim.compare import compare as compare_plans
-from sim.output import write_outputs
-from sim.report.compare_report import write_comparison
-from sim.run import RunResult
-from sim.run import run as simulate_scenario
-from sim.scenario import Scenario, ScenarioError
-from sim.scenario.routes import load_checked
-from sim.scenario.schema import scenario_file_schema
-from sim.scenario.summary import summary_lines
-from sim.sweep import (
-    BackendError,
-    StoreError,
-    SweepInterrupted,
-    SweepReport,
-    analyse,
-    load_sweep,
-    run_sweep,
-    write_report,
-)
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from sim.analysis import Verdict
+    from sim.capacity import CapacityResult, Relief
+    from sim.run import RunResult
+    from sim.scenario import Scenario
+    from sim.sweep import SweepReport
 
 __all__ = ["app", "main"]
 
@@ -121,6 +80,8 @@ def network_command(
     ] = None,
 ) -> None:
     """Check the network data, summarise it, and draw a map or export a GeoPackage."""
+    import network
+
     try:
         dataset = network.read_dataset(data)
     except network.DataError as error:
@@ -151,6 +112,8 @@ def network_command(
 @app.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of scenario files (for editor completion and checking)."""
+    from sim.scenario.schema import scenario_file_schema
+
     typer.echo(json.dumps(scenario_file_schema(), indent=2, ensure_ascii=False))
 
 
@@ -159,6 +122,10 @@ def validate_command(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
 ) -> None:
     """Check scenario files (format, network references, routes) and summarise each."""
+    from sim.scenario import ScenarioError
+    from sim.scenario.routes import load_checked
+    from sim.scenario.summary import summary_lines
+
     failed = 0
     for path in files:
         try:
@@ -177,6 +144,9 @@ def validate_command(
 
 def _load_or_exit(file: Path) -> Scenario:
     """A scenario checked against its network data, or exit 2 with the located problems."""
+    from sim.scenario import ScenarioError
+    from sim.scenario.routes import load_checked
+
     try:
         scenario, _ = load_checked(file)
     except ScenarioError as error:
@@ -186,6 +156,15 @@ def _load_or_exit(file: Path) -> Scenario:
 
 def _progress(*, quiet: bool = False) -> Progress:
     """A progress bar on standard error (silent when it is not a terminal, or ``quiet``)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -261,6 +240,16 @@ def run_command(
     share of its capacity in use; mean wait = hours a ship waits for it; wait share = hours
     ships waited for it / hours all ships spent in the system.
     """
+    from sim.capacity import (
+        criteria_failures,
+        evaluation_scenario,
+        quick_capacity,
+        quick_relief,
+    )
+    from sim.output import write_outputs
+    from sim.run import run as simulate_scenario
+    from sim.scenario import ScenarioError
+
     scenario = _load_or_exit(file)
     if year is not None:
         try:
@@ -369,6 +358,15 @@ def capacity_command(
     relieved one at a time (one more berth or chamber, a quarter more yard) and the capacity
     each adds is reported with its 95% CI (paired, same random numbers).
     """
+    from sim.capacity import (
+        bottleneck_relief,
+        criteria_failures,
+        evaluation_scenario,
+        sustainable_capacity,
+    )
+    from sim.run import run as simulate_scenario
+    from sim.scenario import ScenarioError
+
     scenario = _load_or_exit(file)
     try:
         evaluated, _ = evaluation_scenario(scenario, year)  # a year the scenario simulates
@@ -512,6 +510,11 @@ def compare_command(
     """Compare plans with the same random numbers: the first file (the reference) against one
     or more what-ifs, one row per plan, with deltas against the reference and their paired 95 %
     CIs (common random numbers)."""
+    from sim.compare import CompareError, console_table
+    from sim.compare import compare as compare_plans
+    from sim.report.compare_report import write_comparison
+    from sim.scenario import ScenarioError
+
     if len(files) < 2:
         raise _bad_input(
             f"compare needs at least two scenario files (the reference first), got {len(files)}"
@@ -614,6 +617,18 @@ def backtest_command(
     inside its band, 1 when one is outside, 2 for bad input (a missing scenario file, a row
     outside the years its scenario simulates, a malformed row).
     """
+    from sim.backtest import (
+        OBSERVED_TABLE,
+        SCENARIOS,
+        BacktestInputError,
+        load_observations,
+        plan_backtest,
+        run_backtest,
+    )
+    from sim.backtest.console import backtest_table, not_predicted_lines
+    from sim.backtest.output import write_backtest
+    from sim.scenario import ScenarioError
+
     table = _shown(observations or OBSERVED_TABLE)
     folder = _shown(scenarios or SCENARIOS)
     try:
@@ -718,6 +733,17 @@ def sweep_command(
     """Compare infrastructure options under uncertainty: every variant of a sweep file,
     locally (process pool) or on a Dask cluster, into a Parquet store; then the comparison
     table, the choice of the cheapest variant meeting the target, and charts."""
+    from sim.scenario import ScenarioError
+    from sim.sweep import (
+        BackendError,
+        StoreError,
+        SweepInterrupted,
+        analyse,
+        load_sweep,
+        run_sweep,
+        write_report,
+    )
+
     try:
         plan = load_sweep(file)
     except ScenarioError as error:
@@ -913,6 +939,8 @@ def _print_result(result: RunResult) -> None:
 
 def _print_criteria(verdict: Verdict) -> None:
     """The judged year's criteria: those failing or undecided, then the closest to failing."""
+    from sim.analysis.criteria import format_value
+
     shown = [c for c in verdict.criteria if c.holds is not True]
     closest = [c for c in verdict.criteria if c.holds is True][: max(0, 6 - len(shown))]
     table = Table(

@@ -1,10 +1,17 @@
 """The public API is what sim/__init__.py and network/__init__.py export; the layers only look
-downstream (the scenario layer imports no SimPy, the network layer nothing from sim)."""
+downstream (the scenario layer imports no SimPy, the network layer nothing from sim); light
+imports (``import sim``, ``import sim.engine``, ``hubsim --help``) load no heavy library."""
 
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import network
 import sim
@@ -89,3 +96,62 @@ def test_layers_only_look_downstream():
             or n.startswith(("matplotlib.", "sim.charts", "sim.cli", "sim.output"))
             for n in names
         ), module
+
+
+#: libraries a light import must not load (each costs 0.1-0.7 s; spawned workers pay it again)
+HEAVY = (
+    "dask",
+    "geopandas",
+    "matplotlib",
+    "networkx",
+    "pandas",
+    "plotly",
+    "pyarrow",
+    "pyogrio",
+    "pyproj",
+    "scipy",
+    "shapely",
+)
+
+
+def _modules_after(code: str) -> set[str]:
+    """Top-level packages in ``sys.modules`` after running ``code`` in a fresh interpreter."""
+    probe = "import json, sys\nprint('\\nMODULES', json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{probe}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
+    )
+    line = done.stdout.rsplit("\nMODULES ", 1)[1]
+    return {name.split(".")[0] for name in json.loads(line)}
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import sim",
+        "import sim.engine",
+        "import network",
+        "from sim.cli import main\nmain(['--help'])",
+        "from sim.cli import main\nmain(['run', '--help'])",
+    ],
+    ids=["sim", "sim.engine", "network", "hubsim --help", "hubsim run --help"],
+)
+def test_light_imports_load_no_heavy_library(code):
+    assert sorted(_modules_after(code).intersection(HEAVY)) == []
+
+
+def test_sim_loads_its_public_names_on_first_use():
+    code = (
+        "import sim, sys\n"
+        "assert 'sim.run' not in sys.modules\n"
+        "import sim.run  # the submodule first: sim.run is still the function\n"
+        "from sim.run import run\n"
+        "assert sim.run is run and callable(sim.run)\n"
+        "from sim import RunResult, Scenario, load_scenario\n"
+        "assert set(sim.__all__) <= set(dir(sim))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
