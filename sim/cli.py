@@ -240,12 +240,7 @@ def run_command(
     share of its capacity in use; mean wait = hours a ship waits for it; wait share = hours
     ships waited for it / hours all ships spent in the system.
     """
-    from sim.capacity import (
-        criteria_failures,
-        evaluation_scenario,
-        quick_capacity,
-        quick_relief,
-    )
+    from sim.capacity import criteria_failures, evaluation_scenario, quick_capacity, quick_relief
     from sim.output import write_outputs
     from sim.run import run as simulate_scenario
     from sim.scenario import ScenarioError
