@@ -1,6 +1,6 @@
 """Engine benchmark: hubsim against bare SimPy, measured in the same run on the same machine.
 
-    python benchmarks/bench_engine.py [--json] [--runs 3]
+    python benchmarks/bench_engine.py [--json] [--runs 3] [--import-runs 9]
 
 Each measurement runs in a fresh Python process (so its peak memory is its own) and is
 repeated ``--runs`` times; the median is reported. Measurements:
@@ -17,9 +17,16 @@ repeated ``--runs`` times; the median is reported. Measurements:
   says which engine each measurement ran.
 - ``one_lock``: vessels through one lock (Huai'an lock alone, heavy through traffic) per
   second, the work OpenTNSim does at ~11 vessels per second.
+- ``import_sim_s``, ``import_sim_engine_s``, ``cli_help_s``: wall seconds of a fresh
+  ``python -c "import sim"``, ``python -c "import sim.engine"`` (what every spawned worker
+  pays) and ``hubsim --help``, timed around the subprocess, the median of ``--import-runs``
+  (at least 5) after one untimed run; ``raw_s`` is that median, ``net_s`` the median minus the
+  median of ``python -c pass`` measured the same way (``python_startup_s``).
 
 Targets (issue: Simulation engine I): plan year <= 5 s; engine events/s >= 0.5 x bare SimPy;
 peak memory <= 1 GB; doubling demand <= 2.2 x the time; >= 11,000 vessels/s through a lock.
+Issue 14: ``import sim`` <= 0.5 s (net: the import itself, as ``python -X importtime`` counts
+it) and ``hubsim --help`` <= 0.3 s (raw: what a user waits for).
 """
 
 from __future__ import annotations
@@ -199,6 +206,54 @@ WORKERS = {
 }
 
 
+#: fresh interpreters timed for the import measurements: what each runs after ``python -c``
+IMPORT_PROBES = {
+    "python_startup_s": "pass",
+    "import_sim_s": "import sim",
+    "import_sim_engine_s": "import sim.engine",
+    # what the ``hubsim`` console script runs
+    "cli_help_s": "import sys\nfrom sim.cli import main\nsys.exit(main(['--help']))",
+}
+IMPORT_TARGETS_S = {"import_sim_s": 0.5, "cli_help_s": 0.3}
+
+
+def _wall_s(code: str, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT, env=env)
+    return time.perf_counter() - started
+
+
+def measure_imports(runs: int) -> dict[str, dict[str, Any]]:
+    """Median wall seconds of each :data:`IMPORT_PROBES` entry in ``runs`` fresh interpreters.
+
+    The probes take turns (one run of each, ``runs`` times) so that a burst of load on the
+    machine falls on all of them alike; one untimed round first fills the file cache.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "HUBSIM_PURE_PYTHON"}
+    times: dict[str, list[float]] = {name: [] for name in IMPORT_PROBES}
+    for code in IMPORT_PROBES.values():
+        _wall_s(code, env)
+    for _ in range(runs):
+        for name, code in IMPORT_PROBES.items():
+            times[name].append(_wall_s(code, env))
+    startup = statistics.median(times["python_startup_s"])
+    report: dict[str, dict[str, Any]] = {
+        "python_startup_s": {"runs": runs, "raw_s": startup, "runs_s": times["python_startup_s"]}
+    }
+    for name in IMPORT_PROBES:
+        if name == "python_startup_s":
+            continue
+        raw = statistics.median(times[name])
+        report[name] = {
+            "runs": runs,
+            "raw_s": raw,
+            "net_s": raw - startup,
+            "runs_s": times[name],
+            "target_s": IMPORT_TARGETS_S.get(name),
+        }
+    return report
+
+
 def _measure(name: str, runs: int) -> dict[str, Any]:
     results = []
     env = {k: v for k, v in os.environ.items() if k != "HUBSIM_PURE_PYTHON"}
@@ -230,12 +285,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
+    parser.add_argument(
+        "--import-runs",
+        type=int,
+        default=9,
+        help="fresh interpreters per import measurement (at least 5; median reported)",
+    )
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(WORKERS[args.worker]()))
         return 0
+    if args.import_runs < 5:
+        parser.error("--import-runs must be at least 5")
     report = {name: _measure(name, args.runs) for name in WORKERS}
+    report.update(measure_imports(args.import_runs))
     bare, plan, half, lock = (
         report[k] for k in ("bare_simpy", "engine", "engine_half_demand", "one_lock")
     )
@@ -256,6 +320,8 @@ def main() -> int:
         "peak_memory_le_1gb": plan["peak_memory_mb"] <= 1024,
         "doubling_demand_le_2_2x": report["ratios"]["doubling_demand_time_ratio"] <= 2.2,
         "lock_ge_1000x_opentnsim": report["ratios"]["lock_vessels_per_s_vs_opentnsim"] >= 1000,
+        "import_sim_net_le_0_5s": report["import_sim_s"]["net_s"] <= 0.5,
+        "cli_help_le_0_3s": report["cli_help_s"]["raw_s"] <= 0.3,
     }
     if args.json:
         print(json.dumps(report, indent=2))
