@@ -18,7 +18,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -47,6 +47,7 @@ __all__ = [
     "Itinerary",
     "LockSpec",
     "LowWaterSpec",
+    "ProcessSpec",
     "TerminalSpec",
     "VesselClass",
     "YardSpec",
@@ -96,6 +97,15 @@ class ChamberSpec:
     levelling_h: float
     start_h: float
     end_h: float
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """A SimPy process named in the scenario: ``function`` is ``'package.module:function'``,
+    called as ``function(env, model, **dict(parameters))``."""
+
+    function: str
+    parameters: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,6 +259,7 @@ class CompiledModel:
     diversions: dict[int, tuple[int, ...]] = field(default_factory=dict)
     requested_multiplier: float = 1.0  # the ``multiplier`` argument it was compiled with
     place_names: dict[str, str] = field(default_factory=dict)  # node id -> name (network data)
+    processes: tuple[ProcessSpec, ...] = ()  # the scenario's own SimPy processes, by name
 
     def payload_factor(self, vessel_class: int, itinerary: int, period: LowWaterSpec) -> float:
         """Share of its usual payload a ship loads in a low-water period (1: unaffected).
@@ -575,6 +586,7 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         dict(zip(dataset.nodes["node_id"], dataset.nodes["name"], strict=True))
         if dataset is not None
         else {},
+        tuple(ProcessSpec(p.function, tuple(p.parameters.items())) for p in scenario.processes),
     )
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from collections.abc import Callable, Iterator
+import pickle
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import pandas as pd
 
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
+from sim.engine.environment import Process
 from sim.kpi import replication_tables
 from sim.scenario import Scenario
 
@@ -29,6 +31,7 @@ def replicate(
     *,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    processes: Sequence[Process] = (),
 ) -> list[Outcome]:
     """Simulate ``replications`` of ``model``; return (replication, records, KPI tables) in
     replication order.
@@ -45,11 +48,17 @@ def replicate(
         process, as the clock of each replication passes a midnight; on a pool, as each
         replication finishes. A replication simulates ``ceil(horizon_h / 24)`` days (warm-up
         included), all of them counted as done when it ends (early, if a queue overflowed).
+    processes : sequence of callables
+        SimPy processes of your own for every replication (see :func:`sim.engine.simulate`);
+        on a pool they must pickle (module-level functions, or ``functools.partial`` of one).
     """
     outcomes: list[Outcome] = []
     days = days_per_replication(model)
     total = days * len(replications)
-    for outcome in _outcomes(model, replications, workers, progress, total):
+    processes = tuple(processes)
+    if processes and workers > 1 and len(replications) > 1:
+        _check_picklable(processes)
+    for outcome in _outcomes(model, replications, workers, progress, total, processes):
         outcomes.append(outcome)
         if progress is not None:
             progress(days * len(outcomes), total)
@@ -67,12 +76,13 @@ def _outcomes(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
     total: int = 0,
+    processes: tuple[Process, ...] = (),
 ) -> Iterator[Outcome]:
     if workers <= 1 or len(replications) <= 1:
         days = days_per_replication(model)
         for done, replication in enumerate(replications):
             on_day = None if progress is None else _days_of(progress, done * days, days, total)
-            records = simulate(model, replication, on_day)
+            records = simulate(model, replication, on_day, processes=processes)
             yield replication, records, replication_tables(model, records)
         return
     context = multiprocessing.get_context("spawn")
@@ -80,7 +90,7 @@ def _outcomes(
         max_workers=min(workers, len(replications)), mp_context=context
     ) as pool:
         futures = [
-            pool.submit(_remote, model.scenario, model.requested_multiplier, r)
+            pool.submit(_remote, model.scenario, model.requested_multiplier, r, processes)
             for r in replications
         ]
         for future in as_completed(futures):
@@ -110,7 +120,23 @@ def _compiled(scenario: Scenario, multiplier: float) -> CompiledModel:
     return _COMPILED[key]
 
 
-def _remote(scenario: Scenario, multiplier: float, replication: int) -> Outcome:
+def _remote(
+    scenario: Scenario, multiplier: float, replication: int, processes: tuple[Process, ...]
+) -> Outcome:
     model = _compiled(scenario, multiplier)
-    records = simulate(model, replication)
+    records = simulate(model, replication, processes=processes)
     return replication, records, replication_tables(model, records)
+
+
+def _check_picklable(processes: tuple[Process, ...]) -> None:
+    """Processes sent to worker processes go by pickle: say which one cannot, and why."""
+    for process in processes:
+        try:
+            pickle.dumps(process)
+        except (pickle.PicklingError, AttributeError, TypeError) as error:
+            name = getattr(process, "__qualname__", repr(process))
+            raise ValueError(
+                f"processes: {name} cannot be sent to worker processes ({error}); with "
+                "workers > 1 use a module-level function (or functools.partial of one), or "
+                "run with workers=1"
+            ) from None

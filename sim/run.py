@@ -28,6 +28,7 @@ from sim.analysis import (
 )
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records
+from sim.engine.environment import Process
 from sim.replicate import days_per_replication, replicate
 from sim.scenario import Scenario, load_scenario
 from sim.stats import aggregate
@@ -248,6 +249,7 @@ def run(
     workers: int = 1,
     precision: float | None = None,
     max_replications: int = 50,
+    processes: Sequence[Process] = (),
 ) -> RunResult:
     """Run ``replications`` of a scenario and summarise them.
 
@@ -274,6 +276,10 @@ def run(
         result says which.
     max_replications : int
         Upper bound of the precision rule.
+    processes : sequence of callables
+        SimPy process functions ``fn(env, model)`` of your own that join every replication
+        after those the scenario names (see :mod:`sim.engine.control`): a controller, a
+        probe. With ``workers > 1`` each must pickle (a module-level function).
 
     Returns
     -------
@@ -312,7 +318,7 @@ def run(
             else functools.partial(_shifted, progress=progress, offset=done_days)
         )
         for replication, record, rep_tables in replicate(
-            model, batch, workers=workers, progress=shown
+            model, batch, workers=workers, progress=shown, processes=processes
         ):
             for name, table in rep_tables.items():
                 per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))

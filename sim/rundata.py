@@ -39,6 +39,8 @@ EVENT_KINDS = (
     "stage_hours",
     "trains",
     "rail_movements",
+    "holds",
+    "actions",
 )
 
 _RELIEF_COLUMNS = [
