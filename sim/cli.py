@@ -905,7 +905,7 @@ def _print_result(result: RunResult) -> None:
     if result.precision:
         _out.print(result.precision, highlight=False, markup=False)
     _out.print(
-        f"{result.events:,} SimPy events ({result.logical_events:,} vessel and resource "
+        f"{result.events:,} events ({result.logical_events:,} vessel and resource "
         f"events) in {result.wall_s:.1f} s",
         highlight=False,
     )

@@ -198,6 +198,7 @@ def verdict_tables(verdict: Verdict) -> tuple[pd.DataFrame, pd.DataFrame]:
 _KEYS = {
     "berths": ["resource", "terminal", "port_area"],
     "locks": ["resource"],
+    "holds": ["resource"],
     "yards": ["resource", "terminal", "cargo_group"],
     "landside": ["resource", "kind", "place"],
     "turnaround": ["flow", "kind", "terminal"],

@@ -6,20 +6,43 @@ Name one in a scenario::
       - function: sim.engine.controllers:hold_at_anchorage
         parameters: {lock: LOCK_HUAIAN, threshold: 30}
 
-or pass it to :func:`sim.run` with ``processes=[functools.partial(hold_at_anchorage,
-lock="LOCK_HUAIAN", threshold=30)]``.
+or pass it to :func:`sim.run` with ``processes=[anchorage_controller("LOCK_HUAIAN", 30)]``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import simpy
 
 from sim.engine.control import Hub
 
-__all__ = ["hold_at_anchorage"]
+__all__ = ["anchorage_controller", "hold_at_anchorage"]
+
+
+def anchorage_controller(
+    lock: str,
+    threshold: int,
+    *,
+    resume: int | None = None,
+    direction: int | None = None,
+    every_h: float = 0.5,
+) -> Callable[..., Generator[simpy.Event, Any, None]]:
+    """:func:`hold_at_anchorage` with its settings, ready for ``sim.run(processes=[...])``.
+
+    It pickles (a ``functools.partial`` of a module-level function), so it runs on worker
+    processes too.
+    """
+    return partial(
+        hold_at_anchorage,
+        lock=lock,
+        threshold=threshold,
+        resume=resume,
+        direction=direction,
+        every_h=every_h,
+    )
 
 
 def hold_at_anchorage(

@@ -16,8 +16,9 @@ compiled event queue (:mod:`sim.engine.heap`). The environment's loop
 order them - by time, then URGENT before NORMAL, then event id - because each wake-up takes its
 id from the environment's event counter when it is scheduled. A wake-up therefore happens where
 an ``env.timeout`` created at the same moment would: a SimPy process cannot tell the engine's
-events from its own. The engine runs this way because a SimPy process per ship made a plan
-year several times slower (see the README's benchmarks).
+events from its own. The fast path exists for speed: a SimPy process per ship would cost a
+generator, events and callbacks at every step of every ship, where the engine costs one heap
+entry per lockage or berth call (the README's "Speed" section gives the figures).
 """
 
 from __future__ import annotations
@@ -197,8 +198,9 @@ def simulate(
         try:
             if horizon_h > 0:
                 env.run(until=horizon_h)
-            if on_day is not None:
-                on_day(math.ceil(horizon_h / 24.0))  # the last (partial) day
+            days = math.ceil(horizon_h / 24.0)
+            if on_day is not None and engine.next_day_h / 24.0 - 1 < days:
+                on_day(days)  # the last (partial) day, unless the clock reported it at midnight
         except Overloaded as error:
             overload = error
         events = engine.scheduled - len(engine.queue) + engine.simpy_events

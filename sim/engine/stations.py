@@ -65,8 +65,9 @@ class Overloaded(Exception):
 
 
 class Wake:
-    """An engine event in SimPy's queue: the engine's loop calls ``fire`` when the clock
-    reaches it (see :meth:`Engine.at` and :func:`sim.engine.core._run`). Subclasses carry what
+    """An engine wake-up in the engine's own queue, ordered with SimPy's events: the loop
+    calls ``fire`` when the clock reaches it (see :meth:`Engine.at` and
+    :func:`sim.engine.core.drive`). Subclasses carry what
     their callback needs, so the hot wake-ups need no ``functools.partial`` and compile to
     direct calls."""
 
@@ -665,7 +666,7 @@ class TerminalStation(Station):
         if self.busy[g] > self.capacity[g]:  # invariant: never more ships than berths
             raise AssertionError(f"berth group {self.groups[g].id} over capacity")
         self.serving.add(vessel)
-        go = partial(self._go, g, vessel, arrival, now)
+        go = _Handling(self, g, vessel, arrival, now)
         handling = engine.v_handling[vessel]
         if handling == UNLOAD:
             ready = engine.landside.unloading(vessel, g, now, go)
@@ -796,6 +797,22 @@ class _Locked(Wake):
 
     def fire(self) -> None:
         self.lock.locked(self.number, self.direction, self.start, self.batch, self.used)
+
+
+class _Handling:
+    """Starts a ship's handling once its cargo fits the yard (called at once if it does)."""
+
+    def __init__(
+        self, terminal: TerminalStation, g: int, vessel: int, arrival: float, start: float
+    ) -> None:
+        self.terminal = terminal
+        self.g = g
+        self.vessel = vessel
+        self.arrival = arrival
+        self.start = start
+
+    def __call__(self) -> None:
+        self.terminal._go(self.g, self.vessel, self.arrival, self.start)
 
 
 class _ServiceEnd(Wake):
