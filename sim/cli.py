@@ -904,6 +904,15 @@ def _print_result(result: RunResult) -> None:
             _out.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if result.precision:
         _out.print(result.precision, highlight=False, markup=False)
+    if result.processes:
+        holds = result.tables.get("holds")
+        held = int(holds["ships_held"].sum()) if holds is not None and len(holds) else 0
+        _out.print(
+            f"control processes: {', '.join(result.processes)} ({held:,} ships held at an "
+            "anchorage per replication, see kpi/holds and events/actions)",
+            highlight=False,
+            markup=False,
+        )
     _out.print(
         f"{result.events:,} events ({result.logical_events:,} vessel and resource "
         f"events) in {result.wall_s:.1f} s",

@@ -62,6 +62,8 @@ class RunResult:
     model: CompiledModel | None = field(repr=False, default=None)
     outcomes: list[list[Outcome]] = field(repr=False, default_factory=list)
     precision: str = ""
+    #: the SimPy processes of the user's that joined every replication (scenario's first)
+    processes: list[str] = field(default_factory=list)
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
@@ -125,6 +127,7 @@ class RunResult:
             "overloads": self.overloads,
             "notes": list(self.model.notes) if self.model is not None else [],
             "precision_rule": self.precision,
+            "processes": self.processes,
             "events": self.events,
             "logical_events": self.logical_events,
             "wall_s": self.wall_s,
@@ -371,7 +374,15 @@ def run(
         model,
         outcomes,
         rule,
+        [p.function for p in scenario.processes] + [_process_name(p) for p in processes],
     )
+
+
+def _process_name(process: Process) -> str:
+    """A process function's name as ``module:function`` (a partial: its function's)."""
+    function = getattr(process, "func", process)
+    module = getattr(function, "__module__", "?")
+    return f"{module}:{getattr(function, '__qualname__', repr(function))}"
 
 
 def _shifted(done: int, total: int, *, progress: Callable[[int, int], None], offset: int) -> None:

@@ -449,8 +449,17 @@ class TerminalView(_StationView):
         return [(t, v, 0) for fifo in self._station.fifos.values() for t, v in fifo]
 
     def hold(self, direction: int | None = None) -> None:
-        """Hold ships arriving from now on at the anchorage before the terminal."""
-        super().hold(None if direction is None else 0)
+        """Hold every ship arriving from now on at the anchorage before the terminal (a
+        terminal has no directions: ``direction`` must be None)."""
+        if direction is not None:
+            raise ValueError("hold: a terminal has no directions (leave direction out)")
+        super().hold(None)
+
+    def release(self, direction: int | None = None) -> None:
+        """End the hold: the ships at the anchorage join the queue now, in arrival order."""
+        if direction is not None:
+            raise ValueError("release: a terminal has no directions (leave direction out)")
+        super().release(None)
 
     def is_open(self) -> bool:
         """Whether ships may start berthing now (no closure or weather stop)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -268,3 +269,30 @@ def test_a_scenario_naming_a_missing_process_is_rejected(
     with pytest.raises(sim.ScenarioError, match=message) as caught:
         sim.load_scenario(path)
     assert "processes" in str(caught.value)
+
+
+def test_hubsim_run_with_a_controller_named_in_the_scenario(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    base = scenario_path("huaian_2025_baseline")
+    path = tmp_path / "controlled.yaml"
+    path.write_text(
+        f"extends: {base}\n"
+        "name: baseline with a controller\n"
+        "run: {horizon_days: 10, warmup_days: 1, replications: 1}\n"
+        "processes:\n"
+        "  - function: sim.engine.controllers:hold_at_anchorage\n"
+        "    parameters: {lock: LOCK_HUAIAN, threshold: 5}\n"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(path), "--out", str(out), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["processes"] == ["sim.engine.controllers:hold_at_anchorage"]
+    actions = pd.read_parquet(out / "events" / "actions.parquet")
+    holds = pd.read_parquet(out / "events" / "holds.parquet")
+    assert set(actions["action"]) == {"hold", "release"} and len(holds) > 0
+    assert (holds["resource"] == LOCK).all()
+    assert (out / "kpi" / "holds.csv").exists()
