@@ -102,7 +102,7 @@ def _plan_year(multiplier: float = 1.0, processes: tuple[Any, ...] = ()) -> dict
     )
     model = compile_scenario(scenario, multiplier=multiplier)
     started = time.perf_counter()
-    records = simulate(model, 0, processes=processes)
+    records = simulate(model, seed=scenario.run.seed, replication=0, processes=processes)
     wall = time.perf_counter() - started
     vessels = records.vessels
     port = [model.flows[f].kind == "stream" for f in vessels["flow"].tolist()]
@@ -196,7 +196,7 @@ def one_lock() -> dict[str, Any]:
     )
     model = compile_scenario(scenario)
     started = time.perf_counter()
-    records = simulate(model, 0)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     wall = time.perf_counter() - started
     passages = len(records.passages["vessel"])
     return {

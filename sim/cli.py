@@ -267,7 +267,7 @@ def run_command(
             scenario, _ = evaluation_scenario(scenario, year)
         except ScenarioError as error:
             raise _bad_input(str(error)) from None
-    if seed is not None:  # the capacity search below uses the same seed
+    if seed is not None:  # set once, here: the run and the capacity search below use it
         scenario = scenario.model_copy(
             update={"run": scenario.run.model_copy(update={"seed": seed})}
         )
@@ -278,7 +278,6 @@ def run_command(
         result = simulate_scenario(
             scenario,
             replications=replications,
-            seed=seed,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             workers=workers,
             precision=precision,

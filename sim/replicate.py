@@ -1,7 +1,8 @@
 """Run replications of one compiled scenario, in this process or on a local process pool.
 
 Replication ``r`` draws only from the random streams of ``(seed, r)``, so where it runs does
-not change its numbers: one worker or several give identical records and tables.
+not change its numbers: one worker or several give identical records and tables. Workers
+receive the compiled model (plain data, ~0.1 MB pickled) and read no files.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import pandas as pd
 
-from sim.compiled import CompiledModel, compile_scenario
+from sim.compiled import CompiledModel
 from sim.engine import Records, simulate
 from sim.engine.environment import Process
 from sim.kpi import replication_tables
-from sim.scenario import Scenario
 
 __all__ = ["replicate"]
 
@@ -29,6 +29,7 @@ def replicate(
     model: CompiledModel,
     replications: list[int],
     *,
+    seed: int,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
     processes: Sequence[Process] = (),
@@ -40,9 +41,10 @@ def replicate(
     ----------
     model : CompiledModel
     replications : list of int
+    seed : int
+        The run's seed: replication ``r`` draws from the streams of ``(seed, r)``.
     workers : int
-        Processes to use; 1 runs here. Workers compile the scenario themselves (the compiled
-        model is cheap to rebuild and costly to send).
+        Processes to use; 1 runs here. Each task sends the workers the compiled model.
     progress : callable, optional
         Called with (simulated days done, simulated days of all replications): in this
         process, as the clock of each replication passes a midnight; on a pool, as each
@@ -58,7 +60,7 @@ def replicate(
     processes = tuple(processes)
     if processes and workers > 1 and len(replications) > 1:
         _check_picklable(processes)
-    for outcome in _outcomes(model, replications, workers, progress, total, processes):
+    for outcome in _outcomes(model, seed, replications, workers, progress, total, processes):
         outcomes.append(outcome)
         if progress is not None:
             progress(days * len(outcomes), total)
@@ -72,6 +74,7 @@ def days_per_replication(model: CompiledModel) -> int:
 
 def _outcomes(
     model: CompiledModel,
+    seed: int,
     replications: list[int],
     workers: int,
     progress: Callable[[int, int], None] | None = None,
@@ -82,17 +85,13 @@ def _outcomes(
         days = days_per_replication(model)
         for done, replication in enumerate(replications):
             on_day = None if progress is None else _days_of(progress, done * days, days, total)
-            records = simulate(model, replication, on_day, processes=processes)
-            yield replication, records, replication_tables(model, records)
+            yield _replication(model, seed, replication, on_day, processes)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=min(workers, len(replications)), mp_context=context
     ) as pool:
-        futures = [
-            pool.submit(_remote, model.scenario, model.requested_multiplier, r, processes)
-            for r in replications
-        ]
+        futures = [pool.submit(_replication, model, seed, r, None, processes) for r in replications]
         for future in as_completed(futures):
             yield future.result()
 
@@ -108,23 +107,17 @@ def _days_of(
     return on_day
 
 
-_COMPILED: dict[tuple[str, float], CompiledModel] = {}
-
-
-def _compiled(scenario: Scenario, multiplier: float) -> CompiledModel:
-    """The compiled model, built once per worker process and scenario."""
-    key = (scenario.model_dump_json(), multiplier)
-    if key not in _COMPILED:
-        _COMPILED.clear()
-        _COMPILED[key] = compile_scenario(scenario, multiplier=multiplier)
-    return _COMPILED[key]
-
-
-def _remote(
-    scenario: Scenario, multiplier: float, replication: int, processes: tuple[Process, ...]
+def _replication(
+    model: CompiledModel,
+    seed: int,
+    replication: int,
+    on_day: Callable[[int], None] | None = None,
+    processes: tuple[Process, ...] = (),
 ) -> Outcome:
-    model = _compiled(scenario, multiplier)
-    records = simulate(model, replication, processes=processes)
+    """One replication and its KPI tables (here, or in a worker)."""
+    records = simulate(
+        model, seed=seed, replication=replication, on_day=on_day, processes=processes
+    )
     return replication, records, replication_tables(model, records)
 
 

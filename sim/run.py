@@ -31,6 +31,7 @@ from sim.engine import Records
 from sim.engine.environment import Process
 from sim.replicate import days_per_replication, replicate
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.routes import NetworkCheck, check_network
 from sim.stats import aggregate
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class RunResult:
     model: CompiledModel | None = field(repr=False, default=None)
     outcomes: list[list[Outcome]] = field(repr=False, default_factory=list)
     precision: str = ""
+    #: the scenario's network check (its network data and routes), read once for the run
+    check: NetworkCheck | None = field(repr=False, default=None)
     #: the SimPy processes of the user's that joined every replication (scenario's first)
     processes: list[str] = field(default_factory=list)
 
@@ -305,7 +308,8 @@ def run(
         settings["seed"] = seed
     if settings:
         scenario = scenario.model_copy(update={"run": scenario.run.model_copy(update=settings)})
-    model = compile_scenario(scenario, multiplier=multiplier)
+    check = check_network(scenario)  # the only read of the network data in a run
+    model = compile_scenario(scenario, multiplier=multiplier, check=check)
     count = scenario.run.replications
     if precision is not None:
         count = min(max(count, 3), max_replications)
@@ -322,7 +326,12 @@ def run(
             else functools.partial(_shifted, progress=progress, offset=done_days)
         )
         for replication, record, rep_tables in replicate(
-            model, batch, workers=workers, progress=shown, processes=processes
+            model,
+            batch,
+            seed=scenario.run.seed,
+            workers=workers,
+            progress=shown,
+            processes=processes,
         ):
             for name, table in rep_tables.items():
                 per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))
@@ -374,6 +383,7 @@ def run(
         model,
         outcomes,
         rule,
+        check,
         [p.function for p in scenario.processes] + [_process_name(p) for p in processes],
     )
 

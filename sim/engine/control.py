@@ -110,7 +110,7 @@ class Hub:
     def rng(self, name: str = "") -> np.random.Generator:
         """A random stream of its own for a control process (same seed, same numbers)."""
         engine = self._engine
-        return stream(engine.model.scenario.run.seed, engine.replication, f"process:{name}")
+        return stream(engine.seed, engine.replication, f"process:{name}")
 
     # -- resources -------------------------------------------------------------------------------
     @property

@@ -11,14 +11,17 @@ import math
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
 from simpy.core import EmptySchedule
 
 from sim.compiled import LOCK, CompiledModel
+from sim.compiled_operations import ServiceTimeSpec
 from sim.engine.arrivals import Arrivals
 from sim.engine.columns import Column
+from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
 from sim.engine.heap import TimeHeap
 from sim.engine.landside import Landside, RateStage, TrainStage
 from sim.engine.stations import (
@@ -35,14 +38,6 @@ from sim.engine.stations import (
     weather_check,
 )
 from sim.randomness import stream
-from sim.scenario.distributions import (
-    Deterministic,
-    Empirical,
-    Erlang,
-    Exponential,
-    Lognormal,
-    Uniform,
-)
 
 __all__ = ["Engine", "Overloaded", "Records", "drive"]
 
@@ -89,9 +84,15 @@ class Engine:
     """The state of one replication (see :func:`simulate`)."""
 
     def __init__(
-        self, model: CompiledModel, replication: int, arrivals: Arrivals, env: Any
+        self,
+        model: CompiledModel,
+        seed: int,
+        replication: int,
+        arrivals: Arrivals,
+        env: Any,
     ) -> None:
         self.model = model
+        self.seed = seed
         self.replication = replication
         # the SimPy environment of the run (a ``sim.engine.environment.HubEnvironment``): its
         # clock is ``now`` and its event ids are the ids of the engine's wake-ups (see ``at``)
@@ -105,13 +106,19 @@ class Engine:
         self.on_day: Callable[[int], None] | None = None
         calendar = model.calendar
         self.horizon_h = calendar.horizon_h
-        self.overload_limit = model.scenario.operations.overload_queue_vessels
-        seed = model.scenario.run.seed
+        operations = model.operations
+        self.overload_limit = operations.overload_queue_vessels
 
-        windows = _weather_windows(model, replication)
-        applies = set(model.scenario.operations.weather.applies_to)
+        windows = weather_windows(
+            operations, calendar.horizon_h, seed=seed, replication=replication
+        )
+        applies = operations.weather_applies_to
         self.weather = windows
-        closures = _closure_windows(model)
+        closures = closure_windows(operations)
+        # (kind, owner, name, servers) -> failure windows of one resource
+        breakdowns = partial(
+            breakdown_windows, operations, calendar.horizon_h, seed=seed, replication=replication
+        )
         none = np.empty((0, 2))
         # downtime of each lock (weather, closures) and each chamber (plus its breakdowns)
         # (the windows are kept beside the checks: a control process may close or open them)
@@ -127,13 +134,7 @@ class Engine:
                     merge_windows(
                         lock_level,
                         closures.get(f"{lock.id}/{chamber.id}", none),
-                        _breakdown_windows(
-                            model,
-                            replication,
-                            "lock_chamber",
-                            lock.id,
-                            f"{lock.id}/{chamber.id}",
-                        ),
+                        breakdowns("lock_chamber", lock.id, f"{lock.id}/{chamber.id}"),
                     )
                     for chamber in lock.chambers
                 ]
@@ -151,9 +152,7 @@ class Engine:
         self.crane_failures: dict[int, np.ndarray] = {}
         for g, group in enumerate(model.groups):
             terminal = model.terminals[group.terminal].id
-            failures = _breakdown_windows(
-                model, replication, "crane", terminal, group.id, servers=group.count
-            )
+            failures = breakdowns("crane", terminal, group.id, group.count)
             if len(failures):
                 self.crane_failures[g] = failures
 
@@ -187,14 +186,7 @@ class Engine:
         self.l_area = Column(float)
         self.p_lockage = array("q")
 
-        self.landside = Landside(
-            self,
-            closures,
-            windows,
-            lambda kind, owner, name, servers: _breakdown_windows(
-                model, replication, kind, owner, name, servers
-            ),
-        )
+        self.landside = Landside(self, closures, windows, breakdowns)
         handling_code = {"unload": UNLOAD, "transship": UNLOAD, "load": LOAD}
         self.itin_handling = [handling_code.get(it.handling, OTHER) for it in model.itineraries]
         self.v_handling = [self.itin_handling[i] for i in self.v_itin]
@@ -219,9 +211,10 @@ class Engine:
         self.itin_after = [it.sail_after_h for it in model.itineraries]
         self.itin_yard = [it.yard for it in model.itineraries]
         self.itin_eligible = [it.eligible_groups for it in model.itineraries]
-        diversion = model.scenario.operations.diversion
         self.diverter = (
-            Diverter(self, diversion.queue_threshold_vessels) if model.diversions else None
+            Diverter(self, operations.diversion_queue_threshold_vessels)
+            if model.diversions
+            else None
         )
         self.v_diverted = array("q", [0]) * n
         self.logical_events = 0
@@ -523,85 +516,15 @@ def _labels(labels: list[int], lengths: list[int]) -> np.ndarray:
 class _ServiceDraws:
     """Service times of a berth group drawn from its distribution in numpy blocks."""
 
-    def __init__(self, distribution: Any, rng: np.random.Generator) -> None:
+    def __init__(self, distribution: ServiceTimeSpec, rng: np.random.Generator) -> None:
         self.distribution = distribution
         self.rng = rng
         self.values: list[float] = []
 
     def next(self) -> float:
         if not self.values:
-            self.values = _draw(self.distribution, self.rng, _BLOCK).tolist()[::-1]
+            self.values = self.distribution.sample(self.rng, _BLOCK).tolist()[::-1]
         return self.values.pop()
-
-
-def _draw(distribution: Any, rng: np.random.Generator, n: int) -> np.ndarray:
-    if isinstance(distribution, Exponential):
-        return rng.exponential(distribution.mean_h, n)
-    if isinstance(distribution, Erlang):
-        return rng.gamma(distribution.k, distribution.mean_h / distribution.k, n)
-    if isinstance(distribution, Deterministic):
-        return np.full(n, distribution.value_h)
-    if isinstance(distribution, Uniform):
-        return rng.uniform(distribution.low_h, distribution.high_h, n)
-    if isinstance(distribution, Lognormal):
-        return rng.lognormal(distribution.mu, distribution.sigma, n)
-    if isinstance(distribution, Empirical):
-        return rng.choice(np.asarray(distribution.values_h, dtype=float), size=n)
-    raise TypeError(f"unknown distribution {type(distribution).__name__}")
-
-
-def _weather_windows(model: CompiledModel, replication: int) -> np.ndarray:
-    """Downtime windows (start, end) in hours: Poisson starts, exponential durations, merged."""
-    weather = model.scenario.operations.weather
-    if weather.downtime_days_per_year <= 0:
-        return np.empty((0, 2))
-    rng = stream(model.scenario.run.seed, replication, "weather")
-    horizon = model.calendar.horizon_h
-    per_hour = weather.downtime_days_per_year * 24.0 / weather.mean_event_h / 8760.0
-    count = rng.poisson(per_hour * horizon)
-    starts = np.sort(rng.uniform(0.0, horizon, count))
-    ends = starts + rng.exponential(weather.mean_event_h, count)
-    merged: list[list[float]] = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return np.array(merged, dtype=float).reshape(-1, 2)
-
-
-def _closure_windows(model: CompiledModel) -> dict[str, np.ndarray]:
-    """Closures per resource id, in simulation hours."""
-    calendar = model.calendar
-    out: dict[str, list[tuple[float, float]]] = {}
-    for closure in model.scenario.operations.closures:
-        out.setdefault(closure.resource, []).append(
-            (calendar.hour_of(closure.start), calendar.hour_of(closure.end))
-        )
-    return {k: merge_windows(np.array(v, dtype=float).reshape(-1, 2)) for k, v in out.items()}
-
-
-def _breakdown_windows(
-    model: CompiledModel, replication: int, kind: str, owner: str, name: str, servers: int = 1
-) -> np.ndarray:
-    """Failure windows of one resource: failures at rate servers / MTBF, repairs Exp(MTTR).
-
-    ``owner`` is the id a breakdown entry may name (a lock or a terminal); an entry with no
-    ``resources`` applies to every resource of its kind.
-    """
-    horizon = model.calendar.horizon_h
-    rows: list[np.ndarray] = []
-    for index, entry in enumerate(model.scenario.operations.breakdowns):
-        if entry.resource_kind != kind or (entry.resources and owner not in entry.resources):
-            continue
-        rng = stream(model.scenario.run.seed, replication, f"breakdown:{index}:{name}")
-        count = rng.poisson(servers * horizon / entry.mtbf_h)
-        starts = np.sort(rng.uniform(0.0, horizon, count))
-        rows.append(np.column_stack([starts, starts + rng.exponential(entry.mttr_h, count)]))
-    if not rows:
-        return np.empty((0, 2))
-    failures = np.concatenate(rows)
-    return failures[np.argsort(failures[:, 0], kind="stable")]
 
 
 def drive(env: Any, engine: Engine, step: Callable[[Any], None], once: bool) -> None:

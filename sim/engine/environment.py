@@ -146,9 +146,10 @@ class HubEnvironment(simpy.Environment):
 
 def simulate(
     model: CompiledModel,
+    *,
+    seed: int,
     replication: int,
     on_day: Callable[[int], None] | None = None,
-    *,
     processes: Sequence[Process] = (),
 ) -> Records:
     """Run one replication of ``model`` to its horizon (or until a queue overflows).
@@ -156,8 +157,11 @@ def simulate(
     Parameters
     ----------
     model : CompiledModel
+    seed : int
+        The run's seed (the scenario's ``run.seed``, unless overridden).
     replication : int
-        Which replication (its random streams).
+        Which replication: every random draw comes from the streams of ``(seed,
+        replication)`` (see :func:`sim.randomness.stream`).
     on_day : callable, optional
         Called with the number of whole simulated days done (from hour 0, the start of the
         warm-up), at most once per simulated day and with increasing days, as the clock passes
@@ -183,9 +187,9 @@ def simulate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        arrivals = draw_arrivals(model, replication)
+        arrivals = draw_arrivals(model, seed=seed, replication=replication)
         env = HubEnvironment()
-        engine = Engine(model, replication, arrivals, env)
+        engine = Engine(model, seed, replication, arrivals, env)
         env.attach(engine)
         engine.feed()
         hub = Hub(engine)

@@ -21,6 +21,7 @@ from sim.engine.stations import Call
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
+SEED = 7
 
 Log = list[tuple[float, str]]
 
@@ -124,7 +125,9 @@ def test_a_simpy_program_runs_inside_a_hubsim_run_as_on_a_plain_environment(
     assert len(plain) > 30 and (7.0, "interrupted: wake up") in plain
 
     inside: Log = []
-    records = simulate(minimal, 0, processes=[lambda env, model: shop(env, inside)])
+    records = simulate(
+        minimal, seed=SEED, replication=0, processes=[lambda env, model: shop(env, inside)]
+    )
     assert inside == plain
     assert records.end_h == minimal.calendar.horizon_h
 
@@ -138,8 +141,8 @@ def test_records_are_identical_with_an_observing_process(minimal: CompiledModel)
             yield env.timeout(24)
             seen.append(terminal.queue_length())
 
-    alone = simulate(minimal, 0)
-    watched = simulate(minimal, 0, processes=[observer])
+    alone = simulate(minimal, seed=SEED, replication=0)
+    watched = simulate(minimal, seed=SEED, replication=0, processes=[observer])
     assert len(seen) == int(minimal.calendar.horizon_h // 24) - 1 + (
         minimal.calendar.horizon_h % 24 > 0
     )
@@ -160,7 +163,7 @@ def _assert_same_records(a: Records, b: Records) -> None:
 
 def _engine(model: CompiledModel) -> tuple[HubEnvironment, Engine]:
     env = HubEnvironment()
-    engine = Engine(model, 0, draw_arrivals(model, 0), env)
+    engine = Engine(model, SEED, 0, draw_arrivals(model, seed=SEED, replication=0), env)
     env.attach(engine)
     engine.feed()
     return env, engine
@@ -176,7 +179,7 @@ def test_stepping_one_event_at_a_time_equals_run(minimal: CompiledModel) -> None
     assert env.now < horizon
     stepped = engine.records(0, 0.0, None)
     stepped.invariants = check_invariants(engine, stepped)
-    ran = simulate(minimal, 0)
+    ran = simulate(minimal, seed=SEED, replication=0)
     assert steps == ran.events - 1  # ``run`` also processed its ``until`` event
     for group in ("vessels", "passages", "lockages", "yard_levels", "jobs"):
         for column, values in getattr(ran, group).items():
@@ -245,7 +248,7 @@ def test_a_failing_user_process_stops_the_run_with_its_error(minimal: CompiledMo
         raise RuntimeError("controller bug")
 
     with pytest.raises(RuntimeError, match="controller bug"):
-        simulate(minimal, 0, processes=[broken])
+        simulate(minimal, seed=SEED, replication=0, processes=[broken])
 
 
 def test_a_process_function_must_be_a_generator(minimal: CompiledModel) -> None:
@@ -253,4 +256,4 @@ def test_a_process_function_must_be_a_generator(minimal: CompiledModel) -> None:
         return None
 
     with pytest.raises(TypeError, match="must be a generator function"):
-        simulate(minimal, 0, processes=[not_a_process])
+        simulate(minimal, seed=SEED, replication=0, processes=[not_a_process])
