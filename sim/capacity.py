@@ -104,7 +104,7 @@ def criteria_failures(
     """
     del tables  # the criteria are measured from the records, in the judged year's window
     periods = counted_periods(model)
-    target_year = model.scenario.target.year
+    target_year = model.target.year
     period = next((p for p in periods if p.year == target_year), periods[-1])
     failures = []
     overload = records.overload
@@ -163,7 +163,9 @@ def sustainable_capacity(
     known = at_one or {}
     evaluated, chosen = evaluation_scenario(scenario, year)
     count = replications or scenario.run.replications
-    offered = _offered_t(compile_scenario(evaluated), chosen)
+    model = compile_scenario(evaluated)  # once: a probe only scales its demand
+    seed = evaluated.run.seed
+    offered = _offered_t(model, chosen)
     steps_per_replication = math.ceil(math.log2(64 / tolerance)) + 4
     planned = count * steps_per_replication
     outcomes: list[tuple[float, str]] = []
@@ -171,7 +173,7 @@ def sustainable_capacity(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(workers, count), mp_context=context) as pool:
             futures = [
-                pool.submit(_bisect, evaluated, r, tolerance, None, known.get(r))
+                pool.submit(_bisect, model, seed, r, tolerance, None, known.get(r))
                 for r in range(count)
             ]
             for done, future in enumerate(futures, start=1):
@@ -187,7 +189,7 @@ def sustainable_capacity(
             if progress is not None:
                 progress(runs, planned)
 
-        outcomes = [_bisect(evaluated, r, tolerance, step, known.get(r)) for r in range(count)]
+        outcomes = [_bisect(model, seed, r, tolerance, step, known.get(r)) for r in range(count)]
     found = [multiplier for multiplier, _ in outcomes]
     capacities = [offered * m for m in found]
     return CapacityResult(
@@ -223,7 +225,9 @@ def quick_capacity(
     to fail, in thirds, without the run at the scenario's own demand (used for reliefs).
     """
     evaluated, chosen = evaluation_scenario(scenario, year)
-    offered = _offered_t(compile_scenario(evaluated), chosen)
+    model = compile_scenario(evaluated)  # once: a probe only scales its demand
+    seed = evaluated.run.seed
+    offered = _offered_t(model, chosen)
     if bracket is not None:
         # a relieved plan: it carries at least what the plan did; look above that
         low, high = bracket
@@ -232,7 +236,7 @@ def quick_capacity(
         probes = [low + third, low + 2.0 * third]
     else:
         if at_one is None:
-            at_one = _failures_at(evaluated, 1.0)
+            at_one = _failures_at(model, seed, 1.0)
         low, high = 0.0, 1.0
         binding = at_one[0] if at_one else ""
         if at_one:
@@ -244,10 +248,10 @@ def quick_capacity(
     try:
         for _ in range(rounds):
             if pool is not None:
-                futures = [pool.submit(_failures_at, evaluated, m) for m in probes]
+                futures = [pool.submit(_failures_at, model, seed, m) for m in probes]
                 outcomes = [f.result() for f in futures]
             else:
-                outcomes = [_failures_at(evaluated, m) for m in probes]
+                outcomes = [_failures_at(model, seed, m) for m in probes]
             for multiplier, failures in zip(probes, outcomes, strict=True):
                 if failures:
                     if multiplier < high:
@@ -275,10 +279,13 @@ def quick_capacity(
     )
 
 
-def _failures_at(evaluated: Scenario, multiplier: float, replication: int = 0) -> list[str]:
-    """The criteria one replication breaks with all demand scaled by ``multiplier``."""
-    model = compile_scenario(evaluated, multiplier=multiplier)
-    return criteria_failures(model, simulate(model, replication))
+def _failures_at(
+    model: CompiledModel, seed: int, multiplier: float, replication: int = 0
+) -> list[str]:
+    """The criteria one replication breaks with all demand of ``model`` (compiled at
+    multiplier 1) scaled by ``multiplier``."""
+    scaled = model.scaled(multiplier)
+    return criteria_failures(scaled, simulate(scaled, seed=seed, replication=replication))
 
 
 _GROW = (1.25, 1.5, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
@@ -286,7 +293,8 @@ _SHRINK = (0.8, 0.6, 0.4, 0.2, 0.1, 0.05, 0.025, 1 / 64)
 
 
 def _bisect(
-    evaluated: Scenario,
+    model: CompiledModel,
+    seed: int,
     replication: int,
     tolerance: float,
     step: Callable[[], None] | None = None,
@@ -299,7 +307,7 @@ def _bisect(
     """
 
     def passes(multiplier: float) -> list[str]:  # the search never returns to a multiplier
-        failures = _failures_at(evaluated, multiplier, replication)
+        failures = _failures_at(model, seed, multiplier, replication)
         if step is not None:
             step()
         return failures

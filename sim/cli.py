@@ -251,7 +251,7 @@ def run_command(
             scenario, _ = evaluation_scenario(scenario, year)
         except ScenarioError as error:
             raise _bad_input(str(error)) from None
-    if seed is not None:  # the capacity search below uses the same seed
+    if seed is not None:  # set once, here: the run and the capacity search below use it
         scenario = scenario.model_copy(
             update={"run": scenario.run.model_copy(update={"seed": seed})}
         )
@@ -262,7 +262,6 @@ def run_command(
         result = simulate_scenario(
             scenario,
             replications=replications,
-            seed=seed,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
             workers=workers,
             precision=precision,
@@ -925,8 +924,17 @@ def _print_result(result: RunResult) -> None:
             _out.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     if result.precision:
         _out.print(result.precision, highlight=False, markup=False)
+    if result.processes:
+        holds = result.tables.get("holds")
+        held = int(holds["ships_held"].sum()) if holds is not None and len(holds) else 0
+        _out.print(
+            f"control processes: {', '.join(result.processes)} ({held:,} ships held at an "
+            "anchorage per replication, see kpi/holds and events/actions)",
+            highlight=False,
+            markup=False,
+        )
     _out.print(
-        f"{result.events:,} SimPy events ({result.logical_events:,} vessel and resource "
+        f"{result.events:,} events ({result.logical_events:,} vessel and resource "
         f"events) in {result.wall_s:.1f} s",
         highlight=False,
     )

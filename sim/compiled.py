@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 import numpy as np
 
@@ -26,15 +26,20 @@ import network
 from network import Dataset, Leg, Route
 from sim.calendar import Calendar
 from sim.compiled_landside import LandsideBuilder, LandsideOption, RailLinkSpec, StageSpec
-from sim.scenario.distributions import Distribution
-from sim.scenario.errors import ScenarioError, ScenarioIssue
-from sim.scenario.models import (
-    ALWAYS,
-    ArrivalProcess,
-    Scenario,
-    Stream,
-    ThroughTraffic,
+from sim.compiled_operations import (
+    ArrivalSpec,
+    CriteriaSpec,
+    OperationsSpec,
+    ServiceTimeSpec,
+    TargetSpec,
+    arrival_spec,
+    compile_operations,
+    criteria_spec,
+    service_time_spec,
+    target_spec,
 )
+from sim.scenario.errors import ScenarioError, ScenarioIssue
+from sim.scenario.models import ALWAYS, Scenario, Stream, ThroughTraffic
 from sim.scenario.routes import NetworkCheck, StreamRoute, check_network, vessel_specs
 
 __all__ = [
@@ -47,6 +52,7 @@ __all__ = [
     "Itinerary",
     "LockSpec",
     "LowWaterSpec",
+    "ProcessSpec",
     "TerminalSpec",
     "VesselClass",
     "YardSpec",
@@ -99,6 +105,15 @@ class ChamberSpec:
 
 
 @dataclass(frozen=True)
+class ProcessSpec:
+    """A SimPy process named in the scenario: ``function`` is ``'package.module:function'``,
+    called as ``function(env, model, **dict(parameters))``."""
+
+    function: str
+    parameters: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class LockSpec:
     """A modelled lock."""
 
@@ -121,7 +136,7 @@ class BerthGroupSpec:
     commodities: frozenset[str]
     handling_t_per_h: float
     berthing_h: float
-    service_h: Distribution | None
+    service_h: ServiceTimeSpec | None
     start_h: float
     end_h: float
 
@@ -203,7 +218,7 @@ class FlowSpec:
     from_year: int
     growth_per_year: float
     seasonality: tuple[float, ...]
-    arrivals: ArrivalProcess
+    arrivals: ArrivalSpec
     classes: tuple[int, ...]
     class_share: tuple[float, ...]
     itineraries: tuple[int, ...]
@@ -226,9 +241,13 @@ class LowWaterSpec:
 
 @dataclass(frozen=True)
 class CompiledModel:
-    """Everything a replication needs, indexed."""
+    """Everything a replication needs, indexed: plain data only.
 
-    scenario: Scenario
+    The engine reads this and nothing else (no scenario object, no file); it pickles small,
+    so worker processes receive it rather than compile the scenario again. ``target`` and
+    ``criteria`` are read after the run, by the verdict.
+    """
+
     calendar: Calendar
     classes: tuple[VesselClass, ...]
     locks: tuple[LockSpec, ...]
@@ -240,6 +259,9 @@ class CompiledModel:
     commodity_value_cny_per_t: dict[str, float]
     multiplier: float
     working_factor: float
+    operations: OperationsSpec
+    target: TargetSpec
+    criteria: CriteriaSpec
     notes: tuple[str, ...] = ()
     low_water: tuple[LowWaterSpec, ...] = ()
     water_links: frozenset[str] = frozenset()
@@ -249,6 +271,17 @@ class CompiledModel:
     diversions: dict[int, tuple[int, ...]] = field(default_factory=dict)
     requested_multiplier: float = 1.0  # the ``multiplier`` argument it was compiled with
     place_names: dict[str, str] = field(default_factory=dict)  # node id -> name (network data)
+    processes: tuple[ProcessSpec, ...] = ()  # the scenario's own SimPy processes, by name
+    demand_multiplier: float = 1.0  # the scenario's own ``demand.multiplier``
+
+    def scaled(self, multiplier: float) -> CompiledModel:
+        """The model :func:`compile_scenario` gives with ``multiplier=multiplier`` (the
+        multiplier scales demand only, so nothing else is compiled again)."""
+        return replace(
+            self,
+            multiplier=multiplier * self.demand_multiplier,
+            requested_multiplier=multiplier,
+        )
 
     def payload_factor(self, vessel_class: int, itinerary: int, period: LowWaterSpec) -> float:
         """Share of its usual payload a ship loads in a low-water period (1: unaffected).
@@ -312,7 +345,9 @@ def _classes(scenario: Scenario, dataset: Dataset | None) -> dict[str, VesselCla
     return out
 
 
-def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> CompiledModel:
+def compile_scenario(
+    scenario: Scenario, *, multiplier: float = 1.0, check: NetworkCheck | None = None
+) -> CompiledModel:
     """Compile ``scenario`` (already validated) for the engine.
 
     Parameters
@@ -321,13 +356,18 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         A loaded scenario.
     multiplier : float
         Extra demand multiplier on top of ``demand.multiplier`` (capacity search).
+    check : NetworkCheck, optional
+        The scenario's network check (:func:`sim.scenario.routes.check_network` of this very
+        scenario, or from ``load_checked``): its network data and routes are used instead of
+        reading and routing them again.
 
     Raises
     ------
     ScenarioError
         The network check fails, or a ship can never fit any chamber of a lock on its route.
     """
-    check = check_network(scenario)
+    if check is None:
+        check = check_network(scenario)
     if check.problems:
         raise ScenarioError(
             [
@@ -336,25 +376,92 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
             ]
         )
     dataset = check.dataset
+    calendar = _calendar(scenario)
+    classes_by_id = _classes(scenario, dataset)
+    class_ids = sorted(classes_by_id)
+    locks, lock_index = _locks(scenario, calendar)
+    terminals, groups, yards, terminal_index = _terminals(scenario, calendar, dataset)
+    cargo_group, values = _commodities(dataset if dataset is not None else _bundled_or_none())
+    landside = LandsideBuilder(scenario, dataset, calendar, terminal_index)
+    yard_rates = {
+        f"{terminal_id}/{yard.id}": landside.yard_rate(
+            terminal_id, yard.id, yard.landside_rate_t_per_h
+        )
+        for terminal_id, terminal in scenario.terminals.items()
+        for yard in terminal.yards
+        if yard.landside_rate_t_per_h is not None
+    }
+    builder = _ItineraryBuilder(
+        scenario, dataset, lock_index, classes_by_id, landside, yards, yard_rates
+    )
+    itineraries: list[Itinerary] = []
+    demand: list[Stream | ThroughTraffic] = [
+        *scenario.demand.streams,
+        *scenario.demand.through_traffic,
+    ]
+    flows = [
+        _flow(flow, scenario, check, builder, itineraries, terminals, groups, cargo_group)
+        for flow in demand
+    ]
+    rail_water = {
+        f"{terminal_id}/{group.id}": group.rail_water
+        for terminal_id, terminal in scenario.terminals.items()
+        for group in terminal.berths
+    }
+    diversions = _diversions(
+        scenario, check, builder, flows, itineraries, groups, terminals, terminal_index, cargo_group
+    )
+    return CompiledModel(
+        calendar,
+        tuple(classes_by_id[c] for c in class_ids),
+        locks,
+        terminals,
+        groups,
+        yards,
+        tuple(flows),
+        tuple(itineraries),
+        values,
+        multiplier * scenario.demand.multiplier,
+        24.0 / scenario.operations.berth_working_h_per_day,
+        compile_operations(scenario.operations, calendar),
+        target_spec(scenario),
+        criteria_spec(scenario),
+        _not_yet_simulated(scenario, dataset),
+        _low_water(scenario, calendar),
+        frozenset(dataset.links.index[dataset.links["mode"] == "water"])
+        if dataset is not None
+        else frozenset(),
+        tuple(landside.stages),
+        tuple(landside.rail_links),
+        frozenset(g for g, group in enumerate(groups) if rail_water.get(group.id, False)),
+        diversions,
+        multiplier,
+        dict(zip(dataset.nodes["node_id"], dataset.nodes["name"], strict=True))
+        if dataset is not None
+        else {},
+        processes=tuple(
+            ProcessSpec(p.function, tuple(p.parameters.items())) for p in scenario.processes
+        ),
+        demand_multiplier=scenario.demand.multiplier,
+    )
+
+
+def _calendar(scenario: Scenario) -> Calendar:
+    """The run's calendar: the warm-up runs before 1 January of the first year, so that every
+    counted year is whole."""
     run = scenario.run
-    first = scenario.first_year
-    # the warm-up runs before 1 January of the first year, so that every counted year is whole
     warmup_h = scenario.warmup_days * 24.0
     if run.horizon_days is not None:
         horizon_h = warmup_h + run.horizon_days * 24.0
     else:
-        horizon_h = Calendar.build(first, 1.0, warmup_h).hour_of(
+        horizon_h = Calendar.build(scenario.first_year, 1.0, warmup_h).hour_of(
             dt.date(scenario.last_year + 1, 1, 1)
         )
-    calendar = Calendar.build(first, horizon_h, warmup_h)
+    return Calendar.build(scenario.first_year, horizon_h, warmup_h)
 
-    classes_by_id = _classes(scenario, dataset)
-    class_ids = sorted(classes_by_id)
-    class_index = {c: i for i, c in enumerate(class_ids)}
-    classes = tuple(classes_by_id[c] for c in class_ids)
 
-    lock_ids = list(scenario.locks)
-    lock_index = {lock_id: i for i, lock_id in enumerate(lock_ids)}
+def _locks(scenario: Scenario, calendar: Calendar) -> tuple[tuple[LockSpec, ...], dict[str, int]]:
+    """The modelled locks with their chambers, and each lock's index by id."""
     locks = []
     for lock_id, lock in scenario.locks.items():
         chambers = tuple(
@@ -379,7 +486,16 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
                 lock.fill_min_share,
             )
         )
+    return tuple(locks), {lock_id: i for i, lock_id in enumerate(scenario.locks)}
 
+
+def _terminals(
+    scenario: Scenario, calendar: Calendar, dataset: Dataset | None
+) -> tuple[
+    tuple[TerminalSpec, ...], tuple[BerthGroupSpec, ...], tuple[YardSpec, ...], dict[str, int]
+]:
+    """The terminals with their berth groups and yards (numbered across terminals), and each
+    terminal's index by id."""
     groups: list[BerthGroupSpec] = []
     yards: list[YardSpec] = []
     terminals: list[TerminalSpec] = []
@@ -389,7 +505,6 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
         if dataset is None
         else dict(zip(dataset.nodes["node_id"], dataset.nodes["port_area"], strict=True))
     )
-    working = scenario.operations.berth_working_h_per_day
     for t_index, (terminal_id, terminal) in enumerate(scenario.terminals.items()):
         terminal_index[terminal_id] = t_index
         group_indices = []
@@ -404,7 +519,7 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
                     frozenset(group.commodities),
                     group.cranes_per_berth * group.crane_rate_t_per_h,
                     group.berthing_h,
-                    group.service_h,
+                    service_time_spec(group.service_h) if group.service_h is not None else None,
                     _hours(calendar, group.commissioning),
                     _hours(calendar, group.decommissioning),
                 )
@@ -429,152 +544,113 @@ def compile_scenario(scenario: Scenario, *, multiplier: float = 1.0) -> Compiled
             )
         area = terminal.port_area or port_areas.get(terminal_id) or terminal_id
         terminals.append(TerminalSpec(terminal_id, str(area), tuple(group_indices), yard_indices))
+    return tuple(terminals), tuple(groups), tuple(yards), terminal_index
 
-    reference = dataset if dataset is not None else _bundled_or_none()
-    cargo_group: dict[str, str] = {}
-    values: dict[str, float] = {}
-    if reference is not None:
-        cargo_group = dict(
-            zip(
-                reference.commodities["commodity_id"],
-                reference.commodities["cargo_group"],
-                strict=True,
-            )
-        )
-        values = {
-            str(k): float(v)
-            for k, v in zip(
-                reference.commodities["commodity_id"],
-                reference.commodities["value_cny_per_t"],
-                strict=True,
-            )
-        }
 
-    landside = LandsideBuilder(scenario, dataset, calendar, terminal_index)
-    yard_rates = {
-        f"{terminal_id}/{yard.id}": landside.yard_rate(
-            terminal_id, yard.id, yard.landside_rate_t_per_h
+def _low_water(scenario: Scenario, calendar: Calendar) -> tuple[LowWaterSpec, ...]:
+    return tuple(
+        LowWaterSpec(
+            calendar.hour_of(p.start),
+            calendar.hour_of(p.end),
+            p.max_draught_m,
+            frozenset(p.links) if p.links else None,
         )
-        for terminal_id, terminal in scenario.terminals.items()
-        for yard in terminal.yards
-        if yard.landside_rate_t_per_h is not None
-    }
-    builder = _ItineraryBuilder(
-        scenario, dataset, lock_index, classes_by_id, landside, yards, yard_rates
+        for p in scenario.operations.low_water
     )
-    itineraries: list[Itinerary] = []
-    flows: list[FlowSpec] = []
+
+
+def _commodities(reference: Dataset | None) -> tuple[dict[str, str], dict[str, float]]:
+    """Cargo group and value (CNY per t) of each commodity of the network data."""
+    if reference is None:
+        return {}, {}
+    commodities = reference.commodities
+    cargo_group = dict(zip(commodities["commodity_id"], commodities["cargo_group"], strict=True))
+    values = {
+        str(k): float(v)
+        for k, v in zip(commodities["commodity_id"], commodities["value_cny_per_t"], strict=True)
+    }
+    return cargo_group, values
+
+
+def _flow(
+    flow: Stream | ThroughTraffic,
+    scenario: Scenario,
+    check: NetworkCheck,
+    builder: _ItineraryBuilder,
+    itineraries: list[Itinerary],
+    terminals: Sequence[TerminalSpec],
+    groups: Sequence[BerthGroupSpec],
+    cargo_group: dict[str, str],
+) -> FlowSpec:
+    """A demand stream or through flow with its vessel mix; its itineraries (one per vessel
+    class and, for one-way calls, per empty or backhaul leg) are appended to
+    ``itineraries``."""
+    terminal_index = {t.id: i for i, t in enumerate(terminals)}
+    class_index = {c: i for i, c in enumerate(builder.class_ids)}
+    mix = list(flow.vessel_mix.items())
+    total = sum(weight for _, weight in mix)
+    indices, shares, routes = [], [], []
+    for vessel_id, weight in mix:
+        if vessel_id not in builder.classes:
+            raise _fail(
+                f"fleets.vessels.{vessel_id}",
+                "needs dwt_t (no network data gives it)",
+                scenario,
+            )
+        vessel = builder.classes[vessel_id]
+        variants: list[tuple[float, Itinerary]] = []
+        if isinstance(flow, Stream):
+            route = next(
+                (r for r in check.routes.get(flow.id, []) if r.vessel_class_id == vessel_id),
+                None,
+            )
+            # calls that sail their empty leg, and calls that carry a backhaul on it
+            sailed = scenario.demand.empty_return(flow)
+            one_way = route is not None and route.handling in ("unload", "load")
+            for empty_leg, part in ((True, sailed if one_way else 1.0), (False, 1 - sailed)):
+                if part > 0 and (empty_leg or one_way):
+                    itinerary = builder.stream(
+                        flow,
+                        vessel,
+                        route,
+                        terminal_index[flow.terminal],
+                        groups,
+                        terminals,
+                        cargo_group,
+                        empty_leg=empty_leg,
+                    )
+                    variants.append((part, itinerary))
+        else:
+            through = next(
+                r for r in check.through_routes[flow.id] if r.vessel_class_id == vessel_id
+            )
+            variants.append((1.0, builder.through(flow, vessel, through)))
+        for part, itinerary in variants:
+            indices.append(class_index[vessel_id])
+            shares.append(weight / total * part)
+            routes.append(len(itineraries))
+            itineraries.append(itinerary)
+    season = flow.seasonality
     profiles = scenario.demand.seasonality_profiles
-    for flow in (*scenario.demand.streams, *scenario.demand.through_traffic):
-        mix = list(flow.vessel_mix.items())
-        total = sum(weight for _, weight in mix)
-        indices, shares, routes = [], [], []
-        for vessel_id, weight in mix:
-            if vessel_id not in classes_by_id:
-                raise _fail(
-                    f"fleets.vessels.{vessel_id}",
-                    "needs dwt_t (no network data gives it)",
-                    scenario,
-                )
-            vessel = classes_by_id[vessel_id]
-            variants: list[tuple[float, Itinerary]] = []
-            if isinstance(flow, Stream):
-                route = next(
-                    (r for r in check.routes.get(flow.id, []) if r.vessel_class_id == vessel_id),
-                    None,
-                )
-                # calls that sail their empty leg, and calls that carry a backhaul on it
-                sailed = scenario.demand.empty_return(flow)
-                one_way = route is not None and route.handling in ("unload", "load")
-                for empty_leg, part in ((True, sailed if one_way else 1.0), (False, 1 - sailed)):
-                    if part > 0 and (empty_leg or one_way):
-                        itinerary = builder.stream(
-                            flow,
-                            vessel,
-                            route,
-                            terminal_index[flow.terminal],
-                            groups,
-                            terminals,
-                            cargo_group,
-                            empty_leg=empty_leg,
-                        )
-                        variants.append((part, itinerary))
-            else:
-                assert isinstance(flow, ThroughTraffic)
-                through = next(
-                    r for r in check.through_routes[flow.id] if r.vessel_class_id == vessel_id
-                )
-                variants.append((1.0, builder.through(flow, vessel, through)))
-            for part, itinerary in variants:
-                indices.append(class_index[vessel_id])
-                shares.append(weight / total * part)
-                routes.append(len(itineraries))
-                itineraries.append(itinerary)
-        season = flow.seasonality
-        factors = (profiles[season] if isinstance(season, str) else season) or (1.0,) * 12
-        mean = sum(factors) / 12.0
-        is_stream = isinstance(flow, Stream)
-        handling = itineraries[routes[0]].handling
-        flows.append(
-            FlowSpec(
-                flow.id,
-                "stream" if is_stream else "through",
-                flow.commodity if isinstance(flow, Stream) else "",
-                terminal_index[flow.terminal] if isinstance(flow, Stream) else -1,
-                flow.annual_t,
-                flow.vessels_per_day,
-                flow.from_year or scenario.demand.base_year,
-                flow.growth_per_year,
-                tuple(f / mean for f in factors),
-                flow.arrivals,
-                tuple(indices),
-                tuple(shares),
-                tuple(routes),
-                2 if handling == "transship" else (1 if is_stream else 0),
-            )
-        )
-    rail_water = {
-        f"{terminal_id}/{group.id}": group.rail_water
-        for terminal_id, terminal in scenario.terminals.items()
-        for group in terminal.berths
-    }
-    diversions = _diversions(
-        scenario, check, builder, flows, itineraries, groups, terminals, terminal_index, cargo_group
-    )
-    return CompiledModel(
-        scenario,
-        calendar,
-        classes,
-        tuple(locks),
-        tuple(terminals),
-        tuple(groups),
-        tuple(yards),
-        tuple(flows),
-        tuple(itineraries),
-        values,
-        multiplier * scenario.demand.multiplier,
-        24.0 / working,
-        _not_yet_simulated(scenario, dataset),
-        tuple(
-            LowWaterSpec(
-                calendar.hour_of(p.start),
-                calendar.hour_of(p.end),
-                p.max_draught_m,
-                frozenset(p.links) if p.links else None,
-            )
-            for p in scenario.operations.low_water
-        ),
-        frozenset(dataset.links.index[dataset.links["mode"] == "water"])
-        if dataset is not None
-        else frozenset(),
-        tuple(landside.stages),
-        tuple(landside.rail_links),
-        frozenset(g for g, group in enumerate(groups) if rail_water.get(group.id, False)),
-        diversions,
-        multiplier,
-        dict(zip(dataset.nodes["node_id"], dataset.nodes["name"], strict=True))
-        if dataset is not None
-        else {},
+    factors = (profiles[season] if isinstance(season, str) else season) or (1.0,) * 12
+    mean = sum(factors) / 12.0
+    is_stream = isinstance(flow, Stream)
+    handling = itineraries[routes[0]].handling
+    return FlowSpec(
+        flow.id,
+        "stream" if is_stream else "through",
+        flow.commodity if isinstance(flow, Stream) else "",
+        terminal_index[flow.terminal] if isinstance(flow, Stream) else -1,
+        flow.annual_t,
+        flow.vessels_per_day,
+        flow.from_year or scenario.demand.base_year,
+        flow.growth_per_year,
+        tuple(f / mean for f in factors),
+        arrival_spec(flow.arrivals),
+        tuple(indices),
+        tuple(shares),
+        tuple(routes),
+        2 if handling == "transship" else (1 if is_stream else 0),
     )
 
 
@@ -584,8 +660,8 @@ def _diversions(
     builder: _ItineraryBuilder,
     flows: list[FlowSpec],
     itineraries: list[Itinerary],
-    groups: list[BerthGroupSpec],
-    terminals: list[TerminalSpec],
+    groups: Sequence[BerthGroupSpec],
+    terminals: Sequence[TerminalSpec],
     terminal_index: dict[str, int],
     cargo_group: dict[str, str],
 ) -> dict[int, tuple[int, ...]]:

@@ -56,7 +56,7 @@ class StageSpec:
 
     ``rate_t_per_h`` is the tonnes an open hour moves (rate stages); ``vehicle_t`` the tonnes
     per truck, flight or train; ``sidings`` 0 means ample; ``start_h``/``end_h`` bound its
-    service (commissioning).
+    service (commissioning); ``lanes`` are a gate's lanes (each may break down).
     """
 
     id: str
@@ -73,6 +73,7 @@ class StageSpec:
     end_h: float = math.inf
     vehicles_per_h: float = math.inf
     place: str = ""
+    lanes: int = 1
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class LandsideBuilder:
                 end_h=self._hours(gate.decommissioning),
                 vehicles_per_h=gate.lanes * gate.trucks_per_h_per_lane,
                 place=terminal_id,
+                lanes=gate.lanes,
             )
         )
 

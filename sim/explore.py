@@ -21,8 +21,10 @@ from sim.viz.measures import resource_label
 
 __all__ = [
     "SCENARIOS",
+    "actions_table",
     "compare_files",
     "compare_plans",
+    "control_effect",
     "explain_bottlenecks",
     "relieve_bottlenecks",
     "run_plans",
@@ -309,3 +311,80 @@ def relieve_bottlenecks(
         replications=replications or result.replications,
         tolerance=tolerance,
     )
+
+
+def control_effect(without: RunResult, with_control: RunResult, lock: str) -> pd.DataFrame:
+    """What a control process changed at a lock: two runs of one scenario with the same seed
+    and replications, without and with the process (the same ships: common random numbers).
+
+    Parameters
+    ----------
+    without, with_control : RunResult
+    lock : str
+        The lock's id.
+
+    Returns
+    -------
+    DataFrame
+        One row per measure (``measure``, ``without``, ``with_control``, ``change``; means over
+        the replications, the counted years): port throughput of the target year, the lock's
+        passages, lockages, ships per lockage, mean and total wait at the lock, ships held at
+        the anchorage and their hours there, and all hours waiting (lock and anchorage) per
+        passage.
+    """
+    rows = []
+    figures = [_control_figures(result, lock) for result in (without, with_control)]
+    for measure in figures[0]:
+        a, b = figures[0][measure], figures[1][measure]
+        rows.append({"measure": measure, "without": a, "with_control": b, "change": b - a})
+    return pd.DataFrame(rows)
+
+
+def _control_figures(result: RunResult, lock: str) -> dict[str, float]:
+    locks = result.tables["locks"].set_index("resource")
+    if lock not in locks.index:
+        known = ", ".join(locks.index)
+        raise KeyError(f"no lock {lock!r} in the run (known: {known})")
+    row = locks.loc[lock]
+    holds = result.tables.get("holds")
+    held = (
+        holds.set_index("resource").loc[lock]
+        if holds is not None and lock in set(holds["resource"])
+        else None
+    )
+    ships_held = float(held["ships_held"]) if held is not None else 0.0
+    held_h = float(held["held_h_total"]) if held is not None else 0.0
+    passages = float(row["passages"])
+    return {
+        "port throughput, target year (Mt)": result.verdict.throughput_t[0] / 1e6,
+        "lock passages": passages,
+        "lockages": float(row["lockages"]),
+        "ships per lockage": float(row["vessels_per_lockage"]),
+        "mean wait at the lock (h)": float(row["mean_wait_h"]),
+        "hours waiting at the lock": float(row["wait_h_total"]),
+        "ships held at the anchorage": ships_held,
+        "hours at the anchorage": held_h,
+        "hours waiting, lock and anchorage, per passage": (float(row["wait_h_total"]) + held_h)
+        / passages
+        if passages
+        else float("nan"),
+    }
+
+
+def actions_table(result: RunResult) -> pd.DataFrame:
+    """The actions control processes took in ``result`` (``replication, time_h, date,
+    process, action, resource, value``), in the order taken; empty without control processes
+    or when the run kept no records (``keep_records=False``)."""
+    frames = [
+        pd.DataFrame(records.actions).assign(replication=replication)
+        for replication, records in enumerate(result.records)
+        if records.actions and len(records.actions["time_h"])
+    ]
+    columns = ["replication", "time_h", "date", "process", "action", "resource", "value"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames, ignore_index=True)
+    model = result.model
+    assert model is not None  # a run that kept its records has its model
+    table["date"] = model.calendar.datetimes(table["time_h"].to_numpy(dtype=float))
+    return table[columns]

@@ -171,6 +171,33 @@ def locks(model: CompiledModel, records: Records) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def holds(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """Per lock or terminal where a control process held ships at an anchorage: ships held,
+    hours held (total, mean, longest), counting holds that started in the window (a hold still
+    on at the end counts until then). Empty without control processes."""
+    low, high = _window(model, records)
+    table = records.holds
+    columns = ["resource", "ships_held", "held_h_total", "mean_held_h", "max_held_h"]
+    if not table or not len(table.get("vessel", ())):
+        return pd.DataFrame(columns=columns)
+    start = table["start_h"]
+    end = np.where(np.isnan(table["end_h"]), records.end_h, table["end_h"])
+    mine = (start >= low) & (start < high)
+    frame = pd.DataFrame(
+        {"resource": table["resource"][mine], "held_h": (np.minimum(end, high) - start)[mine]}
+    )
+    grouped = frame.groupby("resource", sort=True)["held_h"]
+    out = pd.DataFrame(
+        {
+            "ships_held": grouped.size(),
+            "held_h_total": grouped.sum(),
+            "mean_held_h": grouped.mean(),
+            "max_held_h": grouped.max(),
+        }
+    ).reset_index()
+    return out[columns]
+
+
 def yards(model: CompiledModel, records: Records) -> pd.DataFrame:
     """Per yard: mean and peak occupancy, reefer plugs in use, blocking hours, ships blocked.
 
@@ -538,6 +565,7 @@ def replication_tables(model: CompiledModel, records: Records) -> dict[str, pd.D
         "throughput": throughput(model, records),
         "berths": berth_table,
         "locks": lock_table,
+        "holds": holds(model, records),
         "yards": yard_table,
         "landside": landside_table,
         "turnaround": turnaround(model, records),

@@ -19,7 +19,8 @@ import pandas as pd
 
 from sim.calendar import Calendar
 from sim.compiled import CompiledModel
-from sim.scenario.routes import check_network
+from sim.scenario import Scenario
+from sim.scenario.routes import NetworkCheck, check_network
 
 __all__ = ["FORMAT", "ModelInfo", "ModelInfoError", "describe_model"]
 
@@ -251,22 +252,33 @@ def _chain_from(link_ids: Sequence[str], ends: dict[str, tuple[str, str]], first
     return places
 
 
-def describe_model(model: CompiledModel, end_h: Sequence[float] | None = None) -> ModelInfo:
+def describe_model(
+    scenario: Scenario,
+    model: CompiledModel,
+    end_h: Sequence[float] | None = None,
+    *,
+    check: NetworkCheck | None = None,
+) -> ModelInfo:
     """Describe ``model`` for charts and reports.
 
     Parameters
     ----------
+    scenario : Scenario
+        The scenario ``model`` was compiled from.
     model : CompiledModel
         The model a run simulated.
     end_h : sequence of float, optional
         Hour each replication stopped (default: none recorded).
+    check : NetworkCheck, optional
+        The scenario's network check, if the run kept it (default: checked here again,
+        which reads the network data).
 
     Returns
     -------
     ModelInfo
     """
-    scenario = model.scenario
-    check = check_network(scenario)
+    if check is None:
+        check = check_network(scenario)
     dataset = check.dataset
     names: dict[str, str] = {}
     places = pd.DataFrame(columns=["id", "name", "kind", "lon", "lat"])

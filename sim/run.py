@@ -28,8 +28,10 @@ from sim.analysis import (
 )
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records
+from sim.engine.environment import Process
 from sim.replicate import days_per_replication, replicate
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.routes import NetworkCheck, check_network
 from sim.stats import aggregate
 
 if TYPE_CHECKING:
@@ -61,6 +63,10 @@ class RunResult:
     model: CompiledModel | None = field(repr=False, default=None)
     outcomes: list[list[Outcome]] = field(repr=False, default_factory=list)
     precision: str = ""
+    #: the scenario's network check (its network data and routes), read once for the run
+    check: NetworkCheck | None = field(repr=False, default=None)
+    #: the SimPy processes of the user's that joined every replication (scenario's first)
+    processes: list[str] = field(default_factory=list)
 
     @property
     def bottlenecks(self) -> pd.DataFrame:
@@ -124,6 +130,7 @@ class RunResult:
             "overloads": self.overloads,
             "notes": list(self.model.notes) if self.model is not None else [],
             "precision_rule": self.precision,
+            "processes": self.processes,
             "events": self.events,
             "logical_events": self.logical_events,
             "wall_s": self.wall_s,
@@ -197,6 +204,7 @@ def verdict_tables(verdict: Verdict) -> tuple[pd.DataFrame, pd.DataFrame]:
 _KEYS = {
     "berths": ["resource", "terminal", "port_area"],
     "locks": ["resource"],
+    "holds": ["resource"],
     "yards": ["resource", "terminal", "cargo_group"],
     "landside": ["resource", "kind", "place"],
     "turnaround": ["flow", "kind", "terminal"],
@@ -248,6 +256,7 @@ def run(
     workers: int = 1,
     precision: float | None = None,
     max_replications: int = 50,
+    processes: Sequence[Process] = (),
 ) -> RunResult:
     """Run ``replications`` of a scenario and summarise them.
 
@@ -274,6 +283,10 @@ def run(
         result says which.
     max_replications : int
         Upper bound of the precision rule.
+    processes : sequence of callables
+        SimPy process functions ``fn(env, model)`` of your own that join every replication
+        after those the scenario names (see :mod:`sim.engine.control`): a controller, a
+        probe. With ``workers > 1`` each must pickle (a module-level function).
 
     Returns
     -------
@@ -295,7 +308,8 @@ def run(
         settings["seed"] = seed
     if settings:
         scenario = scenario.model_copy(update={"run": scenario.run.model_copy(update=settings)})
-    model = compile_scenario(scenario, multiplier=multiplier)
+    check = check_network(scenario)  # the only read of the network data in a run
+    model = compile_scenario(scenario, multiplier=multiplier, check=check)
     count = scenario.run.replications
     if precision is not None:
         count = min(max(count, 3), max_replications)
@@ -312,7 +326,12 @@ def run(
             else functools.partial(_shifted, progress=progress, offset=done_days)
         )
         for replication, record, rep_tables in replicate(
-            model, batch, workers=workers, progress=shown
+            model,
+            batch,
+            seed=scenario.run.seed,
+            workers=workers,
+            progress=shown,
+            processes=processes,
         ):
             for name, table in rep_tables.items():
                 per_rep_tables.setdefault(name, []).append(table.assign(replication=replication))
@@ -364,7 +383,16 @@ def run(
         model,
         outcomes,
         rule,
+        check,
+        [p.function for p in scenario.processes] + [_process_name(p) for p in processes],
     )
+
+
+def _process_name(process: Process) -> str:
+    """A process function's name as ``module:function`` (a partial: its function's)."""
+    function = getattr(process, "func", process)
+    module = getattr(function, "__module__", "?")
+    return f"{module}:{getattr(function, '__qualname__', repr(function))}"
 
 
 def _shifted(done: int, total: int, *, progress: Callable[[int, int], None], offset: int) -> None:

@@ -39,6 +39,8 @@ EVENT_KINDS = (
     "stage_hours",
     "trains",
     "rail_movements",
+    "holds",
+    "actions",
 )
 
 _RELIEF_COLUMNS = [
@@ -163,7 +165,12 @@ class RunData:
             result.to_json(),
             dict(result.tables),
             events,
-            describe_model(result.model, [r.end_h for r in result.records]),
+            describe_model(
+                result.scenario,
+                result.model,
+                [r.end_h for r in result.records],
+                check=result.check,
+            ),
         )
         return data if relief is None else data.with_relief(relief)
 

@@ -25,6 +25,12 @@ SMALL = {
     },
     "02_compare_2028_plans.ipynb": {"REPLICATIONS": 2, "HORIZON_DAYS": 15, "WARMUP_DAYS": 2},
     "03_sweep_analysis.ipynb": {"SWEEP_FILE": str(TINY_SWEEP), "WORKERS": 1},
+    "04_control_process.ipynb": {
+        "REPLICATIONS": 2,
+        "HORIZON_DAYS": 20,
+        "WARMUP_DAYS": 2,
+        "THRESHOLD": 10,
+    },
 }
 
 
@@ -38,6 +44,7 @@ def test_the_issue_notebooks_exist():
         "01_baseline_bottlenecks.ipynb",
         "02_compare_2028_plans.ipynb",
         "03_sweep_analysis.ipynb",
+        "04_control_process.ipynb",
     } <= names
     assert set(SMALL) == names, "every notebook needs small settings for the test suite"
 

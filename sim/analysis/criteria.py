@@ -98,7 +98,7 @@ def measure_criteria(
     A window is cut at the end of the records (a run stopped by an overflowing queue).
     Calls count when the ship arrived at and left the resource inside the window.
     """
-    criteria = model.scenario.service_criteria
+    criteria = model.criteria
     low, high = window[0], min(window[1], records.end_h)
     out: list[Criterion] = []
     if criteria.max_berth_waiting_service_ratio is not None:

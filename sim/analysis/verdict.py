@@ -150,7 +150,7 @@ def replication_outcomes(
         Its ``throughput`` KPI table (``year``, ``terminal``, ``tonnes``; see
         :func:`sim.kpi.throughput`).
     """
-    target = model.scenario.target
+    target = model.target
     terminals = set(target.terminals) or {t.id for t in model.terminals}
     mine = throughput[throughput["terminal"].isin(terminals)]
     overload = records.overload
@@ -527,7 +527,7 @@ def _decide_year(
 ) -> YearVerdict:
     """The verdict in one counted period; ``earlier`` years, when given, say since when a
     failing criterion fails (from what demand on)."""
-    target = model.scenario.target.throughput_t
+    target = model.target.throughput_t
     year, basis = outcomes[0].year, outcomes[0].basis
     throughput = [o.throughput_t for o in outcomes]
     mean, low, high = _bounded_ci(throughput)
@@ -591,9 +591,8 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     outcomes : sequence of sequence of Outcome
         Per replication, its outcome in every counted period (:func:`replication_outcomes`).
     """
-    scenario = model.scenario
-    target = scenario.target
-    criteria_apply = scenario.service_criteria.apply
+    target = model.target
+    criteria_apply = model.criteria.apply
     n = len(outcomes)
     periods = [p.year for p in counted_periods(model)]
     judged_index = periods.index(target.year) if target.year in periods else len(periods) - 1
@@ -615,7 +614,7 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
             "settings: the scenario switches its service criteria off "
             "(service_criteria.apply: false); the verdict is on throughput and overflows only"
         )
-    elif not any(getattr(scenario.service_criteria, f) is not None for f in CRITERIA.values()):
+    elif not any(getattr(model.criteria, f) is not None for f in CRITERIA.values()):
         reasons.append("settings: the scenario sets no service criterion")
     if judged.year != target.year:
         reasons.append(

@@ -214,7 +214,7 @@ def _measure_replication(
     model = _MODELS.get(key)
     if model is None:
         model = _MODELS[key] = compile_scenario(scenario)
-    records = simulate(model, replication)
+    records = simulate(model, seed=scenario.run.seed, replication=replication)
     values: list[float] = []
     warnings: list[str | None] = []
     for observation, target in rows:

@@ -1,4 +1,5 @@
-"""The discrete-event engine (SimPy): locks, berths and yards; reads no files, plots nothing.
+"""The discrete-event engine: a SimPy environment with hubsim's compiled fast path for ships,
+locks, berths and yards (see :mod:`sim.engine.environment`); reads no files, plots nothing.
 
 The event-loop modules (:data:`COMPILED_MODULES`) are compiled with mypyc when hubsim is
 installed (see ``setup.py``); the compiled engine and the Python sources give identical
@@ -55,6 +56,8 @@ COMPILED = not os.environ.get("HUBSIM_PURE_PYTHON") and _extension_usable(_here)
 if not COMPILED:
     _load_sources(_here)
 
-from sim.engine.core import Overloaded, Records, simulate  # noqa: E402
+from sim.engine.core import Records  # noqa: E402
+from sim.engine.environment import HubEnvironment, simulate  # noqa: E402
+from sim.engine.stations import Overloaded  # noqa: E402
 
-__all__ = ["COMPILED", "COMPILED_MODULES", "Overloaded", "Records", "simulate"]
+__all__ = ["COMPILED", "COMPILED_MODULES", "HubEnvironment", "Overloaded", "Records", "simulate"]

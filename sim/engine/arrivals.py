@@ -15,13 +15,6 @@ import numpy as np
 
 from sim.compiled import CompiledModel, FlowSpec, draw_payloads
 from sim.randomness import stream
-from sim.scenario.models import (
-    DeterministicArrivals,
-    EmpiricalArrivals,
-    ErlangArrivals,
-    Poisson,
-    Scheduled,
-)
 
 __all__ = ["Arrivals", "draw_arrivals", "intensity"]
 
@@ -137,17 +130,17 @@ def _operational_times(rng: np.random.Generator, flow: FlowSpec, total: float) -
     phase = rng.random()
     first = True
     while reached < total:
-        if isinstance(process, Poisson):
+        if process.process == "poisson":
             gaps = rng.exponential(1.0, block)
-        elif isinstance(process, ErlangArrivals):
+        elif process.process == "erlang":
             gaps = rng.gamma(process.k, 1.0 / process.k, block)
-        elif isinstance(process, DeterministicArrivals):
+        elif process.process == "deterministic":
             gaps = np.ones(block)
-        elif isinstance(process, EmpiricalArrivals):
+        elif process.process == "empirical":
             samples = np.asarray(process.interarrival_h, dtype=float)
             gaps = rng.choice(samples / samples.mean(), size=block)
         else:  # pragma: no cover - scheduled flows do not use operational time
-            raise TypeError(type(process).__name__)
+            raise TypeError(process.process)
         if first:
             # start in steady state: the first gap is a random fraction of a gap
             gaps[0] *= phase
@@ -160,18 +153,15 @@ def _operational_times(rng: np.random.Generator, flow: FlowSpec, total: float) -
 
 
 def _flow_arrivals(
-    model: CompiledModel,
-    index: int,
-    replication: int,
+    model: CompiledModel, index: int, seed: int, replication: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     flow = model.flows[index]
-    seed = model.scenario.run.seed
     calendar = model.calendar
     starts = calendar.month_start_h
     rng_time = stream(seed, replication, f"arrivals:{flow.id}")
     rng_class = stream(seed, replication, f"vessel_class:{flow.id}")
     rng_load = stream(seed, replication, f"payload:{flow.id}")
-    if isinstance(flow.arrivals, Scheduled):
+    if flow.arrivals.process == "scheduled":
         # the timetable's weeks are counted from 1 January of the first counted year, back
         # into the warm-up and on to the horizon
         before = np.ceil(calendar.warmup_h / HOURS_PER_WEEK)
@@ -210,11 +200,15 @@ def _flow_arrivals(
     return times, choice, payload
 
 
-def draw_arrivals(model: CompiledModel, replication: int) -> Arrivals:
-    """Every vessel of one replication: entry time, flow, class, itinerary and payload."""
+def draw_arrivals(model: CompiledModel, *, seed: int, replication: int) -> Arrivals:
+    """Every vessel of one replication: entry time, flow, class, itinerary and payload.
+
+    Drawn from the streams ``arrivals:``, ``vessel_class:`` and ``payload:`` of each flow, for
+    ``(seed, replication)``.
+    """
     parts = []
     for index, flow in enumerate(model.flows):
-        times, choice, payload = _flow_arrivals(model, index, replication)
+        times, choice, payload = _flow_arrivals(model, index, seed, replication)
         classes = np.asarray(flow.classes, dtype=np.int64)[choice] if len(times) else choice
         itineraries = np.asarray(flow.itineraries, dtype=np.int64)[choice] if len(times) else choice
         parts.append(

@@ -1,4 +1,4 @@
-"""One replication: build the stations, feed the vessels, run SimPy, return flat records.
+"""One replication's state and its event loop: the stations, the vessels, flat records.
 
 The engine reads no files and plots nothing; it records columnar data (Python lists of
 numbers, turned into numpy arrays once at the end) and never builds a DataFrame inside the
@@ -7,22 +7,22 @@ event loop.
 
 from __future__ import annotations
 
-import gc
 import math
-import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
-import simpy
+from simpy.core import EmptySchedule
 
 from sim.compiled import LOCK, CompiledModel
-from sim.engine.arrivals import Arrivals, draw_arrivals
+from sim.compiled_operations import ServiceTimeSpec
+from sim.engine.arrivals import Arrivals
 from sim.engine.columns import Column
+from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
 from sim.engine.heap import TimeHeap
-from sim.engine.invariants import InvariantError, check_invariants
 from sim.engine.landside import Landside, RateStage, TrainStage
 from sim.engine.stations import (
     LOAD,
@@ -38,18 +38,11 @@ from sim.engine.stations import (
     weather_check,
 )
 from sim.randomness import stream
-from sim.scenario.distributions import (
-    Deterministic,
-    Empirical,
-    Erlang,
-    Exponential,
-    Lognormal,
-    Uniform,
-)
 
-__all__ = ["Engine", "InvariantError", "Overloaded", "Records", "simulate"]
+__all__ = ["Engine", "Overloaded", "Records", "drive"]
 
 NAN: Final = math.nan
+INF: Final = math.inf
 _BLOCK: Final = 4096
 
 
@@ -80,72 +73,86 @@ class Records:
     wall_s: float
     overload: Overloaded | None = None
     invariants: dict[str, float] = field(default_factory=dict)
+    #: ships held at an anchorage by a control process (vessel, resource, direction, start_h,
+    #: end_h; NaN end: still held at the end of the run) and the actions control processes
+    #: took (time_h, process, action, resource, value); empty without control processes
+    holds: dict[str, np.ndarray] = field(default_factory=dict)
+    actions: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class Engine:
     """The state of one replication (see :func:`simulate`)."""
 
-    def __init__(self, model: CompiledModel, replication: int, arrivals: Arrivals) -> None:
+    def __init__(
+        self,
+        model: CompiledModel,
+        seed: int,
+        replication: int,
+        arrivals: Arrivals,
+        env: Any,
+    ) -> None:
         self.model = model
+        self.seed = seed
         self.replication = replication
-        self.env = simpy.Environment()
-        # the clock and event queue the engine works with: SimPy's own (see ``at``)
+        # the SimPy environment of the run (a ``sim.engine.environment.HubEnvironment``): its
+        # clock is ``now`` and its event ids are the ids of the engine's wake-ups (see ``at``)
+        self.env = env
         self.now = 0.0
-        env: Any = self.env
-        self.queue: TimeHeap[Wake] = TimeHeap(env._queue)
-        self.scheduled = 0  # events scheduled so far (their ids)
+        self.eid = env._eid
+        self.queue: TimeHeap[Wake] = TimeHeap()
+        self.scheduled = 0  # the engine's wake-ups scheduled so far
+        self.simpy_events = 0  # SimPy events processed (those of user processes)
+        self.next_day_h = INF  # when to call ``on_day`` next (inf: never)
+        self.on_day: Callable[[int], None] | None = None
         calendar = model.calendar
         self.horizon_h = calendar.horizon_h
-        self.overload_limit = model.scenario.operations.overload_queue_vessels
-        seed = model.scenario.run.seed
+        operations = model.operations
+        self.overload_limit = operations.overload_queue_vessels
 
-        windows = _weather_windows(model, replication)
-        applies = set(model.scenario.operations.weather.applies_to)
+        windows = weather_windows(
+            operations, calendar.horizon_h, seed=seed, replication=replication
+        )
+        applies = operations.weather_applies_to
         self.weather = windows
-        closures = _closure_windows(model)
+        closures = closure_windows(operations)
+        # (kind, owner, name, servers) -> failure windows of one resource
+        breakdowns = partial(
+            breakdown_windows, operations, calendar.horizon_h, seed=seed, replication=replication
+        )
         none = np.empty((0, 2))
         # downtime of each lock (weather, closures) and each chamber (plus its breakdowns)
+        # (the windows are kept beside the checks: a control process may close or open them)
         self.lock_windows: list[np.ndarray] = []
-        self.chamber_downtime: list[list[Callable[[float], float] | None]] = []
+        self.chamber_windows: list[list[np.ndarray]] = []
         for lock in model.locks:
             lock_level = merge_windows(
                 windows if "locks" in applies else none, closures.get(lock.id, none)
             )
             self.lock_windows.append(lock_level)
-            self.chamber_downtime.append(
+            self.chamber_windows.append(
                 [
-                    weather_check(
-                        merge_windows(
-                            lock_level,
-                            closures.get(f"{lock.id}/{chamber.id}", none),
-                            _breakdown_windows(
-                                model,
-                                replication,
-                                "lock_chamber",
-                                lock.id,
-                                f"{lock.id}/{chamber.id}",
-                            ),
-                        )
+                    merge_windows(
+                        lock_level,
+                        closures.get(f"{lock.id}/{chamber.id}", none),
+                        breakdowns("lock_chamber", lock.id, f"{lock.id}/{chamber.id}"),
                     )
                     for chamber in lock.chambers
                 ]
             )
+        self.chamber_downtime: list[list[Callable[[float], float] | None]] = [
+            [weather_check(w) for w in chambers] for chambers in self.chamber_windows
+        ]
         self.lock_downtime = [weather_check(w) for w in self.lock_windows]
-        self.terminal_downtime = [
-            weather_check(
-                merge_windows(
-                    windows if "berths" in applies else none, closures.get(terminal.id, none)
-                )
-            )
+        self.terminal_windows = [
+            merge_windows(windows if "berths" in applies else none, closures.get(terminal.id, none))
             for terminal in model.terminals
         ]
+        self.terminal_downtime = [weather_check(w) for w in self.terminal_windows]
         # crane failures take one berth of a group out of service until repaired
         self.crane_failures: dict[int, np.ndarray] = {}
         for g, group in enumerate(model.groups):
             terminal = model.terminals[group.terminal].id
-            failures = _breakdown_windows(
-                model, replication, "crane", terminal, group.id, servers=group.count
-            )
+            failures = breakdowns("crane", terminal, group.id, group.count)
             if len(failures):
                 self.crane_failures[g] = failures
 
@@ -179,14 +186,7 @@ class Engine:
         self.l_area = Column(float)
         self.p_lockage = array("q")
 
-        self.landside = Landside(
-            self,
-            closures,
-            windows,
-            lambda kind, owner, name, servers: _breakdown_windows(
-                model, replication, kind, owner, name, servers
-            ),
-        )
+        self.landside = Landside(self, closures, windows, breakdowns)
         handling_code = {"unload": UNLOAD, "transship": UNLOAD, "load": LOAD}
         self.itin_handling = [handling_code.get(it.handling, OTHER) for it in model.itineraries]
         self.v_handling = [self.itin_handling[i] for i in self.v_itin]
@@ -211,25 +211,27 @@ class Engine:
         self.itin_after = [it.sail_after_h for it in model.itineraries]
         self.itin_yard = [it.yard for it in model.itineraries]
         self.itin_eligible = [it.eligible_groups for it in model.itineraries]
-        diversion = model.scenario.operations.diversion
         self.diverter = (
-            Diverter(self, diversion.queue_threshold_vessels) if model.diversions else None
+            Diverter(self, operations.diversion_queue_threshold_vessels)
+            if model.diversions
+            else None
         )
         self.v_diverted = array("q", [0]) * n
         self.logical_events = 0
+        # ships held before a station by a control process: one row per hold
+        self.hold_rows: list[tuple[int, str, int, float, float]] = []
 
     def at(self, time_h: float, event: Wake) -> None:
         """Fire ``event`` at ``time_h`` (or now, if that is past).
 
-        The engine's wake-ups go onto SimPy's event queue in the order
-        ``Environment.schedule`` gives its events (time, then event id: ties are broken in the
-        order they were scheduled; all have SimPy's normal priority). The queue is kept by the
-        compiled heap of :mod:`sim.engine.heap` rather than as tuples for ``heapq``, and the
-        engine's loop (:func:`_run`) calls their ``fire`` method. ``simpy`` is pinned below 5
-        for the environment's layout.
+        The engine's wake-ups are kept in their own compiled heap (:mod:`sim.engine.heap`)
+        beside SimPy's event queue, and :func:`drive` merges the two heads. A wake-up takes its
+        id from SimPy's event counter, so it is ordered exactly as an ``env.timeout`` created
+        at this call would be: by time, then SimPy's URGENT events before NORMAL ones (all
+        wake-ups are NORMAL), then by id (the order they were scheduled in).
         """
         self.scheduled += 1
-        self.queue.push(time_h if time_h > self.now else self.now, self.scheduled, event)
+        self.queue.push(time_h if time_h > self.now else self.now, next(self.eid), event)
 
     # -- lookups used by the stations --------------------------------------------------------
     def eligible_of(self, vessel: int) -> tuple[int, ...]:
@@ -368,6 +370,12 @@ class Engine:
         self.l_vessels.append(len(batch))
         self.l_area.append(area_share)
         self.logical_events += 2
+
+    def record_hold(
+        self, vessel: int, station: str, direction: int, start: float, end: float
+    ) -> None:
+        """The ship ``vessel`` waited at the anchorage before ``station`` from start to end."""
+        self.hold_rows.append((vessel, station, direction, start, end))
 
     def record_berth(
         self, vessel: int, group: int, arrival: float, start: float, block: float, end: float
@@ -508,175 +516,77 @@ def _labels(labels: list[int], lengths: list[int]) -> np.ndarray:
 class _ServiceDraws:
     """Service times of a berth group drawn from its distribution in numpy blocks."""
 
-    def __init__(self, distribution: Any, rng: np.random.Generator) -> None:
+    def __init__(self, distribution: ServiceTimeSpec, rng: np.random.Generator) -> None:
         self.distribution = distribution
         self.rng = rng
         self.values: list[float] = []
 
     def next(self) -> float:
         if not self.values:
-            self.values = _draw(self.distribution, self.rng, _BLOCK).tolist()[::-1]
+            self.values = self.distribution.sample(self.rng, _BLOCK).tolist()[::-1]
         return self.values.pop()
 
 
-def _draw(distribution: Any, rng: np.random.Generator, n: int) -> np.ndarray:
-    if isinstance(distribution, Exponential):
-        return rng.exponential(distribution.mean_h, n)
-    if isinstance(distribution, Erlang):
-        return rng.gamma(distribution.k, distribution.mean_h / distribution.k, n)
-    if isinstance(distribution, Deterministic):
-        return np.full(n, distribution.value_h)
-    if isinstance(distribution, Uniform):
-        return rng.uniform(distribution.low_h, distribution.high_h, n)
-    if isinstance(distribution, Lognormal):
-        return rng.lognormal(distribution.mu, distribution.sigma, n)
-    if isinstance(distribution, Empirical):
-        return rng.choice(np.asarray(distribution.values_h, dtype=float), size=n)
-    raise TypeError(f"unknown distribution {type(distribution).__name__}")
+def drive(env: Any, engine: Engine, step: Callable[[Any], None], once: bool) -> None:
+    """Process events in order, from SimPy's queue and the engine's, until SimPy stops.
 
-
-def _weather_windows(model: CompiledModel, replication: int) -> np.ndarray:
-    """Downtime windows (start, end) in hours: Poisson starts, exponential durations, merged."""
-    weather = model.scenario.operations.weather
-    if weather.downtime_days_per_year <= 0:
-        return np.empty((0, 2))
-    rng = stream(model.scenario.run.seed, replication, "weather")
-    horizon = model.calendar.horizon_h
-    per_hour = weather.downtime_days_per_year * 24.0 / weather.mean_event_h / 8760.0
-    count = rng.poisson(per_hour * horizon)
-    starts = np.sort(rng.uniform(0.0, horizon, count))
-    ends = starts + rng.exponential(weather.mean_event_h, count)
-    merged: list[list[float]] = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return np.array(merged, dtype=float).reshape(-1, 2)
-
-
-def _closure_windows(model: CompiledModel) -> dict[str, np.ndarray]:
-    """Closures per resource id, in simulation hours."""
-    calendar = model.calendar
-    out: dict[str, list[tuple[float, float]]] = {}
-    for closure in model.scenario.operations.closures:
-        out.setdefault(closure.resource, []).append(
-            (calendar.hour_of(closure.start), calendar.hour_of(closure.end))
-        )
-    return {k: merge_windows(np.array(v, dtype=float).reshape(-1, 2)) for k, v in out.items()}
-
-
-def _breakdown_windows(
-    model: CompiledModel, replication: int, kind: str, owner: str, name: str, servers: int = 1
-) -> np.ndarray:
-    """Failure windows of one resource: failures at rate servers / MTBF, repairs Exp(MTTR).
-
-    ``owner`` is the id a breakdown entry may name (a lock or a terminal); an entry with no
-    ``resources`` applies to every resource of its kind.
+    This is the loop of ``Environment.run`` for a hubsim run (see
+    :class:`sim.engine.environment.HubEnvironment`): it compares the heads of the two queues
+    by (time, priority, id), exactly as SimPy's heap would order them, and either calls
+    SimPy's own ``step`` (for SimPy events: processes, timeouts, conditions, the ``until``
+    event whose callback raises ``StopSimulation``) or fires the engine's wake-up itself.
+    The head of SimPy's queue is read again only when its length changed (only SimPy's
+    ``step`` pops from it). Raises ``EmptySchedule`` when both queues are empty; with ``once``
+    it returns after one event.
     """
-    horizon = model.calendar.horizon_h
-    rows: list[np.ndarray] = []
-    for index, entry in enumerate(model.scenario.operations.breakdowns):
-        if entry.resource_kind != kind or (entry.resources and owner not in entry.resources):
-            continue
-        rng = stream(model.scenario.run.seed, replication, f"breakdown:{index}:{name}")
-        count = rng.poisson(servers * horizon / entry.mtbf_h)
-        starts = np.sort(rng.uniform(0.0, horizon, count))
-        rows.append(np.column_stack([starts, starts + rng.exponential(entry.mttr_h, count)]))
-    if not rows:
-        return np.empty((0, 2))
-    failures = np.concatenate(rows)
-    return failures[np.argsort(failures[:, 0], kind="stable")]
-
-
-def simulate(
-    model: CompiledModel, replication: int, on_day: Callable[[int], None] | None = None
-) -> Records:
-    """Run one replication of ``model`` to its horizon (or until a queue overflows).
-
-    Parameters
-    ----------
-    model : CompiledModel
-    replication : int
-        Which replication (its random streams).
-    on_day : callable, optional
-        Called with the number of whole simulated days done (from hour 0, the start of the
-        warm-up), at most once per simulated day and with increasing days, as the clock passes
-        midnight; last with the run's days (``ceil(horizon_h / 24)``) when it reaches the
-        horizon. It does not change the records; without it the loop does no extra work.
-
-    Returns
-    -------
-    Records
-        With ``overload`` set when a queue grew past ``operations.overload_queue_vessels``: the
-        run then stopped cleanly at that moment and the records cover the time until then.
-    """
-    started = time.perf_counter()
-    # a replication allocates millions of short-lived objects and only a few reference cycles
-    # (the engine and its stations, collected after it): the cyclic garbage collector would
-    # mostly rescan the vessel tables, a tenth of the run's time
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        arrivals = draw_arrivals(model, replication)
-        engine = Engine(model, replication, arrivals)
-        engine.feed()
-        overload: Overloaded | None = None
-        try:
-            if on_day is None:
-                _run(engine, model.calendar.horizon_h)
+    queue = engine.queue
+    pending: list[Any] = env._queue
+    seen = -1
+    simpy_time = INF
+    simpy_priority = 0
+    simpy_id = 0
+    while True:
+        size = len(pending)
+        if size != seen:
+            seen = size
+            if size:
+                head = pending[0]
+                simpy_time = float(head[0])
+                simpy_priority = int(head[1])
+                simpy_id = int(head[2])
             else:
-                _run_reporting_days(engine, model.calendar.horizon_h, on_day)
-        except Overloaded as error:
-            overload = error
-        events = engine.scheduled - len(engine.queue)  # events processed
-        records = engine.records(events, time.perf_counter() - started, overload)
-        records.invariants = check_invariants(engine, records)
-    finally:
-        if collecting:
-            gc.enable()
-    return records
-
-
-def _run(engine: Engine, until: float) -> None:
-    """``env.run(until=...)`` without its per-event overhead.
-
-    The engine schedules only its own wake-ups (no processes, see :meth:`Engine.at`), so the
-    loop is SimPy's step reduced to what they need: pop the next event, advance the clock,
-    fire it. Events at ``until`` itself are left unprocessed, as ``env.run`` does. SimPy's
-    clock is set when the loop stops (nothing reads it during the run).
-    """
-    queue = engine.queue
-    try:
-        while queue.first_time() < until:
+                simpy_time = INF
+        own_time = queue.first_time()
+        if simpy_time < own_time or (
+            simpy_time == own_time
+            and simpy_time < INF
+            and (simpy_priority < _NORMAL or simpy_id < queue.first().key)
+        ):
+            if simpy_time >= engine.next_day_h:
+                _new_day(engine, simpy_time)
+            engine.simpy_events += 1
+            seen = -1
+            step(env)  # sets the clock (``env._now`` is ``engine.now``)
+        elif own_time < INF:
             entry = queue.pop()
-            engine.now = entry.time
+            if own_time >= engine.next_day_h:
+                _new_day(engine, own_time)
+            engine.now = own_time
             entry.value.fire()
-        engine.now = until
-    finally:
-        engine.env._now = engine.now
+        else:
+            raise EmptySchedule()
+        if once:
+            return
 
 
-def _run_reporting_days(engine: Engine, until: float, on_day: Callable[[int], None]) -> None:
-    """:func:`_run` that also calls ``on_day(days done)`` as the clock passes each midnight.
+#: SimPy's priority of ordinary events (``simpy.events.NORMAL``); URGENT is 0
+_NORMAL: Final = 1
 
-    The clock is compared with the next midnight only as an event is popped (one float
-    comparison); ``on_day`` is called at most once per simulated day, before the first event
-    of a new day fires.
-    """
-    queue = engine.queue
-    next_day_h = 24.0
-    try:
-        while queue.first_time() < until:
-            entry = queue.pop()
-            now = entry.time
-            if now >= next_day_h:
-                days = int(now // 24.0)
-                on_day(days)
-                next_day_h = (days + 1) * 24.0
-            engine.now = now
-            entry.value.fire()
-        engine.now = until
-    finally:
-        engine.env._now = engine.now
-    on_day(math.ceil(until / 24.0))  # the last (partial) day: more than any reported
+
+def _new_day(engine: Engine, time_h: float) -> None:
+    """Report the days done to ``engine.on_day`` before the first event of a new day."""
+    days = int(time_h // 24.0)
+    on_day = engine.on_day
+    if on_day is not None:
+        on_day(days)
+    engine.next_day_h = (days + 1) * 24.0

@@ -450,8 +450,8 @@ class Landside:
         self.engine = engine
         model = engine.model
         self.model = model
-        operations = model.scenario.operations
-        applies = set(operations.weather.applies_to)
+        operations = model.operations
+        applies = operations.weather_applies_to
         none = np.empty((0, 2))
         self.yards = [Yard(spec) for spec in model.yards]
         self.links = [
@@ -474,16 +474,11 @@ class Landside:
                 servers = 1
                 failures = none
                 if spec.kind == "gate":
-                    gate = model.scenario.terminals[owner].gate
-                    servers = gate.lanes if gate is not None else 1
+                    servers = spec.lanes
                     failures = breakdowns("gate", owner, spec.id, servers)
                 down = counter(failures) if len(failures) else None
                 self.stages.append(RateStage(self, spec, index, closed, down, servers))
-        self.threshold_t = (
-            operations.diversion.landside_queue_threshold_t
-            if operations.diversion.enabled
-            else None
-        )
+        self.threshold_t = operations.landside_diversion_t
         self.jobs: list[Job] = []
         self.export_left: dict[int, float] = {}
         self.export_waiting: dict[int, Callable[[], None]] = {}

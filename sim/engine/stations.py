@@ -65,8 +65,9 @@ class Overloaded(Exception):
 
 
 class Wake:
-    """An engine event in SimPy's queue: the engine's loop calls ``fire`` when the clock
-    reaches it (see :meth:`Engine.at` and :func:`sim.engine.core._run`). Subclasses carry what
+    """An engine wake-up in the engine's own queue, ordered with SimPy's events: the loop
+    calls ``fire`` when the clock reaches it (see :meth:`Engine.at` and
+    :func:`sim.engine.core.drive`). Subclasses carry what
     their callback needs, so the hot wake-ups need no ``functools.partial`` and compile to
     direct calls."""
 
@@ -134,6 +135,10 @@ class Station(Waker):
         self.feed_next = 0
         self.ring_at = INF
         self.limit = engine.overload_limit
+        # ships held before the station (at its anchorage) by a control process, per direction
+        # they head in (see ``start_hold``): (arrival, vessel, direction), in arrival order
+        self.holding = [False, False]
+        self.anchorage: list[tuple[float, int, int]] = []
 
     def next_arrival(self) -> float:
         """Time of the earliest arrival not yet in a queue (inf if none is known)."""
@@ -170,9 +175,51 @@ class Station(Waker):
         """Vessels this station holds: due or on their way (pending), queued, in service."""
         out = [v for _, v, _ in self.feed[self.feed_next :]]
         out.extend(entry.key for entry in self.pending.entries)
+        out.extend(v for _, v, _ in self.anchorage)
         out.extend(self.queued_vessels())
         out.extend(self.serving_vessels())
         return out
+
+    # -- holds (control processes, see sim.engine.control) -------------------------------------
+    def start_hold(self, direction: int) -> None:
+        """From now on, ships arriving heading ``direction`` (-1: any) wait at the anchorage
+        before the station instead of joining its queue, until :meth:`release_hold`."""
+        self.pull(self.engine.now)  # ships already here stay in the queue
+        for side in (0, 1):
+            if direction < 0 or side == direction:
+                self.holding[side] = True
+
+    def release_hold(self, direction: int) -> None:
+        """Ships held at the anchorage heading ``direction`` (-1: any) join the queue now, in
+        the order they arrived; each one's hold is recorded (see ``Engine.record_hold``)."""
+        engine = self.engine
+        now = engine.now
+        self.pull(now)  # ships due by now are at the anchorage too
+        released: list[tuple[float, int, int]] = []
+        kept: list[tuple[float, int, int]] = []
+        for item in self.anchorage:
+            (released if direction < 0 or item[2] == direction else kept).append(item)
+        self.anchorage = kept
+        for side in (0, 1):
+            if direction < 0 or side == direction:
+                self.holding[side] = False
+        for arrival, vessel, side in released:
+            engine.record_hold(vessel, self.name, side, arrival, now)
+            self.enqueue(now, vessel, side)
+        self.check_queues(now)
+        self.ring()
+
+    def enqueue(self, time_h: float, vessel: int, direction: int) -> None:
+        """Put a ship that arrived at ``time_h`` at the back of its queue."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def check_queues(self, now: float) -> None:
+        """Raise :class:`Overloaded` if a queue (or the anchorage) is past the limit."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
+
+    def pull(self, now: float) -> None:
+        """Move the arrivals due by ``now`` into the queues."""
+        raise NotImplementedError  # pragma: no cover - every subclass overrides it
 
     def queued_vessels(self) -> list[int]:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -252,7 +299,7 @@ class LockStation(Station):
             self.feed_next < len(feed) and feed[self.feed_next][0] <= now
         ):
             return
-        queues = self.queues
+        queues, holding = self.queues, self.holding
         # merge the sorted feed and the heap up to now (arrivals_until, inlined)
         i, n = self.feed_next, len(feed)
         while True:
@@ -265,11 +312,22 @@ class LockStation(Station):
                 i += 1
             else:
                 break
-            queues[direction].append((time_h, vessel))
+            if holding[direction]:
+                self.anchorage.append((time_h, vessel, direction))
+            else:
+                queues[direction].append((time_h, vessel))
         self.feed_next = i
-        for queue in queues:
+        self.check_queues(now)
+
+    def check_queues(self, now: float) -> None:
+        for queue in self.queues:
             if len(queue) > self.limit:
                 raise Overloaded(self.name, "lock", now, len(queue))
+        if len(self.anchorage) > self.limit:
+            raise Overloaded(self.name, "lock", now, len(self.anchorage))
+
+    def enqueue(self, time_h: float, vessel: int, direction: int) -> None:
+        self.queues[direction].append((time_h, vessel))
 
     def ring(self) -> None:
         now = self.engine.now
@@ -546,17 +604,27 @@ class TerminalStation(Station):
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
-        v_itin = self.engine.v_itin
-        by_itinerary = self.fifo_of_itinerary
-        for time_h, vessel, _ in self.arrivals_until(now):
-            itinerary = v_itin[vessel]
-            fifo = by_itinerary.get(itinerary)
-            if fifo is None:
-                fifo = by_itinerary[itinerary] = self._fifo(self.engine.eligible_of(vessel))
-            fifo.append((time_h, vessel))
-            self.queued += 1
+        holding = self.holding
+        for time_h, vessel, direction in self.arrivals_until(now):
+            if holding[direction]:
+                self.anchorage.append((time_h, vessel, direction))
+            else:
+                self.enqueue(time_h, vessel, direction)
+        self.check_queues(now)
+
+    def enqueue(self, time_h: float, vessel: int, direction: int) -> None:
+        itinerary = self.engine.v_itin[vessel]
+        fifo = self.fifo_of_itinerary.get(itinerary)
+        if fifo is None:
+            fifo = self.fifo_of_itinerary[itinerary] = self._fifo(self.engine.eligible_of(vessel))
+        fifo.append((time_h, vessel))
+        self.queued += 1
+
+    def check_queues(self, now: float) -> None:
         if self.queued > self.limit:
             raise Overloaded(self.name, "berths", now, self.queued)
+        if len(self.anchorage) > self.limit:
+            raise Overloaded(self.name, "berths", now, len(self.anchorage))
 
     def ring(self) -> None:
         now = self.engine.now
@@ -598,7 +666,7 @@ class TerminalStation(Station):
         if self.busy[g] > self.capacity[g]:  # invariant: never more ships than berths
             raise AssertionError(f"berth group {self.groups[g].id} over capacity")
         self.serving.add(vessel)
-        go = partial(self._go, g, vessel, arrival, now)
+        go = _Handling(self, g, vessel, arrival, now)
         handling = engine.v_handling[vessel]
         if handling == UNLOAD:
             ready = engine.landside.unloading(vessel, g, now, go)
@@ -729,6 +797,22 @@ class _Locked(Wake):
 
     def fire(self) -> None:
         self.lock.locked(self.number, self.direction, self.start, self.batch, self.used)
+
+
+class _Handling:
+    """Starts a ship's handling once its cargo fits the yard (called at once if it does)."""
+
+    def __init__(
+        self, terminal: TerminalStation, g: int, vessel: int, arrival: float, start: float
+    ) -> None:
+        self.terminal = terminal
+        self.g = g
+        self.vessel = vessel
+        self.arrival = arrival
+        self.start = start
+
+    def __call__(self) -> None:
+        self.terminal._go(self.g, self.vessel, self.arrival, self.start)
 
 
 class _ServiceEnd(Wake):

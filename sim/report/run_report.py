@@ -206,7 +206,7 @@ def _key_figures(data: RunData) -> str:
         (
             "Run",
             f"{data.replications} replications, seed {data.summary.get('seed')}, "
-            f"{data.summary.get('events', 0):,} SimPy events in "
+            f"{data.summary.get('events', 0):,} events in "
             f"{data.summary.get('wall_s', 0):.1f} s",
         )
     )

@@ -271,6 +271,10 @@ def _message(error: Any, allowed_fields: list[str]) -> str:
         return f"must be true or false{shown}"
     if kind in ("string_type",):
         return f"must be text{shown}"
+    if kind == "string_pattern_mismatch" and ":" in str(ctx.get("pattern", "")):
+        return f"must name a function as 'package.module:function'{shown}"
+    if kind == "string_pattern_mismatch" and "a-z" in str(ctx.get("pattern", "")):
+        return f"must be a lower-case name of letters, digits and _{shown}"
     if kind == "string_pattern_mismatch":
         return f"must be an id of upper-case letters, digits and _ (e.g. HA_HUANGMA){shown}"
     if kind == "string_too_short":

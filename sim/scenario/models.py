@@ -43,6 +43,7 @@ __all__ = [
     "LowWater",
     "NetworkSource",
     "Operations",
+    "ProcessEntry",
     "RailSidings",
     "RunSettings",
     "Scenario",
@@ -734,6 +735,46 @@ class NetworkSource(Model):
 # --------------------------------------------------------------------------------- scenario
 
 
+PROCESS_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class ProcessEntry(Model):
+    """A SimPy process of your own that joins every replication (see ``sim.engine.control``).
+
+    The function is imported by name, so a scenario that names one runs that Python code, as
+    a notebook would: name only code you trust.
+    """
+
+    function: Annotated[str, StringConstraints(pattern=PROCESS_PATTERN, max_length=200)] = Field(
+        description="'package.module:function'; the module must be importable (installed or on "
+        "PYTHONPATH). The function is called as function(env, model, **parameters) and must be "
+        "a generator function (a SimPy process)."
+    )
+    parameters: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")], Any] = Field(
+        default_factory=dict, description="Keyword arguments for the function (plain values)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"function": value} if isinstance(value, str) else value
+
+    @field_validator("function")
+    @classmethod
+    def _importable(cls, value: str) -> str:
+        import importlib
+
+        module_name, _, name = value.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            raise ValueError(f"cannot import module {module_name!r}: {error}") from None
+        function = getattr(module, name, None)
+        if not callable(function):
+            raise ValueError(f"module {module_name!r} has no function {name!r}")
+        return value
+
+
 class Scenario(Model):
     """A hubsim scenario: everything one run needs, checked once at load time."""
 
@@ -760,6 +801,11 @@ class Scenario(Model):
     service_criteria: ServiceCriteria = ServiceCriteria()
     target: Target = Target()
     run: RunSettings = RunSettings()
+    processes: list[ProcessEntry] = Field(
+        default_factory=list,
+        description="SimPy processes of your own started in every replication, in this order "
+        "(e.g. a controller; see README 'Processes of your own').",
+    )
 
     @property
     def first_year(self) -> int:

@@ -201,7 +201,7 @@ def _run_one(model: CompiledModel, chunk: Chunk, replication: int) -> dict[str, 
     """One replication as a store row; ``target_met`` is the verdict's own test
     (:meth:`sim.analysis.Outcome.meets`: throughput, service criteria unless the scenario
     switches them off, no overflow), so a sweep and ``hubsim run`` of the same variant agree."""
-    records = simulate(model, replication)
+    records = simulate(model, seed=chunk.scenario.run.seed, replication=replication)
     tables = replication_tables(model, records)
     throughput = tables["throughput"].assign(replication=replication)
     verdict = decide(model, [replication_outcomes(model, records, throughput)])

@@ -13,7 +13,7 @@ from sim.viz.compare import comparison_chart, plans_chart
 from sim.viz.journeys import berth_gantt_chart, time_space_chart
 from sim.viz.landside import gate_hours_chart, landside_chart, modal_co2_chart, yard_chart
 from sim.viz.maps import flow_map
-from sim.viz.queues import queue_chart, turnaround_chart
+from sim.viz.queues import control_chart, queue_chart, turnaround_chart
 from sim.viz.throughput import (
     throughput_breakdown_chart,
     throughput_chart,
@@ -26,6 +26,7 @@ __all__ = [
     "berth_gantt_chart",
     "bottleneck_chart",
     "comparison_chart",
+    "control_chart",
     "flow_map",
     "gate_hours_chart",
     "landside_chart",

@@ -13,7 +13,7 @@ from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import queue_length, resource_label
 from sim.viz.style import KIND_LABELS, PORT_COLOUR, hours_to_datetimes, new_figure, no_data
 
-__all__ = ["queue_chart", "turnaround_chart", "waiting_series"]
+__all__ = ["anchorage_series", "control_chart", "queue_chart", "turnaround_chart", "waiting_series"]
 
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2")
 
@@ -82,6 +82,52 @@ def waiting_series(data: RunData, kind: str, resource: str, *, bin_h: float = 24
             "mean_wait_h": mean_wait,
         }
     )
+
+
+def anchorage_series(data: RunData, resource: str, edges_h: np.ndarray) -> np.ndarray:
+    """Mean number of ships held at the anchorage before ``resource`` in each bin (a ship still
+    held at the end of a replication counts until then), averaged over the replications."""
+    series = []
+    for replication in range(data.replications):
+        holds = data.replication_events("holds", replication)
+        if "resource" in holds:
+            holds = holds[holds["resource"] == resource]
+        if len(holds) == 0:
+            series.append(np.zeros(len(edges_h) - 1))
+            continue
+        end = holds["end_h"].to_numpy(dtype=float)
+        end = np.where(np.isnan(end), data.end_h(replication), end)
+        series.append(queue_length(holds["start_h"].to_numpy(dtype=float), end, edges_h))
+    return np.mean(np.vstack(series), axis=0)
+
+
+def control_chart(
+    without: RunSource, with_control: RunSource, lock: str, *, bin_h: float = 24.0
+) -> Figure:
+    """Ships waiting at a lock, and at its anchorage, without and with a control process.
+
+    Both runs are of one scenario with the same seed (the same ships); the lines are means over
+    the replications per ``bin_h`` hours from the end of the warm-up.
+    """
+    before, after = as_run_data(without), as_run_data(with_control)
+    fig, ax = new_figure(10, 4.2)
+    queued = waiting_series(before, "lock", lock, bin_h=bin_h)
+    controlled = waiting_series(after, "lock", lock, bin_h=bin_h)
+    edges = np.append(controlled["start_h"].to_numpy(), controlled["end_h"].to_numpy()[-1])
+    anchored = anchorage_series(after, lock, edges)
+    label = resource_label("lock", lock, after)
+    for frame, values, colour, text in (
+        (queued, queued["queue_vessels"], "#7f7f7f", "at the lock, no controller"),
+        (controlled, controlled["queue_vessels"], PORT_COLOUR, "at the lock, with the controller"),
+        (controlled, anchored, "#ff7f0e", "at the anchorage, with the controller"),
+    ):
+        times = hours_to_datetimes(after.model.calendar, frame["start_h"].to_numpy())
+        ax.step(times, values, where="post", color=colour, label=text, linewidth=1.4)
+    ax.set_ylabel(f"ships waiting (mean per {bin_h:g} h)")
+    ax.set_title(f"{label}: ships waiting without and with the control process", loc="left")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return fig
 
 
 def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) -> Figure:

@@ -36,7 +36,7 @@ from sim.scenario.routes import load_checked
 def canal(canal_scenarios):
     scenario, _ = load_checked(canal_scenarios / "canal.yaml")
     model = compile_scenario(scenario)
-    return model, simulate(model, 0)
+    return model, simulate(model, seed=scenario.run.seed, replication=0)
 
 
 def _window(model, months):

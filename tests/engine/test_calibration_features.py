@@ -33,8 +33,9 @@ def _empty_leg(model, itinerary: int) -> bool:
 
 
 def test_backhaul_calls_leave_out_their_empty_leg_in_the_share_asked_for():
-    model = compile_scenario(_baseline(demand={"empty_return_share": 0.3}))
-    records = simulate(model, 0)
+    scenario = _baseline(demand={"empty_return_share": 0.3})
+    model = compile_scenario(scenario)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     v = records.vessels
     port = np.array(
         [
@@ -55,9 +56,13 @@ def test_backhaul_calls_leave_out_their_empty_leg_in_the_share_asked_for():
 
 
 def test_backhauls_keep_the_tonnes_and_take_away_empty_passages():
-    round_trips = compile_scenario(_baseline(demand={"empty_return_share": 1.0}))
-    backhauls = compile_scenario(_baseline(demand={"empty_return_share": 0.0}))
-    a, b = simulate(round_trips, 0), simulate(backhauls, 0)
+    sailed, carried = (
+        _baseline(demand={"empty_return_share": 1.0}),
+        _baseline(demand={"empty_return_share": 0.0}),
+    )
+    round_trips, backhauls = compile_scenario(sailed), compile_scenario(carried)
+    a = simulate(round_trips, seed=sailed.run.seed, replication=0)
+    b = simulate(backhauls, seed=carried.run.seed, replication=0)
     # the same demand: mean payload per call and the calls offered do not change
     for fa, fb in zip(round_trips.flows, backhauls.flows, strict=True):
         assert round_trips.mean_payload_t(fa) == pytest.approx(backhauls.mean_payload_t(fb))
@@ -78,8 +83,10 @@ def test_chambers_that_wait_to_fill_lock_fewer_fuller_lockages():
     for locks_changed in (plain, fuller):
         document = _baseline().model_dump(mode="json")
         document["locks"]["LOCK_HUAIAN"].update(locks_changed["LOCK_HUAIAN"])
-        model = compile_scenario(Scenario.model_validate(document))
-        tables.append(locks(model, simulate(model, 0)).set_index("resource").loc["LOCK_HUAIAN"])
+        scenario = Scenario.model_validate(document)
+        model = compile_scenario(scenario)
+        records = simulate(model, seed=scenario.run.seed, replication=0)
+        tables.append(locks(model, records).set_index("resource").loc["LOCK_HUAIAN"])
     before, after = tables
     assert after["vessels_per_lockage"] > before["vessels_per_lockage"]
     assert after["lockages"] < before["lockages"]
@@ -92,8 +99,9 @@ def test_chambers_that_wait_to_fill_lock_fewer_fuller_lockages():
 
 def test_a_chamber_closure_stops_that_chamber_only():
     closure = {"resource": "LOCK_HUAIAN/C2", "start": "2025-01-05", "end": "2025-01-20"}
-    model = compile_scenario(_baseline(operations={"closures": [closure]}))
-    records = simulate(model, 0)
+    scenario = _baseline(operations={"closures": [closure]})
+    model = compile_scenario(scenario)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     lk = records.lockages
     lock = [lock.id for lock in model.locks].index("LOCK_HUAIAN")
     start, end = (model.calendar.hour_of(dt.date(2025, 1, day)) for day in (5, 20))

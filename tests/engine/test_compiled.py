@@ -52,7 +52,9 @@ scenario = scenario.model_copy(
         "run": scenario.run.model_copy(update={"start_year": 2028, "end_year": 2028}),
     }
 )
-records = simulate(compile_scenario(scenario, multiplier=0.1), 0)
+records = simulate(
+    compile_scenario(scenario, multiplier=0.1), seed=scenario.run.seed, replication=0
+)
 tables = {"events": np.array([records.events, records.logical_events])}
 for group in ("vessels", "passages", "lockages", "yard_levels", "jobs", "stage_hours",
               "trains", "rail_movements"):

@@ -31,7 +31,7 @@ def test_a_lock_closure_stops_every_lockage_in_its_window():
     }
     scenario = _baseline_weeks(closures=[closure], weather={"downtime_days_per_year": 0})
     model = compile_scenario(scenario)
-    records = simulate(model, 0)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     lock = [lock.id for lock in model.locks].index("LOCK_HUAIAN")
     lk = records.lockages
     mine = lk["lock"] == lock
@@ -57,7 +57,7 @@ def test_a_terminal_closure_stops_every_service_start():
             "overload_queue_vessels": 100000,
         }
     )
-    records = simulate(compile_scenario(s), 0)
+    records = simulate(compile_scenario(s), seed=s.run.seed, replication=0)
     starts = records.vessels["berth_start_h"]
     start, end = (31 + 28) * 24.0, (31 + 28 + 3) * 24.0
     assert not ((starts >= start) & (starts < end)).any()
@@ -72,8 +72,8 @@ def test_breakdowns_take_capacity_away():
             "overload_queue_vessels": 100000,
         }
     )
-    a = simulate(compile_scenario(plain), 0).vessels
-    b = simulate(compile_scenario(broken), 0).vessels
+    a = simulate(compile_scenario(plain), seed=plain.run.seed, replication=0).vessels
+    b = simulate(compile_scenario(broken), seed=broken.run.seed, replication=0).vessels
     np.testing.assert_array_equal(a["entry_h"], b["entry_h"])  # same demand
     wait_a = np.nanmean(a["berth_start_h"] - a["berth_arrival_h"])
     wait_b = np.nanmean(b["berth_start_h"] - b["berth_arrival_h"])
@@ -94,7 +94,8 @@ def test_chamber_breakdowns_lengthen_lock_waits():
         ],
     )
     model_a, model_b = compile_scenario(plain), compile_scenario(broken)
-    a, b = simulate(model_a, 0), simulate(model_b, 0)
+    a = simulate(model_a, seed=plain.run.seed, replication=0)
+    b = simulate(model_b, seed=broken.run.seed, replication=0)
     lock = [lock.id for lock in model_a.locks].index("LOCK_HUAIAN")
 
     def mean_wait(records):
@@ -110,10 +111,15 @@ def test_low_water_cuts_payloads_and_brings_more_ships_for_the_same_tonnes():
     def year_2028(name):
         document = load_scenario(f"scenarios/{name}.yaml").model_dump(mode="json")
         document["run"].update({"start_year": 2028, "end_year": 2028})
-        return compile_scenario(Scenario.model_validate(document))
+        return Scenario.model_validate(document)
 
-    plan, low = year_2028("huaian_2028_plan"), year_2028("huaian_2028_low_water_2019")
-    a, b = draw_arrivals(plan, 0), draw_arrivals(low, 0)
+    plan_scenario, low_scenario = (
+        year_2028("huaian_2028_plan"),
+        year_2028("huaian_2028_low_water_2019"),
+    )
+    plan, low = compile_scenario(plan_scenario), compile_scenario(low_scenario)
+    a = draw_arrivals(plan, seed=plan_scenario.run.seed, replication=0)
+    b = draw_arrivals(low, seed=low_scenario.run.seed, replication=0)
     period = low.low_water[0]
     # before the low water both plans see exactly the same ships (common random numbers)
     np.testing.assert_array_equal(

@@ -84,8 +84,9 @@ def one_stream(
 
 
 def run_once(document: dict[str, Any]) -> tuple[Any, Any]:
-    model = compile_scenario(Scenario.model_validate(copy.deepcopy(document)))
-    return model, simulate(model, 0)
+    scenario = Scenario.model_validate(copy.deepcopy(document))
+    model = compile_scenario(scenario)
+    return model, simulate(model, seed=scenario.run.seed, replication=0)
 
 
 def test_unloaded_cargo_dwells_then_leaves_through_the_gate_hour_by_hour():
@@ -297,8 +298,9 @@ NETWORK_PLAN: dict[str, Any] = {
 def network_run(**operations: Any) -> tuple[Any, Any]:
     document = copy.deepcopy(NETWORK_PLAN)
     document["operations"] = operations
-    model = compile_scenario(Scenario.model_validate(document))
-    return model, simulate(model, 0)
+    scenario = Scenario.model_validate(document)
+    model = compile_scenario(scenario)
+    return model, simulate(model, seed=scenario.run.seed, replication=0)
 
 
 @pytest.fixture(scope="module")
@@ -411,8 +413,9 @@ def test_air_cargo_is_limited_by_airport_slots():
             "vessel_mix": {"CONT_120TEU_RS": 1},
         }
     ]
-    model = compile_scenario(Scenario.model_validate(document))
-    records = simulate(model, 0)
+    scenario = Scenario.model_validate(document)
+    model = compile_scenario(scenario)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     air = next(i for i, s in enumerate(model.stages) if s.kind == "air")
     hours = records.stage_hours
     mine = hours["stage"] == air
@@ -461,8 +464,9 @@ def test_containers_go_by_container_train_bulk_by_bulk_train():
             "vessel_mix": {"CONT_120TEU_RS": 1},
         }
     )
-    model = compile_scenario(Scenario.model_validate(document))
-    records = simulate(model, 0)
+    scenario = Scenario.model_validate(document)
+    model = compile_scenario(scenario)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     boxes = next(i for i, f in enumerate(model.flows) if f.id == "BOXES")
     option = model.itineraries[model.flows[boxes].itineraries[0]].landside[0]
     assert option.mode == "rail" and option.train_t == 1210.0

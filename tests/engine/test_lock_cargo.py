@@ -23,7 +23,7 @@ def baseline():
         scenario_path("huaian_2025_baseline"), horizon_days=20, warmup_days=2
     )
     model = compile_scenario(scenario)
-    return model, simulate(model, 0)
+    return model, simulate(model, seed=scenario.run.seed, replication=0)
 
 
 def test_a_round_trip_through_a_lock_is_laden_once_unless_through_traffic(baseline):

@@ -22,10 +22,11 @@ def _baseline_weeks():
 
 
 def test_the_day_callback_changes_no_record_and_counts_the_days():
-    model = compile_scenario(_baseline_weeks())
+    scenario = _baseline_weeks()
+    model = compile_scenario(scenario)
     days: list[int] = []
-    plain = simulate(model, 0)
-    reported = simulate(model, 0, days.append)
+    plain = simulate(model, seed=scenario.run.seed, replication=0)
+    reported = simulate(model, seed=scenario.run.seed, replication=0, on_day=days.append)
     for table in ("vessels", "passages", "lockages", "yard_levels", "jobs", "stage_hours"):
         ours, theirs = getattr(plain, table), getattr(reported, table)
         assert ours.keys() == theirs.keys()

@@ -132,8 +132,9 @@ def test_warm_up_runs_the_first_years_demand_with_its_seasonality():
     stream["from_year"] = 2027
     stream["growth_per_year"] = 1.0  # 2028 carries twice 2027
     stream["seasonality"] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0]
-    model = compile_scenario(Scenario.model_validate(document))
-    arrivals = draw_arrivals(model, 0)
+    scenario = Scenario.model_validate(document)
+    model = compile_scenario(scenario)
+    arrivals = draw_arrivals(model, seed=scenario.run.seed, replication=0)
     months = model.calendar.month_index(arrivals.entry_h)
     years = model.calendar.month_year[months]
     numbers = model.calendar.month_number[months]
@@ -155,11 +156,12 @@ def test_facilities_in_service_on_1_january_serve_the_warm_up():
     berths.append({**berths[0], "id": "B2", "commissioning": "2028-01-01"})
     del berths[1]["decommissioning"]
     berths.append({**berths[1], "id": "B3", "commissioning": "2028-03-01"})
-    model = compile_scenario(Scenario.model_validate(document))
+    scenario = Scenario.model_validate(document)
+    model = compile_scenario(scenario)
     groups = {g.id: g for g in model.groups}
     assert groups["QUAY/B2"].start_h == 0.0 and groups["QUAY/B1"].end_h == 0.0
     assert groups["QUAY/B3"].start_h == model.calendar.hour_of(dt.date(2028, 3, 1))
-    v = simulate(model, 0).vessels
+    v = simulate(model, seed=scenario.run.seed, replication=0).vessels
     names = [g.id for g in model.groups]
     group = np.array([names[g] for g in v["berth_group"]])
     warm = v["berth_start_h"] < model.calendar.warmup_h

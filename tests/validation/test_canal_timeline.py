@@ -167,8 +167,8 @@ def canal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _timeline(canal: Path, policy: str):
-    model = compile_scenario(_scenario(canal, policy))
-    return simulate(model, 0)
+    scenario = _scenario(canal, policy)
+    return simulate(compile_scenario(scenario), seed=scenario.run.seed, replication=0)
 
 
 def test_first_come_first_served_timeline(canal):
@@ -239,8 +239,9 @@ def test_wait_to_fill_timeline(canal):
 def test_cost_co2_value_and_modal_split_by_hand(canal):
     from sim.kpi import economics, modal_split, transport
 
-    model = compile_scenario(_scenario(canal, "fcfs"))
-    records = simulate(model, 0)
+    scenario = _scenario(canal, "fcfs")
+    model = compile_scenario(scenario)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     # per tonne: water 15 km x 0.05 + road 10 km x 0.4 + port handling 5 = 9.75 CNY;
     # CO2 15 x 0.02 + 10 x 0.08 = 1.1 kg; coal is worth 800 CNY/t; 3 ships x 1000 t
     money = economics(model, records).iloc[0]

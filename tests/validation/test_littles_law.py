@@ -41,7 +41,7 @@ def test_littles_law_at_lock_and_berth(tmp_path):
     model = compile_scenario(scenario)
     lock_gap, berth_gap = [], []
     for replication in range(6):
-        records = simulate(model, replication)
+        records = simulate(model, seed=scenario.run.seed, replication=replication)
         low, high = 240.0, records.end_h
         grid = np.linspace(low, high, 20_000)
         # lock: everyone who passed, from arrival at the lock to leaving the chamber
@@ -74,7 +74,7 @@ def test_tonnes_are_conserved_on_the_baseline():
         update={"run": scenario.run.model_copy(update={"horizon_days": 45, "warmup_days": 5})}
     )
     model = compile_scenario(scenario)
-    records = simulate(model, 0)
+    records = simulate(model, seed=scenario.run.seed, replication=0)
     v = records.vessels
     port = np.array([model.flows[f].kind == "stream" for f in v["flow"]])
     entered = v["entry_h"] <= records.end_h

@@ -77,7 +77,7 @@ def mean_waits(scenario: Scenario) -> np.ndarray:
     model = compile_scenario(scenario)
     waits = []
     for replication in range(scenario.run.replications):
-        records = simulate(model, replication)
+        records = simulate(model, seed=scenario.run.seed, replication=replication)
         v = records.vessels
         counted = (v["berth_arrival_h"] >= WARMUP_DAYS * 24) & ~np.isnan(v["berth_start_h"])
         waits.append(float((v["berth_start_h"] - v["berth_arrival_h"])[counted].mean()))
