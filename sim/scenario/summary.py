@@ -39,6 +39,9 @@ def summary_lines(scenario: Scenario, check: NetworkCheck) -> list[str]:
     if rate_based:
         lines.append(f"{rate_based} stream(s) given as vessels per day")
     lines.append(f"target: {_mt(scenario.target.throughput_t)} in {scenario.target.year}")
+    if scenario.processes:
+        names = ", ".join(p.function for p in scenario.processes)
+        lines.append(f"processes of your own (run in every replication): {names}")
     if check.routes:
         handling = Counter(r.handling for routes in check.routes.values() for r in routes)
         lines.append(

@@ -287,6 +287,11 @@ def test_hubsim_run_with_a_controller_named_in_the_scenario(tmp_path: Path) -> N
         "  - function: sim.engine.controllers:hold_at_anchorage\n"
         "    parameters: {lock: LOCK_HUAIAN, threshold: 5}\n"
     )
+    checked = CliRunner().invoke(app, ["validate", str(path)])
+    assert checked.exit_code == 0, checked.output
+    assert "processes of your own (run in every replication): sim.engine.controllers:" in (
+        checked.output
+    )
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", str(path), "--out", str(out), "--json"])
     assert result.exit_code in (0, 1), result.output
