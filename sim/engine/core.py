@@ -98,7 +98,9 @@ class Engine:
         # clock is ``now`` and its event ids are the ids of the engine's wake-ups (see ``at``)
         self.env = env
         self.now = 0.0
-        self.eid = env._eid
+        # the id of the next event, SimPy's or the engine's: the environment draws its own ids
+        # from here once attached (``HubEnvironment.attach``), so both share one sequence
+        self.next_id: int = next(env._eid)
         self.queue: TimeHeap[Wake] = TimeHeap()
         self.scheduled = 0  # the engine's wake-ups scheduled so far
         self.simpy_events = 0  # SimPy events processed (those of user processes)
@@ -231,7 +233,9 @@ class Engine:
         wake-ups are NORMAL), then by id (the order they were scheduled in).
         """
         self.scheduled += 1
-        self.queue.push(time_h if time_h > self.now else self.now, next(self.eid), event)
+        key = self.next_id
+        self.next_id = key + 1
+        self.queue.push(time_h if time_h > self.now else self.now, key, event)
 
     # -- lookups used by the stations --------------------------------------------------------
     def eligible_of(self, vessel: int) -> tuple[int, ...]:

@@ -94,6 +94,7 @@ class HubEnvironment(simpy.Environment):
             raise ValueError("the engine was built on another environment")
         engine.now = self._clock
         self._engine = engine
+        self._eid = _SharedIds(engine)  # SimPy's event ids continue the engine's sequence
 
     def peek(self) -> float:
         """Time of the next event, SimPy's or the engine's (``inf`` if there is none)."""
@@ -142,6 +143,23 @@ class HubEnvironment(simpy.Environment):
                     f'No scheduled events left but "until" event was not triggered: {until}'
                 ) from None
         return None
+
+
+class _SharedIds:
+    """The environment's event counter (``next(env._eid)`` in SimPy's ``schedule``), kept as
+    the engine's ``next_id`` so that the compiled engine takes an id with one integer add."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __iter__(self) -> _SharedIds:
+        return self
+
+    def __next__(self) -> int:
+        engine = self._engine
+        key = engine.next_id
+        engine.next_id = key + 1
+        return key
 
 
 def simulate(

@@ -317,7 +317,13 @@ class LockStation(Station):
             else:
                 queues[direction].append((time_h, vessel))
         self.feed_next = i
-        self.check_queues(now)
+        # (check_queues, inlined: this runs on every lockage)
+        limit = self.limit
+        for queue in queues:
+            if len(queue) > limit:
+                raise Overloaded(self.name, "lock", now, len(queue))
+        if self.anchorage and len(self.anchorage) > limit:
+            raise Overloaded(self.name, "lock", now, len(self.anchorage))
 
     def check_queues(self, now: float) -> None:
         for queue in self.queues:
@@ -604,13 +610,22 @@ class TerminalStation(Station):
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
+        v_itin = self.engine.v_itin
+        by_itinerary = self.fifo_of_itinerary
         holding = self.holding
         for time_h, vessel, direction in self.arrivals_until(now):
             if holding[direction]:
                 self.anchorage.append((time_h, vessel, direction))
-            else:
-                self.enqueue(time_h, vessel, direction)
-        self.check_queues(now)
+                continue
+            # (enqueue, inlined: this runs for every ship)
+            itinerary = v_itin[vessel]
+            fifo = by_itinerary.get(itinerary)
+            if fifo is None:
+                fifo = by_itinerary[itinerary] = self._fifo(self.engine.eligible_of(vessel))
+            fifo.append((time_h, vessel))
+            self.queued += 1
+        if self.queued > self.limit or self.anchorage:
+            self.check_queues(now)
 
     def enqueue(self, time_h: float, vessel: int, direction: int) -> None:
         itinerary = self.engine.v_itin[vessel]
