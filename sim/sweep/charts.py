@@ -24,6 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from network.export import atomic_path
+from sim.sweep.summary import frontier
 from sim.viz.style import PORT_COLOUR, TARGET_COLOUR, error_bars, new_figure, no_data
 
 if TYPE_CHECKING:
@@ -221,18 +222,6 @@ def throughput_chart(report: SweepReport) -> Figure:
     diff_ax.grid(axis="x", alpha=0.3)
     figure.suptitle(f"{report.name}: port throughput per option")
     return figure
-
-
-def frontier(table: pd.DataFrame) -> list[str]:
-    """Variants no other beats on both cost and mean throughput, cheapest first."""
-    ordered = table.sort_values(["cost_cny", "throughput_t"], ascending=[True, False])
-    best = -np.inf
-    out = []
-    for row in ordered.itertuples(index=False):
-        if row.throughput_t > best:
-            out.append(str(row.variant))
-            best = row.throughput_t
-    return out
 
 
 def _cost_unit(costs: np.ndarray) -> tuple[float, str]:

@@ -25,12 +25,25 @@ from sim.sweep.tasks import KPI_COLUMNS
 __all__ = [
     "by_future",
     "comparison_table",
+    "frontier",
     "futures_table",
     "planner_table",
     "replication_means",
     "variants_table",
     "wilson",
 ]
+
+
+def frontier(table: pd.DataFrame) -> list[str]:
+    """Variants no other beats on both cost and mean throughput, cheapest first."""
+    ordered = table.sort_values(["cost_cny", "throughput_t"], ascending=[True, False])
+    best = -np.inf
+    out = []
+    for row in ordered.itertuples(index=False):
+        if row.throughput_t > best:
+            out.append(str(row.variant))
+            best = row.throughput_t
+    return out
 
 
 def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float, float]:
