@@ -107,10 +107,6 @@ class Station(Stop):
         self.feed_next = i
         return out
 
-    def push(self, time_h: float, vessel: int, direction: int) -> None:
-        """The ship ``vessel`` will arrive at ``time_h`` (heading ``direction`` at a lock)."""
-        raise NotImplementedError  # pragma: no cover - every subclass overrides it
-
     def held(self) -> list[int]:
         """Vessels this station holds: due or on their way (pending), queued, in service."""
         out = [v for _, v, _ in self.feed[self.feed_next :]]
