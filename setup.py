@@ -17,7 +17,7 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 #: compiled together, in one extension group; sim/engine/__init__.py lists the same modules
-ENGINE = ("heap", "columns", "stations", "landside", "core")
+ENGINE = ("heap", "columns", "context", "stations", "landside", "core")
 SOURCES = [f"sim/engine/{name}.py" for name in ENGINE]
 #: the fingerprint of the sources compiled: sim.engine uses the extension only while the sources
 #: beside it still match it (an edited engine runs as Python until rebuilt). It is written only

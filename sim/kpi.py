@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sim.compiled import REEFER_T_PER_PLUG, CompiledModel
-from sim.engine.core import Records
+from sim.engine.records import Records
 
 __all__ = ["replication_tables"]
 

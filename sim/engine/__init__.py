@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 #: the modules compiled together, in import order (setup.py lists the same)
-COMPILED_MODULES = ("heap", "columns", "stations", "landside", "core")
+COMPILED_MODULES = ("heap", "columns", "context", "stations", "landside", "core")
 
 
 def _extension_usable(here: Path) -> bool:
@@ -56,8 +56,8 @@ COMPILED = not os.environ.get("HUBSIM_PURE_PYTHON") and _extension_usable(_here)
 if not COMPILED:
     _load_sources(_here)
 
-from sim.engine.core import Records  # noqa: E402
 from sim.engine.environment import HubEnvironment, simulate  # noqa: E402
+from sim.engine.records import Records  # noqa: E402
 from sim.engine.stations import Overloaded  # noqa: E402
 
 __all__ = ["COMPILED", "COMPILED_MODULES", "HubEnvironment", "Overloaded", "Records", "simulate"]

@@ -379,7 +379,7 @@ class LockView(_StationView):
 
         def apply() -> None:
             window = np.array([[now, now + hours]])
-            engine = station.engine
+            engine = self._hub._engine
             for number in numbers:
                 self._set_chamber(
                     number, merge_windows(_chamber_windows(engine, station, number), window)
@@ -402,7 +402,7 @@ class LockView(_StationView):
         now = self._hub.now
 
         def apply() -> None:
-            engine = station.engine
+            engine = self._hub._engine
             for number in numbers:
                 self._set_chamber(
                     number, _without(_chamber_windows(engine, station, number), now, until)
@@ -419,7 +419,7 @@ class LockView(_StationView):
 
     def _set_chamber(self, number: int, windows: np.ndarray) -> None:
         station = self._station
-        station.engine.chamber_windows[station.index][number] = windows
+        self._hub._engine.chamber_windows[station.index][number] = windows
         station.chamber_downtime[number] = downtime_check(windows)
 
     def _chamber(self, chamber: str) -> int:
@@ -474,7 +474,7 @@ class TerminalView(_StationView):
         now = self._hub.now
 
         def apply() -> None:
-            engine = station.engine
+            engine = self._hub._engine
             windows = merge_windows(
                 engine.terminal_windows[station.index], np.array([[now, now + hours]])
             )
@@ -490,13 +490,13 @@ class TerminalView(_StationView):
         now = self._hub.now
 
         def apply() -> None:
-            self._set(_without(station.engine.terminal_windows[station.index], now, until))
+            self._set(_without(self._hub._engine.terminal_windows[station.index], now, until))
 
         self._hub._act("open", self.id, "to the end" if hours is None else f"{hours:g} h", apply)
 
     def _set(self, windows: np.ndarray) -> None:
         station = self._station
-        station.engine.terminal_windows[station.index] = windows
+        self._hub._engine.terminal_windows[station.index] = windows
         station.weather = downtime_check(windows)
         station.ring()
 
@@ -529,7 +529,7 @@ class BerthGroupView:
 
     def waiting(self) -> tuple[Ship, ...]:
         """Ships in the terminal's queue that may use this group."""
-        engine = self._terminal.engine
+        engine = self._hub._engine
         return tuple(s for s in self.terminal.waiting() if self._g in engine.eligible_of(s.vessel))
 
     def queue_length(self) -> int:

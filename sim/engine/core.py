@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
@@ -21,9 +20,11 @@ from sim.compiled import LOCK, CompiledModel
 from sim.compiled_operations import ServiceTimeSpec
 from sim.engine.arrivals import Arrivals
 from sim.engine.columns import Column
+from sim.engine.context import Context, Stop, Wake
 from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
 from sim.engine.heap import TimeHeap
 from sim.engine.landside import Landside, RateStage, TrainStage
+from sim.engine.records import Records
 from sim.engine.stations import (
     LOAD,
     OTHER,
@@ -33,7 +34,6 @@ from sim.engine.stations import (
     Overloaded,
     Station,
     TerminalStation,
-    Wake,
     merge_windows,
     weather_check,
 )
@@ -46,42 +46,13 @@ INF: Final = math.inf
 _BLOCK: Final = 4096
 
 
-@dataclass
-class Records:
-    """Everything one replication recorded, as numpy arrays: one row per vessel, per lock
-    passage, per lockage, per yard level change, per landside job (tonnes of one call taking
-    one landside option), per hour a rate stage (gate, airport) moved cargo, per train and per
-    rail link movement.
+class Engine(Context):
+    """The state of one replication (see :func:`sim.engine.environment.simulate`).
 
-    Times are simulation hours. Vessel columns hold NaN for steps not reached by the end of the
-    run (or for ships that never call at a berth).
+    The engine is the :class:`~sim.engine.context.Context` its stations run in: it fills the
+    context's tables, draws the service times and keeps the records; the clock, the event
+    queue (``at``) and the routing of ships (``leave``, ``set_off``) are the context's.
     """
-
-    vessels: dict[str, np.ndarray]
-    passages: dict[str, np.ndarray]
-    lockages: dict[str, np.ndarray]
-    yard_levels: dict[str, np.ndarray]
-    jobs: dict[str, np.ndarray]
-    stage_hours: dict[str, np.ndarray]
-    trains: dict[str, np.ndarray]
-    rail_movements: dict[str, np.ndarray]
-    weather_windows: np.ndarray
-    horizon_h: float
-    end_h: float
-    events: int
-    logical_events: int
-    wall_s: float
-    overload: Overloaded | None = None
-    invariants: dict[str, float] = field(default_factory=dict)
-    #: ships held at an anchorage by a control process (vessel, resource, direction, start_h,
-    #: end_h; NaN end: still held at the end of the run) and the actions control processes
-    #: took (time_h, process, action, resource, value); empty without control processes
-    holds: dict[str, np.ndarray] = field(default_factory=dict)
-    actions: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-class Engine:
-    """The state of one replication (see :func:`simulate`)."""
 
     def __init__(
         self,
@@ -189,6 +160,7 @@ class Engine:
         self.p_lockage = array("q")
 
         self.landside = Landside(self, closures, windows, breakdowns)
+        self.quay = self.landside  # what the berths see of it
         handling_code = {"unload": UNLOAD, "transship": UNLOAD, "load": LOAD}
         self.itin_handling = [handling_code.get(it.handling, OTHER) for it in model.itineraries]
         self.v_handling = [self.itin_handling[i] for i in self.v_itin]
@@ -201,7 +173,7 @@ class Engine:
         self.terminals = [
             TerminalStation(self, spec, i, model.groups) for i, spec in enumerate(model.terminals)
         ]
-        self.itin_stations: list[tuple[Station, ...]] = [
+        self.itin_stations: list[tuple[Stop, ...]] = [
             tuple(
                 self.locks[i] if kind == LOCK else self.terminals[i]
                 for kind, i in zip(it.kinds, it.index, strict=True)
@@ -214,7 +186,7 @@ class Engine:
         self.itin_yard = [it.yard for it in model.itineraries]
         self.itin_eligible = [it.eligible_groups for it in model.itineraries]
         self.diverter = (
-            Diverter(self, operations.diversion_queue_threshold_vessels)
+            Diverter(self, operations.diversion_queue_threshold_vessels, self.terminals)
             if model.diversions
             else None
         )
@@ -223,28 +195,7 @@ class Engine:
         # ships held before a station by a control process: one row per hold
         self.hold_rows: list[tuple[int, str, int, float, float]] = []
 
-    def at(self, time_h: float, event: Wake) -> None:
-        """Fire ``event`` at ``time_h`` (or now, if that is past).
-
-        The engine's wake-ups are kept in their own compiled heap (:mod:`sim.engine.heap`)
-        beside SimPy's event queue, and :func:`drive` merges the two heads. A wake-up takes its
-        id from SimPy's event counter, so it is ordered exactly as an ``env.timeout`` created
-        at this call would be: by time, then SimPy's URGENT events before NORMAL ones (all
-        wake-ups are NORMAL), then by id (the order they were scheduled in).
-        """
-        self.scheduled += 1
-        key = self.next_id
-        self.next_id = key + 1
-        self.queue.push(time_h if time_h > self.now else self.now, key, event)
-
-    # -- lookups used by the stations --------------------------------------------------------
-    def eligible_of(self, vessel: int) -> tuple[int, ...]:
-        return self.itin_eligible[self.v_itin[vessel]]
-
-    def yard_of(self, vessel: int) -> int:
-        """Index of the yard the vessel's cargo lands in (-1: none)."""
-        return self.itin_yard[self.v_itin[vessel]]
-
+    # -- what the context leaves to the engine ---------------------------------------------------
     def service_time(self, g: int, vessel: int) -> float:
         """Hours the ship ``vessel`` takes at a berth of group ``g`` once handling starts."""
         draws = self._service_draws.get(g)
@@ -307,47 +258,12 @@ class Engine:
             upcoming = station.next_arrival()
             if upcoming < math.inf:
                 station.schedule_ring(upcoming)
-        self.landside.feed_exports()
-
-    def set_off(self, vessel: int, now: float) -> None:
-        """A ship that chose its terminal at ``now`` sails to its first resource."""
-        itinerary = self.v_itin[vessel]
-        self.v_handling[vessel] = self.itin_handling[itinerary]
-        stations = self.itin_stations[itinerary]
-        self.landside.release_exports(vessel, now)
-        if not stations:
-            self.v_exit[vessel] = now + self.itin_after[itinerary]
-            return
-        stations[0].push(
-            now + self.itin_sail[itinerary][0], vessel, self.itin_direction[itinerary][0]
-        )
-
-    def leave(self, vessel: int, now: float) -> None:
-        """The vessel is done with its current resource at ``now``: on to the next."""
-        itinerary = self.v_itin[vessel]
-        step = self.v_step[vessel] + 1
-        stations = self.itin_stations[itinerary]
-        self.logical_events += 1
-        if step == len(stations):
-            self.v_exit[vessel] = now + self.itin_after[itinerary]
-            return
-        self.v_step[vessel] = step
-        stations[step].push(
-            now + self.itin_sail[itinerary][step], vessel, self.itin_direction[itinerary][step]
-        )
+        self.landside.feed_exports(self.arrivals)
 
     # -- records -------------------------------------------------------------------------------
-    def record_passages(
-        self,
-        batch: list[tuple[float, int]],
-        lock: int,
-        chamber: int,
-        direction: int,
-        start: float,
-        end: float,
-    ) -> None:
-        """One row per ship of a lockage: who, its arrival at the lock and the lockage (the
-        lock, chamber, direction, start and end are the lockage's, joined after the run)."""
+    def record_passages(self, batch: list[tuple[float, int]]) -> None:
+        """One row per ship of the lockage just recorded: who, its arrival at the lock and the
+        lockage (its lock, chamber, direction, start and end are joined after the run)."""
         n = len(batch)
         self.p_lockage.extend(array("q", [len(self.l_lock) - 1]) * n)
         p_vessel, p_arrival = self.p_vessel, self.p_arrival

@@ -7,21 +7,51 @@ once per run.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.engine.core import Engine, Records
+    from sim.compiled import CompiledModel
+    from sim.engine.landside import RateStage, TrainStage
+    from sim.engine.records import Records
+    from sim.engine.stations import Station
 
-__all__ = ["InvariantError", "check_invariants"]
+__all__ = ["Census", "InvariantError", "check_invariants"]
+
+
+class _Stages(Protocol):
+    @property
+    def stages(self) -> Sequence[RateStage | TrainStage]: ...
+
+
+class Census(Protocol):
+    """What the checks read of a replication besides its records: the model, and the
+    facilities, asked what they hold at the end (the engine, :class:`sim.engine.core.Engine`,
+    is one)."""
+
+    @property
+    def model(self) -> CompiledModel: ...
+
+    @property
+    def locks(self) -> Sequence[Station]: ...
+
+    @property
+    def terminals(self) -> Sequence[Station]: ...
+
+    @property
+    def diverter(self) -> Station | None: ...
+
+    @property
+    def landside(self) -> _Stages: ...
 
 
 class InvariantError(AssertionError):
     """The engine broke one of its own invariants (a bug, never bad input)."""
 
 
-def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
+def check_invariants(engine: Census, records: Records) -> dict[str, float]:
     """Conservation and sanity checks run on every replication.
 
     - every vessel is in exactly one place at the end: not yet at its first resource, held by
@@ -32,7 +62,7 @@ def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
 
     Returns the figures checked; raises :class:`InvariantError` if one fails.
     """
-    n = len(engine.v_itin)
+    n = len(records.vessels["exit_h"])
     seen = np.zeros(n, dtype=np.int64)
     diverter = [engine.diverter] if engine.diverter is not None else []
     for station in (*engine.locks, *engine.terminals, *diverter):
@@ -101,7 +131,7 @@ def check_invariants(engine: Engine, records: Records) -> dict[str, float]:
     }
 
 
-def _check_landside(engine: Engine, records: Records) -> dict[str, float]:
+def _check_landside(engine: Census, records: Records) -> dict[str, float]:
     """Landside invariants: every job's tonnes are in exactly one place (done, or held by one
     stage), each ship's landside jobs add up to its payload, no hour of a gate or airport
     moves more than its capacity, and no rail link carries more movements than it has paths."""

@@ -22,18 +22,17 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import numpy as np
 
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
+from sim.engine.arrivals import Arrivals
 from sim.engine.columns import Column
+from sim.engine.context import Call, Context, Quay, Waker
 from sim.engine.heap import Entry, TimeHeap, earlier
-from sim.engine.stations import Call, Waker, merge_windows, weather_check
-
-if TYPE_CHECKING:
-    from sim.engine.core import Engine
+from sim.engine.stations import merge_windows, weather_check
 
 __all__ = ["Job", "Landside", "RailLink", "RateStage", "TrainStage", "Yard", "counter"]
 
@@ -171,7 +170,7 @@ class _Stage(Waker):
         down: Callable[[float], int] | None,
     ) -> None:
         self.landside = landside
-        self.engine = landside.engine
+        self.context = landside.context
         self.spec = spec
         self.index = index
         self.closed = closed  # end of the closure covering a time (or the time)
@@ -270,10 +269,10 @@ class RateStage(_Stage):
         return min(1.0, share)
 
     def wake(self, time_h: float) -> None:
-        self.schedule_ring(math.ceil(max(time_h, self.engine.now) - _EPS))
+        self.schedule_ring(math.ceil(max(time_h, self.context.now) - _EPS))
 
     def ring(self) -> None:
-        now = self.engine.now
+        now = self.context.now
         for job in self.pull(now):
             self.ready.append(job)
             self.waiting_t += job.left_t
@@ -348,7 +347,7 @@ class TrainStage(_Stage):
         return [job for job in held.values() if self.landside.stage_of(job) == self.index]
 
     def wake(self, time_h: float) -> None:
-        self.schedule_ring(max(time_h, self.engine.now))
+        self.schedule_ring(max(time_h, self.context.now))
 
     def free_sidings(self, now: float) -> float:
         sidings = self.spec.sidings
@@ -358,7 +357,7 @@ class TrainStage(_Stage):
         return max(0, sidings - down) - self.busy
 
     def ring(self) -> None:
-        now = self.engine.now
+        now = self.context.now
         spec = self.spec
         for job in self.pull(now):
             line = self.landside.line_of(job, self)
@@ -426,7 +425,7 @@ class TrainStage(_Stage):
                 self.landside.yards[job.yard].release(take, now)
         train = len(self.t_start) - 1
         self.on_trains[train] = carried
-        self.engine.at(depart, Call(partial(self._departed, train, depart)))
+        self.context.at(depart, Call(partial(self._departed, train, depart)))
 
     def _departed(self, train: int, depart: float) -> None:
         self.busy -= 1
@@ -437,18 +436,18 @@ class TrainStage(_Stage):
         self.ring()
 
 
-class Landside:
+class Landside(Quay):
     """All landside stages, yards and jobs of one replication."""
 
     def __init__(
         self,
-        engine: Engine,
+        context: Context,
         closures: dict[str, np.ndarray],
         weather: np.ndarray,
         breakdowns: Callable[[str, str, str, int], np.ndarray],
     ) -> None:
-        self.engine = engine
-        model = engine.model
+        self.context = context
+        model = context.model
         self.model = model
         operations = model.operations
         applies = operations.weather_applies_to
@@ -499,14 +498,14 @@ class Landside:
     def _job(
         self, vessel: int, option: int, tonnes: float, ready_h: float, export: bool, yard: int
     ) -> Job:
-        itinerary = self.engine.v_itin[vessel]
+        itinerary = self.context.v_itin[vessel]
         stages = self.model.itineraries[itinerary].landside[option].stages
         job = Job(len(self.jobs), vessel, itinerary, option, stages, tonnes, ready_h, export, yard)
         self.jobs.append(job)
         return job
 
     def options(self, vessel: int) -> Any:
-        return self.model.itineraries[self.engine.v_itin[vessel]].landside
+        return self.model.itineraries[self.context.v_itin[vessel]].landside
 
     def stage_of(self, job: Job) -> int:
         stages = job.stages
@@ -526,9 +525,9 @@ class Landside:
             return
         self.stages[stages[0]].push(job, ready_h)
 
-    def feed_exports(self) -> None:
+    def feed_exports(self, arrivals: Arrivals) -> None:
         """Release every loading ship's cargo towards the terminal, ``dwell`` before the ship."""
-        engine = self.engine
+        context = self.context
         itineraries = self.model.itineraries
         choosing = self.model.diversions  # released when the ship has chosen its terminal
         exporting = np.array(
@@ -538,12 +537,11 @@ class Landside:
             ],
             dtype=bool,
         )
-        arrivals = engine.arrivals
         vessels = np.flatnonzero(exporting[arrivals.itinerary])
         entry = arrivals.entry_h[vessels].tolist()
         feeds: list[list[Entry[Job]]] = [[] for _ in self.stages]
         for vessel, entry_h in zip(vessels.tolist(), entry, strict=True):
-            it = itineraries[engine.v_itin[vessel]]
+            it = itineraries[context.v_itin[vessel]]
             ready = max(0.0, entry_h + it.to_berth_h - it.dwell_h)
             for job in self._release(vessel, it, ready):
                 if job.stages:
@@ -556,7 +554,7 @@ class Landside:
     def release_exports(self, vessel: int, now: float) -> None:
         """A ship that chose its terminal at ``now``: its cargo heads there (late if its lead
         time has already begun)."""
-        it = self.model.itineraries[self.engine.v_itin[vessel]]
+        it = self.model.itineraries[self.context.v_itin[vessel]]
         if it.handling == "load" and it.landside:
             ready = max(now, now + it.to_berth_h - it.dwell_h)
             for job in self._release(vessel, it, ready):
@@ -564,7 +562,7 @@ class Landside:
 
     def _release(self, vessel: int, it: Any, ready: float) -> list[Job]:
         """The export jobs of a loading ship, one per landside option, ready at ``ready``."""
-        payload = self.engine.v_payload[vessel]
+        payload = self.context.v_payload[vessel]
         self.export_left[vessel] = payload
         return [
             self._job(vessel, option, payload * spec.share, ready, True, -1)
@@ -574,10 +572,10 @@ class Landside:
     # -- what stations ask ---------------------------------------------------------------------
     def unloading(self, vessel: int, group: int, now: float, granted: Callable[[], None]) -> bool:
         """An unloading ship at berth group ``group`` books yard space (True: it fits now)."""
-        yard = self.engine.yard_of(vessel)
+        yard = self.context.yard_of(vessel)
         if yard < 0:
             return True
-        tonnes = self._yard_share(vessel, group) * self.engine.v_payload[vessel]
+        tonnes = self._yard_share(vessel, group) * self.context.v_payload[vessel]
         if tonnes <= _EPS:
             return True
         return self.yards[yard].request(tonnes, now, granted)
@@ -591,10 +589,10 @@ class Landside:
 
     def unloaded(self, vessel: int, group: int, now: float) -> None:
         """Handling ended: the cargo dwells, then heads for the land."""
-        it = self.model.itineraries[self.engine.v_itin[vessel]]
+        it = self.model.itineraries[self.context.v_itin[vessel]]
         if it.handling not in ("unload",) or not it.landside:
             return
-        payload = self.engine.v_payload[vessel]
+        payload = self.context.v_payload[vessel]
         direct = group in self.rail_water
         for option, spec in enumerate(it.landside):
             straight = direct and spec.mode == "rail"
@@ -608,7 +606,7 @@ class Landside:
     def loading(self, vessel: int, now: float, granted: Callable[[], None]) -> bool:
         """A loading ship at berth: True if its cargo is all at the terminal."""
         left = self.export_left.get(vessel)
-        if left is None or left <= _EPS * max(1.0, self.engine.v_payload[vessel]):
+        if left is None or left <= _EPS * max(1.0, self.context.v_payload[vessel]):
             return True
         self.export_waiting[vessel] = granted
         return False
@@ -627,17 +625,17 @@ class Landside:
         job.done_h = time_h
         if not job.export:
             if not job.stages and job.yard >= 0:  # no landside resource: it just leaves
-                self.engine.at(time_h, Call(partial(self._free_later, job.yard, job.tonnes)))
+                self.context.at(time_h, Call(partial(self._free_later, job.yard, job.tonnes)))
             return
         left = self.export_left[job.vessel] - job.tonnes
         self.export_left[job.vessel] = left
         if left <= _EPS * max(1.0, job.tonnes):
             granted = self.export_waiting.pop(job.vessel, None)
             if granted is not None:
-                self.engine.at(time_h, Call(granted))
+                self.context.at(time_h, Call(granted))
 
     def _free_later(self, yard: int, tonnes: float) -> None:
-        self.yards[yard].release(tonnes, self.engine.now)
+        self.yards[yard].release(tonnes, self.context.now)
 
     def divert(self, stage: _Stage, now: float) -> None:
         """Congestion-aware landside diversion: past the threshold, newly ready cargo takes the

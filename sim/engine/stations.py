@@ -1,6 +1,6 @@
 """Stations: where vessels wait for a resource. Locks (chambers) and terminals (berth groups).
 
-Vessels are rows of the engine's tables, not processes: a vessel meets its resources one after
+Vessels are rows of the context's tables, not processes: a vessel meets its resources one after
 the other, and between them it only sails. An arrival is put in the station's *pending* heap
 when it is known (at the end of the vessel's previous step) and joins the queue when a server
 looks at the station at or after its arrival time. Busy stations therefore cost no event per
@@ -14,17 +14,15 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
 
 from sim.compiled import BerthGroupSpec, LockSpec, TerminalSpec
+from sim.engine.context import LOAD, OTHER, UNLOAD, Call, Context, Stop, Wake, Waker
 from sim.engine.heap import Entry, TimeHeap
-
-if TYPE_CHECKING:
-    from sim.engine.core import Engine
 
 __all__ = [
     "LOAD",
@@ -43,10 +41,6 @@ __all__ = [
 ]
 
 INF: Final = math.inf
-#: What a ship does at its berth (``Engine.v_handling``).
-UNLOAD: Final = 0
-LOAD: Final = 1
-OTHER: Final = 2
 
 
 class Overloaded(Exception):
@@ -64,61 +58,7 @@ class Overloaded(Exception):
         )
 
 
-class Wake:
-    """An engine wake-up in the engine's own queue, ordered with SimPy's events: the loop
-    calls ``fire`` when the clock reaches it (see :meth:`Engine.at` and
-    :func:`sim.engine.core.drive`). Subclasses carry what
-    their callback needs, so the hot wake-ups need no ``functools.partial`` and compile to
-    direct calls."""
-
-    def fire(self) -> None:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-
-class Call(Wake):
-    """A wake-up calling ``callback()`` (for the rare events: commissioning, breakdowns)."""
-
-    def __init__(self, callback: Callable[[], None]) -> None:
-        self.callback = callback
-
-    def fire(self) -> None:
-        self.callback()
-
-
-class Waker:
-    """Something that asks to be woken ("rung") at a time; an earlier request supersedes a
-    later one, which then rings for nothing and is ignored."""
-
-    engine: Engine
-    ring_at: float  # set by every subclass: INF while no ring is due
-
-    def schedule_ring(self, time_h: float) -> None:
-        """Wake at ``time_h`` (earlier requests win; later ones are dropped)."""
-        if time_h >= self.ring_at:
-            return
-        self.ring_at = time_h
-        self.engine.at(time_h, _Ring(self, time_h))
-
-    def on_ring(self, time_h: float) -> None:
-        if time_h != self.ring_at:
-            return  # superseded by an earlier ring
-        self.ring_at = INF
-        self.ring()
-
-    def ring(self) -> None:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-
-class _Ring(Wake):
-    def __init__(self, waker: Waker, time_h: float) -> None:
-        self.waker = waker
-        self.time_h = time_h
-
-    def fire(self) -> None:
-        self.waker.on_ring(self.time_h)
-
-
-class Station(Waker):
+class Station(Stop):
     """Pending arrivals and the wake-up ("ring") of idle servers.
 
     Arrivals known from the start (a vessel's first resource) come from a sorted feed read by
@@ -127,14 +67,14 @@ class Station(Waker):
 
     name: str
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, context: Context) -> None:
+        self.context = context
         # arrivals on their way: (time, vessel, direction)
         self.pending: TimeHeap[int] = TimeHeap()
         self.feed: list[tuple[float, int, int]] = []
         self.feed_next = 0
         self.ring_at = INF
-        self.limit = engine.overload_limit
+        self.limit = context.overload_limit
         # ships held before the station (at its anchorage) by a control process, per direction
         # they head in (see ``start_hold``): (arrival, vessel, direction), in arrival order
         self.holding = [False, False]
@@ -167,10 +107,6 @@ class Station(Waker):
         self.feed_next = i
         return out
 
-    def push(self, time_h: float, vessel: int, direction: int) -> None:
-        """The ship ``vessel`` will arrive at ``time_h`` (heading ``direction`` at a lock)."""
-        raise NotImplementedError  # pragma: no cover - every subclass overrides it
-
     def held(self) -> list[int]:
         """Vessels this station holds: due or on their way (pending), queued, in service."""
         out = [v for _, v, _ in self.feed[self.feed_next :]]
@@ -184,16 +120,16 @@ class Station(Waker):
     def start_hold(self, direction: int) -> None:
         """From now on, ships arriving heading ``direction`` (-1: any) wait at the anchorage
         before the station instead of joining its queue, until :meth:`release_hold`."""
-        self.pull(self.engine.now)  # ships already here stay in the queue
+        self.pull(self.context.now)  # ships already here stay in the queue
         for side in (0, 1):
             if direction < 0 or side == direction:
                 self.holding[side] = True
 
     def release_hold(self, direction: int) -> None:
         """Ships held at the anchorage heading ``direction`` (-1: any) join the queue now, in
-        the order they arrived; each one's hold is recorded (see ``Engine.record_hold``)."""
-        engine = self.engine
-        now = engine.now
+        the order they arrived; each one's hold is recorded (see ``Context.record_hold``)."""
+        context = self.context
+        now = context.now
         self.pull(now)  # ships due by now are at the anchorage too
         released: list[tuple[float, int, int]] = []
         kept: list[tuple[float, int, int]] = []
@@ -204,7 +140,7 @@ class Station(Waker):
             if direction < 0 or side == direction:
                 self.holding[side] = False
         for arrival, vessel, side in released:
-            engine.record_hold(vessel, self.name, side, arrival, now)
+            context.record_hold(vessel, self.name, side, arrival, now)
             self.enqueue(now, vessel, side)
         self.check_queues(now)
         self.ring()
@@ -242,14 +178,14 @@ class LockStation(Station):
     Lockage time = ships x move time (in) + levelling + ships x move time / 2 (out).
     """
 
-    def __init__(self, engine: Engine, spec: LockSpec, index: int) -> None:
-        super().__init__(engine)
+    def __init__(self, context: Context, spec: LockSpec, index: int) -> None:
+        super().__init__(context)
         self.spec = spec
         self.index = index
         self.name = spec.id
         self.queues: tuple[deque[tuple[float, int]], deque[tuple[float, int]]] = (deque(), deque())
-        self.weather = engine.lock_downtime[index]
-        self.chamber_downtime = engine.chamber_downtime[index]
+        self.weather = context.lock_downtime[index]
+        self.chamber_downtime = context.chamber_downtime[index]
         count = len(spec.chambers)
         # side each chamber is at, or will be at when its current movement ends; -1 = not yet
         # (or no longer) in service
@@ -258,7 +194,7 @@ class LockStation(Station):
         self.in_chamber: dict[int, list[tuple[float, int]]] = {}
         self.filling = -1  # side where a chamber waits to fill (-1: none)
         self.fill = spec.policy == "fill"
-        self.lengths, self.beams, self.areas = engine.v_length, engine.v_beam, engine.v_area
+        self.lengths, self.beams, self.areas = context.v_length, context.v_beam, context.v_area
         # the chambers' figures as plain lists (read on every lockage)
         chambers = spec.chambers
         self.c_length: list[float] = [c.length_m for c in chambers]
@@ -270,12 +206,12 @@ class LockStation(Station):
         self.move_h: float = spec.move_h
         self.fill_max_wait_h: float = spec.fill_max_wait_h
         for number, chamber in enumerate(chambers):
-            if chamber.start_h < engine.horizon_h and chamber.end_h > 0:
+            if chamber.start_h < context.horizon_h and chamber.end_h > 0:
                 if chamber.start_h <= 0:
                     self.position[number] = 0
                     self.waiting[number] = True
                 else:
-                    engine.at(chamber.start_h, Call(partial(self._commission, number)))
+                    context.at(chamber.start_h, Call(partial(self._commission, number)))
 
     def _commission(self, number: int) -> None:
         self.position[number] = 0
@@ -336,7 +272,7 @@ class LockStation(Station):
         self.queues[direction].append((time_h, vessel))
 
     def ring(self) -> None:
-        now = self.engine.now
+        now = self.context.now
         self.pull(now)
         if not self.queues[0] and not self.queues[1]:
             # nothing to lock: stay idle until the next arrival (or the end of a weather stop)
@@ -377,7 +313,7 @@ class LockStation(Station):
     def _step(self, number: int) -> None:
         """Chamber ``number`` is free at its side: decide what it does next."""
         self.waiting[number] = False
-        now = self.engine.now
+        now = self.context.now
         if now >= self.c_end[number]:
             self.position[number] = -1
             return
@@ -433,7 +369,7 @@ class LockStation(Station):
                     self._idle(number)
                     return
             self.position[number] = direction
-            self.engine.at(
+            self.context.at(
                 now + self.c_levelling[number], _Crossed(self, number, 1 - direction, now)
             )
             return
@@ -460,14 +396,14 @@ class LockStation(Station):
         self.position[number] = 1 - direction
         self.in_chamber[number] = batch
         # ships enter one by one, the chamber levels, ships leave one by one in half the time
-        self.engine.at(
+        self.context.at(
             now + 1.5 * self.move_h * len(batch) + self.c_levelling[number],
             _Locked(self, number, direction, now, batch, used),
         )
 
     def crossed(self, number: int, direction: int, start: float) -> None:
         """Chamber ``number`` crossed empty to the side ``direction`` leaves from."""
-        self.engine.record_lockage(self.index, number, direction, start, self.engine.now, [], 0.0)
+        self.context.record_lockage(self.index, number, direction, start, self.context.now, [], 0.0)
         self._step(number)
 
     def locked(
@@ -479,10 +415,10 @@ class LockStation(Station):
         used: float,
     ) -> None:
         """The lockage of ``batch`` by chamber ``number`` is over: the ships sail on."""
-        engine = self.engine
-        end = engine.now
+        context = self.context
+        end = context.now
         del self.in_chamber[number]
-        engine.record_lockage(
+        context.record_lockage(
             self.index,
             number,
             direction,
@@ -491,23 +427,9 @@ class LockStation(Station):
             batch,
             used / (self.c_length[number] * self.c_width[number]),
         )
-        engine.record_passages(batch, self.index, number, direction, start, end)
-        # on to each ship's next resource (Engine.leave, inlined: this is the hot loop)
-        v_itin, v_step, v_exit = engine.v_itin, engine.v_step, engine.v_exit
-        itin_stations, itin_sail = engine.itin_stations, engine.itin_sail
-        itin_direction, itin_after = engine.itin_direction, engine.itin_after
-        for _, vessel in batch:
-            itinerary = v_itin[vessel]
-            step = v_step[vessel] + 1
-            stations = itin_stations[itinerary]
-            if step == len(stations):
-                v_exit[vessel] = end + itin_after[itinerary]
-                continue
-            v_step[vessel] = step
-            stations[step].push(
-                end + itin_sail[itinerary][step], vessel, itin_direction[itinerary][step]
-            )
-        engine.logical_events += len(batch)
+        context.record_passages(batch)
+        for _, vessel in batch:  # on to each ship's next stop
+            context.leave(vessel, end)
         self._step(number)
 
 
@@ -521,12 +443,12 @@ class TerminalStation(Station):
 
     def __init__(
         self,
-        engine: Engine,
+        context: Context,
         spec: TerminalSpec,
         index: int,
         groups: tuple[BerthGroupSpec, ...],
     ) -> None:
-        super().__init__(engine)
+        super().__init__(context)
         self.spec = spec
         self.index = index
         self.name = spec.id
@@ -545,19 +467,19 @@ class TerminalStation(Station):
         # smallest berths first: a ship takes the free berth that fits it most tightly
         self.order = sorted(spec.groups, key=lambda g: (groups[g].max_vessel_dwt_t, g))
         for g in spec.groups:
-            for start, end in engine.crane_failures.get(g, np.empty((0, 2))).tolist():
+            for start, end in context.crane_failures.get(g, np.empty((0, 2))).tolist():
                 if max(start, groups[g].start_h) < min(end, groups[g].end_h):
-                    engine.at(start, Call(partial(self._crane_down, g)))
-                    engine.at(end, Call(partial(self._crane_up, g)))
-        self.weather = engine.terminal_downtime[index]
+                    context.at(start, Call(partial(self._crane_down, g)))
+                    context.at(end, Call(partial(self._crane_up, g)))
+        self.weather = context.terminal_downtime[index]
         for g in spec.groups:
             group = groups[g]
             if group.start_h <= 0:
                 self._commission(g)
-            elif group.start_h < engine.horizon_h:
-                engine.at(group.start_h, Call(partial(self._commission, g)))
-            if group.end_h < engine.horizon_h:
-                engine.at(max(0.0, group.end_h), Call(partial(self._decommission, g)))
+            elif group.start_h < context.horizon_h:
+                context.at(group.start_h, Call(partial(self._commission, g)))
+            if group.end_h < context.horizon_h:
+                context.at(max(0.0, group.end_h), Call(partial(self._decommission, g)))
 
     def queued_vessels(self) -> list[int]:
         return [v for fifo in self.fifos.values() for _, v in fifo]
@@ -610,7 +532,7 @@ class TerminalStation(Station):
             self.schedule_ring(time_h)
 
     def pull(self, now: float) -> None:
-        v_itin = self.engine.v_itin
+        v_itin = self.context.v_itin
         by_itinerary = self.fifo_of_itinerary
         holding = self.holding
         for time_h, vessel, direction in self.arrivals_until(now):
@@ -621,17 +543,17 @@ class TerminalStation(Station):
             itinerary = v_itin[vessel]
             fifo = by_itinerary.get(itinerary)
             if fifo is None:
-                fifo = by_itinerary[itinerary] = self._fifo(self.engine.eligible_of(vessel))
+                fifo = by_itinerary[itinerary] = self._fifo(self.context.eligible_of(vessel))
             fifo.append((time_h, vessel))
             self.queued += 1
         if self.queued > self.limit or self.anchorage:
             self.check_queues(now)
 
     def enqueue(self, time_h: float, vessel: int, direction: int) -> None:
-        itinerary = self.engine.v_itin[vessel]
+        itinerary = self.context.v_itin[vessel]
         fifo = self.fifo_of_itinerary.get(itinerary)
         if fifo is None:
-            fifo = self.fifo_of_itinerary[itinerary] = self._fifo(self.engine.eligible_of(vessel))
+            fifo = self.fifo_of_itinerary[itinerary] = self._fifo(self.context.eligible_of(vessel))
         fifo.append((time_h, vessel))
         self.queued += 1
 
@@ -642,7 +564,7 @@ class TerminalStation(Station):
             raise Overloaded(self.name, "berths", now, len(self.anchorage))
 
     def ring(self) -> None:
-        now = self.engine.now
+        now = self.context.now
         self.pull(now)
         self.dispatch(now)
         if self.free_total > 0:
@@ -674,7 +596,7 @@ class TerminalStation(Station):
                     return
 
     def _start(self, g: int, vessel: int, arrival: float, now: float) -> None:
-        engine = self.engine
+        context = self.context
         self.free[g] -= 1
         self.free_total -= 1
         self.busy[g] += 1
@@ -682,11 +604,11 @@ class TerminalStation(Station):
             raise AssertionError(f"berth group {self.groups[g].id} over capacity")
         self.serving.add(vessel)
         go = _Handling(self, g, vessel, arrival, now)
-        handling = engine.v_handling[vessel]
+        handling = context.v_handling[vessel]
         if handling == UNLOAD:
-            ready = engine.landside.unloading(vessel, g, now, go)
+            ready = context.quay.unloading(vessel, g, now, go)
         elif handling == LOAD:
-            ready = engine.landside.loading(vessel, now, go)
+            ready = context.quay.loading(vessel, now, go)
         else:
             ready = True
         if ready:
@@ -694,11 +616,11 @@ class TerminalStation(Station):
 
     def _go(self, g: int, vessel: int, arrival: float, start: float) -> None:
         """The ship's cargo fits the yard (or is all at the terminal): handling starts."""
-        engine = self.engine
-        now = engine.now
-        service = engine.service_time(g, vessel)
-        engine.record_berth(vessel, g, arrival, start, now - start, now + service)
-        engine.at(now + service, _ServiceEnd(self, g, vessel))
+        context = self.context
+        now = context.now
+        service = context.service_time(g, vessel)
+        context.record_berth(vessel, g, arrival, start, now - start, now + service)
+        context.at(now + service, _ServiceEnd(self, g, vessel))
 
     def finish(self, g: int, vessel: int) -> None:
         """The ship ``vessel`` is done at its berth of group ``g``."""
@@ -706,11 +628,11 @@ class TerminalStation(Station):
         self.free[g] += 1
         self.free_total += 1
         self.busy[g] -= 1
-        engine = self.engine
-        now = engine.now
-        if engine.v_handling[vessel] == UNLOAD:
-            engine.landside.unloaded(vessel, g, now)
-        engine.leave(vessel, now)
+        context = self.context
+        now = context.now
+        if context.v_handling[vessel] == UNLOAD:
+            context.quay.unloaded(vessel, g, now)
+        context.leave(vessel, now)
         self.ring()
 
 
@@ -724,9 +646,12 @@ class Diverter(Station):
 
     name = "diversion"
 
-    def __init__(self, engine: Engine, threshold: int) -> None:
-        super().__init__(engine)
+    def __init__(
+        self, context: Context, threshold: int, terminals: Sequence[TerminalStation]
+    ) -> None:
+        super().__init__(context)
         self.threshold = threshold
+        self.terminals = list(terminals)  # indexed like the model's terminals
         self.limit = 2**62  # ships only pass through here
 
     def queued_vessels(self) -> list[int]:
@@ -740,10 +665,10 @@ class Diverter(Station):
         self.schedule_ring(time_h)
 
     def ring(self) -> None:
-        engine = self.engine
-        now = engine.now
-        diversions = engine.model.diversions
-        itineraries = engine.model.itineraries
+        context = self.context
+        now = context.now
+        diversions = context.model.diversions
+        itineraries = context.model.itineraries
         feed, pending = self.feed, self.pending
         while True:
             # the next ship due, left in place until it has chosen: counting a queue may find
@@ -758,14 +683,14 @@ class Diverter(Station):
                 vessel = feed[self.feed_next][1]
             else:
                 break
-            itinerary = engine.v_itin[vessel]
+            itinerary = context.v_itin[vessel]
             home = itineraries[itinerary]
-            own = engine.terminals[home.terminal].queued_for(home.eligible_groups, now)
+            own = self.terminals[home.terminal].queued_for(home.eligible_groups, now)
             chosen = itinerary
             if own >= self.threshold:
                 for alternative in diversions[itinerary]:
                     other = itineraries[alternative]
-                    there = engine.terminals[other.terminal].queued_for(other.eligible_groups, now)
+                    there = self.terminals[other.terminal].queued_for(other.eligible_groups, now)
                     if there < self.threshold and there < own:
                         chosen = alternative
                         break
@@ -774,9 +699,9 @@ class Diverter(Station):
             else:
                 pending.pop()
             if chosen != itinerary:
-                engine.v_itin[vessel] = chosen
-                engine.v_diverted[vessel] = 1
-            engine.set_off(vessel, now)
+                context.v_itin[vessel] = chosen
+                context.v_diverted[vessel] = 1
+            context.set_off(vessel, now)
         upcoming = self.next_arrival()
         if upcoming < INF:
             self.schedule_ring(upcoming)

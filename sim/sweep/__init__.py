@@ -7,8 +7,9 @@ variants and picks the cheapest that meets the target (see :mod:`sim.sweep.selec
 """
 
 from sim.sweep.executors import BackendError
+from sim.sweep.folder import write_report
 from sim.sweep.load import SweepPlan, load_sweep
-from sim.sweep.report import SweepReport, analyse, write_report
+from sim.sweep.report import SweepReport, analyse
 from sim.sweep.runner import SweepInterrupted, SweepRun, run_sweep
 from sim.sweep.spec import Sweep
 from sim.sweep.store import StoreError, comparable, read_store

@@ -1,4 +1,5 @@
-"""A sweep's output folder read back, checked: what ``hubsim report`` and notebooks need.
+"""A sweep's output folder written (:func:`write_report`) and read back, checked: what ``hubsim
+report`` and notebooks need.
 
 ``hubsim sweep FILE --out DIR`` (or :func:`~sim.sweep.run_sweep` then
 :func:`~sim.sweep.write_report`) leaves in ``DIR`` the store (``manifest.json``,
@@ -17,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from network.files import atomic_path
 from sim.sweep.report import SweepReport
 from sim.sweep.store import StoreError, read_store
 
@@ -28,6 +30,7 @@ __all__ = [
     "SweepFolderError",
     "is_sweep_folder",
     "read_sweep_folder",
+    "write_report",
 ]
 
 MANIFEST = "manifest.json"
@@ -280,3 +283,22 @@ def read_sweep_folder(folder: str | Path) -> SweepFolder:
         )
     _check_counts(folder, manifest, table, runs)
     return SweepFolder(folder, manifest, report, runs)
+
+
+def write_report(report: SweepReport, folder: str | Path) -> list[Path]:
+    """``comparison.csv``, ``summary.json`` and ``charts/*.png`` in ``folder``, atomically."""
+    folder = Path(folder)
+    written = []
+    path = folder / COMPARISON
+    with atomic_path(path) as temporary:
+        report.table.to_csv(temporary, index=False)
+    written.append(path)
+    path = folder / SUMMARY
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    written.append(path)
+    if report.table["throughput_t"].notna().any():
+        from sim.sweep.charts import write_sweep_charts  # matplotlib, only when writing charts
+
+        written += write_sweep_charts(report, folder / "charts")
+    return written

@@ -1,16 +1,14 @@
-"""A sweep's conclusions: the comparison table, the choice, and the files that show them."""
+"""A sweep's conclusions: the comparison table and the choice (written to the sweep's folder by
+:func:`sim.sweep.folder.write_report`)."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from network.files import atomic_path
 from sim.sweep.load import SweepPlan
 from sim.sweep.selection import (
     PROCEDURE,
@@ -22,7 +20,7 @@ from sim.sweep.selection import (
 )
 from sim.sweep.summary import comparison_table, frontier, replication_means
 
-__all__ = ["SweepReport", "analyse", "write_report"]
+__all__ = ["SweepReport", "analyse"]
 
 
 @dataclass(frozen=True)
@@ -229,22 +227,3 @@ def analyse(plan: SweepPlan, runs: pd.DataFrame) -> SweepReport:
         _best_throughput(plan, runs, table),
         probability,
     )
-
-
-def write_report(report: SweepReport, folder: str | Path) -> list[Path]:
-    """``comparison.csv``, ``summary.json`` and ``charts/*.png`` in ``folder``, atomically."""
-    from sim.sweep.charts import write_sweep_charts  # matplotlib, only when writing charts
-
-    folder = Path(folder)
-    written = []
-    path = folder / "comparison.csv"
-    with atomic_path(path) as temporary:
-        report.table.to_csv(temporary, index=False)
-    written.append(path)
-    path = folder / "summary.json"
-    with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-    written.append(path)
-    if report.table["throughput_t"].notna().any():
-        written += write_sweep_charts(report, folder / "charts")
-    return written

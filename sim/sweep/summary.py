@@ -34,6 +34,18 @@ __all__ = [
 ]
 
 
+def frontier(table: pd.DataFrame) -> list[str]:
+    """Variants no other beats on both cost and mean throughput, cheapest first."""
+    ordered = table.sort_values(["cost_cny", "throughput_t"], ascending=[True, False])
+    best = -np.inf
+    out = []
+    for row in ordered.itertuples(index=False):
+        if row.throughput_t > best:
+            out.append(str(row.variant))
+            best = row.throughput_t
+    return out
+
+
 def wilson(successes: int, trials: int, level: float = 0.95) -> tuple[float, float, float]:
     """Share and Wilson score interval; NaN without trials.
 
@@ -220,18 +232,6 @@ def by_future(
     table.index.name = "variant"
     table.columns.name = "sample"
     return table
-
-
-def frontier(table: pd.DataFrame) -> list[str]:
-    """Variants no other beats on both cost and mean throughput, cheapest first."""
-    ordered = table.sort_values(["cost_cny", "throughput_t"], ascending=[True, False])
-    best = -np.inf
-    out = []
-    for row in ordered.itertuples(index=False):
-        if row.throughput_t > best:
-            out.append(str(row.variant))
-            best = row.throughput_t
-    return out
 
 
 def half_width_share(values: np.ndarray) -> float:
