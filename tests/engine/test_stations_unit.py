@@ -161,18 +161,20 @@ def test_the_diverter_sends_ships_past_the_threshold_to_a_shorter_queue() -> Non
     home = Itinerary((BERTH,), (0,), (0,), (1.0,), 0.0, eligible_groups=(0,), terminal=0)
     other = Itinerary((BERTH,), (1,), (0,), (1.0,), 0.0, eligible_groups=(1,), terminal=1)
     model = CompiledModel(
-        cast(Any, None),  # no scenario, no calendar: the diverter reads neither
-        cast(Any, None),
-        (),
-        (),
-        (TerminalSpec("T0", "P", (0,), {}), TerminalSpec("T1", "P", (1,), {})),
-        groups,
-        (),
-        (),
-        (home, other),
-        {},
-        1.0,
-        1.0,
+        calendar=cast(Any, None),  # no calendar, operations, target or criteria: the
+        classes=(),  # diverter reads none of them
+        locks=(),
+        terminals=(TerminalSpec("T0", "P", (0,), {}), TerminalSpec("T1", "P", (1,), {})),
+        groups=groups,
+        yards=(),
+        flows=(),
+        itineraries=(home, other),
+        commodity_value_cny_per_t={},
+        multiplier=1.0,
+        working_factor=1.0,
+        operations=cast(Any, None),
+        target=cast(Any, None),
+        criteria=cast(Any, None),
         diversions={0: (1,)},
     )
     context = berths(dict.fromkeys(range(5), 10.0), terminals=2)
