@@ -50,7 +50,14 @@ def _start(sweep: Path, out: Path, workers: int) -> subprocess.Popen[bytes]:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # start as from a terminal: a shell that runs the suite in the background (``cmd &``)
+        # ignores SIGINT in it, and a child would inherit that and never see Ctrl-C
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_parts(out: Path, count: int, process: subprocess.Popen[bytes]) -> int:
