@@ -15,10 +15,12 @@ ENGINE_SOURCES := setup.py $(wildcard sim/engine/*.py)
 
 $(VENV)/.run-installed: pyproject.toml $(ENGINE_SOURCES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@$(BIN)/python -c "import sim.engine as e; print('hubsim: the engine is', 'compiled' if e.COMPILED else 'NOT compiled (it runs as Python; see setup.py)')"
 	touch $@
 
 $(VENV)/.dev-installed: pyproject.toml $(ENGINE_SOURCES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,dask]"
+	@$(BIN)/python -c "import sim.engine as e; print('hubsim: the engine is', 'compiled' if e.COMPILED else 'NOT compiled (it runs as Python; see setup.py)')"
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed

@@ -117,30 +117,31 @@ class HubEnvironment(simpy.Environment):
         engine = self._engine
         if engine is None:
             return super().run(until)
-        if until is not None:
-            if not isinstance(until, Event):
-                at = float(until)
-                if at <= self.now:
-                    raise ValueError(
-                        f"until ({at}) must be greater than the current simulation time"
-                    )
-                # scheduled before all ordinary events at that time, as SimPy does
-                until = Event(self)
-                until._ok = True
-                until._value = None
-                self.schedule(until, URGENT, at - self.now)
-            elif until.callbacks is None:
+        stop_at: Event | None = None
+        if isinstance(until, Event):
+            if until.callbacks is None:
                 return until.value
-            until.callbacks.append(StopSimulation.callback)
+            stop_at = until
+        elif until is not None:
+            at = float(until)
+            if at <= self.now:
+                raise ValueError(f"until ({at}) must be greater than the current simulation time")
+            # scheduled before all ordinary events at that time, as SimPy does
+            stop_at = Event(self)
+            stop_at._ok = True
+            stop_at._value = None
+            self.schedule(stop_at, URGENT, at - self.now)
+        if stop_at is not None:
+            stop_at.callbacks.append(StopSimulation.callback)
         try:
             drive(self, engine, _STEP, False)
         except StopSimulation as stop:
             return stop.args[0]
         except simpy.core.EmptySchedule:
-            if until is not None:
-                assert not until.triggered
+            if stop_at is not None:
+                assert not stop_at.triggered
                 raise RuntimeError(
-                    f'No scheduled events left but "until" event was not triggered: {until}'
+                    f'No scheduled events left but "until" event was not triggered: {stop_at}'
                 ) from None
         return None
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import importlib.machinery
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +85,20 @@ def test_compiled_and_python_engines_give_identical_records(tmp_path: Path) -> N
     assert len(compiled["jobs.tonnes"]) > 1_000 and len(compiled["trains.tonnes"]) > 10
     for name, values in compiled.items():
         np.testing.assert_array_equal(values, python[name], err_msg=name)
+
+
+def test_the_engine_is_compiled_where_a_c_compiler_is_available() -> None:
+    # the build falls back to Python quietly (pip runs with --quiet): a rejected source must
+    # not pass unnoticed on a machine that can compile
+    if os.environ.get("HUBSIM_PURE_PYTHON"):
+        pytest.skip("HUBSIM_PURE_PYTHON is set: the engine runs as Python by choice")
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}) on this machine: the engine runs as Python")
+    assert sim.engine.COMPILED, (
+        "the engine runs as Python although this machine has a C compiler: the build fell "
+        "back; reinstall with `pip install -v -e .` and read mypyc's messages"
+    )
 
 
 def _fake_build(folder: Path, sources: dict[str, bytes]) -> None:
