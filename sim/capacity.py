@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-import network
+from sim import facilities
 from sim.analysis.criteria import MIN_CALLS, measure_criteria
 from sim.analysis.verdict import counted_periods, failure_text
 from sim.compiled import CompiledModel, compile_scenario
@@ -369,52 +369,18 @@ class Relief:
 
 
 def _relieved(scenario: Scenario, kind: str, resource: str) -> tuple[Scenario, str] | None:
-    """The scenario with one more berth, chamber, gate lane or siding, or a quarter more yard,
-    flight slots or train paths (None: nothing to relieve for that kind)."""
+    """The scenario with the relief rule of the resource's kind applied (one more berth,
+    chamber, gate lane or siding, a quarter more yard, flight slots or train paths; see
+    :mod:`sim.facilities`), and the change in words (None: nothing to relieve there)."""
+    try:
+        rule = facilities.kind(kind).relieve
+    except facilities.UnknownKind:
+        return None
+    if rule is None:
+        return None
     document = scenario.model_dump(mode="json")
-    if kind == "berths":
-        terminal, group = resource.split("/", 1)
-        for item in document["terminals"].get(terminal, {}).get("berths", []):
-            if item["id"] == group:
-                item["count"] += 1
-                return Scenario.model_validate(document), f"one more berth in {resource}"
-    if kind == "lock" and resource in document["locks"]:
-        chambers = document["locks"][resource]["chambers"]
-        largest = max(chambers, key=lambda c: c["length_m"] * c["width_m"])
-        extra = {**largest, "id": "RELIEF", "commissioning": "1900-01-01", "decommissioning": None}
-        chambers.append(extra)
-        return Scenario.model_validate(document), (
-            f"one more chamber of {largest['length_m']:g} x {largest['width_m']:g} m at {resource}"
-        )
-    if kind == "yard":
-        terminal, yard = resource.split("/", 1)
-        for item in document["terminals"].get(terminal, {}).get("yards", []):
-            if item["id"] == yard:
-                item["capacity_t"] *= 1.25
-                item["reefer_plugs"] = math.ceil(item.get("reefer_plugs", 0) * 1.25)
-                return Scenario.model_validate(document), f"25 % more yard at {resource}"
-    place = resource.split("/", 1)[0]
-    terminal_doc = document["terminals"].get(place)
-    if kind in ("gate", "landside supply") and terminal_doc and terminal_doc.get("gate"):
-        terminal_doc["gate"]["lanes"] += 1
-        return Scenario.model_validate(document), f"one more gate lane at {place}"
-    if kind == "rail" and terminal_doc and terminal_doc.get("rail"):
-        terminal_doc["rail"]["sidings"] += 1
-        return Scenario.model_validate(document), f"one more rail siding at {place}"
-    if kind == "air" and place in document["airports"]:
-        document["airports"][place]["slots_per_day"] *= 1.25
-        return Scenario.model_validate(document), f"25 % more flight slots at {place}"
-    if kind == "rail line":
-        link = resource.removeprefix("rail link ")
-        dataset = network.read_dataset(scenario.network.data if scenario.network else None)
-        if link in dataset.links.index:
-            upgrade = document["links"].setdefault(link, {})
-            now = upgrade.get("capacity_movements_per_day") or float(
-                dataset.links.loc[link, "capacity_movements_per_day"]
-            )
-            upgrade["capacity_movements_per_day"] = now * 1.25
-            return Scenario.model_validate(document), f"25 % more train paths on {link}"
-    return None
+    change = rule(document, resource, scenario)
+    return None if change is None else (Scenario.model_validate(document), change)
 
 
 def _relievable(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim import facilities
 from sim.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
 from sim.compare import Comparison, compare
 from sim.run import RunResult
@@ -171,19 +172,12 @@ def explain_bottlenecks(run: RunSource, *, top: int = 5) -> list[str]:
     sentences = []
     for rank, row in enumerate(ranked.itertuples(index=False), start=1):
         name = resource_label(row.kind, row.resource, data)
-        if row.kind == "lock":
-            what = f"its chambers are busy {row.utilisation:.0%} of the time"
-        elif row.kind == "berths":
-            what = f"its berths are occupied {row.utilisation:.0%} of the time"
-        else:
-            what = f"it is {row.utilisation:.0%} full on average"
-        wait = (
-            f"ships wait {row.mean_wait_h:.1f} h on average for it"
-            if row.kind != "yard"
-            else f"a full yard held ships {row.blocked_h:,.0f} h at the berth"
-        )
+        try:  # the kind's utilisation and wait in its own words (sim.facilities)
+            figures = facilities.kind(row.kind).sentence(row._asdict())
+        except facilities.UnknownKind:
+            figures = f"used {row.utilisation:.0%}; ships wait {row.mean_wait_h:.1f} h for it"
         sentence = (
-            f"{rank}. {name} ({row.kind}): {what}; {wait}, "
+            f"{rank}. {name} ({row.kind}): {figures}, "
             f"{row.wait_share:.2%} of all the time vessels spend in the system."
         )
         criterion = getattr(row, "criterion", "")

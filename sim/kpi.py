@@ -11,8 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim import facilities
 from sim.compiled import REEFER_T_PER_PLUG, CompiledModel
 from sim.engine.records import Records
+from sim.facilities.landside import LANDSIDE_SUPPLY, RAIL_LINK, SIDINGS
+from sim.facilities.waterside import BERTHS, LOCK, YARD
 
 __all__ = ["replication_tables"]
 
@@ -265,7 +268,7 @@ def landside(model: CompiledModel, records: Records) -> pd.DataFrame:
     sh = records.stage_hours
     trains = records.trains
     for i, stage in enumerate(model.stages):
-        if stage.kind == "rail":
+        if stage.kind == SIDINGS.name:
             mine = (trains["stage"] == i) & (trains["start_h"] >= low) & (trains["start_h"] <= high)
             busy = _overlap(
                 trains["start_h"][trains["stage"] == i],
@@ -313,7 +316,7 @@ def landside(model: CompiledModel, records: Records) -> pd.DataFrame:
         rows.append(
             {
                 "resource": f"rail link {link.id}",
-                "kind": "rail line",
+                "kind": RAIL_LINK.name,
                 "place": link.id,
                 "tonnes": link_t[i],
                 "vehicles": count,
@@ -493,31 +496,16 @@ def bottlenecks(
     inside = _overlap(
         v["entry_h"], np.where(np.isnan(v["exit_h"]), high, v["exit_h"]), low, high
     ).sum()
-    rows = []
-    for row in berth_table.itertuples(index=False):
-        rows.append(
-            (
-                "berths",
-                row.resource,
-                row.occupancy,
-                row.mean_wait_h,
-                row.wait_h_total,
-                row.blocked_h,
-            )
-        )
-    for row in lock_table.itertuples(index=False):
-        rows.append(("lock", row.resource, row.utilisation, row.mean_wait_h, row.wait_h_total, 0.0))
-    for row in yard_table.itertuples(index=False):
-        rows.append(
-            (
-                "yard",
-                row.resource,
-                row.occupancy,
-                row.blocked_h / row.ships_blocked if row.ships_blocked else 0.0,
-                row.blocked_h,
-                row.blocked_h,
-            )
-        )
+    rows: list[tuple[str, str, float, float, float, float]] = []
+    # each kind's figures from its own KPI table, by its descriptor's rule
+    for name, table in (
+        (BERTHS.name, berth_table),
+        (LOCK.name, lock_table),
+        (YARD.name, yard_table),
+    ):
+        rank = facilities.kind(name).rank
+        assert rank is not None
+        rows.extend((name, row.resource, *rank(row)) for row in table.itertuples(index=False))
     # loading ships held at the berth until their cargo came in by land
     loading = (
         np.array([it.handling == "load" for it in model.itineraries], dtype=bool)[v["itinerary"]]
@@ -532,7 +520,7 @@ def bottlenecks(
         if len(waits) and np.nansum(waits) > 0:
             rows.append(
                 (
-                    "landside supply",
+                    LANDSIDE_SUPPLY.name,
                     f"{terminal.id}/cargo by land",
                     np.nan,
                     float(np.nanmean(waits)),
@@ -542,7 +530,9 @@ def bottlenecks(
             )
     if landside_table is not None:
         for row in landside_table.itertuples(index=False):
-            rows.append((row.kind, row.resource, row.utilisation, 0.0, 0.0, 0.0))
+            rank = facilities.kind(row.kind).rank
+            if rank is not None:
+                rows.append((row.kind, row.resource, *rank(row)))
     frame = pd.DataFrame(
         rows,
         columns=["kind", "resource", "utilisation", "mean_wait_h", "wait_h_total", "blocked_h"],

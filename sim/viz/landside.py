@@ -9,15 +9,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim import facilities
 from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import hour_of_day_profile, yard_level_t
 from sim.viz.style import (
-    KIND_COLOURS,
     MODE_COLOURS,
     MODE_LABELS,
     ci_bounds,
     error_bars,
     hours_to_datetimes,
+    kind_colour,
     label_bar_ends,
     mode_colour,
     new_figure,
@@ -34,13 +35,12 @@ __all__ = [
 ]
 
 #: Landside resource kinds of the ``landside`` KPI table, in the order the landside chart
-#: groups them: (legend label, colour, hatch, what its vehicles are called).
+#: groups them: (legend label, colour, hatch, what its vehicles are called), from their
+#: descriptors (:mod:`sim.facilities`).
 LANDSIDE_KINDS: dict[str, tuple[str, str, str, str]] = {
-    "gate": ("Truck gate", MODE_COLOURS["road"], "", "trucks"),
-    "rail": ("Rail sidings", MODE_COLOURS["rail"], "", "trains"),
-    "rail line": ("Rail link (train paths)", MODE_COLOURS["rail"], "//", "train movements"),
-    "air": ("Airport (flight slots)", MODE_COLOURS["air"], "", "flights"),
-    "rate": ("Yard landside rate", KIND_COLOURS["yard"], "", ""),
+    k.name: (k.label, kind_colour(k.name), k.hatch, k.vehicles)
+    for k in facilities.kinds(side="landside")
+    if k.kpi_table == "landside"
 }
 
 
@@ -139,8 +139,7 @@ def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
         return f"{place} {str(corridor.iloc[0]).split(' (')[0]}" if len(corridor) else resource
     if kind == "rate":
         return resource
-    word = {"gate": "gate", "rail": "sidings", "air": "slots"}[kind]
-    return f"{_place_name(data, place)}: {word}"
+    return f"{_place_name(data, place)}: {facilities.kind(kind).unit_word}"
 
 
 def _landside_text(kind: str, utilisation: float, tonnes: float, vehicles: float) -> str:
@@ -291,7 +290,7 @@ def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
         spec = stages.iloc[index]
         moved = profile["moved_t_per_h"].to_numpy()
         capacity = profile["capacity_t_per_h"].to_numpy()
-        colour = MODE_COLOURS["air" if spec["kind"] == "air" else "road"]
+        colour = kind_colour(spec["kind"])
         ax.bar(profile["hour"] + 0.5, moved, width=0.85, color=colour, edgecolor="black")
         ax.step(
             np.arange(25),

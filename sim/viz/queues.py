@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 
 from sim.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import queue_length, resource_label
-from sim.viz.style import KIND_LABELS, PORT_COLOUR, hours_to_datetimes, new_figure, no_data
+from sim.viz.style import PORT_COLOUR, hours_to_datetimes, kind_label, new_figure, no_data
 
 __all__ = ["anchorage_series", "control_chart", "queue_chart", "turnaround_chart", "waiting_series"]
 
@@ -166,7 +166,7 @@ def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) 
             data.model.calendar, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
         )
         style: Literal["-", "--"] = "-" if row.kind == "lock" else "--"
-        label = f"{KIND_LABELS[row.kind]}: {resource_label(row.kind, row.resource, data)}"
+        label = f"{kind_label(row.kind)}: {resource_label(row.kind, row.resource, data)}"
         queue_ax.plot(middle, series["queue_vessels"], style, color=colour, linewidth=1.4)
         wait_ax.plot(middle, series["mean_wait_h"], style, color=colour, linewidth=1.4)
         handles.append(Line2D([], [], linestyle=style, color=colour, label=label))

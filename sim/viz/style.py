@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from network.plot import MODE_COLOURS, MODE_LABELS
+from sim import facilities
 from sim.calendar import Calendar
 
 __all__ = [
@@ -34,15 +35,41 @@ __all__ = [
     "commodity_colour",
     "error_bars",
     "hours_to_datetimes",
+    "kind_colour",
+    "kind_label",
     "label_bar_ends",
     "mode_colour",
     "new_figure",
     "no_data",
 ]
 
-#: Resource kinds as the bottleneck table names them.
-KIND_COLOURS = {"lock": "#17becf", "berths": "#d62728", "yard": "#bcbd22"}
-KIND_LABELS = {"lock": "Lock", "berths": "Berth group", "yard": "Yard"}
+
+def kind_colour(kind: str) -> str:
+    """Colour of a facility kind (see :mod:`sim.facilities`): its mode's colour for a
+    landside kind, grey for a kind that is not registered."""
+    try:
+        descriptor = facilities.kind(kind)
+    except facilities.UnknownKind:
+        return "grey"
+    if descriptor.mode is None:
+        return descriptor.colour
+    return MODE_COLOURS.get(descriptor.mode, descriptor.colour)
+
+
+def kind_label(kind: str) -> str:
+    """What charts call a facility kind ("Lock", "Truck gate"); the kind itself if unknown."""
+    try:
+        return facilities.kind(kind).label
+    except facilities.UnknownKind:
+        return kind
+
+
+#: The waterside kinds of the bottleneck table (lock, berths, yard), as charts colour them.
+KIND_COLOURS = {
+    k.name: kind_colour(k.name) for k in facilities.kinds(side="waterside") if k.rank is not None
+}
+#: Every registered kind, as charts name it.
+KIND_LABELS = {k.name: k.label for k in facilities.kinds()}
 TARGET_COLOUR = "#d62728"
 #: Ships calling at the port (inland waterway colour) and through traffic (grey).
 PORT_COLOUR = MODE_COLOURS["water"]

@@ -8,13 +8,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from sim import facilities
 from sim.rundata import RunSource, as_run_data
 from sim.viz.measures import monthly_utilisation, resource_label
 from sim.viz.style import (
     KIND_COLOURS,
-    KIND_LABELS,
     ci_bounds,
     error_bars,
+    kind_colour,
+    kind_label,
     label_bar_ends,
     new_figure,
     no_data,
@@ -22,7 +24,15 @@ from sim.viz.style import (
 
 __all__ = ["bottleneck_chart", "lock_wait_chart", "utilisation_heatmap"]
 
-_KIND_ORDER = {"lock": 0, "berths": 1, "yard": 2}
+#: rows of the heat map grouped by kind, in the order of KIND_COLOURS (lock, berths, yard)
+_KIND_ORDER = {kind: i for i, kind in enumerate(KIND_COLOURS)}
+
+
+def _kinds_in(kinds: pd.Series) -> list[str]:
+    """The kinds present, in the registry's order (lock, berths, yard, then landside)."""
+    present = set(kinds)
+    known = [k.name for k in facilities.kinds() if k.name in present]
+    return known + sorted(present - set(known))
 
 
 def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
@@ -68,7 +78,7 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     )
     ax.set_yticks(
         np.arange(rows),
-        [f"{KIND_LABELS[k]}: {resource_label(k, r, data)}" for k, r in grid.index],
+        [f"{kind_label(k)}: {resource_label(k, r, data)}" for k, r in grid.index],
         fontsize=8,
     )
     ax.set_xticks(np.arange(columns), list(grid.columns), rotation=45, ha="right", fontsize=8)
@@ -142,7 +152,9 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
         _wait_share_panel(ax, table, y)
     ax.set_yticks(y, labels, fontsize=9)
     ax.legend(
-        handles=[Patch(color=c, label=KIND_LABELS[k]) for k, c in KIND_COLOURS.items()]
+        handles=[
+            Patch(color=kind_colour(k), label=kind_label(k)) for k in _kinds_in(table["kind"])
+        ]
         + [Patch(facecolor="white", edgecolor="black", hatch="///", label="breaks its criterion")],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.09 - 1.2 / max(len(table), 2) / 4),
@@ -205,7 +217,7 @@ def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
     bars = ax.barh(
         y,
         shown,
-        color=[KIND_COLOURS.get(k, "grey") for k in table["kind"]],
+        color=[kind_colour(k) for k in table["kind"]],
         edgecolor="black",
     )
     for bar, is_broken in zip(bars, broken, strict=True):
@@ -242,7 +254,7 @@ def _wait_share_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
         share,
         xerr=errors,
         capsize=3,
-        color=[KIND_COLOURS.get(k, "grey") for k in table["kind"]],
+        color=[kind_colour(k) for k in table["kind"]],
         edgecolor="black",
     )
     reach = share + errors[1]
