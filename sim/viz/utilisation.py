@@ -152,9 +152,7 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
         _wait_share_panel(ax, table, y)
     ax.set_yticks(y, labels, fontsize=9)
     ax.legend(
-        handles=[
-            Patch(color=kind_colour(k), label=kind_label(k)) for k in _kinds_in(table["kind"])
-        ]
+        handles=[Patch(color=kind_colour(k), label=kind_label(k)) for k in _kinds_in(table["kind"])]
         + [Patch(facecolor="white", edgecolor="black", hatch="///", label="breaks its criterion")],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.09 - 1.2 / max(len(table), 2) / 4),
