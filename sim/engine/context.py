@@ -8,15 +8,28 @@ vessel's figures with one native attribute access of the compiled code; but a st
 is type-checked against this class only, and this module imports neither the engine nor the
 stations, so the facility modules depend on it and not on each other or on the engine.
 
-The contract of a facility, read from this module:
+The contract of a facility, read from this module (and, for ships' facilities, from the
+base class ``Station`` of :mod:`sim.engine.stations`):
 
-- it is a :class:`Waker`: it asks to be woken (``schedule_ring``) and acts in ``ring``;
-- a facility on ships' itineraries is a :class:`Stop`: ``push`` tells it a ship will arrive;
-  when the ship is done there the facility calls :meth:`Context.leave`;
-- it schedules its own wake-ups (:class:`Wake` subclasses) with :meth:`Context.at`;
-- it records through the context's ``record_*`` methods, never into the engine's columns;
-- it reads the vessels' columns (``v_*``, indexed by vessel), the itineraries' (``itin_*``,
-  indexed by itinerary) and, for its own index, its downtime checks.
+- **accepting work**: a facility on ships' itineraries is a :class:`Stop`: ``push`` tells it
+  a ship will arrive (``Station.pull`` moves the ships due into its queues and
+  ``Station.enqueue`` puts one at the back); when the ship is done there the facility calls
+  :meth:`Context.leave`, which sends it on. A landside stage takes jobs (tonnes of one call)
+  the same way (``push(job, ready_h)``) and hands them on with ``Landside.passed``;
+- **when it is free**: it is a :class:`Waker`: it asks to be woken (``schedule_ring``) when a
+  server may be free or a ship is due, and serves in ``ring``; its own timed ends (a lockage,
+  a berth call) are :class:`Wake` subclasses scheduled with :meth:`Context.at`;
+- **what it records**: through the context's ``record_*`` methods (or typed columns it owns
+  and the engine collects after the run), never into the engine's columns;
+- **its invariants**: ``Station.held`` (every ship due, queued, anchored or in service there)
+  feeds the census of :mod:`sim.engine.invariants`, which checks on every replication that
+  each ship is in exactly one place and the tonnes are conserved; ``Station.check_queues``
+  stops an overloaded run (:class:`sim.engine.stations.Overloaded`) naming the facility;
+- **what it reads**: the vessels' columns (``v_*``, indexed by vessel), the itineraries'
+  (``itin_*``, indexed by itinerary) and, for its own index, its downtime checks.
+
+Everything else hubsim says about a kind (its scenario section, KPI table, ranking, relief
+rule, labels) is its descriptor in :mod:`sim.facilities`.
 
 The clock unit is the hour.
 """
