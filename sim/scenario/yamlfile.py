@@ -19,12 +19,22 @@ import yaml
 
 from sim.scenario.errors import ScenarioError, ScenarioIssue
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "LocatedDict", "LocatedList", "load_yaml", "where"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "LocatedDict",
+    "LocatedList",
+    "load_yaml",
+    "where",
+]
 
 #: Scenario files larger than this are refused (they are hand-written text, a few kB).
 MAX_FILE_BYTES = 2_000_000
 #: Values in one document after expanding aliases; more is refused as an alias bomb.
 MAX_NODES = 200_000
+#: Lists and mappings nested deeper than this are refused (a scenario needs about 6).
+MAX_DEPTH = 50
 
 _PLAIN = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _SCALARS = (str, int, float, bool, dt.date, dt.datetime, type(None))
@@ -68,11 +78,11 @@ class _Builder:
         self.count = 0
         self.scalars = yaml.SafeLoader("")
 
-    def issue(self, node: yaml.Node | None, message: str) -> ScenarioError:
+    def issue(self, node: yaml.Node | None, message: str, field: str = "") -> ScenarioError:
         line = node.start_mark.line + 1 if node is not None else None
-        return ScenarioError(ScenarioIssue(self.file, line, "", message))
+        return ScenarioError(ScenarioIssue(self.file, line, field, message))
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+    def build(self, node: yaml.Node, depth: int = 0, path: str = "") -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.issue(
@@ -80,28 +90,34 @@ class _Builder:
                 f"document expands to more than {MAX_NODES:,} values "
                 "(an alias bomb?); write the values out instead",
             )
-        if depth > 50:
-            raise self.issue(node, "nested more than 50 levels deep")
+        if depth > MAX_DEPTH:
+            raise self.issue(node, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN:
             raise self.issue(node, f"tag {node.tag} is not allowed in hubsim files")
         if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, depth)
+            return self.mapping(node, depth, path)
         if isinstance(node, yaml.SequenceNode):
             out = LocatedList()
             out.file, out.line = self.file, node.start_mark.line + 1
             for index, item in enumerate(node.value):
-                out.append(self.build(item, depth + 1))
+                out.append(self.build(item, depth + 1, f"{path}[{index}]"))
                 out.lines[index] = (self.file, item.start_mark.line + 1)
             return out
         try:
             value = self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as error:
             raise self.issue(node, f"value not allowed ({_problem(error)})") from None
+        except (ValueError, OverflowError) as error:  # a date YAML reads but no calendar has
+            raise self.issue(
+                node,
+                f"{node.value!r} is not a date ({error}); write a real day as YYYY-MM-DD",
+                path,
+            ) from None
         if not isinstance(value, _SCALARS):
             raise self.issue(node, f"tag {node.tag} is not allowed in hubsim files")
         return value
 
-    def mapping(self, node: yaml.MappingNode, depth: int) -> LocatedDict:
+    def mapping(self, node: yaml.MappingNode, depth: int, path: str) -> LocatedDict:
         out = LocatedDict()
         out.file, out.line = self.file, node.start_mark.line + 1
         for key_node, value_node in node.value:
@@ -112,9 +128,25 @@ class _Builder:
                 raise self.issue(key_node, f"keys must be text (got {key!r})")
             if key in out:
                 raise self.issue(key_node, f"key {key!r} appears twice in this mapping")
-            out[key] = self.build(value_node, depth + 1)
+            out[key] = self.build(value_node, depth + 1, f"{path}.{key}" if path else str(key))
             out.lines[key] = (self.file, value_node.start_mark.line + 1)
         return out
+
+
+def _check_depth(name: str, text: str) -> None:
+    """Refuse a document nested deeper than :data:`MAX_DEPTH`, reading its events one by one
+    (the parser does not recurse, so a 100,000-deep list is refused at its 51st level)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the document's own top-level container is depth 0
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise ScenarioError(
+                    ScenarioIssue(name, line, "", f"nested more than {MAX_DEPTH} levels deep")
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _problem(error: yaml.YAMLError) -> str:
@@ -172,6 +204,7 @@ def load_yaml(path: str | Path, *, display: str | None = None) -> Any:
         ) from None
     loader: yaml.SafeLoader | None = None
     try:
+        _check_depth(name, text)  # before composing: PyYAML's composer recurses per level
         loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:

@@ -84,6 +84,12 @@ EXPECTED = {
     "a network",
     "binary_junk.yaml": "binary_junk.yaml: is not a text file (binary data)",
     "latin1.yaml": "latin1.yaml: is not UTF-8 text",
+    "impossible_date.yaml": "impossible_date.yaml:5 terminals.QUAY.berths[0].commissioning: "
+    "'2027-02-30' is not a date (day is out of range for month); write a real day as YYYY-MM-DD",
+    "impossible_month.yaml": "terminals.QUAY.berths[0].commissioning: '2028-13-01' is not a date "
+    "(month must be in 1..12)",
+    "deep_nesting.yaml": "deep_nesting.yaml:2: nested more than 50 levels deep",
+    "deep_mapping.yaml": "deep_mapping.yaml:2: nested more than 50 levels deep",
 }
 
 

@@ -56,6 +56,20 @@ def test_invalid_value_from_a_lever_is_located_at_the_lever(tmp_path):
     )
 
 
+def test_an_impossible_date_in_a_patch_is_located_in_the_sweep_file(tmp_path):
+    text = sweep_text().replace(
+        "          terminals.QUAY.berths.B1.service_h: {mean_h: 8.0}",
+        "          terminals.QUAY.berths.B1.commissioning: 2027-02-30",
+    )
+    [message] = _errors(tmp_path, text)
+    line = _line(text, "2027-02-30")
+    assert message == (
+        f"{tmp_path / 'bad.yaml'}:{line} levers[1].options[1].overrides."
+        "terminals.QUAY.berths.B1.commissioning: '2027-02-30' is not a date (day is out of range "
+        "for month); write a real day as YYYY-MM-DD"
+    )
+
+
 def test_unknown_baseline_base_and_sampling(tmp_path):
     assert "no variant 'NOPE'" in _errors(tmp_path, sweep_text() + "baseline: NOPE\n")[0]
     missing = sweep_text().replace("minimal_single_berth.yaml", "nowhere.yaml")
