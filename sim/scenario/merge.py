@@ -30,6 +30,27 @@ def _is_id_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(i, dict) and "id" in i for i in value)
 
 
+def _refuse_repeated_ids(items: list[Any]) -> None:
+    """An id listed twice in one file's list is an error, not an edit of the first item (the
+    merge would fold the second into the first and one item would be lost unnoticed)."""
+    first: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        key = item["id"]
+        if key in first:
+            file, line = where(items, index)
+            _, earlier = where(items, first[key])
+            raise ScenarioError(
+                ScenarioIssue(
+                    file,
+                    line,
+                    "",
+                    f"id {key!r} appears twice in this list (also at line {earlier}); "
+                    "give each item its own id",
+                )
+            )
+        first[key] = index
+
+
 def merge(parent: Any, child: Any) -> Any:
     """Return ``parent`` with ``child`` merged onto it (neither argument is modified)."""
     if isinstance(parent, dict) and isinstance(child, dict):
@@ -55,6 +76,8 @@ def merge(parent: Any, child: Any) -> Any:
             if key in child_lines:
                 out.lines[key] = child_lines[key]
         return out
+    if _is_id_list(child):
+        _refuse_repeated_ids(child)
     if _is_id_list(parent) and _is_id_list(child) and child:
         out_list = LocatedList(parent)
         out_list.file, out_list.line = getattr(parent, "file", ""), getattr(parent, "line", None)

@@ -90,6 +90,10 @@ EXPECTED = {
     "(month must be in 1..12)",
     "deep_nesting.yaml": "deep_nesting.yaml:2: nested more than 50 levels deep",
     "deep_mapping.yaml": "deep_mapping.yaml:2: nested more than 50 levels deep",
+    "extends_duplicate_stream.yaml": "extends_duplicate_stream.yaml:5: id 'S2' appears twice in "
+    "this list (also at line 4); give each item its own id",
+    "extends_duplicate_berths.yaml": "extends_duplicate_berths.yaml:6: id 'B2' appears twice in "
+    "this list (also at line 5)",
 }
 
 
