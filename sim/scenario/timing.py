@@ -66,10 +66,10 @@ def timing_warnings(scenario: Scenario) -> list[str]:
         late(f"airport {airport_id}", airport.commissioning)
 
     for stream in scenario.demand.streams:
-        terminal = scenario.terminals.get(stream.terminal)
-        if terminal is None:
+        home = scenario.terminals.get(stream.terminal)
+        if home is None:
             continue
-        groups = [g for g in terminal.berths if stream.commodity in g.commodities]
+        groups = [g for g in home.berths if stream.commodity in g.commodities]
         if not groups:
             continue
         flows = max(dt.date(stream.from_year or scenario.demand.base_year, 1, 1), start)
