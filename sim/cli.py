@@ -125,7 +125,7 @@ def validate_command(
     from sim.scenario import ScenarioError
     from sim.scenario.routes import load_checked
     from sim.scenario.summary import summary_lines
-    from sim.scenario.timing import timing_warnings
+    from sim.scenario.checks import scenario_warnings
 
     failed = 0
     for path in files:
@@ -139,7 +139,7 @@ def validate_command(
         _out.print(f"[bold green]✓[/] {path}: {scenario.name}", highlight=False)
         for line in summary_lines(scenario, check):
             _out.print(f"  {line}", highlight=False, markup=False)
-        for warning in timing_warnings(scenario):
+        for warning in scenario_warnings(scenario):
             _out.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False)
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)

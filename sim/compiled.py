@@ -41,7 +41,7 @@ from sim.compiled_operations import (
 from sim.scenario.errors import ScenarioError, ScenarioIssue
 from sim.scenario.models import ALWAYS, Scenario, Stream, ThroughTraffic
 from sim.scenario.routes import NetworkCheck, StreamRoute, check_network, vessel_specs
-from sim.scenario.timing import timing_warnings
+from sim.scenario.checks import scenario_warnings
 
 __all__ = [
     "BERTH",
@@ -725,7 +725,7 @@ def _not_yet_simulated(scenario: Scenario, dataset: Dataset | None) -> tuple[str
             + ": only locks, terminals (berths, gate and sidings), airports and rail links "
             "are closed by the engine; results do not reflect these closures"
         )
-    notes.extend(timing_warnings(scenario))
+    notes.extend(scenario_warnings(scenario))
     return tuple(notes)
 
 

@@ -185,6 +185,9 @@ def check_network(scenario: Scenario) -> NetworkCheck:
         },
     )
     specs = vessel_specs(scenario, dataset)
+    result.problems.extend(_draught_problems(scenario, specs))
+    if result.problems:
+        return result
     values = dict(
         zip(
             dataset.commodities["commodity_id"], dataset.commodities["value_cny_per_t"], strict=True
@@ -495,6 +498,41 @@ def _references(scenario: Scenario, dataset: Dataset) -> Iterator[tuple[Loc, str
                     ("operations", "low_water", index, "links"),
                     (f"unknown link {link_id!r}{_did_you_mean(link_id, dataset.links.index)}"),
                 )
+
+
+#: A ship's light draught as a share of its loaded draught (the assumption of
+#: ``CompiledModel.payload_factor``).
+LIGHT_DRAUGHT_SHARE = 0.3
+
+
+def _draught_problems(
+    scenario: Scenario, specs: dict[str, dict[str, Any]]
+) -> Iterator[tuple[Loc, str]]:
+    """A low-water depth below the light draught of a ship that sails in it: such a ship
+    floats empty deeper than the water allows, and could carry nothing at all."""
+    used = {v for flow in scenario.demand.streams for v in flow.vessel_mix}
+    used |= {v for flow in scenario.demand.through_traffic for v in flow.vessel_mix}
+    for index, period in enumerate(scenario.operations.low_water):
+        too_deep = []
+        for vessel_id in sorted(used):
+            loaded = specs.get(vessel_id, {}).get("loaded_draught_m")
+            if loaded is None:
+                continue
+            light = LIGHT_DRAUGHT_SHARE * float(loaded)
+            if period.max_draught_m <= light:
+                too_deep.append((light, vessel_id, float(loaded)))
+        if too_deep:
+            light, vessel_id, loaded = max(too_deep)
+            others = (
+                f" and {len(too_deep) - 1} other class(es) sailing" if len(too_deep) > 1 else ""
+            )
+            yield (
+                ("operations", "low_water", index, "max_draught_m"),
+                f"{period.max_draught_m:g} m is at or below the light draught of {vessel_id} "
+                f"({light:.2f} m, taken as {LIGHT_DRAUGHT_SHARE:.0%} of its {loaded:g} m loaded "
+                f"draught){others}: such ships could carry nothing; give more than "
+                f"{light:.2f} m, or limit the period to the links where the water is that low",
+            )
 
 
 def data_folder(scenario: Scenario) -> Path:

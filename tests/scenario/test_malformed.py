@@ -92,6 +92,10 @@ EXPECTED = {
     "deep_mapping.yaml": "deep_mapping.yaml:2: nested more than 50 levels deep",
     "extends_duplicate_stream.yaml": "extends_duplicate_stream.yaml:5: id 'S2' appears twice in "
     "this list (also at line 4); give each item its own id",
+    "network_low_water_below_light.yaml": "network_low_water_below_light.yaml:4 "
+    "operations.low_water[0].max_draught_m: 0.4 m is at or below the light draught of "
+    "BULK_IV_500 (0.60 m, taken as 30% of its 2 m loaded draught): such ships could carry "
+    "nothing",
     "extends_duplicate_berths.yaml": "extends_duplicate_berths.yaml:6: id 'B2' appears twice in "
     "this list (also at line 5)",
 }

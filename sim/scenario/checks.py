@@ -1,9 +1,11 @@
-"""Dates that do not fit together: demand before the berths it needs, facilities that enter
-service after the simulated period ends.
+"""Warnings about a valid scenario that is probably not what its author meant.
 
-Such a scenario is valid (a plan may well be late), but its run diverts or holds those ships
-quietly; these warnings say so up front. ``hubsim validate`` prints them, and a run carries
-them among its model notes (printed by ``hubsim run``, in ``summary.json`` and the report).
+- dates that do not fit together: demand before the berths it needs, facilities that enter
+  service after the simulated period ends (the run would divert or hold those ships quietly);
+- unit slips: a target or a stream of a few tonnes, where million tonnes were meant.
+
+``hubsim validate`` prints them, and a run carries them among its model notes (printed by
+``hubsim run``, in ``summary.json`` and the report).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 
 from sim.scenario.models import ALWAYS, Scenario
 
-__all__ = ["timing_warnings"]
+__all__ = ["scenario_warnings", "timing_warnings", "unit_warnings"]
 
 
 def _period(scenario: Scenario) -> tuple[dt.date, dt.date]:
@@ -89,3 +91,32 @@ def timing_warnings(scenario: Scenario) -> list[str]:
             f"{stream.commodity} is in service {ready}: its ships are diverted or wait"
         )
     return warnings
+
+
+#: Below these, a figure in tonnes was probably typed in million tonnes.
+_TARGET_AT_LEAST_T = 100_000.0
+_STREAM_AT_LEAST_T = 1_000.0
+
+
+def unit_warnings(scenario: Scenario) -> list[str]:
+    """Figures in tonnes small enough to be million tonnes typed into a tonnes field."""
+    warnings: list[str] = []
+    target = scenario.target.throughput_t
+    if target < _TARGET_AT_LEAST_T:
+        warnings.append(
+            f"target.throughput_t is {target:,g} t: did you mean {target:g} Mt "
+            f"({target * 1e6:_.0f})? The field is in tonnes"
+        )
+    for flow in (*scenario.demand.streams, *scenario.demand.through_traffic):
+        tonnes = flow.annual_t
+        if tonnes is not None and tonnes < _STREAM_AT_LEAST_T:
+            warnings.append(
+                f"{flow.id} carries {tonnes:,g} t a year: did you mean {tonnes:g} Mt "
+                f"({tonnes * 1e6:_.0f})? annual_t is in tonnes"
+            )
+    return warnings
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Every warning of this module, dates first."""
+    return [*timing_warnings(scenario), *unit_warnings(scenario)]

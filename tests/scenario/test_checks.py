@@ -1,4 +1,5 @@
-"""Dates that do not fit together are warned about by validate and carried in a run's notes."""
+"""Dates that do not fit together and unit slips are warned about by validate and carried in a
+run's notes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.compiled import compile_scenario
 from sim.scenario import load_scenario
-from sim.scenario.timing import timing_warnings
+from sim.scenario.checks import scenario_warnings, timing_warnings, unit_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "scenarios" / "minimal_single_berth.yaml"
@@ -58,4 +59,19 @@ def test_the_shipped_scenarios_fit_their_dates() -> None:
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         if path.name.startswith("sweep"):
             continue
-        assert timing_warnings(load_scenario(path)) == [], path.name
+        assert scenario_warnings(load_scenario(path)) == [], path.name
+
+
+def test_million_tonnes_typed_into_a_tonnes_field(tmp_path: Path) -> None:
+    path = tmp_path / "slip.yaml"
+    path.write_text(
+        f"extends: {MINIMAL}\ntarget: {{throughput_t: 86}}\n"
+        "demand:\n  streams:\n    - {id: COAL_IN, annual_t: 2.5, vessels_per_day: null}\n"
+    )
+    assert unit_warnings(load_scenario(path)) == [
+        "target.throughput_t is 86 t: did you mean 86 Mt (86_000_000)? The field is in tonnes",
+        "COAL_IN carries 2.5 t a year: did you mean 2.5 Mt (2_500_000)? annual_t is in tonnes",
+    ]
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "warning: target.throughput_t is 86 t: did you mean 86 Mt" in result.output
