@@ -123,9 +123,9 @@ def validate_command(
 ) -> None:
     """Check scenario files (format, network references, routes) and summarise each."""
     from sim.scenario import ScenarioError
+    from sim.scenario.checks import scenario_warnings
     from sim.scenario.routes import load_checked
     from sim.scenario.summary import summary_lines
-    from sim.scenario.checks import scenario_warnings
 
     failed = 0
     for path in files:

@@ -38,10 +38,10 @@ from sim.compiled_operations import (
     service_time_spec,
     target_spec,
 )
+from sim.scenario.checks import scenario_warnings
 from sim.scenario.errors import ScenarioError, ScenarioIssue
 from sim.scenario.models import ALWAYS, Scenario, Stream, ThroughTraffic
 from sim.scenario.routes import NetworkCheck, StreamRoute, check_network, vessel_specs
-from sim.scenario.checks import scenario_warnings
 
 __all__ = [
     "BERTH",
