@@ -51,7 +51,9 @@ def _root() -> None:
 
 
 def _bad_input(message: str) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # the message quotes the user's input and hubsim's expectations ("[low, high]"): never
+    # read as markup
+    _err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -103,10 +105,10 @@ def network_command(
     )
     if map_png is not None:
         network.write_map(dataset, map_png)
-        _out.print(f"map written to {map_png}")
+        _out.print(f"map written to {map_png}", markup=False)
     if gpkg is not None:
         network.write_geopackage(dataset, gpkg)
-        _out.print(f"GeoPackage written to {gpkg}")
+        _out.print(f"GeoPackage written to {gpkg}", markup=False)
 
 
 @app.command("schema")
@@ -133,10 +135,12 @@ def validate_command(
             scenario, check = load_checked(path)
         except ScenarioError as error:
             failed += 1
-            _err.print(f"[bold red]✗[/] {path}", highlight=False)
+            _err.print(f"[bold red]✗[/] {escape(str(path))}", highlight=False)
             _err.print(str(error), highlight=False, soft_wrap=True, markup=False)
             continue
-        _out.print(f"[bold green]✓[/] {path}: {scenario.name}", highlight=False)
+        _out.print(
+            f"[bold green]✓[/] {escape(str(path))}: {escape(scenario.name)}", highlight=False
+        )
         for line in summary_lines(scenario, check):
             _out.print(f"  {line}", highlight=False, markup=False)
         for warning in scenario_warnings(scenario):
@@ -307,7 +311,7 @@ def run_command(
     if reliefs:
         _print_relief(reliefs, quick=True)
     if out is not None:
-        _out.print(f"tables, event records and charts written to {out}")
+        _out.print(f"tables, event records and charts written to {out}", markup=False)
 
 
 def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:
@@ -444,7 +448,7 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
         )
         interval = f" (95% CI {_mt(low)}-{_mt(high)})"
     _out.print(
-        f"[bold]{scenario.name}[/]: sustainable capacity in {result.year} "
+        f"[bold]{escape(scenario.name)}[/]: sustainable capacity in {result.year} "
         f"[bold {colour}]{_mt(mean)} Mt/yr[/]{interval}; demand offered "
         f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, "
         f"[bold]capacity margin {'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr[/]"
@@ -545,7 +549,11 @@ def compare_command(
     _out.print(comparison.paired_note, highlight=False, markup=False)
     _out.print(f"compared in {comparison.wall_s:.1f} s", highlight=False)
     if out is not None:
-        _out.print(f"comparison table, chart and compare.html written to {out}", highlight=False)
+        _out.print(
+            f"comparison table, chart and compare.html written to {out}",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _shown(path: Path) -> Path:
@@ -675,7 +683,9 @@ def backtest_command(
         f"{len(result.scenarios)} scenario(s) simulated in {result.wall_s:.1f} s", highlight=False
     )
     if out is not None:
-        _out.print(f"backtest.csv, .json, .png and .html written to {out}", highlight=False)
+        _out.print(
+            f"backtest.csv, .json, .png and .html written to {out}", highlight=False, markup=False
+        )
     raise typer.Exit(status)
 
 
@@ -702,7 +712,7 @@ def report_command(
         path = write_report(folder, out, animation=animation)
     except ReportInputError as error:
         raise _bad_input(str(error)) from None
-    _out.print(f"report written to {path} (charts beside it)", highlight=False)
+    _out.print(f"report written to {path} (charts beside it)", highlight=False, markup=False)
 
 
 @app.command("sweep")
@@ -773,7 +783,8 @@ def sweep_command(
             raise _bad_input(str(error)) from None
         except SweepInterrupted as stop:
             _err.print(
-                f"interrupted: {stop.stored} runs are stored in {folder}; add --resume to carry on",
+                f"interrupted: {stop.stored} runs are stored in {escape(str(folder))}; "
+                "add --resume to carry on",
                 highlight=False,
             )
             raise typer.Exit(130) from None
@@ -786,7 +797,7 @@ def sweep_command(
     _out.print(
         f"{result.executed} runs executed, {result.skipped} already stored "
         f"({result.backend}, {result.workers} workers, {result.wall_s:.1f} s); store, "
-        f"comparison.csv and charts in {folder}",
+        f"comparison.csv and charts in {escape(str(folder))}",
         highlight=False,
     )
 
@@ -824,7 +835,7 @@ def _print_sweep(report: SweepReport, baseline: str) -> None:
         table.add_row(*cells, *([str(row.selection)] if selection else []))
     _out.print(table)
     if report.selection is not None:
-        _out.print(f"[bold]choice:[/] {report.selection.statement}", highlight=False)
+        _out.print(f"[bold]choice:[/] {escape(report.selection.statement)}", highlight=False)
         _out.print(f"procedure: {report.selection.procedure}", highlight=False, markup=False)
     _out.print(report.best_throughput, highlight=False, markup=False)
 

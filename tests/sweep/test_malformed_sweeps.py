@@ -101,3 +101,12 @@ def test_cli_exit_status_2_without_traceback(tmp_path):
     assert "replications: must be a whole number (got 'zero')" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_messages_keep_brackets_the_user_wrote(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(sweep_text().replace("range: [3.0, 4.2]", "range: [4.2, 3.0]"))
+    result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    flat = " ".join(result.output.split())
+    assert "range must be [low, high] with low <= high (got (4.2, 3.0))" in flat
