@@ -57,6 +57,10 @@ def _bad_input(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
+#: the largest seed (the scenario field's bound: numpy's SeedSequence takes any integer, but a
+#: seed is stored as a signed 64-bit integer in the outputs)
+SEED_MAX = 2**63 - 1
+
 #: ``hubsim backtest`` runs on the machine's cores by default (up to 4): same numbers, faster
 BACKTEST_WORKERS = max(1, min(os.cpu_count() or 1, 4))
 
@@ -191,7 +195,9 @@ def run_command(
         int | None,
         typer.Option("--replications", "-n", min=1, max=1000, help="Replications (1-1000)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Random seed.")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, max=SEED_MAX, help="Random seed.")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write tables, records and charts here.")
     ] = None,
@@ -340,15 +346,19 @@ def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:
 def capacity_command(
     file: Annotated[Path, typer.Argument(help="Scenario file.")],
     replications: Annotated[
-        int | None, typer.Option("--replications", "-n", min=1, help="Replications.")
+        int | None,
+        typer.Option("--replications", "-n", min=1, max=1000, help="Replications (1-1000)."),
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="Year to scale.")] = None,
     relief: Annotated[
         int,
-        typer.Option("--relief", min=0, help="Also relieve the top N bottlenecks, one by one."),
+        typer.Option(
+            "--relief", min=0, max=10, help="Also relieve the top N bottlenecks, one by one."
+        ),
     ] = 0,
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Local processes for replications.")
+        int,
+        typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
     ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
@@ -480,7 +490,8 @@ def compare_command(
         typer.Option("--replications", "-n", min=1, max=1000, help="Replications per plan."),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", min=0, help="Random seed (the same for every plan).")
+        int | None,
+        typer.Option("--seed", min=0, max=SEED_MAX, help="Random seed (the same for every plan)."),
     ] = None,
     year: Annotated[
         int | None,
@@ -720,7 +731,9 @@ def sweep_command(
     file: Annotated[Path, typer.Argument(help="Sweep file.")],
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-w", min=1, help="Local worker processes (1: in process)."),
+        typer.Option(
+            "--workers", "-w", min=1, max=64, help="Local worker processes (1: in process)."
+        ),
     ] = None,
     scheduler: Annotated[
         str | None,
