@@ -185,7 +185,7 @@ def check_network(scenario: Scenario) -> NetworkCheck:
         },
     )
     specs = vessel_specs(scenario, dataset)
-    result.problems.extend(_draught_problems(scenario, specs))
+    result.problems.extend(draught_problems(scenario, specs))
     if result.problems:
         return result
     values = dict(
@@ -505,7 +505,7 @@ def _references(scenario: Scenario, dataset: Dataset) -> Iterator[tuple[Loc, str
 LIGHT_DRAUGHT_SHARE = 0.3
 
 
-def _draught_problems(
+def draught_problems(
     scenario: Scenario, specs: dict[str, dict[str, Any]]
 ) -> Iterator[tuple[Loc, str]]:
     """A low-water depth below the light draught of a ship that sails in it: such a ship

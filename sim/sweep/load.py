@@ -17,7 +17,7 @@ from sim.scenario.errors import ScenarioError, ScenarioIssue
 from sim.scenario.load import cross_checks, locate_issue, validate_document
 from sim.scenario.merge import resolve_extends
 from sim.scenario.models import Scenario
-from sim.scenario.routes import check_network
+from sim.scenario.routes import NetworkCheck, check_network, draught_problems
 from sim.scenario.yamlfile import load_yaml, where
 from sim.sweep.design import (
     Change,
@@ -75,6 +75,27 @@ class SweepPlan:
     def target_t(self) -> float:
         """Throughput target (tonnes per year) of the runs."""
         return next(iter(self.scenarios.values())).target.throughput_t
+
+
+#: What routing does not depend on: a sweep's futures that differ only here share one check.
+_NOT_ROUTING = {"name", "description", "run", "target", "service_criteria", "processes"}
+_VOLUMES = {"annual_t", "vessels_per_day", "growth_per_year", "seasonality", "arrivals"}
+
+
+def _routing_key(scenario: Scenario) -> str:
+    """The scenario as the network check sees it (volumes and run settings left out)."""
+    document = scenario.model_dump(mode="json", exclude=_NOT_ROUTING)
+    demand = document.get("demand", {})
+    for flows in ("streams", "through_traffic"):
+        demand[flows] = [
+            {k: v for k, v in flow.items() if k not in _VOLUMES} for flow in demand.get(flows, [])
+        ]
+    demand.pop("multiplier", None)
+    # a low-water period's depth and dates do not route ships (its draught is checked apart)
+    for period in document.get("operations", {}).get("low_water", []):
+        for field in ("start", "end", "max_draught_m"):
+            period.pop(field, None)
+    return json.dumps(document, sort_keys=True, default=str)
 
 
 def _future_changes(sweep: Sweep, document: Any, future: Future) -> list[Change]:
@@ -190,6 +211,9 @@ def load_sweep(path: str | Path, *, network: bool = True) -> SweepPlan:
     common = _common_changes(sweep, document)
     scenarios: dict[tuple[str, int], Scenario] = {}
     issues: list[ScenarioIssue] = []
+    # the network check of each distinct routing problem (futures that change only volumes
+    # share one): scenario -> its problems
+    checked: dict[str, NetworkCheck] = {}
     for variant in variants:
         changes = common + [c for o in variant.options for c in o.changes]
         for future in futures:
@@ -201,9 +225,15 @@ def load_sweep(path: str | Path, *, network: bool = True) -> SweepPlan:
                 problems = [locate_issue(merged, loc, m) for loc, m in cross_checks(scenario)]
                 if problems:
                     raise ScenarioError(problems)
-                if network and future.index == 0:
-                    check = check_network(scenario)
-                    problems = [locate_issue(merged, loc, m) for loc, m in check.problems]
+                if network:  # every future: one may break a route (a lever, a link's class)
+                    key = _routing_key(scenario)
+                    if key not in checked:
+                        checked[key] = check_network(scenario)
+                    check = checked[key]
+                    found = list(check.problems)
+                    if not found and check.specs:  # low water is left out of the key
+                        found = list(draught_problems(scenario, check.specs))
+                    problems = [locate_issue(merged, loc, m) for loc, m in found]
                     if problems:
                         raise ScenarioError(problems)
             except ScenarioError as error:

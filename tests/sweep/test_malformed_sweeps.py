@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sweepfiles import sweep_text
 from typer.testing import CliRunner
@@ -110,3 +112,33 @@ def test_cli_messages_keep_brackets_the_user_wrote(tmp_path):
     assert result.exit_code == 2
     flat = " ".join(result.output.split())
     assert "range must be [low, high] with low <= high (got (4.2, 3.0))" in flat
+
+
+NETWORK_BASE = Path(__file__).parents[1] / "scenario" / "malformed" / "_network_base.yaml"
+
+
+def test_a_future_that_breaks_a_route_is_an_error_at_load(tmp_path):
+    # the berths' size limit is uncertain: in the last future (100 t) the only ships of the
+    # stream (BULK_IV_500) no longer fit, which the network check of every future finds
+    text = f"""\
+name: berth size
+base: {NETWORK_BASE}
+levers:
+  - id: AS_IS
+    options: [{{id: PLAN, cost_cny: 0}}]
+uncertainties:
+  method: grid
+  parameters:
+    - id: SIZE
+      path: terminals.HA_HUANGMA.berths.HM_LOCAL.max_vessel_dwt_t
+      values: [1900, 1000, 100]
+replications: 2
+seed: 1
+target: {{throughput_t: 900_000, year: 2025}}
+"""
+    messages = _errors(tmp_path, text)
+    assert messages, "every future must be checked against the network"
+    assert all(
+        "no berth group of HA_HUANGMA handling GRAIN takes BULK_IV_500" in m for m in messages
+    )
+    assert [m.rsplit("future ", 1)[1] for m in messages] == ["2)"]  # 1900 and 1000 t take it
