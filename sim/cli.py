@@ -942,7 +942,7 @@ def _print_result(result: RunResult) -> None:
             row.criterion or "-",
             "-" if row.criterion_ratio != row.criterion_ratio else f"{row.criterion_ratio:.2f}",
             "-" if row.utilisation != row.utilisation else f"{row.utilisation:.0%}",
-            f"{row.mean_wait_h:.2f}",
+            "-" if row.mean_wait_h != row.mean_wait_h else f"{row.mean_wait_h:.2f}",
             "-" if row.wait_share != row.wait_share else f"{row.wait_share:.2%}",
         )
     _out.print(bottlenecks)

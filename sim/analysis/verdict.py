@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -103,6 +104,8 @@ class Outcome:
         (kind, resource) -> share of berth time ships were held for that yard or terminal.
     overflow : str or None
         The queue that overflowed and stopped the run in or before this period, in words.
+    overflow_at : (str, str) or None
+        Its ``(kind, resource)``: ``("lock", LOCK)`` or ``("berths", TERMINAL)``.
     """
 
     year: int
@@ -111,6 +114,7 @@ class Outcome:
     criteria: tuple[Criterion, ...]
     blocking: dict[tuple[str, str], float] = field(default_factory=dict)
     overflow: str | None = None
+    overflow_at: tuple[str, str] | None = None
 
     def failures(self, *, criteria_apply: bool = True) -> list[str]:
         """What keeps this replication from meeting the target besides throughput."""
@@ -164,7 +168,9 @@ def replication_outcomes(
             if overload is None and counted_h > 0:
                 tonnes *= 8760.0 / counted_h
         overflow = None
+        overflow_at = None
         if overload is not None and overload.time_h < period.end_h:
+            overflow_at = (overload.kind, overload.resource)
             overflow = (
                 f"the queue at {overload.kind} {overload.resource} overflowed "
                 f"({overload.length} ships waiting on {_date(model, overload.time_h)}) and "
@@ -179,6 +185,7 @@ def replication_outcomes(
                 tuple(measure_criteria(model, records, window)),
                 blocking_by_resource(model, records, window),
                 overflow,
+                overflow_at,
             )
         )
     return out
@@ -233,6 +240,8 @@ class YearVerdict:
     met_per_replication: tuple[bool, ...]
     overflows: tuple[str, ...] = ()
     blocking: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: (kind, resource) of the queue that overflowed, one per replication it stopped
+    overflowing: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -579,6 +588,7 @@ def _decide_year(
         met,
         overflows,
         blocking,
+        tuple(o.overflow_at for o in outcomes if o.overflow_at is not None),
     )
 
 
@@ -727,11 +737,13 @@ def rank_bottlenecks(
 ) -> pd.DataFrame:
     """Bottlenecks ranked by their effect on the answer.
 
-    First the resources that break a service criterion (by how far over its limit), then those
+    First a queue that overflowed and stopped the run, then the resources that break a
+    service criterion (by how far over its limit), then those
     that may break one, then the others by how close they come to their limit, then by the
     capacity their relief adds (when computed), then by the share of vessel time spent waiting
-    for them. Adds ``criterion`` (in words), ``criterion_ratio`` (value / limit), ``holds``
-    and ``relief_gain_t``; keeps the measured columns.
+    for them. Adds ``criterion`` (in words), ``criterion_ratio`` (value / limit), ``holds``,
+    ``overflowed`` (its queue stopped the run) and ``relief_gain_t``; keeps the measured
+    columns.
 
     Parameters
     ----------
@@ -778,19 +790,33 @@ def rank_bottlenecks(
                     c.holds,
                 )
     keys = list(zip(frame["kind"], frame["resource"], strict=True))
+    # a queue that overflowed stopped the run: it holds the verdict back before any criterion
+    overflowed: set[tuple[str, str]] = set()
+    if judged is not None and judged.overflowing:
+        n = len(judged.per_replication)
+        for (kind, resource), count in Counter(judged.overflowing).items():
+            text = f"its queue overflowed and stopped the run ({count} of {n} replications)"
+            for key in keys:
+                if key[0] == kind and (
+                    key[1] == resource or (kind == "berths" and key[1].startswith(f"{resource}/"))
+                ):
+                    found[key] = (text, math.nan, False)
+                    overflowed.add(key)
     frame["criterion"] = [found.get(k, ("", math.nan, None))[0] for k in keys]
     frame["criterion_ratio"] = [found.get(k, ("", math.nan, None))[1] for k in keys]
     frame["holds"] = pd.array(
         [found.get(k, ("", math.nan, None))[2] for k in keys], dtype="boolean"
     )
+    frame["overflowed"] = [k in overflowed for k in keys]
     gains = {(kind, resource): gain for kind, resource, gain in relief}
     frame["relief_gain_t"] = [gains.get(k, math.nan) for k in keys]
     status = np.select(
         [
+            np.array([k in overflowed for k in keys], dtype=bool),
             frame["holds"].eq(False).fillna(False).to_numpy(),
             frame["holds"].isna().to_numpy() & frame["criterion"].ne("").to_numpy(),
         ],
-        [0, 1],
+        [-1, 0, 1],
         2,
     )
     frame = frame.assign(_status=status, _ratio=frame["criterion_ratio"].fillna(0.0))

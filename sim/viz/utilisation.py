@@ -209,9 +209,16 @@ def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
     """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
     order of the ranking; labels: the criterion, utilisation, wait and share of vessel time."""
     ratio = table["criterion_ratio"].to_numpy(dtype=float)
-    shown = np.nan_to_num(ratio)
+    shown = np.nan_to_num(ratio, nan=0.0, posinf=0.0, neginf=0.0)
     holds = table["holds"] if "holds" in table else pd.Series([pd.NA] * len(table))
     broken = holds.astype("boolean").eq(False).fillna(False).tolist()  # NA: undecided, none
+    # a queue that overflowed has no ratio: its bar runs past the limit, hatched
+    overflowed = (
+        table["overflowed"].fillna(False).astype(bool).to_numpy()
+        if "overflowed" in table
+        else np.zeros(len(table), dtype=bool)
+    )
+    shown = np.where(overflowed, max(float(shown.max(initial=0.0)), 1.0) * 1.25, shown)
     bars = ax.barh(
         y,
         shown,
@@ -235,9 +242,14 @@ def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
     texts = []
     for row in table.itertuples(index=False):
         criterion = row.criterion if isinstance(row.criterion, str) and row.criterion else ""
-        utilisation = "" if row.utilisation != row.utilisation else f"util {row.utilisation:.0%}, "
-        waits = f"{utilisation}wait {row.mean_wait_h:.1f} h, {row.wait_share:.2%} of vessel time"
-        texts.append(f"{criterion or 'no service criterion'}\n{waits}")
+        parts = []
+        if row.utilisation == row.utilisation:
+            parts.append(f"util {row.utilisation:.0%}")
+        if row.mean_wait_h == row.mean_wait_h:
+            parts.append(f"wait {row.mean_wait_h:.1f} h")
+        if row.wait_share == row.wait_share:
+            parts.append(f"{row.wait_share:.2%} of vessel time")
+        texts.append(f"{criterion or 'no service criterion'}\n{', '.join(parts)}")
     label_bar_ends(ax, shown, texts, fontsize=7.5)
     ax.set_xlim(0, reach * 1.9)
     ax.set_xlabel("Service criterion: value / limit (over 1 breaks it)")
