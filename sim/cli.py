@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 EXIT_BAD_INPUT = 2
+#: ``hubsim run``: a result, but a queue overflowed and stopped a replication (partial numbers)
+EXIT_OVERFLOWED = 3
 
 app = typer.Typer(
     name="hubsim",
@@ -310,14 +312,16 @@ def run_command(
         if capacity_result is not None:
             document["capacity"] = capacity_result.to_json()
         typer.echo(json.dumps(document, ensure_ascii=False))
-        return
-    _print_result(result)
-    if capacity_result is not None:
-        _print_capacity(scenario, capacity_result, quick=True)
-    if reliefs:
-        _print_relief(reliefs, quick=True)
-    if out is not None:
-        _out.print(f"tables, event records and charts written to {out}", markup=False)
+    else:
+        _print_result(result)
+        if capacity_result is not None:
+            _print_capacity(scenario, capacity_result, quick=True)
+        if reliefs:
+            _print_relief(reliefs, quick=True)
+        if out is not None:
+            _out.print(f"tables, event records and charts written to {out}", markup=False)
+    if result.overloads:
+        raise typer.Exit(EXIT_OVERFLOWED)
 
 
 def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:

@@ -127,6 +127,7 @@ class RunResult:
                 }
                 for row in top.itertuples(index=False)
             ],
+            "overflowed": bool(self.overloads),
             "overloads": self.overloads,
             "notes": list(self.model.notes) if self.model is not None else [],
             "precision_rule": self.precision,
