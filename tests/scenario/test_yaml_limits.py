@@ -1,5 +1,6 @@
-"""Property tests of the YAML reader's limits: any date-shaped value and any nesting depth
-gives a value or one located ScenarioError, never a traceback from PyYAML."""
+"""Property tests of the YAML reader's limits: any date-shaped value, any nesting depth and any
+list of ids in a file that extends another gives a value or one located ScenarioError, never a
+traceback and never an item lost unnoticed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.scenario import ScenarioError
+from sim.scenario.merge import resolve_extends
 from sim.scenario.yamlfile import MAX_DEPTH, load_yaml
 
 
@@ -57,3 +59,29 @@ def test_any_nesting_depth_loads_or_is_refused_at_the_limit(
     elif depth > MAX_DEPTH + 1:
         with pytest.raises(ScenarioError, match=f"nested more than {MAX_DEPTH} levels deep"):
             _read(folder, text, "n.yaml")
+
+
+@settings(max_examples=100, deadline=None)
+@given(ids=st.lists(st.sampled_from(["B1", "B2", "B3", "B4"]), min_size=1, max_size=6))
+def test_ids_repeated_in_a_file_that_extends_another_are_refused_at_their_line(
+    tmp_path_factory: pytest.TempPathFactory, ids: list[str]
+) -> None:
+    folder = tmp_path_factory.mktemp("ids")
+    (folder / "base.yaml").write_text(
+        "terminals:\n  QUAY:\n    berths:\n      - {id: B1, count: 1}\n"
+    )
+    items = "".join(f"      - {{id: {i}, count: 2}}\n" for i in ids)
+    (folder / "child.yaml").write_text(
+        f"extends: base.yaml\nterminals:\n  QUAY:\n    berths:\n{items}"
+    )
+    repeated = next((n for n, i in enumerate(ids) if i in ids[:n]), None)  # its second use
+    if repeated is None:
+        merged = resolve_extends(folder / "child.yaml")
+        groups = merged["terminals"]["QUAY"]["berths"]
+        assert [g["id"] for g in groups] == list(dict.fromkeys(["B1", *ids]))
+    else:
+        with pytest.raises(ScenarioError) as caught:
+            resolve_extends(folder / "child.yaml")
+        [issue] = caught.value.issues
+        assert issue.line == 5 + repeated
+        assert f"id {ids[repeated]!r} appears twice in this list" in issue.message
