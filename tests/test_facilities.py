@@ -46,6 +46,10 @@ def test_every_shipped_kind_is_registered_with_its_schema_spec_and_station() -> 
             assert issubclass(station, Stop | Waker), descriptor.name  # the station contract
         if descriptor.relieve is not None:
             assert descriptor.relief, descriptor.name
+    # the landside builds each stage of the model through its kind's station
+    for name in ("gate", "rail", "air", "rate"):
+        station = facilities.kind(name).station_class()
+        assert station is not None and callable(station.build), name
 
 
 def test_kpi_columns_are_those_of_the_kpi_tables(plan_run: sim.RunResult) -> None:

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from sim import facilities
 from sim.compiled import YardSpec
 from sim.compiled_landside import RailLinkSpec, StageSpec
 from sim.engine.arrivals import Arrivals
@@ -251,6 +252,27 @@ class RateStage(_Stage):
         self.moved_t = Column(float)
         self.capacity_t = Column(float)
 
+    @classmethod
+    def build(
+        cls,
+        landside: Landside,
+        spec: StageSpec,
+        index: int,
+        closed: Callable[[float], float] | None,
+        breakdown: str | None,
+        breakdowns: Callable[[str, str, str, int], np.ndarray],
+    ) -> RateStage:
+        """The stage of ``spec``: a gate's lanes break down one by one (``breakdown``), an
+        airport's or a yard's rate is one server that does not."""
+        servers = spec.lanes if breakdown is not None else 1
+        failures = (
+            breakdowns(breakdown, spec.place, spec.id, servers)
+            if breakdown is not None
+            else np.empty((0, 2))
+        )
+        down = counter(failures) if len(failures) else None
+        return cls(landside, spec, index, closed, down, servers)
+
     def jobs_held(self) -> list[Job]:
         return self.unpulled() + list(self.ready)
 
@@ -339,6 +361,23 @@ class TrainStage(_Stage):
         self.t_depart = array("d")
         self.t_tonnes = array("d")
         self.t_capacity = array("d")
+
+    @classmethod
+    def build(
+        cls,
+        landside: Landside,
+        spec: StageSpec,
+        index: int,
+        closed: Callable[[float], float] | None,
+        breakdown: str | None,
+        breakdowns: Callable[[str, str, str, int], np.ndarray],
+    ) -> TrainStage:
+        """The sidings of ``spec`` (each may break down; ample sidings never limit)."""
+        down = None
+        if breakdown is not None:
+            failures = breakdowns(breakdown, spec.place, spec.id, max(1, spec.sidings))
+            down = counter(failures) if len(failures) and spec.sidings > 0 else None
+        return cls(landside, spec, index, closed, down)
 
     def jobs_held(self) -> list[Job]:
         held = {job.row: job for job in self.unpulled()}
@@ -458,25 +497,16 @@ class Landside(Quay):
         ]
         self.stages: list[RateStage | TrainStage] = []
         for index, spec in enumerate(model.stages):
-            owner = spec.place
-            windows = [closures.get(owner, none)]
-            if spec.kind == "gate" and "gates" in applies:
-                windows.append(weather)
-            if spec.kind == "air" and "air" in applies:
+            # the kind's descriptor (sim.facilities) says which station runs it, whether
+            # weather stops it and under which name its servers break down
+            kind = facilities.kind(spec.kind)
+            windows = [closures.get(spec.place, none)]
+            if kind.weather is not None and kind.weather in applies:
                 windows.append(weather)
             closed = weather_check(merge_windows(*windows))
-            if spec.kind == "rail":
-                failures = breakdowns("siding", owner, spec.id, max(1, spec.sidings))
-                down = counter(failures) if len(failures) and spec.sidings > 0 else None
-                self.stages.append(TrainStage(self, spec, index, closed, down))
-            else:
-                servers = 1
-                failures = none
-                if spec.kind == "gate":
-                    servers = spec.lanes
-                    failures = breakdowns("gate", owner, spec.id, servers)
-                down = counter(failures) if len(failures) else None
-                self.stages.append(RateStage(self, spec, index, closed, down, servers))
+            station: Any = kind.station_class()
+            assert station is not None, f"facility kind {spec.kind!r} names no station"
+            self.stages.append(station.build(self, spec, index, closed, kind.breakdown, breakdowns))
         self.threshold_t = operations.landside_diversion_t
         self.jobs: list[Job] = []
         self.export_left: dict[int, float] = {}
