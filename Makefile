@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # the engine's event loop is compiled at install (setup.py): reinstall when it changes
-ENGINE_SOURCES := setup.py $(wildcard sim/engine/*.py)
+ENGINE_SOURCES := setup.py $(wildcard sim/engine/*.py sim/engine/stations/*.py)
 
 $(VENV)/.run-installed: pyproject.toml $(ENGINE_SOURCES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .

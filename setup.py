@@ -7,6 +7,7 @@ Compiling needs a C compiler and the Python headers; without them (or with
 runs as Python, with identical results. The project's metadata is in ``pyproject.toml``.
 """
 
+import ast
 import hashlib
 import os
 import sys
@@ -16,9 +17,24 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
-#: compiled together, in one extension group; sim/engine/__init__.py lists the same modules
-ENGINE = ("heap", "columns", "context", "stations", "landside", "core")
-SOURCES = [f"sim/engine/{name}.py" for name in ENGINE]
+
+
+def _engine_modules() -> tuple[str, ...]:
+    """The engine's compiled modules, as ``sim/engine/__init__.py`` lists them
+    (``COMPILED_MODULES``, by name under sim.engine: ``stations.base`` is
+    sim/engine/stations/base.py); read from the file, since importing the engine needs numpy
+    and SimPy, which the build does not have."""
+    tree = ast.parse((ROOT / "sim/engine/__init__.py").read_text())
+    for node in tree.body:
+        names = [t.id for t in getattr(node, "targets", ()) if isinstance(t, ast.Name)]
+        if isinstance(node, ast.Assign) and names == ["COMPILED_MODULES"]:
+            return tuple(ast.literal_eval(node.value))
+    raise RuntimeError("sim/engine/__init__.py: no COMPILED_MODULES")
+
+
+#: compiled together, in one extension group
+ENGINE = _engine_modules()
+SOURCES = [f"sim/engine/{name.replace('.', '/')}.py" for name in ENGINE]
 #: the fingerprint of the sources compiled: sim.engine uses the extension only while the sources
 #: beside it still match it (an edited engine runs as Python until rebuilt). It is written only
 #: after mypyc accepted the sources and removed when the build fails, so that extension files

@@ -99,8 +99,8 @@ def _hourly_probe(env: Any, model: Any) -> Any:
 
 
 def _plan_year(multiplier: float = 1.0, processes: tuple[Any, ...] = ()) -> dict[str, Any]:
-    from sim.compiled import compile_scenario
     from sim.engine import simulate
+    from sim.model.compile import compile_scenario
     from sim.scenario import load_scenario
 
     scenario = load_scenario(PLAN)
@@ -146,8 +146,8 @@ def engine_with_process() -> dict[str, Any]:
 
 
 def one_lock() -> dict[str, Any]:
-    from sim.compiled import compile_scenario
     from sim.engine import simulate
+    from sim.model.compile import compile_scenario
     from sim.scenario import Scenario
 
     scenario = Scenario.model_validate(

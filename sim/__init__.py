@@ -10,12 +10,10 @@ and ``hubsim --help`` do not pay for pandas, SciPy and the analysis that ``sim.r
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.run import RunResult, Verdict, run
+    from sim.runs.run import RunResult, Verdict, run
     from sim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
@@ -32,9 +30,9 @@ __version__ = "0.1.0"
 
 #: the module each public name is defined in
 _LAZY = {
-    "RunResult": "sim.run",
-    "Verdict": "sim.run",
-    "run": "sim.run",
+    "RunResult": "sim.runs.run",
+    "Verdict": "sim.runs.run",
+    "run": "sim.runs.run",
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",
@@ -51,20 +49,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """``sim`` itself: ``sim.run`` stays the function when the submodule of that name loads.
-
-    Importing a submodule binds it on its package (``sim.run = <module sim.run>``); the eager
-    ``from sim.run import run`` this package had rebound the name to the function afterwards,
-    and this keeps that meaning however the submodule comes to be imported.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "run" and isinstance(value, types.ModuleType):
-            value = value.run
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

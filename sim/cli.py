@@ -24,10 +24,10 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from sim.analysis import Verdict
-    from sim.capacity import CapacityResult, Relief
-    from sim.run import RunResult
+    from sim.runs.capacity import CapacityResult, Relief
+    from sim.runs.run import RunResult
     from sim.scenario import Scenario
-    from sim.sweep import SweepReport
+    from sim.sweep import SweepDecision
 
 __all__ = ["app", "main"]
 
@@ -255,9 +255,14 @@ def run_command(
     share of its capacity in use; mean wait = hours a ship waits for it; wait share = hours
     ships waited for it / hours all ships spent in the system.
     """
-    from sim.capacity import criteria_failures, evaluation_scenario, quick_capacity, quick_relief
-    from sim.output import write_outputs
-    from sim.run import run as simulate_scenario
+    from sim.results.output import write_outputs
+    from sim.runs.capacity import (
+        criteria_failures,
+        evaluation_scenario,
+        quick_capacity,
+        quick_relief,
+    )
+    from sim.runs.run import run as simulate_scenario
     from sim.scenario import ScenarioError
 
     scenario = _load_or_exit(file)
@@ -373,13 +378,13 @@ def capacity_command(
     relieved one at a time (one more berth or chamber, a quarter more yard) and the capacity
     each adds is reported with its 95% CI (paired, same random numbers).
     """
-    from sim.capacity import (
+    from sim.runs.capacity import (
         bottleneck_relief,
         criteria_failures,
         evaluation_scenario,
         sustainable_capacity,
     )
-    from sim.run import run as simulate_scenario
+    from sim.runs.run import run as simulate_scenario
     from sim.scenario import ScenarioError
 
     scenario = _load_or_exit(file)
@@ -526,9 +531,9 @@ def compare_command(
     """Compare plans with the same random numbers: the first file (the reference) against one
     or more what-ifs, one row per plan, with deltas against the reference and their paired 95 %
     CIs (common random numbers)."""
-    from sim.compare import CompareError, console_table
-    from sim.compare import compare as compare_plans
     from sim.report.compare_report import write_comparison
+    from sim.runs.compare import CompareError, console_table
+    from sim.runs.compare import compare as compare_plans
     from sim.scenario import ScenarioError
 
     if len(files) < 2:
@@ -765,7 +770,7 @@ def sweep_command(
         analyse,
         load_sweep,
         run_sweep,
-        write_report,
+        write_decision,
     )
 
     try:
@@ -805,12 +810,12 @@ def sweep_command(
                 highlight=False,
             )
             raise typer.Exit(130) from None
-    report = analyse(plan, result.runs)
-    write_report(report, folder)
+    decision = analyse(plan, result.runs)
+    write_decision(decision, folder)
     if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
+        typer.echo(json.dumps(decision.to_json(), ensure_ascii=False))
         return
-    _print_sweep(report, plan.baseline)
+    _print_sweep(decision, plan.baseline)
     _out.print(
         f"{result.executed} runs executed, {result.skipped} already stored "
         f"({result.backend}, {result.workers} workers, {result.wall_s:.1f} s); store, "
@@ -819,9 +824,9 @@ def sweep_command(
     )
 
 
-def _print_sweep(report: SweepReport, baseline: str) -> None:
+def _print_sweep(decision: SweepDecision, baseline: str) -> None:
     table = Table(
-        title=f"{report.name}: throughput (Mt/yr) against {_mt(report.target_t)} Mt",
+        title=f"{decision.name}: throughput (Mt/yr) against {_mt(decision.target_t)} Mt",
         title_justify="left",
         caption=f"95% CIs; difference: throughput minus {baseline}'s, paired by replication "
         "(same random numbers); P(target met): share of runs meeting the target (throughput, "
@@ -830,13 +835,13 @@ def _print_sweep(report: SweepReport, baseline: str) -> None:
         "selection: the rule's label",
         caption_justify="left",
     )
-    selection = "selection" in report.table
+    selection = "selection" in decision.table
     columns = ["variant", "cost bn CNY", "runs", "throughput", "difference", "P(target met)"]
     for column in [*columns, "robust", *(["selection"] if selection else [])]:
         table.add_column(
             column, justify="left" if column == "variant" else "right", overflow="fold"
         )
-    for row in report.table.itertuples(index=False):
+    for row in decision.table.itertuples(index=False):
         cells = [
             str(row.variant),
             f"{row.cost_cny / 1e9:,.2f}",
@@ -851,10 +856,10 @@ def _print_sweep(report: SweepReport, baseline: str) -> None:
         ]
         table.add_row(*cells, *([str(row.selection)] if selection else []))
     _out.print(table)
-    if report.selection is not None:
-        _out.print(f"[bold]choice:[/] {escape(report.selection.statement)}", highlight=False)
-        _out.print(f"procedure: {report.selection.procedure}", highlight=False, markup=False)
-    _out.print(report.best_throughput, highlight=False, markup=False)
+    if decision.selection is not None:
+        _out.print(f"[bold]choice:[/] {escape(decision.selection.statement)}", highlight=False)
+        _out.print(f"procedure: {decision.selection.procedure}", highlight=False, markup=False)
+    _out.print(decision.best_throughput, highlight=False, markup=False)
 
 
 def _mt(tonnes: float) -> str:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from sim import facilities
-from sim.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
-from sim.compare import Comparison, compare
-from sim.run import RunResult
-from sim.run import run as simulate
-from sim.rundata import RunSource, as_run_data
+from sim.results.rundata import RunSource, as_run_data
+from sim.runs.capacity import CapacityResult, Relief, bottleneck_relief, evaluation_scenario
+from sim.runs.compare import Comparison, compare
+from sim.runs.run import RunResult
+from sim.runs.run import run as simulate
 from sim.scenario import Scenario, load_scenario
 from sim.viz.measures import resource_label
 
@@ -225,7 +225,7 @@ def run_plans(
     Returns
     -------
     dict
-        Plan name to its :class:`~sim.run.RunResult`.
+        Plan name to its :class:`~sim.runs.run.RunResult`.
     """
     results = {}
     for name, plan in plans.items():
@@ -248,7 +248,7 @@ def compare_files(
     capacity: bool = False,
     workers: int = 1,
 ) -> Comparison:
-    """Compare plans with common random numbers (:func:`sim.compare.compare`), the first
+    """Compare plans with common random numbers (:func:`sim.runs.compare.compare`), the first
     being the reference, keeping each run's records for the charts.
 
     Parameters
@@ -256,7 +256,7 @@ def compare_files(
     plans : sequence of str or path
         Shipped scenario names (see :func:`scenario_path`) or scenario files, two or more.
     replications, seed, capacity, workers : optional
-        As in :func:`sim.compare.compare`.
+        As in :func:`sim.runs.compare.compare`.
     year, horizon_days, warmup_days : optional
         As in :func:`with_run_settings` (``year`` also judges every plan in that year).
 
@@ -290,7 +290,7 @@ def relieve_bottlenecks(
 ) -> tuple[CapacityResult, list[Relief]]:
     """Sustainable capacity of the run's scenario and what relieving each of its ``top``
     bottlenecks (ranked by their effect on the verdict: those judged by a service criterion or
-    that ships waited for) adds (:func:`sim.capacity.bottleneck_relief`).
+    that ships waited for) adds (:func:`sim.runs.capacity.bottleneck_relief`).
 
     ``result.with_capacity(capacity, reliefs)`` then gives the run whose verdict states them.
 

@@ -10,10 +10,10 @@ import pytest
 
 import sim
 from sim import facilities
-from sim.capacity import _relieved
+from sim.analysis.kpi import bottlenecks
 from sim.engine.context import Stop, Waker
 from sim.facilities import FacilityKind, UnknownKind
-from sim.kpi import bottlenecks
+from sim.runs.capacity import _relieved
 from sim.scenario import load_scenario
 from sim.viz.landside import LANDSIDE_KINDS
 from sim.viz.style import KIND_COLOURS, MODE_COLOURS, kind_colour, kind_label

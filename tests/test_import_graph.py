@@ -71,7 +71,7 @@ def import_graph() -> nx.DiGraph:
 
 def test_the_graph_sees_the_packages() -> None:
     graph = import_graph()
-    assert graph.has_edge("sim.engine.core", "sim.engine.stations")
+    assert graph.has_edge("sim.engine.core", "sim.engine.stations.lock")
     assert graph.has_edge("sim.engine.environment", "sim.engine.core")
     assert graph.number_of_nodes() > 50
 

@@ -83,17 +83,49 @@ def _imports(folder: Path) -> dict[str, set[str]]:
     return found
 
 
+#: the subpackages of ``sim`` in the order of the data flow; a module imports only from its own
+#: subpackage and those before it (``facilities`` describes each kind for the stages after the
+#: engine; ``sweep`` and ``backtest`` orchestrate runs, like ``runs``)
+LAYERS = (
+    ("scenario",),
+    ("model",),
+    ("engine",),
+    ("facilities",),
+    ("analysis",),
+    ("runs",),
+    ("sweep", "backtest"),
+    ("results",),
+    ("viz",),
+    ("report",),
+)
+#: the writers of an output folder, which draws its charts: they come after ``viz``
+FOLDER_WRITERS = {
+    "sim/results/output.py": ("viz",),
+    "sim/sweep/folder.py": ("viz",),
+    "sim/backtest/output.py": ("viz", "report"),
+}
+
+
 def test_layers_only_look_downstream():
-    for module, names in _imports(ROOT / "sim" / "scenario").items():
-        assert not any(
-            n == "simpy" or n.startswith(("sim.engine", "sim.run", "sim.kpi")) for n in names
-        ), module
     for module, names in _imports(ROOT / "network").items():
         assert not any(n == "simpy" or n == "sim" or n.startswith("sim.") for n in names), module
+    for position, layer in enumerate(LAYERS):
+        later = [f"sim.{name}" for group in LAYERS[position + 1 :] for name in group]
+        for package in layer:
+            for module, names in _imports(ROOT / "sim" / package).items():
+                allowed = tuple(f"sim.{name}" for name in FOLDER_WRITERS.get(module, ()))
+                upstream = sorted(
+                    n
+                    for n in names
+                    if n in ("sim.cli", "sim.explore")
+                    or (n.startswith(tuple(later)) and not n.startswith(allowed))
+                )
+                assert not upstream, f"{module} imports {upstream}"
+    for module, names in _imports(ROOT / "sim" / "scenario").items():
+        assert "simpy" not in names, module
     for module, names in _imports(ROOT / "sim" / "engine").items():
         assert not any(
-            n in ("matplotlib", "pandas", "yaml")
-            or n.startswith(("matplotlib.", "sim.charts", "sim.cli", "sim.output"))
+            n in ("matplotlib", "pandas", "pydantic", "yaml") or n.startswith("matplotlib.")
             for n in names
         ), module
 
@@ -116,6 +148,11 @@ HEAVY = (
 
 def _modules_after(code: str) -> set[str]:
     """Top-level packages in ``sys.modules`` after running ``code`` in a fresh interpreter."""
+    return {name.split(".")[0] for name in _loaded_after(code)}
+
+
+def _loaded_after(code: str) -> set[str]:
+    """Every module in ``sys.modules`` after running ``code`` in a fresh interpreter."""
     probe = "import json, sys\nprint('\\nMODULES', json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
         [sys.executable, "-c", f"{code}\n{probe}"],
@@ -126,7 +163,7 @@ def _modules_after(code: str) -> set[str]:
         env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
     )
     line = done.stdout.rsplit("\nMODULES ", 1)[1]
-    return {name.split(".")[0] for name in json.loads(line)}
+    return set(json.loads(line))
 
 
 @pytest.mark.parametrize(
@@ -144,12 +181,22 @@ def test_light_imports_load_no_heavy_library(code):
     assert sorted(_modules_after(code).intersection(HEAVY)) == []
 
 
+def test_the_engine_loads_only_the_sealed_model():
+    """A spawned worker's ``import sim.engine`` reads the plain specs of :mod:`sim.model`: not
+    the compiler, the scenario layer (pydantic, YAML) or the network package."""
+    loaded = _loaded_after("import sim.engine")
+    tops = {name.split(".")[0] for name in loaded}
+    assert sorted(tops.intersection({*HEAVY, "network", "pydantic", "yaml"})) == []
+    assert sorted(n for n in loaded if n.startswith(("sim.scenario", "sim.model.compile"))) == []
+    assert {"sim.model.specs", "sim.model.calendar", "sim.model.randomness"} <= loaded
+
+
 def test_sim_loads_its_public_names_on_first_use():
     code = (
         "import sim, sys\n"
-        "assert 'sim.run' not in sys.modules\n"
-        "import sim.run  # the submodule first: sim.run is still the function\n"
-        "from sim.run import run\n"
+        "assert 'sim.runs.run' not in sys.modules\n"
+        "import sim.runs.run  # the module that defines it: sim.run is still the function\n"
+        "from sim.runs.run import run\n"
         "assert sim.run is run and callable(sim.run)\n"
         "from sim import RunResult, Scenario, load_scenario\n"
         "assert set(sim.__all__) <= set(dir(sim))"

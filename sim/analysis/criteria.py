@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.compiled import CompiledModel
 from sim.engine import Records
+from sim.model.specs import CompiledModel
 
 __all__ = [
     "CRITERIA",

@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.criteria import CRITERIA, Criterion, blocking_by_resource, measure_criteria
-from sim.compiled import CompiledModel
+from sim.analysis.stats import mean_ci
 from sim.engine import Records
-from sim.stats import mean_ci
+from sim.model.specs import CompiledModel
 
 __all__ = [
     "CriterionResult",
@@ -152,7 +152,7 @@ def replication_outcomes(
         The replication's records.
     throughput : DataFrame
         Its ``throughput`` KPI table (``year``, ``terminal``, ``tonnes``; see
-        :func:`sim.kpi.throughput`).
+        :func:`sim.analysis.kpi.throughput`).
     """
     target = model.target
     terminals = set(target.terminals) or {t.id for t in model.terminals}

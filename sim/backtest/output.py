@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from network.files import atomic_path
-from sim.backtest.chart import backtest_chart
 from sim.backtest.formats import (
     CONVENTIONS,
     KPI_LABELS,
@@ -27,6 +26,7 @@ from sim.backtest.formats import (
 )
 from sim.backtest.results import ROLES, Backtest
 from sim.report.html import Column, definition_list, document, image, paragraph, section, table
+from sim.viz.backtest import backtest_chart
 
 __all__ = ["FILES", "backtest_frame", "backtest_html", "write_backtest"]
 

@@ -2,15 +2,15 @@
 
 Stateless functions of a compiled model and one replication's records, each over a window of
 simulation hours ``[start_h, end_h)`` (:func:`month_window_h` turns a year and months into
-one). They count as :mod:`sim.kpi` does, with one rule for the window's edges so that months
-add up to the year:
+one). They count as :mod:`sim.analysis.kpi` does, with one rule for the window's edges so that
+months add up to the year:
 
 - tonnes across the quay: a ship's payload when its handling ends (twice for a water-to-water
-  transshipment), as :func:`sim.kpi.throughput`;
+  transshipment), as :func:`sim.analysis.kpi.throughput`;
 - a lockage counts when it starts, and only if it carried vessels (the ``lockages`` of the
   ``locks`` table; empty repositioning lockages are left out); a passage counts with its
   lockage, so ships, cargo and ship tonnage per lockage share one count;
-- cargo through a lock counts laden passages only (:func:`sim.kpi.laden_passages`), ship
+- cargo through a lock counts laden passages only (:func:`sim.analysis.kpi.laden_passages`), ship
   tonnage the dwt of every passage;
 - a canal voyage counts once, when its ship leaves the system.
 """
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calendar import Calendar
-from sim.compiled import CompiledModel
+from sim.analysis.kpi import laden_passages
 from sim.engine import Records
-from sim.kpi import laden_passages
+from sim.model.calendar import Calendar
+from sim.model.specs import CompiledModel
 
 __all__ = [
     "LockFigures",
@@ -107,7 +107,7 @@ def quay_tonnes_t(
     -------
     float
         Payloads of the ships whose handling ended in the window, twice for a
-        transshipment (as :func:`sim.kpi.throughput`).
+        transshipment (as :func:`sim.analysis.kpi.throughput`).
     """
     return float(_quay_tonnes_by_flow(model, records, window, terminals).sum())
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sim.analysis.stats import mean_ci
 from sim.backtest.observations import Observation
-from sim.stats import mean_ci
 
 __all__ = ["ROLES", "Backtest", "BacktestRow", "Prediction", "ScenarioRun"]
 

@@ -6,7 +6,7 @@ predicts and those it cannot, with the reason. :func:`run_backtest` then runs ea
 once, as ``hubsim run`` does (the scenario's seed; replication ``r`` draws from the streams of
 ``(seed, r)``, so one worker or several give the same numbers), computes every row's KPI in
 each replication over the row's calendar months and summarises it as a mean with a 95 %
-confidence interval (:func:`sim.stats.mean_ci`).
+confidence interval (:func:`sim.analysis.stats.mean_ci`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +30,10 @@ from sim.backtest.observations import (
 from sim.backtest.predict import month_window_h, months_span
 from sim.backtest.results import Backtest, BacktestRow, Prediction, ScenarioRun
 from sim.backtest.targets import Target, measure, place_label, resolve
-from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
+from sim.runs.executor import process_pool
 from sim.scenario import Scenario
 from sim.scenario.routes import load_checked
 
@@ -288,8 +289,7 @@ def run_backtest(
             )
             finished(s, r, values, warnings, seconds)
     else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context) as pool:
+        with process_pool(min(workers, len(tasks))) as pool:
             submitted = {
                 pool.submit(_measure_replication, plan.scenarios[s].scenario, r, measured): s
                 for s, r, measured in tasks

@@ -24,8 +24,8 @@ from sim.backtest.predict import (
     quay_teu,
     quay_tonnes_t,
 )
-from sim.compiled import CompiledModel
 from sim.engine import Records
+from sim.model.specs import CompiledModel
 from sim.scenario import Scenario
 
 __all__ = ["AGGREGATES", "CANAL_CORRIDOR", "PORT", "Aggregate", "Target", "measure", "resolve"]
@@ -203,7 +203,7 @@ def _canal_target(
 
 
 def _area(scenario: Scenario, dataset: Dataset, terminal: str) -> str:
-    """Port area of a scenario terminal, as :func:`sim.compiled.compile_scenario` sets it."""
+    """Port area of a scenario terminal, as :func:`sim.model.compile.compile_scenario` sets it."""
     own = scenario.terminals[terminal].port_area
     if own:
         return own

@@ -21,34 +21,60 @@ import os
 import sys
 from pathlib import Path
 
-#: the modules compiled together, in import order (setup.py lists the same)
-COMPILED_MODULES = ("heap", "columns", "context", "stations", "landside", "core")
+#: the modules compiled together, in import order, by name under ``sim.engine``
+#: (``stations.base`` is ``sim/engine/stations/base.py``); setup.py reads this list
+COMPILED_MODULES = (
+    "heap",
+    "columns",
+    "context",
+    "stations.base",
+    "stations.lock",
+    "stations.terminal",
+    "stations.diverter",
+    "landside",
+    "core",
+)
+
+
+def _source(here: Path, name: str) -> Path:
+    """The source file of compiled module ``name`` (``stations.base``: ``stations/base.py``)."""
+    return here.joinpath(*name.split(".")).with_suffix(".py")
 
 
 def _extension_usable(here: Path) -> bool:
     """Whether every compiled module is built and was built from the sources beside it."""
     suffixes = importlib.machinery.EXTENSION_SUFFIXES
     for name in COMPILED_MODULES:
-        if not any((here / f"{name}{suffix}").exists() for suffix in suffixes):
+        source = _source(here, name)
+        if not any(source.with_suffix(suffix).exists() for suffix in suffixes):
             return False
     fingerprint = here / "_compiled.sha256"
     if not fingerprint.exists():
         return False
-    sources = b"".join((here / f"{name}.py").read_bytes() for name in COMPILED_MODULES)
+    sources = b"".join(_source(here, name).read_bytes() for name in COMPILED_MODULES)
     return fingerprint.read_text().strip() == hashlib.sha256(sources).hexdigest()
 
 
 def _load_sources(here: Path) -> None:
-    """Import the engine's Python sources under their own names, ahead of any extension."""
-    package = sys.modules[__name__]
+    """Import the engine's Python sources under their own names, ahead of any extension.
+
+    A module of a subpackage (``stations.base``) is bound on its subpackage, which is imported
+    (its ``__init__`` only re-exports) once all its compiled modules are loaded.
+    """
     for name in COMPILED_MODULES:
         full = f"{__name__}.{name}"
-        spec = importlib.util.spec_from_file_location(full, here / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(full, _source(here, name))
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[full] = module
         spec.loader.exec_module(module)
-        setattr(package, name, module)
+        parent, _, child = full.rpartition(".")
+        if parent == __name__:
+            setattr(sys.modules[__name__], child, module)
+    for name in COMPILED_MODULES:
+        parent, _, child = f"{__name__}.{name}".rpartition(".")
+        if parent != __name__:
+            setattr(importlib.import_module(parent), child, sys.modules[f"{parent}.{child}"])
 
 
 _here = Path(__file__).resolve().parent

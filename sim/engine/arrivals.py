@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.compiled import CompiledModel, FlowSpec, draw_payloads
-from sim.randomness import stream
+from sim.model.randomness import stream
+from sim.model.specs import CompiledModel, FlowSpec, draw_payloads
 
 __all__ = ["Arrivals", "draw_arrivals", "intensity"]
 

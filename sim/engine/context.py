@@ -43,8 +43,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from sim.compiled import CompiledModel
 from sim.engine.heap import TimeHeap
+from sim.model.specs import CompiledModel
 
 __all__ = [
     "LOAD",

@@ -43,13 +43,16 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 
-from sim.engine.stations import Call, LockStation, Station, TerminalStation, merge_windows
-from sim.engine.stations import weather_check as downtime_check
-from sim.randomness import stream
+from sim.engine.context import Call
+from sim.engine.stations.base import Station, merge_windows
+from sim.engine.stations.base import weather_check as downtime_check
+from sim.engine.stations.lock import LockStation
+from sim.engine.stations.terminal import TerminalStation
+from sim.model.randomness import stream
 
 if TYPE_CHECKING:
-    from sim.compiled import ProcessSpec
     from sim.engine.core import Engine
+    from sim.model.specs import ProcessSpec
 
 __all__ = [
     "BerthGroupView",

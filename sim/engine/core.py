@@ -16,28 +16,20 @@ from typing import Any, Final
 import numpy as np
 from simpy.core import EmptySchedule
 
-from sim.compiled import LOCK, CompiledModel
-from sim.compiled_operations import ServiceTimeSpec
 from sim.engine.arrivals import Arrivals
 from sim.engine.columns import Column
-from sim.engine.context import Context, Stop, Wake
+from sim.engine.context import LOAD, OTHER, UNLOAD, Context, Stop, Wake
 from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
 from sim.engine.heap import TimeHeap
 from sim.engine.landside import Landside, RateStage, TrainStage
 from sim.engine.records import Records
-from sim.engine.stations import (
-    LOAD,
-    OTHER,
-    UNLOAD,
-    Diverter,
-    LockStation,
-    Overloaded,
-    Station,
-    TerminalStation,
-    merge_windows,
-    weather_check,
-)
-from sim.randomness import stream
+from sim.engine.stations.base import Overloaded, Station, merge_windows, weather_check
+from sim.engine.stations.diverter import Diverter
+from sim.engine.stations.lock import LockStation
+from sim.engine.stations.terminal import TerminalStation
+from sim.model.operations import ServiceTimeSpec
+from sim.model.randomness import stream
+from sim.model.specs import LOCK, CompiledModel
 
 __all__ = ["Engine", "Overloaded", "Records", "drive"]
 

@@ -1,6 +1,6 @@
 """Downtime windows of one replication: weather, closures and breakdowns, as (start, end) hours.
 
-Drawn once, before the run, from the compiled :class:`~sim.compiled_operations.OperationsSpec`
+Drawn once, before the run, from the compiled :class:`~sim.model.operations.OperationsSpec`
 and the replication's random streams (one per source: ``weather``, and
 ``breakdown:{entry}:{resource}`` for each breakdown entry and resource it applies to).
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.compiled_operations import OperationsSpec
-from sim.engine.stations import merge_windows
-from sim.randomness import stream
+from sim.engine.stations.base import merge_windows
+from sim.model.operations import OperationsSpec
+from sim.model.randomness import stream
 
 __all__ = ["breakdown_windows", "closure_windows", "weather_windows"]
 

@@ -36,10 +36,10 @@ from simpy.events import URGENT, Event
 from sim.engine.arrivals import draw_arrivals
 from sim.engine.core import Engine, Records, drive
 from sim.engine.invariants import check_invariants
-from sim.engine.stations import Overloaded
+from sim.engine.stations.base import Overloaded
 
 if TYPE_CHECKING:
-    from sim.compiled import CompiledModel
+    from sim.model.specs import CompiledModel
 
 __all__ = ["HubEnvironment", "Process", "simulate"]
 
@@ -180,7 +180,7 @@ def simulate(
         The run's seed (the scenario's ``run.seed``, unless overridden).
     replication : int
         Which replication: every random draw comes from the streams of ``(seed,
-        replication)`` (see :func:`sim.randomness.stream`).
+        replication)`` (see :func:`sim.model.randomness.stream`).
     on_day : callable, optional
         Called with the number of whole simulated days done (from hour 0, the start of the
         warm-up), at most once per simulated day and with increasing days, as the clock passes

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.compiled import CompiledModel
     from sim.engine.landside import RateStage, TrainStage
     from sim.engine.records import Records
-    from sim.engine.stations import Station
+    from sim.engine.stations.base import Station
+    from sim.model.specs import CompiledModel
 
 __all__ = ["Census", "InvariantError", "check_invariants"]
 

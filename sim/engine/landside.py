@@ -1,7 +1,7 @@
 """The landside of one replication: yards, truck gates, trains on sidings and lines, airports.
 
 Cargo moves on land as *jobs*: the tonnes of one ship call taking one landside option (see
-:mod:`sim.compiled_landside`). An unloaded job is created when the ship's handling ends, dwells
+:mod:`sim.model.landside`). An unloaded job is created when the ship's handling ends, dwells
 in the yard, then passes its stages outward; the yard space it holds is freed when it leaves
 the terminal (passes its first stage). A job to be loaded is released towards the terminal
 ``dwell`` hours before its ship is planned at the berth and passes its stages inward; the ship
@@ -27,13 +27,13 @@ from typing import Any, Final
 import numpy as np
 
 from sim import facilities
-from sim.compiled import YardSpec
-from sim.compiled_landside import RailLinkSpec, StageSpec
 from sim.engine.arrivals import Arrivals
 from sim.engine.columns import Column
 from sim.engine.context import Call, Context, Quay, Waker
 from sim.engine.heap import Entry, TimeHeap, earlier
-from sim.engine.stations import merge_windows, weather_check
+from sim.engine.stations.base import merge_windows, weather_check
+from sim.model.landside import RailLinkSpec, StageSpec
+from sim.model.specs import YardSpec
 
 __all__ = ["Job", "Landside", "RailLink", "RateStage", "TrainStage", "Yard", "counter"]
 

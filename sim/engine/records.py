@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.engine.stations import Overloaded
+    from sim.engine.stations.base import Overloaded
 
 __all__ = ["Records"]
 

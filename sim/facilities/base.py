@@ -59,7 +59,7 @@ class FacilityKind:
     schema : str or None
         Its pydantic scenario model, as ``module:Name``.
     spec : str or None
-        Its spec in the sealed model (:class:`sim.compiled.CompiledModel`), as ``module:Name``.
+        Its spec in the sealed model (:class:`sim.model.specs.CompiledModel`), as ``module:Name``.
     station : str or None
         The engine class that runs it, as ``module:Name``. Every station follows the contract of
         :mod:`sim.engine.context`: it is built with a narrow context, is woken by the engine,
@@ -71,7 +71,7 @@ class FacilityKind:
     rank : callable or None
         ``rank(row) -> (utilisation, mean_wait_h, wait_h_total, blocked_h)`` for one row of its
         KPI table, for the bottleneck ranking (None: the kind is not ranked, or its figures
-        are computed from the vessels, see ``sim.kpi.bottlenecks``).
+        are computed from the vessels, see ``sim.analysis.kpi.bottlenecks``).
     relieve : callable or None
         The capacity search's relief rule (:data:`ReliefRule`; None: no relief is tried).
     relief : str

@@ -10,13 +10,13 @@ from typing import Literal
 from matplotlib.figure import Figure
 
 from network.files import atomic_path
-from sim.charts import RUN_CHARTS
 from sim.report.run_report import run_report_html
 from sim.report.sweep_report import sweep_report_html
-from sim.rundata import RunData, RunFolderError
-from sim.sweep.charts import SWEEP_CHARTS
+from sim.results.rundata import RunData, RunFolderError
 from sim.sweep.folder import SweepFolderError, is_sweep_folder, read_sweep_folder
 from sim.viz.animation import animate_vessels
+from sim.viz.run import RUN_CHARTS
+from sim.viz.sweep import SWEEP_CHARTS
 
 __all__ = ["REPORT_NAME", "ReportInputError", "folder_kind", "write_report"]
 
@@ -130,7 +130,7 @@ def _write_sweep_report(folder: Path, target: Path, dpi: int) -> Path:
     except SweepFolderError as error:
         raise ReportInputError(str(error)) from None
     charts = [
-        (spec, _png(spec.draw(done.report), target / f"{spec.name}.png", dpi))
+        (spec, _png(spec.draw(done.decision), target / f"{spec.name}.png", dpi))
         for spec in SWEEP_CHARTS
     ]
     path = target / REPORT_NAME

@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.compare import DELTAS, Comparison, criterion_column
 from sim.report.html import Column, document, image, paragraph, section, table
+from sim.runs.compare import DELTAS, Comparison, criterion_column
 from sim.viz.compare import comparison_chart
 
 __all__ = ["FILES", "comparison_html", "write_comparison"]

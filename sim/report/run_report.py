@@ -12,7 +12,6 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim.analysis.criteria import format_value
-from sim.charts import ChartSpec
 from sim.report.html import (
     Column,
     chart_figures,
@@ -24,10 +23,11 @@ from sim.report.html import (
     section,
     table,
 )
-from sim.rundata import RunData
+from sim.results.rundata import RunData
 from sim.scenario import Scenario
 from sim.scenario.costs import capex_items
 from sim.viz.measures import resource_label
+from sim.viz.run import ChartSpec
 
 __all__ = ["run_report_html", "scenario_assumptions", "verdict_sentence"]
 

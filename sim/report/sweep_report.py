@@ -24,9 +24,9 @@ from sim.report.html import (
     table,
 )
 from sim.report.run_report import scenario_assumptions
-from sim.sweep.charts import SweepChart
 from sim.sweep.folder import SweepFolder
 from sim.sweep.summary import by_future
+from sim.viz.sweep import SweepChart
 
 __all__ = ["sweep_report_html"]
 
@@ -52,21 +52,21 @@ def _cost(cny: Any) -> str:
 
 
 def _decision_box(done: SweepFolder) -> str:
-    report = done.report
-    word, statement = report.decision()
+    decision = done.decision
+    word, statement = decision.headline()
     css = (
         "verdict-met"
-        if report.selection is not None and report.selection.chosen is not None
+        if decision.selection is not None and decision.selection.chosen is not None
         else "verdict-not-met"
         if word == "none meets the target"
         else "verdict-uncertain"
     )
     lines = [f'<p><strong class="word">{escape(word)}</strong></p>', paragraph(statement)]
-    if report.selection is not None:
-        lines.append(paragraph(f"Procedure: {report.selection.procedure}."))
-        lines.append(paragraph(f"Guarantee: {report.selection.guarantee}"))
-        lines.append(paragraph(f"Largest throughput: {report.best_throughput}."))
-    failed = int(report.table["errors"].sum())
+    if decision.selection is not None:
+        lines.append(paragraph(f"Procedure: {decision.selection.procedure}."))
+        lines.append(paragraph(f"Guarantee: {decision.selection.guarantee}"))
+        lines.append(paragraph(f"Largest throughput: {decision.best_throughput}."))
+    failed = int(decision.table["errors"].sum())
     if failed:
         lines.append(
             paragraph(
@@ -79,8 +79,8 @@ def _decision_box(done: SweepFolder) -> str:
 
 
 def _comparison(done: SweepFolder) -> str:
-    report = done.report
-    frame = report.table.copy()
+    decision = done.decision
+    frame = decision.table.copy()
     frame["name"] = [
         f"{v} (baseline)" if b else str(v)
         for v, b in zip(frame["variant"], frame["baseline"], strict=True)
@@ -102,7 +102,7 @@ def _comparison(done: SweepFolder) -> str:
         ]
     frame.loc[frame["baseline"], "throughput_vs_baseline_t_ci"] = "(the baseline)"
     frame["frontier_text"] = ["yes" if f else "" for f in frame["frontier"]]
-    probability = report.probability if report.probability is not None else 0.5
+    probability = decision.probability if decision.probability is not None else 0.5
     parts = [
         table(
             frame,
@@ -144,7 +144,7 @@ def _comparison(done: SweepFolder) -> str:
             ],
         ),
     ]
-    selection = report.selection
+    selection = decision.selection
     if selection is not None and selection.classifications:
         k = len(selection.classifications)
         level = 1 - (1 - selection.confidence) / k
@@ -212,7 +212,7 @@ def _future_labels(done: SweepFolder) -> pd.DataFrame:
 def _robustness(done: SweepFolder) -> str:
     futures = _future_labels(done)
     parameters = [c for c in futures.columns if c != "sample"]
-    order = done.report.table["variant"].tolist()
+    order = done.decision.table["variant"].tolist()
     met = by_future(done.runs, "success", order=order)
     throughput = by_future(done.runs, "throughput_t", order=order)
     grid = pd.DataFrame({"variant": met.index})
@@ -222,7 +222,7 @@ def _robustness(done: SweepFolder) -> str:
             for m, t in zip(met[sample], throughput[sample], strict=True)
         ]
     robustness = dict(
-        zip(done.report.table["variant"], done.report.table["robustness"], strict=True)
+        zip(done.decision.table["variant"], done.decision.table["robustness"], strict=True)
     )
     grid["robustness"] = [robustness.get(v, math.nan) for v in grid["variant"]]
     return "".join(
@@ -328,7 +328,7 @@ def _settings_items(done: SweepFolder, settings: dict[str, Any]) -> list[tuple[s
         ("Seed", f"{settings.get('seed')} (common random numbers across options and futures)"),
         (
             "Target",
-            f"{_mt(done.report.target_t)} Mt/yr"
+            f"{_mt(done.decision.target_t)} Mt/yr"
             + (f" in {target['year']} (set by the sweep)" if target else " (the base scenario's)"),
         ),
         (
@@ -503,7 +503,7 @@ def sweep_report_html(done: SweepFolder, charts: Sequence[tuple[SweepChart, byte
                 f"{len(done.manifest['variants'])} options under "
                 f"{len(done.manifest['futures'])} futures, {len(runs)} runs stored "
                 f"({int((runs['status'] == 'error').sum())} failed), target "
-                f"{_mt(done.report.target_t)} Mt/yr.",
+                f"{_mt(done.decision.target_t)} Mt/yr.",
                 css="subtitle",
             ),
             _decision_box(done),

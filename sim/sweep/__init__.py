@@ -6,10 +6,10 @@ Dask cluster) into a Parquet store; ``analyse(plan, read_store("out/sweep"))`` c
 variants and picks the cheapest that meets the target (see :mod:`sim.sweep.selection`).
 """
 
+from sim.sweep.decision import SweepDecision, analyse
 from sim.sweep.executors import BackendError
-from sim.sweep.folder import write_report
+from sim.sweep.folder import write_decision
 from sim.sweep.load import SweepPlan, load_sweep
-from sim.sweep.report import SweepReport, analyse
 from sim.sweep.runner import SweepInterrupted, SweepRun, run_sweep
 from sim.sweep.spec import Sweep
 from sim.sweep.store import StoreError, comparable, read_store
@@ -18,14 +18,14 @@ __all__ = [
     "BackendError",
     "StoreError",
     "Sweep",
+    "SweepDecision",
     "SweepInterrupted",
     "SweepPlan",
-    "SweepReport",
     "SweepRun",
     "analyse",
     "comparable",
     "load_sweep",
     "read_store",
     "run_sweep",
-    "write_report",
+    "write_decision",
 ]

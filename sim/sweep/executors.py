@@ -4,22 +4,22 @@ All three are :class:`concurrent.futures.Executor` objects, so the driver has on
 
 - ``workers=1``: :class:`InlineExecutor`, in this process (for debugging: breakpoints and
   tracebacks work);
-- ``workers=N``: :class:`concurrent.futures.ProcessPoolExecutor` with the ``spawn`` start
-  method (no fork of a process holding threads or open files); a pool whose worker died is
-  replaced by :meth:`Backend.restart`;
+- ``workers=N``: the local process pool of :func:`sim.runs.executor.process_pool` (``spawn``
+  workers, as every run's); a pool whose worker died is replaced by :meth:`Backend.restart`;
 - ``scheduler=ADDRESS`` or ``scheduler_file=PATH``: ``distributed.Client(...).get_executor()``
   on an existing Dask cluster (``dask scheduler``/``dask worker``, dask-jobqueue, ...).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from sim.runs.executor import process_pool
 
 __all__ = ["Backend", "BackendError", "InlineExecutor", "open_backend"]
 
@@ -152,10 +152,9 @@ def open_backend(
         if count == 1:
             backend = Backend("in-process", 1, InlineExecutor(), 1)
         else:
-            context = multiprocessing.get_context("spawn")
 
             def make() -> Executor:
-                return ProcessPoolExecutor(max_workers=count, mp_context=context)
+                return process_pool(count)
 
             backend = Backend("processes", count, make(), 2 * count, make)
     try:

@@ -1,8 +1,8 @@
-"""A sweep's output folder written (:func:`write_report`) and read back, checked: what ``hubsim
+"""A sweep's output folder written (:func:`write_decision`) and read back, checked: what ``hubsim
 report`` and notebooks need.
 
 ``hubsim sweep FILE --out DIR`` (or :func:`~sim.sweep.run_sweep` then
-:func:`~sim.sweep.write_report`) leaves in ``DIR`` the store (``manifest.json``,
+:func:`~sim.sweep.write_decision`) leaves in ``DIR`` the store (``manifest.json``,
 ``runs/part-*.parquet``) and, once the sweep has finished, its conclusions
 (``comparison.csv``, ``summary.json``). :func:`read_sweep_folder` reads them all and checks
 that they agree, so that a report never shows a comparison of other runs than those stored.
@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from network.files import atomic_path
-from sim.sweep.report import SweepReport
+from sim.sweep.decision import SweepDecision
 from sim.sweep.store import StoreError, read_store
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "SweepFolderError",
     "is_sweep_folder",
     "read_sweep_folder",
-    "write_report",
+    "write_decision",
 ]
 
 MANIFEST = "manifest.json"
@@ -75,7 +75,7 @@ class SweepFolder:
     manifest : dict
         ``manifest.json``: name, sweep file, fingerprint, seed, baseline, variants, futures
         and (from this version on) the sweep's settings and base scenario.
-    report : SweepReport
+    decision : SweepDecision
         The comparison and the choice, as ``hubsim sweep`` wrote them.
     runs : DataFrame
         Every stored run (:func:`sim.sweep.read_store`).
@@ -83,7 +83,7 @@ class SweepFolder:
 
     folder: Path
     manifest: dict[str, Any]
-    report: SweepReport
+    decision: SweepDecision
     runs: pd.DataFrame
 
     @property
@@ -208,11 +208,11 @@ def _comparison(folder: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     return table
 
 
-def _summary(folder: Path, manifest: dict[str, Any], table: pd.DataFrame) -> SweepReport:
+def _summary(folder: Path, manifest: dict[str, Any], table: pd.DataFrame) -> SweepDecision:
     path = folder / SUMMARY
     document = _read_json(path)
     try:
-        return SweepReport.from_json(document, table)
+        return SweepDecision.from_json(document, table)
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise SweepFolderError(
             f"{path}: not a sweep summary ({type(error).__name__}: {error}); rewrite it with "
@@ -259,7 +259,7 @@ def read_sweep_folder(folder: str | Path) -> SweepFolder:
     Examples
     --------
     >>> done = read_sweep_folder("out/sweeps/sweep_2028_options")  # doctest: +SKIP
-    >>> done.report.selection.statement  # doctest: +SKIP
+    >>> done.decision.selection.statement  # doctest: +SKIP
     """
     folder = Path(folder)
     if not is_sweep_folder(folder):
@@ -272,7 +272,7 @@ def read_sweep_folder(folder: str | Path) -> SweepFolder:
                 f"writing its report); finish it with {_resume(manifest, folder)}"
             )
     table = _comparison(folder, manifest)
-    report = _summary(folder, manifest, table)
+    decision = _summary(folder, manifest, table)
     try:
         runs = read_store(folder)
     except StoreError as error:
@@ -282,23 +282,23 @@ def read_sweep_folder(folder: str | Path) -> SweepFolder:
             f"{folder / 'runs'}: no stored runs; run the sweep with {_resume(manifest, folder)}"
         )
     _check_counts(folder, manifest, table, runs)
-    return SweepFolder(folder, manifest, report, runs)
+    return SweepFolder(folder, manifest, decision, runs)
 
 
-def write_report(report: SweepReport, folder: str | Path) -> list[Path]:
+def write_decision(decision: SweepDecision, folder: str | Path) -> list[Path]:
     """``comparison.csv``, ``summary.json`` and ``charts/*.png`` in ``folder``, atomically."""
     folder = Path(folder)
     written = []
     path = folder / COMPARISON
     with atomic_path(path) as temporary:
-        report.table.to_csv(temporary, index=False)
+        decision.table.to_csv(temporary, index=False)
     written.append(path)
     path = folder / SUMMARY
     with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        temporary.write_text(json.dumps(decision.to_json(), indent=2, ensure_ascii=False))
     written.append(path)
-    if report.table["throughput_t"].notna().any():
-        from sim.sweep.charts import write_sweep_charts  # matplotlib, only when writing charts
+    if decision.table["throughput_t"].notna().any():
+        from sim.viz.sweep import write_sweep_charts  # matplotlib, only when writing charts
 
-        written += write_sweep_charts(report, folder / "charts")
+        written += write_sweep_charts(decision, folder / "charts")
     return written

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.stats import mean_ci, value_bounds
+from sim.analysis.stats import mean_ci, value_bounds
 from sim.sweep.load import SweepPlan
 from sim.sweep.tasks import KPI_COLUMNS
 
@@ -141,7 +141,7 @@ def planner_table(table: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table : DataFrame
-        :func:`comparison_table` (``SweepReport.table``).
+        :func:`comparison_table` (``SweepDecision.table``).
 
     Returns
     -------

@@ -2,7 +2,7 @@
 
 :func:`run_chunk` is what a worker runs, on a local process or a Dask worker alike: it
 compiles the chunk's scenario and simulates each replication with the same random streams as
-``sim.run`` would (:func:`sim.randomness.stream` keyed by seed, replication and source), so a
+``sim.run`` would (:func:`sim.model.randomness.stream` keyed by seed, replication and source), so a
 replication gives the same numbers alone, in any chunk and on any worker. A replication that
 raises becomes an error row with its message; the driver retries it once.
 
@@ -28,10 +28,11 @@ import numpy as np
 import pyarrow as pa
 
 from sim.analysis import decide, replication_outcomes
-from sim.capacity import criteria_failures
-from sim.compiled import CompiledModel, compile_scenario
+from sim.analysis.kpi import replication_tables
 from sim.engine import simulate
-from sim.kpi import replication_tables
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
+from sim.runs.capacity import criteria_failures
 from sim.scenario import Scenario
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""Charts of a run: every function takes a run (:class:`~sim.rundata.RunData`, a
-:class:`~sim.run.RunResult` or a run folder) and returns a :class:`matplotlib.figure.Figure`.
+"""Charts of a run: every function takes a run (:class:`~sim.results.rundata.RunData`, a
+:class:`~sim.runs.run.RunResult` or a run folder) and returns a :class:`matplotlib.figure.Figure`.
 
 Throughput against the target, utilisation by month, ranked bottlenecks with relief gains,
 queues and waits over time, turnaround, the berth Gantt chart and the Grand Canal time-space

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from network.files import atomic_path
 from network.plot import HUB_WINDOW
-from sim.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.journeys import default_start_h
 from sim.viz.measures import hour_of_date
 from sim.viz.style import MODE_COLOURS, hours_to_datetimes, new_figure, no_data

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.rundata import RunSource, as_run_data
+from sim.results.rundata import RunSource, as_run_data
 from sim.viz.measures import resource_label
 from sim.viz.style import (
     PORT_COLOUR,
@@ -148,7 +148,7 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
     Parameters
     ----------
     table : DataFrame
-        :attr:`sim.compare.Comparison.table` (``plan, verdict, p_target_met``,
+        :attr:`sim.runs.compare.Comparison.table` (``plan, verdict, p_target_met``,
         ``throughput_t`` and ``throughput_t_vs_reference`` with their CIs; the first row is
         the reference).
     target_t : float

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import hour_of_date
 from sim.viz.style import (
     PORT_COLOUR,

@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim import facilities
-from sim.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import hour_of_day_profile, yard_level_t
 from sim.viz.style import (
     MODE_COLOURS,

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from network.plot import HUB_WINDOW, frame_hub_map
-from sim.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import link_flows
 from sim.viz.style import MODE_LABELS, mode_colour, new_figure, no_data
 

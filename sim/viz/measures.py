@@ -2,10 +2,10 @@
 
 The KPI tables summarise a whole run; the charts also need how things evolve: utilisation per
 month, queue lengths per day, yard levels, tonnes per network link, and the tonnes a gate or
-airport moves in each hour of the day. Each function is a
-stateless transform of a :class:`~sim.rundata.RunData`; definitions follow :mod:`sim.kpi` (a
-berth is busy from the start of service to its end, blocking included; a lock chamber during
-its lockages; a yard's level jumps at each booking and drains at a constant rate).
+airport moves in each hour of the day. Each function is a stateless transform of a
+:class:`~sim.results.rundata.RunData`; definitions follow :mod:`sim.analysis.kpi` (a berth is
+busy from the start of service to its end, blocking included; a lock chamber during its
+lockages; a yard's level jumps at each booking and drains at a constant rate).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sim.rundata import RunData
+from sim.results.rundata import RunData
 
 __all__ = [
     "hour_of_date",

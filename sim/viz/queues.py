@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.measures import queue_length, resource_label
 from sim.viz.style import PORT_COLOUR, hours_to_datetimes, kind_label, new_figure, no_data
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from network.plot import MODE_COLOURS, MODE_LABELS
 from sim import facilities
-from sim.calendar import Calendar
+from sim.model.calendar import Calendar
 
 __all__ = [
     "COMMODITY_COLOURS",

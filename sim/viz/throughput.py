@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.style import (
     PORT_COLOUR,
     TARGET_COLOUR,

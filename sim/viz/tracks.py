@@ -18,8 +18,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.modelinfo import ModelInfo
-from sim.rundata import RunData
+from sim.results.modelinfo import ModelInfo
+from sim.results.rundata import RunData
 
 __all__ = ["WAYPOINT_COLUMNS", "canal_km", "vessel_waypoints"]
 

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim import facilities
-from sim.rundata import RunSource, as_run_data
+from sim.results.rundata import RunSource, as_run_data
 from sim.viz.measures import monthly_utilisation, resource_label
 from sim.viz.style import (
     KIND_COLOURS,

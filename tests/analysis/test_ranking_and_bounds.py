@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from sim.analysis import CriterionResult, Verdict, YearVerdict, rank_bottlenecks
+from sim.analysis.stats import aggregate
 from sim.explore import scenario_path, with_run_settings
-from sim.run import run
-from sim.stats import aggregate
+from sim.runs.run import run
 
 
 def _verdict(criteria: tuple[CriterionResult, ...], blocking: dict) -> Verdict:

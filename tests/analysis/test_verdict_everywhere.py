@@ -20,7 +20,7 @@ import yaml
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.rundata import as_run_data
+from sim.results.rundata import as_run_data
 from sim.sweep.store import read_store
 
 QUAY = {

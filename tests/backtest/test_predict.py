@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.analysis.kpi import locks, throughput
 from sim.backtest.predict import (
     LockFigures,
     canal_cargo_t,
@@ -26,9 +27,8 @@ from sim.backtest.predict import (
     quay_teu,
     quay_tonnes_t,
 )
-from sim.compiled import compile_scenario
 from sim.engine import Records, simulate
-from sim.kpi import locks, throughput
+from sim.model.compile import compile_scenario
 from sim.scenario.routes import load_checked
 
 
@@ -62,7 +62,7 @@ def test_tonnes_across_the_quay_and_teu(canal):
     # the tiny dataset's containers weigh 10 t per TEU; coal is not containerised
     assert quay_teu(model, records, jan, {"CONTAINER": 10.0}) == 5 * 100.0
     assert quay_teu(model, records, feb, {"CONTAINER": 10.0}, terminals=big) == 0.0
-    # the months add up to the locks table's year, as sim.kpi counts it
+    # the months add up to the locks table's year, as sim.analysis.kpi counts it
     assert (
         quay_tonnes_t(model, records, (0.0, 1416.0)) == throughput(model, records)["tonnes"].sum()
     )

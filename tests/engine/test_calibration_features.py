@@ -10,9 +10,10 @@ import math
 import numpy as np
 import pytest
 
-from sim.compiled import BERTH, LOCK, compile_scenario
+from sim.analysis.kpi import locks
 from sim.engine import simulate
-from sim.kpi import locks
+from sim.model.compile import compile_scenario
+from sim.model.specs import BERTH, LOCK
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 

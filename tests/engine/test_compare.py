@@ -1,4 +1,4 @@
-"""`hubsim compare` and `sim.compare`: paired deltas from common random numbers, the same
+"""`hubsim compare` and `sim.runs.compare`: paired deltas from common random numbers, the same
 verdicts as `sim.run`, CAPEX against the reference, the JSON document, the folder, bad input."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from scipy.stats import t as student_t
 from typer.testing import CliRunner
 
 import sim
+from sim.analysis.stats import mean_ci
 from sim.cli import app
-from sim.compare import CompareError, compare, console_table
-from sim.stats import mean_ci
+from sim.runs.compare import CompareError, compare, console_table
 
 ROOT = Path(__file__).parents[2]
 #: Twenty days of 2028 (after a 3-day warm-up), annualised: a quick look at each plan.

@@ -27,7 +27,7 @@ SCRIPT = """
 import sys
 import numpy as np
 import sim.engine
-from sim.compiled import compile_scenario
+from sim.model.compile import compile_scenario
 from sim.engine import simulate
 from sim.scenario import load_scenario
 
@@ -104,8 +104,10 @@ def test_the_engine_is_compiled_where_a_c_compiler_is_available() -> None:
 def _fake_build(folder: Path, sources: dict[str, bytes]) -> None:
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
     for name, text in sources.items():
-        (folder / f"{name}.py").write_bytes(text)
-        (folder / f"{name}{suffix}").write_bytes(b"")
+        source = folder.joinpath(*name.split(".")).with_suffix(".py")
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(text)
+        source.with_suffix(suffix).write_bytes(b"")
     digest = hashlib.sha256(b"".join(sources[n] for n in COMPILED_MODULES)).hexdigest()
     (folder / "_compiled.sha256").write_text(digest + "\n")
 
@@ -120,7 +122,7 @@ def test_the_extension_is_used_only_while_it_matches_its_sources(tmp_path: Path)
     _fake_build(tmp_path, sources)
     # a module whose extension was not built (a failed compilation)
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    (tmp_path / f"stations{suffix}").unlink()
+    (tmp_path / "stations" / f"lock{suffix}").unlink()  # a module of a subpackage
     assert not _extension_usable(tmp_path)
     _fake_build(tmp_path, sources)
     (tmp_path / "_compiled.sha256").unlink()
@@ -138,3 +140,17 @@ def test_pure_python_is_forced_by_the_environment() -> None:
         text=True,
     ).stdout.split()
     assert out[0] == "False" and out[1].endswith("core.py")
+
+
+def test_pure_python_loads_the_subpackage_sources() -> None:
+    """The stations' sources (a subpackage) are the modules the engine's core uses."""
+    code = (
+        "import sim.engine as e\n"
+        "from sim.engine import stations\n"
+        "from sim.engine.stations import lock\n"
+        "assert stations.lock is lock and lock.__file__.endswith('lock.py')\n"
+        "assert e.core.LockStation is lock.LockStation is stations.LockStation\n"
+        "assert e.core.Overloaded is e.Overloaded is stations.base.Overloaded\n"
+    )
+    env = {**os.environ, "HUBSIM_PURE_PYTHON": "1"}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)

@@ -16,11 +16,12 @@ import pytest
 import simpy
 
 import sim
-from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
 from sim.engine.control import Hub
 from sim.engine.controllers import hold_at_anchorage
 from sim.explore import scenario_path, with_run_settings
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
 
 LOCK = "LOCK_HUAIAN"
 SEED = 7

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from test_engine_features import scenario as quay_scenario
 
-from sim.compiled import compile_scenario
 from sim.engine import simulate
 from sim.engine.arrivals import draw_arrivals
+from sim.model.compile import compile_scenario
 from sim.scenario import Scenario, load_scenario
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.compiled import compile_scenario
+from sim.analysis.kpi import replication_tables
 from sim.engine import simulate
 from sim.engine.arrivals import draw_arrivals
-from sim.kpi import replication_tables
+from sim.model.compile import compile_scenario
 from sim.scenario import Scenario
 
 BASE: dict[str, Any] = {
@@ -260,7 +260,7 @@ def test_common_random_numbers_across_plans():
 
 
 def test_multi_year_run_says_when_the_target_is_first_met():
-    from sim.run import run
+    from sim.runs.run import run
 
     s = scenario(
         demand__streams__0__growth_per_year=0.5,

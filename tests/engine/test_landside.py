@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.compiled import compile_scenario
+from sim.analysis.kpi import replication_tables
 from sim.engine import simulate
-from sim.kpi import replication_tables
+from sim.model.compile import compile_scenario
 from sim.scenario import Scenario
 
 SHIP = {"id": "SHIP", "dwt_t": 1000, "load_factor": 0.8, "load_factor_cv": 0.0}
@@ -479,7 +479,7 @@ def test_containers_go_by_container_train_bulk_by_bulk_train():
 
 
 def test_relief_adds_a_gate_lane_a_siding_train_paths_or_flight_slots():
-    from sim.capacity import _relieved
+    from sim.runs.capacity import _relieved
 
     document = copy.deepcopy(NETWORK_PLAN)
     document["airports"] = {"AP_JINHU_GA": {"slots_per_day": 40}}

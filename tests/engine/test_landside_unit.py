@@ -9,12 +9,12 @@ from typing import Any, cast
 
 import numpy as np
 
-from sim.compiled import CompiledModel, Itinerary
-from sim.compiled_landside import LandsideOption, RailLinkSpec, StageSpec
-from sim.compiled_operations import OperationsSpec
 from sim.engine.context import StandaloneContext
 from sim.engine.landside import Landside, RailLink, RateStage, TrainStage, counter
 from sim.engine.stations import weather_check
+from sim.model.landside import LandsideOption, RailLinkSpec, StageSpec
+from sim.model.operations import OperationsSpec
+from sim.model.specs import CompiledModel, Itinerary
 
 NONE = np.empty((0, 2))
 

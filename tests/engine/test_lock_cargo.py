@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.compiled import compile_scenario
+from sim.analysis.kpi import laden_passages, locks
 from sim.engine import simulate
 from sim.explore import scenario_path, with_run_settings
-from sim.kpi import laden_passages, locks
+from sim.model.compile import compile_scenario
 
 
 @pytest.fixture(scope="module")

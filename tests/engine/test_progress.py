@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 
-from sim.compiled import compile_scenario
 from sim.engine import simulate
-from sim.run import run
+from sim.model.compile import compile_scenario
+from sim.runs.run import run
 from sim.scenario import load_scenario
 
 BASELINE = "scenarios/huaian_2025_baseline.yaml"

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 import sim
-from sim.capacity import sustainable_capacity
 from sim.cli import app
-from sim.run import run
+from sim.runs.capacity import sustainable_capacity
+from sim.runs.run import run
 from sim.scenario import load_scenario
 
 MINIMAL = "scenarios/minimal_single_berth.yaml"

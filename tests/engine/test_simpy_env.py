@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import HubEnvironment, Records, simulate
 from sim.engine.arrivals import draw_arrivals
+from sim.engine.context import Call
 from sim.engine.core import Engine
 from sim.engine.invariants import check_invariants
-from sim.engine.stations import Call
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

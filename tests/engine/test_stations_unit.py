@@ -11,7 +11,10 @@ from typing import Any, cast
 
 import pytest
 
-from sim.compiled import (
+from sim.engine.context import StandaloneContext
+from sim.engine.landside import Yard
+from sim.engine.stations import Diverter, LockStation, TerminalStation
+from sim.model.specs import (
     BERTH,
     BerthGroupSpec,
     ChamberSpec,
@@ -21,9 +24,6 @@ from sim.compiled import (
     TerminalSpec,
     YardSpec,
 )
-from sim.engine.context import StandaloneContext
-from sim.engine.landside import Yard
-from sim.engine.stations import Diverter, LockStation, TerminalStation
 
 MOVE_H = 0.25
 LEVELLING_H = 0.5

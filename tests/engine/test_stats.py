@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.stats import aggregate, mean_ci
+from sim.analysis.stats import aggregate, mean_ci
 
 
 def test_mean_ci_is_the_student_t_interval():

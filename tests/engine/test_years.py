@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from sim.calendar import Calendar
-from sim.capacity import evaluation_scenario
 from sim.cli import app
-from sim.compiled import compile_scenario
 from sim.engine import simulate
 from sim.engine.arrivals import draw_arrivals
-from sim.run import run
+from sim.model.calendar import Calendar
+from sim.model.compile import compile_scenario
+from sim.runs.capacity import evaluation_scenario
+from sim.runs.run import run
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.years import require_simulated_year
 

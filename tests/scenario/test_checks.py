@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.compiled import compile_scenario
+from sim.model.compile import compile_scenario
 from sim.scenario import load_scenario
 from sim.scenario.checks import scenario_warnings, timing_warnings, unit_warnings
 

@@ -11,8 +11,8 @@ import pytest
 from sweepfiles import sweep_text
 from typer.testing import CliRunner
 
+from sim.analysis.stats import mean_ci
 from sim.cli import app
-from sim.stats import mean_ci
 from sim.sweep import load_sweep
 from sim.sweep.selection import rinott_h
 from sim.sweep.stages import pending_chunks, required_replications

@@ -22,16 +22,16 @@ from sim.cli import app
 from sim.report import REPORT_NAME, ReportInputError, folder_kind, write_report
 from sim.report.sweep_report import sweep_report_html
 from sim.sweep import analyse, load_sweep
-from sim.sweep.charts import (
+from sim.sweep.folder import read_sweep_folder
+from sim.sweep.selection import choose_cheapest
+from sim.sweep.summary import by_future, futures_table, variants_table
+from sim.viz.sweep import (
     LABEL_COLOURS,
     SWEEP_CHARTS,
     cost_frontier_chart,
     target_probability_chart,
     throughput_chart,
 )
-from sim.sweep.folder import read_sweep_folder
-from sim.sweep.selection import choose_cheapest
-from sim.sweep.summary import by_future, futures_table, variants_table
 
 TINY = Path(__file__).parent / "data" / "tiny_sweep.yaml"
 
@@ -124,11 +124,11 @@ def test_tables_match_the_store(sweep_folder):
         futures_table(plan), pd.read_csv(sweep_folder / "futures.csv"), check_dtype=False
     )
     assert variants_table(plan)["variant"].tolist() == done.variants["variant"].tolist()
-    # the report read back is the analysis of the stored runs
+    # the decision read back is the analysis of the stored runs
     again = analyse(plan, runs)
-    assert done.report.selection == again.selection
-    assert done.report.best_throughput == again.best_throughput
-    pd.testing.assert_frame_equal(done.report.table, again.table, check_dtype=False)
+    assert done.decision.selection == again.selection
+    assert done.decision.best_throughput == again.best_throughput
+    pd.testing.assert_frame_equal(done.decision.table, again.table, check_dtype=False)
 
 
 def _copy(sweep_folder: Path, tmp_path: Path) -> Path:
@@ -214,46 +214,46 @@ def test_an_older_manifest_reports_and_a_resume_records_the_settings(sweep_folde
 
 def test_decision_headlines_and_their_boxes(sweep_folder):
     done = read_sweep_folder(sweep_folder)
-    assert done.report.decision()[0] == "undecided"
+    assert done.decision.headline()[0] == "undecided"
     counts = [("AS_IS", 0.0, 0, 8), ("FASTER", 2e7, 8, 8), ("THIRD_BERTH", 5e7, 8, 8)]
-    table = done.report.table.assign(selection=["infeasible", "feasible", "feasible"])
+    table = done.decision.table.assign(selection=["infeasible", "feasible", "feasible"])
     chosen = dataclasses.replace(
-        done.report, selection=choose_cheapest(counts, 0.5, 0.9), table=table
+        done.decision, selection=choose_cheapest(counts, 0.5, 0.9), table=table
     )
-    word, statement = chosen.decision()
+    word, statement = chosen.headline()
     assert word == "chosen: FASTER" and statement.startswith("FASTER is the cheapest variant")
     none = dataclasses.replace(
         chosen,
         selection=choose_cheapest([(v, c, 0, 8) for v, c, _, _ in counts], 0.5, 0.9),
         table=table.assign(selection="infeasible"),
     )
-    assert none.decision()[0] == "none meets the target"
+    assert none.headline()[0] == "none meets the target"
     free = dataclasses.replace(
         chosen, selection=None, probability=None, table=table.drop(columns="selection")
     )
-    word, statement = free.decision()
-    assert word == "no selection rule" and done.report.best_throughput in statement
+    word, statement = free.headline()
+    assert word == "no selection rule" and done.decision.best_throughput in statement
     assert free.selection_table().empty and len(chosen.selection_table()) == 3
-    for report, css in (
-        (done.report, "verdict-uncertain"),
+    for decision, css in (
+        (done.decision, "verdict-uncertain"),
         (chosen, "verdict-met"),
         (none, "verdict-not-met"),
         (free, "verdict-uncertain"),
     ):
-        text = sweep_report_html(dataclasses.replace(done, report=report), [])
+        text = sweep_report_html(dataclasses.replace(done, decision=decision), [])
         html5lib.HTMLParser(strict=True).parse(text)
-        word = html.escape(report.decision()[0])
+        word = html.escape(decision.headline()[0])
         assert f'<div class="verdict {css}" id="decision"><p><strong class="word">{word}' in text
 
 
 def test_charts_colour_options_by_their_selection_label(sweep_folder):
-    report = read_sweep_folder(sweep_folder).report
+    decision = read_sweep_folder(sweep_folder).decision
     # a third berth misses 2 Mt/yr in one of its 8 runs of 30 days (Poisson arrivals): too
     # few to call it feasible; the charts are checked with every label
-    assert report.table["selection"].tolist() == ["infeasible", "undecided", "undecided"]
+    assert decision.table["selection"].tolist() == ["infeasible", "undecided", "undecided"]
     labels = ["infeasible", "undecided", "feasible"]
-    report = dataclasses.replace(report, table=report.table.assign(selection=labels))
-    figure = throughput_chart(report)
+    decision = dataclasses.replace(decision, table=decision.table.assign(selection=labels))
+    figure = throughput_chart(decision)
     left, right = figure.axes
     colours = [line.get_color() for line in left.get_lines() if line.get_marker() == "o"]
     assert colours == [LABEL_COLOURS[label] for label in labels]
@@ -270,19 +270,19 @@ def test_charts_colour_options_by_their_selection_label(sweep_folder):
         "infeasible: below P = 50%",
         "target 2.0 Mt/yr",
     ]
-    bars = target_probability_chart(report).axes[0].patches
+    bars = target_probability_chart(decision).axes[0].patches
     assert [b.get_facecolor()[:3] for b in bars] == [
         tuple(int(LABEL_COLOURS[label][i : i + 2], 16) / 255 for i in (1, 3, 5)) for label in labels
     ]
-    frontier_ax = cost_frontier_chart(report).axes[0]
+    frontier_ax = cost_frontier_chart(decision).axes[0]
     assert frontier_ax.get_xlabel() == "Investment cost (million CNY)"
     assert frontier_ax.get_title() == "Tiny quay options: cost against throughput"
 
 
 def test_charts_without_a_selection_rule_or_without_runs(sweep_folder):
-    report = read_sweep_folder(sweep_folder).report
+    decision = read_sweep_folder(sweep_folder).decision
     free = dataclasses.replace(
-        report, selection=None, probability=None, table=report.table.drop(columns="selection")
+        decision, selection=None, probability=None, table=decision.table.drop(columns="selection")
     )
     for spec in SWEEP_CHARTS:
         figure = spec.draw(free)
@@ -293,7 +293,7 @@ def test_charts_without_a_selection_rule_or_without_runs(sweep_folder):
             if line.get_marker() in ("o", "s") and line.get_linestyle() == "None"
         ]
         assert set(markers) <= {LABEL_COLOURS[""]}, spec.name
-    empty = dataclasses.replace(report, table=report.table.assign(throughput_t=np.nan))
+    empty = dataclasses.replace(decision, table=decision.table.assign(throughput_t=np.nan))
     for spec in SWEEP_CHARTS:
         texts = [t.get_text() for t in spec.draw(empty).axes[0].texts]
         assert "no variant has a successful run" in texts, spec.name

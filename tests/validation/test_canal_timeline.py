@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.compiled import compile_scenario
 from sim.engine import simulate
+from sim.model.compile import compile_scenario
 from sim.scenario import Scenario
 
 POINTS = {
@@ -237,7 +237,7 @@ def test_wait_to_fill_timeline(canal):
 
 
 def test_cost_co2_value_and_modal_split_by_hand(canal):
-    from sim.kpi import economics, modal_split, transport
+    from sim.analysis.kpi import economics, modal_split, transport
 
     scenario = _scenario(canal, "fcfs")
     model = compile_scenario(scenario)

@@ -9,7 +9,7 @@ from queueing import erlang_c_wait
 from scipy import stats
 from test_queueing_theory import single_quay
 
-from sim.capacity import sustainable_capacity
+from sim.runs.capacity import sustainable_capacity
 
 
 def analytic_rate(service_mean: float, servers: int, ratio: float) -> float:
@@ -64,7 +64,7 @@ def test_capacity_search_matches_erlang_c():
 
 
 def test_one_more_berth_adds_the_analytic_capacity_gain():
-    from sim.capacity import bottleneck_relief
+    from sim.runs.capacity import bottleneck_relief
 
     service_mean, ratio, base_rate = 5.0, 0.5, 0.4
     scenario = mm2_quay(base_rate, service_mean, ratio, seed=78, days=700, replications=5)
@@ -84,7 +84,7 @@ def test_one_more_berth_adds_the_analytic_capacity_gain():
 
 
 def test_quick_capacity_brackets_the_erlang_c_capacity():
-    from sim.capacity import quick_capacity
+    from sim.runs.capacity import quick_capacity
 
     service_mean, servers, ratio = 5.0, 2, 0.5
     base_rate = 0.4

@@ -9,8 +9,8 @@ import pytest
 from scipy import stats
 from test_canal_timeline import _scenario, _write_canal
 
-from sim.compiled import compile_scenario
 from sim.engine import simulate
+from sim.model.compile import compile_scenario
 from sim.scenario import Scenario
 
 

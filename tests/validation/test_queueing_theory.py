@@ -10,8 +10,8 @@ import pytest
 from queueing import erlang_c_wait, kiefer_wolfowitz_wait, pollaczek_khinchine_wait
 from scipy import stats
 
-from sim.compiled import compile_scenario
 from sim.engine import simulate
+from sim.model.compile import compile_scenario
 from sim.scenario import Scenario
 
 HORIZON_DAYS = 1460

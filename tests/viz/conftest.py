@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.capacity import Relief
 from sim.explore import scenario_path, with_run_settings
-from sim.output import write_outputs
-from sim.run import RunResult
-from sim.rundata import RunData
+from sim.results.output import write_outputs
+from sim.results.rundata import RunData
+from sim.runs.capacity import Relief
+from sim.runs.run import RunResult
 
 #: A relief as bottleneck_relief returns it (a real capacity search runs in notebook 01's test).
 RELIEF = Relief(

@@ -9,8 +9,8 @@ import warnings
 import pytest
 from matplotlib.figure import Figure
 
-from sim.charts import RUN_CHARTS
 from sim.viz import plans_chart
+from sim.viz.run import RUN_CHARTS
 
 CHART_NAMES = [spec.name for spec in RUN_CHARTS]
 

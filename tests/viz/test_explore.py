@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim import explore
-from sim.rundata import as_run_data
+from sim.results.rundata import as_run_data
 from sim.viz.measures import resource_label
 
 

@@ -14,8 +14,8 @@ from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
-from sim.modelinfo import ModelInfo
-from sim.rundata import RunData
+from sim.results.modelinfo import ModelInfo
+from sim.results.rundata import RunData
 from sim.viz import gate_hours_chart, landside_chart, modal_co2_chart
 from sim.viz.landside import LANDSIDE_KINDS
 from sim.viz.measures import hour_of_day_profile

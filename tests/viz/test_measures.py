@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.modelinfo import ModelInfo, ModelInfoError
+from sim.results.modelinfo import ModelInfo, ModelInfoError
 from sim.viz.journeys import berth_lanes
 from sim.viz.measures import (
     link_flows,

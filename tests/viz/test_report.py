@@ -14,11 +14,11 @@ import html5lib
 import pytest
 from typer.testing import CliRunner
 
-from sim.charts import RUN_CHARTS
 from sim.cli import app
 from sim.report import REPORT_NAME, ReportInputError, write_report
 from sim.report.run_report import verdict_sentence
-from sim.rundata import RunData
+from sim.results.rundata import RunData
+from sim.viz.run import RUN_CHARTS
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_self_contained_tables_and_assumptions(report, folder_data):
 
 
 def test_report_of_a_scenario_without_network(minimal, tmp_path):
-    from sim.output import write_outputs
+    from sim.results.output import write_outputs
 
     write_outputs(minimal, tmp_path / "run", charts=False)
     # --animation is accepted and skipped: there is no network to animate

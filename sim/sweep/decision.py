@@ -20,11 +20,11 @@ from sim.sweep.selection import (
 )
 from sim.sweep.summary import comparison_table, frontier, replication_means
 
-__all__ = ["SweepReport", "analyse"]
+__all__ = ["SweepDecision", "analyse"]
 
 
 @dataclass(frozen=True)
-class SweepReport:
+class SweepDecision:
     """Everything a planner reads after a sweep.
 
     Attributes
@@ -46,8 +46,8 @@ class SweepReport:
     best_throughput: str
     probability: float | None
 
-    def decision(self) -> tuple[str, str]:
-        """The decision in a headline and a sentence.
+    def headline(self) -> tuple[str, str]:
+        """The decision as a headline and a sentence.
 
         Returns
         -------
@@ -75,7 +75,7 @@ class SweepReport:
     def explain(self) -> str:
         """The decision in a few lines: headline and statement, the procedure and its
         guarantee, and what Rinott's procedure says about the largest mean throughput."""
-        word, statement = self.decision()
+        word, statement = self.headline()
         lines = [word.upper(), statement]
         if self.selection is not None:
             lines += [
@@ -124,8 +124,8 @@ class SweepReport:
         }
 
     @classmethod
-    def from_json(cls, document: dict[str, Any], table: pd.DataFrame) -> SweepReport:
-        """The report again from :meth:`to_json`'s document and ``comparison.csv``.
+    def from_json(cls, document: dict[str, Any], table: pd.DataFrame) -> SweepDecision:
+        """The decision again from :meth:`to_json`'s document and ``comparison.csv``.
 
         Raises
         ------
@@ -198,7 +198,7 @@ def _best_throughput(plan: SweepPlan, runs: pd.DataFrame, table: pd.DataFrame) -
     )
 
 
-def analyse(plan: SweepPlan, runs: pd.DataFrame) -> SweepReport:
+def analyse(plan: SweepPlan, runs: pd.DataFrame) -> SweepDecision:
     """Compare the variants of a finished (or partial) sweep."""
     rule = plan.sweep.selection
     probability = rule.probability if rule is not None else None
@@ -219,7 +219,7 @@ def analyse(plan: SweepPlan, runs: pd.DataFrame) -> SweepReport:
         table["selection"] = [selection.label(v) for v in table["variant"]]
     on = set(frontier(table.dropna(subset=["throughput_t"])))
     table["frontier"] = [v in on for v in table["variant"]]
-    return SweepReport(
+    return SweepDecision(
         plan.sweep.name,
         plan.target_t,
         table,

@@ -2,7 +2,7 @@
 baseline), cost against throughput with the efficient frontier, and the probability of
 meeting the target per variant.
 
-Every chart takes a :class:`~sim.sweep.report.SweepReport` (from :func:`sim.sweep.analyse`
+Every chart takes a :class:`~sim.sweep.decision.SweepDecision` (from :func:`sim.sweep.analyse`
 or read back from a sweep folder) and returns a figure that shows itself in Jupyter. Variants
 keep the sweep's order and one colour per selection label in every chart: green feasible,
 red infeasible, amber undecided (blue when the sweep has no selection rule); the chosen
@@ -28,7 +28,7 @@ from sim.sweep.summary import frontier
 from sim.viz.style import PORT_COLOUR, TARGET_COLOUR, error_bars, new_figure, no_data
 
 if TYPE_CHECKING:
-    from sim.sweep.report import SweepReport
+    from sim.sweep.decision import SweepDecision
 
 __all__ = [
     "LABEL_COLOURS",
@@ -62,19 +62,19 @@ _LABEL_BOX = {
 }
 
 
-def _chartable(report: SweepReport) -> pd.DataFrame:
-    return report.table.dropna(subset=["throughput_t"]).reset_index(drop=True)
+def _chartable(decision: SweepDecision) -> pd.DataFrame:
+    return decision.table.dropna(subset=["throughput_t"]).reset_index(drop=True)
 
 
-def _labels(report: SweepReport, table: pd.DataFrame) -> list[str]:
-    if "selection" not in table or report.selection is None:
+def _labels(decision: SweepDecision, table: pd.DataFrame) -> list[str]:
+    if "selection" not in table or decision.selection is None:
         return [""] * len(table)
     return [str(v) if isinstance(v, str) else "" for v in table["selection"]]
 
 
-def _names(report: SweepReport, table: pd.DataFrame) -> list[str]:
+def _names(decision: SweepDecision, table: pd.DataFrame) -> list[str]:
     """Tick labels: the variant, starred when chosen, with "(baseline)"."""
-    chosen = report.selection.chosen if report.selection is not None else None
+    chosen = decision.selection.chosen if decision.selection is not None else None
     names = []
     for row in table.itertuples(index=False):
         name = f"★ {row.variant}" if row.variant == chosen else str(row.variant)
@@ -82,10 +82,10 @@ def _names(report: SweepReport, table: pd.DataFrame) -> list[str]:
     return names
 
 
-def _label_legend(figure: Figure, report: SweepReport, labels: list[str], *extra: Any) -> None:
+def _label_legend(figure: Figure, decision: SweepDecision, labels: list[str], *extra: Any) -> None:
     """One legend below the plot (never over the data): the labels present, the chosen
     marker, and ``extra`` handles (target and frontier lines)."""
-    probability = f"{report.probability:.0%}" if report.probability is not None else ""
+    probability = f"{decision.probability:.0%}" if decision.probability is not None else ""
     handles: list[Line2D] = [
         Line2D(
             [],
@@ -98,7 +98,7 @@ def _label_legend(figure: Figure, report: SweepReport, labels: list[str], *extra
         for label in ("feasible", "undecided", "infeasible")
         if label in labels
     ]
-    if report.selection is not None and report.selection.chosen is not None:
+    if decision.selection is not None and decision.selection.chosen is not None:
         handles.append(
             Line2D([], [], linestyle="", marker="*", markersize=9, color="black", label="★ chosen")
         )
@@ -109,11 +109,11 @@ def _label_legend(figure: Figure, report: SweepReport, labels: list[str], *extra
         )
 
 
-def _target_label(report: SweepReport) -> str:
-    return f"target {report.target_t / 1e6:,.1f} Mt/yr"
+def _target_label(decision: SweepDecision) -> str:
+    return f"target {decision.target_t / 1e6:,.1f} Mt/yr"
 
 
-def throughput_chart(report: SweepReport) -> Figure:
+def throughput_chart(decision: SweepDecision) -> Figure:
     """Mean throughput per variant with its 95 % CI against the target (left), and the
     difference from the baseline paired by replication (right).
 
@@ -122,7 +122,7 @@ def throughput_chart(report: SweepReport) -> Figure:
 
     Parameters
     ----------
-    report : SweepReport
+    decision : SweepDecision
         Reads the comparison table (``throughput_t``, ``throughput_vs_baseline_t`` and their
         ``_ci95_low``/``_ci95_high``) and the selection labels.
 
@@ -130,14 +130,14 @@ def throughput_chart(report: SweepReport) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    table = _chartable(report)
+    table = _chartable(decision)
     figure, (ax, diff_ax) = new_figure(12, 1.9 + 0.42 * max(len(table), 3), ncols=2, sharey=True)
     if table.empty:
         no_data(ax, _NO_RUNS)
         no_data(diff_ax, "")
         return figure
     y = np.arange(len(table))
-    labels = _labels(report, table)
+    labels = _labels(decision, table)
     colours = [LABEL_COLOURS[label] for label in labels]
     mean = table["throughput_t"].to_numpy(dtype=float) / 1e6
     low = table["throughput_t_ci95_low"].to_numpy(dtype=float) / 1e6
@@ -154,8 +154,8 @@ def throughput_chart(report: SweepReport) -> Figure:
             capsize=4,
             elinewidth=2,
         )
-    target = report.target_t / 1e6
-    line = ax.axvline(target, color=TARGET_COLOUR, linestyle="--", label=_target_label(report))
+    target = decision.target_t / 1e6
+    line = ax.axvline(target, color=TARGET_COLOUR, linestyle="--", label=_target_label(decision))
     right = np.nanmax(np.r_[mean + errors[1], target])
     left = np.nanmin(np.r_[mean - errors[0], target])
     span = max(right - left, 0.02 * max(abs(right), 1e-9))
@@ -170,12 +170,12 @@ def throughput_chart(report: SweepReport) -> Figure:
             bbox=_LABEL_BOX,
         )
     ax.set_xlim(left - 0.08 * span, right + 0.22 * span)
-    ax.set_yticks(y, _names(report, table))
+    ax.set_yticks(y, _names(decision, table))
     ax.invert_yaxis()
     ax.set_xlabel("Port throughput (Mt/yr): mean over futures and replications, 95 % CI")
     ax.set_title("Throughput against the target")
     ax.grid(axis="x", alpha=0.3)
-    _label_legend(figure, report, labels, line)
+    _label_legend(figure, decision, labels, line)
 
     baseline = table.loc[table["baseline"].astype(bool), "variant"]
     difference = table["throughput_vs_baseline_t"].to_numpy(dtype=float) / 1e6
@@ -219,7 +219,7 @@ def throughput_chart(report: SweepReport) -> Figure:
     diff_ax.set_xlabel(f"Difference from {name} (Mt/yr), paired by replication, 95 % CI")
     diff_ax.set_title("Gain over the baseline (same random numbers)")
     diff_ax.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"{report.name}: port throughput per option")
+    figure.suptitle(f"{decision.name}: port throughput per option")
     return figure
 
 
@@ -291,24 +291,24 @@ def _name_points(
         )
 
 
-def cost_frontier_chart(report: SweepReport) -> Figure:
+def cost_frontier_chart(decision: SweepDecision) -> Figure:
     """Investment cost against mean throughput (95 % CI) per variant, the efficient frontier
     (no other variant is both cheaper and carries more) joined, and the target.
 
     Parameters
     ----------
-    report : SweepReport
+    decision : SweepDecision
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    table = _chartable(report)
+    table = _chartable(decision)
     figure, ax = new_figure(9, 5.6)
     if table.empty:
         no_data(ax, _NO_RUNS)
         return figure
-    labels = _labels(report, table)
+    labels = _labels(decision, table)
     scale, unit = _cost_unit(table["cost_cny"].to_numpy(dtype=float))
     cost = table["cost_cny"].to_numpy(dtype=float) / scale
     mean = table["throughput_t"].to_numpy(dtype=float) / 1e6
@@ -340,9 +340,9 @@ def cost_frontier_chart(report: SweepReport) -> Figure:
             capsize=4,
             zorder=2,
         )
-    target = report.target_t / 1e6
+    target = decision.target_t / 1e6
     target_line = ax.axhline(
-        target, color=TARGET_COLOUR, linestyle="--", label=_target_label(report)
+        target, color=TARGET_COLOUR, linestyle="--", label=_target_label(decision)
     )
     width = float(np.nanmax(cost) - np.nanmin(cost)) or max(float(np.nanmax(cost)), 1.0)
     ax.set_xlim(np.nanmin(cost) - 0.08 * width, np.nanmax(cost) + 0.3 * width)
@@ -350,34 +350,34 @@ def cost_frontier_chart(report: SweepReport) -> Figure:
     top = np.nanmax(np.r_[mean + errors[1], target])
     pad = 0.08 * max(top - bottom, 0.02 * max(abs(top), 1e-9))
     ax.set_ylim(bottom - pad, top + pad)
-    _name_points(figure, ax, cost, mean, _names(report, table))
+    _name_points(figure, ax, cost, mean, _names(decision, table))
     ax.set_xlabel(f"Investment cost ({unit})")
     ax.set_ylabel("Port throughput (Mt/yr), mean and 95 % CI")
-    ax.set_title(f"{report.name}: cost against throughput")
+    ax.set_title(f"{decision.name}: cost against throughput")
     ax.grid(alpha=0.3)
-    _label_legend(figure, report, labels, line, target_line)
+    _label_legend(figure, decision, labels, line, target_line)
     return figure
 
 
-def target_probability_chart(report: SweepReport) -> Figure:
+def target_probability_chart(decision: SweepDecision) -> Figure:
     """Share of runs meeting the target per variant with its 95 % Wilson interval, against the
     probability the selection rule requires.
 
     Parameters
     ----------
-    report : SweepReport
+    decision : SweepDecision
         Reads ``p_target_met`` and its interval, ``runs`` and the selection labels.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    table = _chartable(report)
+    table = _chartable(decision)
     figure, ax = new_figure(9, 1.9 + 0.42 * max(len(table), 3))
     if table.empty:
         no_data(ax, _NO_RUNS)
         return figure
-    labels = _labels(report, table)
+    labels = _labels(decision, table)
     y = np.arange(len(table))
     share = table["p_target_met"].to_numpy(dtype=float)
     errors = error_bars(
@@ -408,39 +408,39 @@ def target_probability_chart(report: SweepReport) -> Figure:
             bbox=_LABEL_BOX,
         )
     extra = []
-    if report.probability is not None:
+    if decision.probability is not None:
         extra.append(
             ax.axvline(
-                report.probability,
+                decision.probability,
                 color=TARGET_COLOUR,
                 linestyle="--",
-                label=f"required probability {report.probability:.0%}",
+                label=f"required probability {decision.probability:.0%}",
             )
         )
     ax.set_xlim(0, 1.32)
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_yticks(y, _names(report, table))
+    ax.set_yticks(y, _names(decision, table))
     ax.invert_yaxis()
     ax.set_xlabel(
-        f"Runs meeting {report.target_t / 1e6:,.1f} Mt/yr (one run: a replication under a "
+        f"Runs meeting {decision.target_t / 1e6:,.1f} Mt/yr (one run: a replication under a "
         "future), 95 % Wilson interval"
     )
-    ax.set_title(f"{report.name}: probability of meeting the target")
+    ax.set_title(f"{decision.name}: probability of meeting the target")
     ax.grid(axis="x", alpha=0.3)
-    _label_legend(figure, report, labels, *extra)
+    _label_legend(figure, decision, labels, *extra)
     return figure
 
 
 @dataclass(frozen=True)
 class SweepChart:
     """One chart of a sweep: PNG file stem, heading and caption in a report, and how to draw
-    it (``SweepReport -> Figure``)."""
+    it (``SweepDecision -> Figure``)."""
 
     name: str
     title: str
     caption: str
-    draw: Callable[[SweepReport], Figure]
+    draw: Callable[[SweepDecision], Figure]
 
 
 SWEEP_CHARTS: tuple[SweepChart, ...] = (
@@ -476,12 +476,14 @@ SWEEP_CHARTS: tuple[SweepChart, ...] = (
 )
 
 
-def write_sweep_charts(report: SweepReport, folder: str | Path, *, dpi: int = 120) -> list[Path]:
+def write_sweep_charts(
+    decision: SweepDecision, folder: str | Path, *, dpi: int = 120
+) -> list[Path]:
     """Save every chart of :data:`SWEEP_CHARTS` as ``folder/<name>.png`` (atomically)."""
     written = []
     for spec in SWEEP_CHARTS:
         path = Path(folder) / f"{spec.name}.png"
         with atomic_path(path) as temporary:
-            spec.draw(report).savefig(temporary, dpi=dpi, format="png")
+            spec.draw(decision).savefig(temporary, dpi=dpi, format="png")
         written.append(path)
     return written

@@ -1,7 +1,7 @@
 """What charts and reports need to know about a compiled model, as plain tables and JSON.
 
 A run folder must be enough to draw every chart of the run without simulating again, so
-:func:`describe_model` turns a :class:`~sim.compiled.CompiledModel` into a
+:func:`describe_model` turns a :class:`~sim.model.specs.CompiledModel` into a
 :class:`ModelInfo`: resources in the engine's index order (so that the indices in the event
 records resolve), the calendar, each itinerary's ship path and full route (link ids), and the
 places and links of the network with their geometry. :meth:`ModelInfo.to_json` and
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.calendar import Calendar
-from sim.compiled import CompiledModel
+from sim.model.calendar import Calendar
+from sim.model.specs import CompiledModel
 from sim.scenario import Scenario
 from sim.scenario.routes import NetworkCheck, check_network
 

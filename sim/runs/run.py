@@ -2,7 +2,7 @@
 
 ``run(scenario, replications=N, seed=S)`` compiles the scenario once, runs N independent
 replications (each with its own random streams derived from the seed, see
-:mod:`sim.randomness`), and returns a :class:`RunResult` whose tables are pandas DataFrames
+:mod:`sim.model.randomness`), and returns a :class:`RunResult` whose tables are pandas DataFrames
 with 95 % confidence intervals across replications.
 """
 
@@ -26,16 +26,17 @@ from sim.analysis import (
     replication_outcomes,
     with_capacity,
 )
-from sim.compiled import CompiledModel, compile_scenario
+from sim.analysis.stats import aggregate
 from sim.engine import Records
 from sim.engine.environment import Process
-from sim.replicate import days_per_replication, replicate
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
+from sim.runs.replicate import days_per_replication, replicate
 from sim.scenario import Scenario, load_scenario
 from sim.scenario.routes import NetworkCheck, check_network
-from sim.stats import aggregate
 
 if TYPE_CHECKING:
-    from sim.capacity import CapacityResult, Relief
+    from sim.runs.capacity import CapacityResult, Relief
 
 __all__ = ["RunResult", "Verdict", "run", "verdict_tables"]
 
@@ -88,7 +89,8 @@ class RunResult:
         self, capacity: CapacityResult, reliefs: Sequence[Relief] = (), *, quick: bool = False
     ) -> RunResult:
         """The same run whose verdict states the sustainable capacity, the margin and what each
-        relief adds (from :mod:`sim.capacity`), and whose bottlenecks carry the relief gains."""
+        relief adds (from :mod:`sim.runs.capacity`), and whose bottlenecks carry the relief
+        gains."""
         bindings = sorted(set(capacity.binding))
         note = (
             "quick estimate from replication 0"

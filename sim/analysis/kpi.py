@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 
 from sim import facilities
-from sim.compiled import REEFER_T_PER_PLUG, CompiledModel
 from sim.engine.records import Records
 from sim.facilities.landside import LANDSIDE_SUPPLY, RAIL_LINK, SIDINGS
 from sim.facilities.waterside import BERTHS, LOCK, YARD
+from sim.model.specs import REEFER_T_PER_PLUG, CompiledModel
 
 __all__ = ["replication_tables"]
 

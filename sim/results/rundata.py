@@ -1,4 +1,4 @@
-"""A run as charts and reports read it: from a :class:`~sim.run.RunResult` or a run folder.
+"""A run as charts and reports read it: from a :class:`~sim.runs.run.RunResult` or a run folder.
 
 Chart functions take a :class:`RunData` (or anything :func:`as_run_data` accepts: a run
 result, a run folder written by ``hubsim run --out``), so the same code draws a run held in
@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.capacity import Relief
-from sim.modelinfo import ModelInfo, ModelInfoError, describe_model
-from sim.run import RunResult
+from sim.results.modelinfo import ModelInfo, ModelInfoError, describe_model
+from sim.runs.capacity import Relief
+from sim.runs.run import RunResult
 
 __all__ = [
     "EVENT_KINDS",
@@ -61,7 +61,7 @@ class RunFolderError(ValueError):
 
 
 def relief_table(reliefs: Sequence[Relief]) -> pd.DataFrame:
-    """Bottleneck reliefs (from :func:`sim.capacity.bottleneck_relief`) as a table.
+    """Bottleneck reliefs (from :func:`sim.runs.capacity.bottleneck_relief`) as a table.
 
     Columns: ``resource, kind, change, gain_t`` and ``capacity_t`` with their 95 % CIs
     (``*_ci95_low``/``*_ci95_high``), tonnes per year.
@@ -176,7 +176,8 @@ class RunData:
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> RunData:
-        """Read a run folder written by ``hubsim run --out`` (:func:`sim.output.write_outputs`).
+        """Read a run folder written by ``hubsim run --out``
+        (:func:`sim.results.output.write_outputs`).
 
         Raises
         ------
@@ -227,7 +228,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 #: A run as chart, report and exploration functions accept it: a :class:`RunData`, a
-#: :class:`~sim.run.RunResult` that kept its records, or a run folder.
+#: :class:`~sim.runs.run.RunResult` that kept its records, or a run folder.
 RunSource = RunData | RunResult | str | Path
 
 _CACHE: dict[int, RunData] = {}

@@ -8,17 +8,17 @@ receive the compiled model (plain data, ~0.1 MB pickled) and read no files.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 
 import pandas as pd
 
-from sim.compiled import CompiledModel
+from sim.analysis.kpi import replication_tables
 from sim.engine import Records, simulate
 from sim.engine.environment import Process
-from sim.kpi import replication_tables
+from sim.model.specs import CompiledModel
+from sim.runs.executor import process_pool
 
 __all__ = ["replicate"]
 
@@ -87,10 +87,7 @@ def _outcomes(
             on_day = None if progress is None else _days_of(progress, done * days, days, total)
             yield _replication(model, seed, replication, on_day, processes)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(replications)), mp_context=context
-    ) as pool:
+    with process_pool(min(workers, len(replications))) as pool:
         futures = [pool.submit(_replication, model, seed, r, None, processes) for r in replications]
         for future in as_completed(futures):
             yield future.result()

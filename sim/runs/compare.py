@@ -2,7 +2,7 @@
 
 :func:`compare` runs every scenario over the same judged year with the same seed and the same
 number of replications. Replication r of every plan draws its demand, service times and
-weather from the streams keyed by (seed, r, source name) (see :mod:`sim.randomness`), so the
+weather from the streams keyed by (seed, r, source name) (see :mod:`sim.model.randomness`), so the
 plans see the same demand: common random numbers. The difference of each plan from the first
 (the reference) is taken replication by replication and its 95 % CI computed from those
 paired differences, which is much tighter than the difference of two independent CIs.
@@ -29,13 +29,13 @@ from rich.table import Table
 
 from sim.analysis import CriterionResult, Verdict, with_capacity
 from sim.analysis.criteria import format_value
-from sim.capacity import CapacityResult, criteria_failures, evaluation_scenario, quick_capacity
-from sim.run import RunResult
-from sim.run import run as simulate
+from sim.analysis.stats import mean_ci
+from sim.runs.capacity import CapacityResult, criteria_failures, evaluation_scenario, quick_capacity
+from sim.runs.run import RunResult
+from sim.runs.run import run as simulate
 from sim.scenario import Scenario
 from sim.scenario.costs import capex_difference, capex_total
 from sim.scenario.routes import load_checked
-from sim.stats import mean_ci
 
 __all__ = [
     "DELTAS",
@@ -78,7 +78,7 @@ class PlanRun:
     file : str
         The scenario file ("" for a scenario given as an object).
     scenario : Scenario
-        The scenario as run (one judged year, see :func:`sim.capacity.evaluation_scenario`).
+        The scenario as run (one judged year, see :func:`sim.runs.capacity.evaluation_scenario`).
     result : RunResult
     capacity : CapacityResult or None
         The quick sustainable-capacity estimate, when asked.

@@ -1,10 +1,10 @@
-"""Compile how a scenario is worked into plain specs: disruptions, limits, random durations.
+"""How a run is worked, as plain specs: disruptions, limits, random durations, the goal.
 
 The engine reads these and nothing of the scenario: weather as a rate of downtime events,
 closures already in simulation hours, breakdown entries, the overflow and diversion limits,
 service-time distributions and arrival processes as the numpy draws that sample them. The
 target and the service criteria, read after the run by the verdict, are plain specs too.
-No SimPy here, and no pydantic object is kept.
+:mod:`sim.model.compile_operations` builds them from a scenario.
 """
 
 from __future__ import annotations
@@ -14,37 +14,14 @@ from typing import Literal
 
 import numpy as np
 
-from sim.calendar import Calendar
-from sim.scenario.distributions import (
-    Deterministic,
-    Distribution,
-    Empirical,
-    Erlang,
-    Exponential,
-    Lognormal,
-    Uniform,
-)
-from sim.scenario.models import (
-    ArrivalProcess,
-    EmpiricalArrivals,
-    ErlangArrivals,
-    Operations,
-    Scenario,
-    Scheduled,
-)
-
 __all__ = [
     "ArrivalSpec",
     "BreakdownSpec",
     "CriteriaSpec",
     "OperationsSpec",
+    "ServiceDraw",
     "ServiceTimeSpec",
     "TargetSpec",
-    "arrival_spec",
-    "compile_operations",
-    "criteria_spec",
-    "service_time_spec",
-    "target_spec",
 ]
 
 ServiceDraw = Literal["exponential", "gamma", "constant", "uniform", "lognormal", "choice"]
@@ -80,23 +57,6 @@ class ServiceTimeSpec:
         return rng.choice(np.asarray(self.values_h, dtype=float), size=n)
 
 
-def service_time_spec(distribution: Distribution) -> ServiceTimeSpec:
-    """The draw that samples a scenario's service-time distribution."""
-    if isinstance(distribution, Exponential):
-        return ServiceTimeSpec("exponential", distribution.mean_h)
-    if isinstance(distribution, Erlang):
-        return ServiceTimeSpec("gamma", distribution.k, distribution.mean_h / distribution.k)
-    if isinstance(distribution, Deterministic):
-        return ServiceTimeSpec("constant", distribution.value_h)
-    if isinstance(distribution, Uniform):
-        return ServiceTimeSpec("uniform", distribution.low_h, distribution.high_h)
-    if isinstance(distribution, Lognormal):
-        return ServiceTimeSpec("lognormal", distribution.mu, distribution.sigma)
-    if isinstance(distribution, Empirical):
-        return ServiceTimeSpec("choice", values_h=tuple(distribution.values_h))
-    raise TypeError(f"unknown distribution {type(distribution).__name__}")
-
-
 @dataclass(frozen=True)
 class ArrivalSpec:
     """The arrival process of a flow.
@@ -109,17 +69,6 @@ class ArrivalSpec:
     k: int = 1
     interarrival_h: tuple[float, ...] = ()
     weekly_times_h: tuple[float, ...] = ()
-
-
-def arrival_spec(process: ArrivalProcess) -> ArrivalSpec:
-    """A scenario's arrival process as plain data."""
-    if isinstance(process, ErlangArrivals):
-        return ArrivalSpec("erlang", k=process.k)
-    if isinstance(process, EmpiricalArrivals):
-        return ArrivalSpec("empirical", interarrival_h=tuple(process.interarrival_h))
-    if isinstance(process, Scheduled):
-        return ArrivalSpec("scheduled", weekly_times_h=tuple(process.weekly_times_h))
-    return ArrivalSpec(process.process)
 
 
 @dataclass(frozen=True)
@@ -170,33 +119,6 @@ class OperationsSpec:
     landside_diversion_t: float | None = None
 
 
-def compile_operations(operations: Operations, calendar: Calendar) -> OperationsSpec:
-    """The disruptions and limits of ``operations`` on the run's ``calendar``."""
-    weather = operations.weather
-    closures: dict[str, list[tuple[float, float]]] = {}
-    for closure in operations.closures:
-        closures.setdefault(closure.resource, []).append(
-            (calendar.hour_of(closure.start), calendar.hour_of(closure.end))
-        )
-    diversion = operations.diversion
-    return OperationsSpec(
-        operations.overload_queue_vessels,
-        # the expression (and so the float) the engine has always drawn event counts with
-        weather.downtime_days_per_year * 24.0 / weather.mean_event_h / 8760.0
-        if weather.downtime_days_per_year > 0
-        else 0.0,
-        weather.mean_event_h,
-        frozenset(weather.applies_to),
-        {resource: tuple(windows) for resource, windows in closures.items()},
-        tuple(
-            BreakdownSpec(b.resource_kind, frozenset(b.resources), b.mtbf_h, b.mttr_h)
-            for b in operations.breakdowns
-        ),
-        diversion.queue_threshold_vessels,
-        diversion.landside_queue_threshold_t if diversion.enabled else None,
-    )
-
-
 @dataclass(frozen=True)
 class TargetSpec:
     """The throughput goal of the verdict: tonnes in ``year`` at ``terminals`` (empty:
@@ -205,11 +127,6 @@ class TargetSpec:
     throughput_t: float
     year: int
     terminals: tuple[str, ...] = ()
-
-
-def target_spec(scenario: Scenario) -> TargetSpec:
-    target = scenario.target
-    return TargetSpec(target.throughput_t, target.year, tuple(target.terminals))
 
 
 @dataclass(frozen=True)
@@ -222,7 +139,3 @@ class CriteriaSpec:
     max_mean_lock_wait_h: float | None = None
     max_yard_blocking_share: float | None = None
     max_berth_occupancy: float | None = None
-
-
-def criteria_spec(scenario: Scenario) -> CriteriaSpec:
-    return CriteriaSpec(**scenario.service_criteria.model_dump())

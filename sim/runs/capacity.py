@@ -11,9 +11,7 @@ replications give the mean and its 95 % confidence interval.
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,12 +19,14 @@ import pandas as pd
 
 from sim import facilities
 from sim.analysis.criteria import MIN_CALLS, measure_criteria
+from sim.analysis.stats import mean_ci
 from sim.analysis.verdict import counted_periods, failure_text
-from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import Records, simulate
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
+from sim.runs.executor import process_pool
 from sim.scenario import Scenario
 from sim.scenario.years import require_simulated_year
-from sim.stats import mean_ci
 
 __all__ = [
     "MIN_CALLS",
@@ -170,8 +170,7 @@ def sustainable_capacity(
     planned = count * steps_per_replication
     outcomes: list[tuple[float, str]] = []
     if workers > 1 and count > 1:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, count), mp_context=context) as pool:
+        with process_pool(min(workers, count)) as pool:
             futures = [
                 pool.submit(_bisect, model, seed, r, tolerance, None, known.get(r))
                 for r in range(count)
@@ -243,8 +242,7 @@ def quick_capacity(
             probes = [0.6, 0.8]
         else:
             low, high, probes = 1.0, math.inf, [1.25, 1.5]
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=2, mp_context=context) if workers > 1 else None
+    pool = process_pool(2) if workers > 1 else None
     try:
         for _ in range(rounds):
             if pool is not None:

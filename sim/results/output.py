@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from network.files import atomic_path
-from sim.capacity import Relief
-from sim.charts import write_run_charts
-from sim.run import RunResult
-from sim.rundata import EVENT_KINDS, as_run_data, relief_table
+from sim.results.rundata import EVENT_KINDS, as_run_data, relief_table
+from sim.runs.capacity import Relief
+from sim.runs.run import RunResult
+from sim.viz.run import write_run_charts
 
 __all__ = ["write_outputs"]
 
@@ -37,7 +37,7 @@ def write_outputs(
 ) -> list[Path]:
     """Write everything about ``result`` into ``folder``; returns the files written.
 
-    ``relief`` (from :func:`sim.capacity.bottleneck_relief`) is written as ``kpi/relief.*``
+    ``relief`` (from :func:`sim.runs.capacity.bottleneck_relief`) is written as ``kpi/relief.*``
     and drawn in the bottleneck chart. ``charts=False`` leaves out ``charts/*.png`` (``hubsim
     report`` draws them from the folder anyway).
     """
