@@ -393,7 +393,7 @@ def _resources(
             mean, peak = _reduce(np.asarray(values, dtype=float), window)
             arrays[f"r{index}_{name}"] = mean.astype(np.float32)
             resource["series"].append(name)
-            if window.aggregate is not None:
+            if window.aggregate == "daily":
                 arrays[f"r{index}_{name}_max"] = peak.astype(np.float32)
         resources.append(resource)
 
@@ -422,17 +422,9 @@ def _resources(
     chambers = model.chambers
     for i, lock in enumerate(model.locks.itertuples(index=False)):
         mine = chambers[chambers["lock"] == lock.id]
-        open_chambers = np.array(
-            [
-                int(
-                    (
-                        (np.nan_to_num(mine["start_h"].to_numpy(dtype=float), nan=-np.inf) <= t)
-                        & (np.nan_to_num(mine["end_h"].to_numpy(dtype=float), nan=np.inf) > t)
-                    ).sum()
-                )
-                for t in times
-            ]
-        )
+        opens = np.nan_to_num(mine["start_h"].to_numpy(dtype=float), nan=-np.inf)
+        closes = np.nan_to_num(mine["end_h"].to_numpy(dtype=float), nan=np.inf)
+        open_chambers = ((opens[:, None] <= times) & (closes[:, None] > times)).sum(axis=0)
         x, y = place_xy(lock.id)
         add(
             {
@@ -659,7 +651,7 @@ def _link_flows(
             out[index_of[link_id]] += recent
     mean, peak = _reduce(out, window)
     result = {"link_flow": mean.astype(np.float32)}
-    if window.aggregate is not None:
+    if window.aggregate == "daily":
         result["link_flow_max"] = peak.astype(np.float32)
     return result
 

@@ -386,7 +386,8 @@
     const a = A[`r${r}_${name}_max`];
     return a ? a[s] : NaN;
   }
-  function queueSize(n) { return 7 + 5 * Math.sqrt(Math.max(0, n)); }
+  // marker area grows with the queue; capped so that a long queue does not hide its neighbours
+  function queueSize(n) { return Math.min(44, 7 + 4 * Math.sqrt(Math.max(0, n))); }
   function siteState(site, s) {
     let queue = 0, inside = 0, capacity = 0;
     for (const r of site.members) {
@@ -405,7 +406,7 @@
       const label = site.kind === "lock" ? "in a chamber" : "at a berth";
       let line = `${esc(res.id)}: ${fmt(q, TRACKS ? 0 : 1)} waiting, ${fmt(n, TRACKS ? 0 : 1)} ${label} ` +
         `of ${fmt(c)} ${res.unit}`;
-      if (!TRACKS) line += ` (largest queue ${fmt(peak(r, "queue", s))})`;
+      if (M.aggregate === "daily") line += ` (largest queue ${fmt(peak(r, "queue", s))})`;
       rows.push(line);
     }
     if (site.gate >= 0) {
@@ -708,14 +709,15 @@
       } else {
         data.push({ x: DATES, y: Array.from(A[`r${r}_queue`]), name: `${label}ships waiting`,
           line: { color: colour, width: 1.6 } });
-        if (!TRACKS) {
+        if (M.aggregate === "daily") {
           data.push({ x: DATES, y: Array.from(A[`r${r}_queue_max`]), name: `${label}largest queue`,
             line: { color: colour, width: 0.8, dash: "dot" } });
         }
         const cap = A[`r${r}_capacity`], inside = A[`r${r}_inside`];
         data.push({ x: DATES, y: Array.from(inside, (v, i) => (cap[i] > 0 ? (100 * v) / cap[i] : null)),
           name: `${label}% ${kind === "q" && site.kind === "lock" ? "chambers" : "berths"} in use`,
-          yaxis: "y2", line: { color: colour, width: 1, dash: "dash" }, opacity: 0.7 });
+          yaxis: "y2", line: { color: colour, width: 1, dash: "dash" }, opacity: 0.7,
+          visible: STEPS > 1000 ? "legendonly" : true });
         yTitle = "ships waiting";
       }
     });
@@ -724,7 +726,8 @@
       title: { text: `${esc(title)}${TRACKS ? "" : (M.aggregate === "daily" ? " (daily means)" : "")}`,
         font: { size: 12 }, x: 0.01, xanchor: "left" },
       xaxis: { type: "date" },
-      yaxis: { title: { text: yTitle, font: { size: 11 } }, rangemode: "tozero" },
+      yaxis: { title: { text: yTitle, font: { size: 11 } }, rangemode: "tozero",
+        tickformat: kind === "y" || !TRACKS ? "" : ",d", range: kind === "y" ? [0, 105] : undefined },
       yaxis2: { overlaying: "y", side: "right", range: [0, 105], showgrid: false, dtick: 25,
         title: { text: "% in use", font: { size: 11 } }, visible: kind === "q" },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom", font: { size: 10 } },
