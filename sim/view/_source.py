@@ -28,12 +28,12 @@ __all__ = [
     "COMMODITY_COLOURS",
     "MODE_COLOURS",
     "ModelTables",
+    "Run",
     "RunData",
     "RunFolderError",
     "RunSource",
-    "commodity_colour",
-    "Run",
     "atomic_path",
+    "commodity_colour",
     "read_run",
 ]
 

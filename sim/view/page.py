@@ -82,11 +82,11 @@ def page_html(scene: Scene, *, title: str) -> str:
     }
     document = {"tables": tables, "arrays": {k: _encode(v) for k, v in scene.arrays.items()}}
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_asset('viewer.css')}\n</style>\n"
         f"<script>\n{_asset('vendor/' + PLOTLY_JS)}\n</script>\n</head>\n<body>\n"
         f"{_asset('viewer.html')}\n"
-        f"<script type=\"application/json\" id=\"hubsim-data\">{_script_json(document)}</script>\n"
+        f'<script type="application/json" id="hubsim-data">{_script_json(document)}</script>\n'
         f"<script>\n{_asset('viewer.js')}\n</script>\n</body>\n</html>\n"
     )

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.view._source import BASEMAP, MODE_COLOURS, Run, commodity_colour
-from sim.view.tracks import BERTH, LOCK, Waypoints, waypoints
+from sim.view.tracks import Waypoints, waypoints
 
 __all__ = ["MAX_TRACK_DAYS", "Scene", "ViewWindow", "build_scene", "step_for"]
 
@@ -59,8 +59,8 @@ class ViewWindow:
     def steps(self) -> int:
         """Number of positions of the slider."""
         if self.aggregate is not None:
-            return max(1, int(round((self.end_h - self.start_h) / self.step_h)))
-        return int(math.floor((self.end_h - self.start_h) / self.step_h + 1e-9)) + 1
+            return max(1, round((self.end_h - self.start_h) / self.step_h))
+        return math.floor((self.end_h - self.start_h) / self.step_h + 1e-9) + 1
 
     def times_h(self) -> np.ndarray:
         """Simulation hour of each step (its start, for an aggregate)."""
@@ -149,7 +149,7 @@ def _reduce(series: np.ndarray, window: ViewWindow) -> tuple[np.ndarray, np.ndar
     """Series sampled every ``sample_h`` reduced to the window's steps: (mean, max)."""
     if window.aggregate is None:
         return series, series
-    per = int(round(window.step_h))
+    per = round(window.step_h)
     steps = window.steps
     shaped = series[..., : steps * per].reshape(*series.shape[:-1], steps, per)
     return shaped.mean(axis=-1), shaped.max(axis=-1)
@@ -278,7 +278,7 @@ def _sample_times(window: ViewWindow) -> np.ndarray:
     """Instants the series are taken at: the steps, or every hour for an aggregate."""
     if window.aggregate is None:
         return window.times_h()
-    return window.start_h + np.arange(window.steps * int(round(window.step_h)))
+    return window.start_h + np.arange(window.steps * round(window.step_h))
 
 
 def _vessel_tables(
@@ -373,9 +373,7 @@ def _vessel_tables(
     return tables, arrays
 
 
-def _resources(
-    run: Run, window: ViewWindow, track: Waypoints | None
-) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+def _resources(run: Run, window: ViewWindow) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
     """Locks, berth groups, yards, gates, rail stages and the airport: their state at every
     step (series in ``arrays`` under ``r<i>_<name>``)."""
     model = run.data.model
@@ -470,8 +468,7 @@ def _resources(
             {
                 "id": group.id,
                 "kind": "berths",
-                "name": f"{_short(places.at[group.terminal, 'name'])} "
-                f"{group.id.split('/')[-1]}"
+                "name": f"{_short(places.at[group.terminal, 'name'])} {group.id.split('/')[-1]}"
                 if group.terminal in places.index
                 else group.id,
                 "place": group.terminal,
@@ -498,8 +495,7 @@ def _resources(
             {
                 "id": yard.id,
                 "kind": "yard",
-                "name": f"{_short(places.at[yard.terminal, 'name'])} yard "
-                f"{yard.id.split('/')[-1]}"
+                "name": f"{_short(places.at[yard.terminal, 'name'])} yard {yard.id.split('/')[-1]}"
                 if yard.terminal in places.index
                 else yard.id,
                 "place": yard.terminal,
@@ -565,12 +561,11 @@ def _resources(
                 inside=loading,
                 flow=departed,
             )
-    del track
     return resources, arrays
 
 
 def _link_flows(
-    run: Run, window: ViewWindow, track: Waypoints, resources: list[dict[str, Any]], arrays: dict
+    run: Run, window: ViewWindow, track: Waypoints, resources: list[dict[str, Any]]
 ) -> dict[str, np.ndarray]:
     """Per link and step: vessels sailing it (water, sea), trucks per hour (roads, from the
     gates' hours shared by the tonnes of each road route), train movements in the last 24 h
@@ -617,7 +612,7 @@ def _link_flows(
                 if mode_of.get(link) == mode:
                     share[index_of[link]] = share.get(index_of[link], 0.0) + float(tonnes)
     sample = np.arange(len(times))
-    for r, resource in enumerate(resources):
+    for resource in resources:
         if resource["kind"] not in ("gate", "air"):
             continue
         key = (resource["kind"], resource["place"] if resource["kind"] == "gate" else "")
@@ -629,11 +624,12 @@ def _link_flows(
         for link, tonnes in share.items():
             flow = per_hour * tonnes / total
             if resource["kind"] == "air":  # flights under way: per hour x hours in the air
-                flow = flow * float(links["length_km"].iloc[link]) / float(
-                    links["speed_kmh"].iloc[link]
+                flow = (
+                    flow
+                    * float(links["length_km"].iloc[link])
+                    / float(links["speed_kmh"].iloc[link])
                 )
             out[link, sample] += flow
-        del r
     # rail: movements on each line in the last 24 hours
     movements = run.events("rail_movements")
     landside = run.data.tables.get("landside")
@@ -663,7 +659,9 @@ def _hourly_series(run: Run, stage_id: str, times: np.ndarray) -> np.ndarray:
     mine = mine[mine["stage"] == s]
     vehicle_t = float(stages["vehicle_t"].iloc[s]) or 1.0
     return _hourly(
-        mine["time_h"].to_numpy(dtype=float), mine["moved_t"].to_numpy(dtype=float) / vehicle_t, times
+        mine["time_h"].to_numpy(dtype=float),
+        mine["moved_t"].to_numpy(dtype=float) / vehicle_t,
+        times,
     )
 
 
@@ -674,13 +672,18 @@ def _trains(run: Run, window: ViewWindow) -> tuple[dict[str, Any], dict[str, np.
     movements = run.events("rail_movements")
     links = run.data.model.links
     landside = run.data.tables.get("landside")
-    empty = {"t_link": np.zeros(0, np.int16), "t_start": np.zeros(0), "t_run": np.zeros(0)}
+    empty: dict[str, np.ndarray] = {
+        "t_link": np.zeros(0, np.int16),
+        "t_start": np.zeros(0),
+        "t_run": np.zeros(0),
+        "t_forward": np.zeros(0, np.uint8),
+    }
     if window.aggregate is not None or landside is None or "kind" not in landside:
-        return {"rail_lines": []}, empty | {"t_forward": np.zeros(0, np.uint8)}
+        return {"rail_lines": []}, empty
     rail_ids = landside.loc[landside["kind"] == "rail line", "place"].tolist()
     index_of = {link: i for i, link in enumerate(links["id"])}
     if not len(movements) or not rail_ids or movements["link"].max() >= len(rail_ids):
-        return {"rail_lines": []}, empty | {"t_forward": np.zeros(0, np.uint8)}
+        return {"rail_lines": []}, empty
     link_rows = np.array([index_of.get(link, -1) for link in rail_ids])
     chosen = link_rows[movements["link"].to_numpy()]
     start = movements["time_h"].to_numpy(dtype=float)
@@ -779,8 +782,8 @@ def build_scene(run: Run, window: ViewWindow) -> Scene:
     )
     link_table, links = _links(run)
     basemap = _basemap()
-    resources, arrays = _resources(run, window, track)
-    arrays |= _link_flows(run, window, track, resources, arrays)
+    resources, arrays = _resources(run, window)
+    arrays |= _link_flows(run, window, track, resources)
     mean, peak = _in_system(run, window)
     arrays["total_in_system"] = mean.astype(np.float32)
     if window.aggregate is not None:
@@ -835,7 +838,8 @@ def build_scene(run: Run, window: ViewWindow) -> Scene:
         "commodity_colours": [commodity_colour(c) for c in commodities],
         "areas": sorted(set(model.terminals["port_area"])),
         "area_names": {
-            row.port_area: _short(row.name) for row in model.terminals.itertuples(index=False)
+            area: " / ".join(_short(n) for n in rows["name"])
+            for area, rows in model.terminals.groupby("port_area", sort=True)
         },
         "terminals": model.terminals["id"].tolist(),
         "mode_colours": {m: MODE_COLOURS.get(m, "#888888") for m in links["mode"].unique()},

@@ -66,9 +66,7 @@ class Waypoints:
         return len(self.vessel)
 
 
-def _journey(
-    model: ModelTables, itinerary: pd.Series
-) -> tuple[list[str], list[str], int] | None:
+def _journey(model: ModelTables, itinerary: pd.Series) -> tuple[list[str], list[str], int] | None:
     """Places a ship of ``itinerary`` visits in order, the link of each hop (``""``: it stays)
     and the position of its berth (-1: none); None: no network path.
 
@@ -91,9 +89,7 @@ def _journey(
 def _empty() -> Waypoints:
     ints = np.zeros(0, dtype=np.int64)
     floats = np.zeros(0)
-    return Waypoints(
-        ints, ints, ints, ints, floats, floats, floats, ints, np.zeros(0, dtype=bool)
-    )
+    return Waypoints(ints, ints, ints, ints, floats, floats, floats, ints, np.zeros(0, dtype=bool))
 
 
 def waypoints(
@@ -257,10 +253,10 @@ def waypoints(
         )
     if not parts:
         return _empty()
-    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
-    order = np.lexsort((columns[1], columns[0]))
-    columns = [c[order] for c in columns]
+    joined: list[np.ndarray] = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    order = np.lexsort((joined[1], joined[0]))
+    joined = [c[order] for c in joined]
     for k in (5, 6):  # nothing is known after the run stopped, except arrivals due
-        late = columns[k] > run_end_h
-        columns[k][late] = np.nan
-    return Waypoints(*columns)
+        late = joined[k] > run_end_h
+        joined[k][late] = np.nan
+    return Waypoints(*joined)

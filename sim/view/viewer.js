@@ -3,7 +3,7 @@
    window.hubsimViewer exposes the state for tests: setStep(i), state(). */
 (function () {
   "use strict";
-  window.__perf = { start: performance.now() };
+  window.hubsimTimings = { start: performance.now() };
   const raw = JSON.parse(document.getElementById("hubsim-data").textContent);
   const T = raw.tables;
   const M = T.meta;
@@ -13,7 +13,7 @@
     const bytes = Uint8Array.from(atob(item.b64), (c) => c.charCodeAt(0));
     A[name] = new TYPES[item.dtype](bytes.buffer);
   }
-  window.__perf.decoded = performance.now();
+  window.hubsimTimings.decoded = performance.now();
   const TRACKS = M.aggregate === null;
   const STEPS = M.steps;
   const STATES = [
@@ -842,17 +842,17 @@
         e["yaxis.range[0]"] !== undefined || e.width || e.height) placeLabels();
     });
     window.addEventListener("resize", () => setTimeout(placeLabels, 100));
-    window.__perf.plotted = performance.now();
+    window.hubsimTimings.plotted = performance.now();
     return update(0);
   }).then(() => {
-    window.__perf.updated = performance.now();
+    window.hubsimTimings.updated = performance.now();
     const first = QUEUE_SITES.findIndex((site) => site.members.some((r) => RES[r].id === M.first_bottleneck));
     return selectSite(`q${first >= 0 ? first : 0}`);
   }).then(() => new Promise((resolve) => setTimeout(resolve, 0))).then(() => {
-    window.__perf.selected = performance.now();
+    window.hubsimTimings.selected = performance.now();
     return placeLabels();
   }).then(() => {
     state.ready = true;
-    window.__perf.ready = performance.now();
+    window.hubsimTimings.ready = performance.now();
   });
 })();
