@@ -492,7 +492,7 @@
         const r = site.members[0];
         const loading = series(r, "inside", s), departed = series(r, "flow", s);
         sd.x.push(site.x); sd.y.push(site.y); sd.customdata.push(`s${k}`);
-        sd.text.push(loading > 0 ? `${fmt(loading)} loading` : "");
+        sd.text.push("");
         sd.hovertext.push(`<b>${esc(RES[r].name)}</b><br>${fmt(loading, TRACKS ? 0 : 1)} trains ` +
           `loading; ${fmt(departed, TRACKS ? 0 : 1)} departed in the last 24 h`);
       });
@@ -721,13 +721,17 @@
         yTitle = "ships waiting";
       }
     });
+    // whole ships on the axis of a short queue (no tick at half a ship)
+    let most = 0;
+    data.forEach((d) => { if (d.yaxis !== "y2") d.y.forEach((v) => { if (v > most) most = v; }); });
     const lay = {
       margin: { l: 52, r: 52, t: 24, b: 28 },
       title: { text: `${esc(title)}${TRACKS ? "" : (M.aggregate === "daily" ? " (daily means)" : "")}`,
         font: { size: 12 }, x: 0.01, xanchor: "left" },
       xaxis: { type: "date" },
       yaxis: { title: { text: yTitle, font: { size: 11 } }, rangemode: "tozero",
-        tickformat: kind === "y" || !TRACKS ? "" : ",d", range: kind === "y" ? [0, 105] : undefined },
+        dtick: kind !== "y" && most <= 6 ? 1 : undefined,
+        range: kind === "y" ? [0, 105] : most <= 6 ? [0, Math.max(1, most) + 0.3] : undefined },
       yaxis2: { overlaying: "y", side: "right", range: [0, 105], showgrid: false, dtick: 25,
         title: { text: "% in use", font: { size: 11 } }, visible: kind === "q" },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom", font: { size: 10 } },
