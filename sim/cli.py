@@ -735,6 +735,74 @@ def report_command(
     _out.print(f"report written to {path} (charts beside it)", highlight=False, markup=False)
 
 
+@app.command("view")
+def view_command(
+    folder: Annotated[Path, typer.Argument(help="Output folder of `hubsim run --out`.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file to write (default FOLDER/viewer.html)."),
+    ] = None,
+    window: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--window",
+            help="Play from START to END (dates YYYY-MM-DD or YYYY-MM-DDTHH:MM; END excluded).",
+        ),
+    ] = None,
+    days: Annotated[
+        float | None,
+        typer.Option(
+            "--days", min=0.01, max=366, help="Play N days from 1 January of the target year."
+        ),
+    ] = None,
+    aggregate: Annotated[
+        str | None,
+        typer.Option(
+            "--aggregate",
+            help="hourly or daily: aggregates instead of every vessel (default: the whole "
+            "target year).",
+        ),
+    ] = None,
+    replication: Annotated[
+        int, typer.Option("--replication", min=0, max=999, help="Replication to draw.")
+    ] = 0,
+) -> None:
+    """Write one self-contained HTML page that plays the run on a map, offline: vessels along
+    their routes, queues at locks and berths, yards, trucks, trains and flights, with a time
+    slider (by default the first week of the target year)."""
+    import datetime as dt
+
+    from sim.view import ViewerInputError, write_viewer
+
+    if aggregate is not None and aggregate not in ("hourly", "daily"):
+        raise _bad_input(f"--aggregate must be hourly or daily (got {aggregate!r})")
+    dates = None
+    if window is not None:
+        try:
+            dates = (dt.datetime.fromisoformat(window[0]), dt.datetime.fromisoformat(window[1]))
+        except ValueError as error:
+            raise _bad_input(
+                f"--window: dates must read YYYY-MM-DD or YYYY-MM-DDTHH:MM ({error})"
+            ) from None
+    try:
+        path = write_viewer(
+            folder,
+            out,
+            window=dates,
+            days=days,
+            aggregate=aggregate,  # type: ignore[arg-type]
+            replication=replication,
+        )
+    except ViewerInputError as error:
+        raise _bad_input(str(error)) from None
+    size_mb = path.stat().st_size / 1e6
+    _out.print(
+        f"viewer written to {path} ({size_mb:.1f} MB; open it in a browser, it needs no network)",
+        highlight=False,
+        markup=False,
+    )
+
+
 @app.command("sweep")
 def sweep_command(
     file: Annotated[Path, typer.Argument(help="Sweep file.")],

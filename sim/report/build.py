@@ -4,6 +4,7 @@ charts, PNGs beside)."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +23,8 @@ __all__ = ["REPORT_NAME", "ReportInputError", "folder_kind", "write_report"]
 
 #: File name of the report inside its output folder.
 REPORT_NAME = "report.html"
+#: File name of the map viewer (``hubsim view``) in a run folder.
+VIEWER_NAME = "viewer.html"
 
 FolderKind = Literal["run", "sweep"]
 
@@ -119,8 +122,13 @@ def write_report(
     if animation and data.model.has_network:
         gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
     path = target / REPORT_NAME
+    # the map viewer (`hubsim view`), when written beside the report or in the run folder
+    viewer = next((p for p in (target / VIEWER_NAME, folder / VIEWER_NAME) if p.is_file()), None)
+    href = Path(os.path.relpath(viewer, target)).as_posix() if viewer is not None else None
     with atomic_path(path) as temporary:
-        temporary.write_text(run_report_html(data, charts, animation=gif), encoding="utf-8")
+        temporary.write_text(
+            run_report_html(data, charts, animation=gif, viewer=href), encoding="utf-8"
+        )
     return path
 
 

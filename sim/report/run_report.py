@@ -651,7 +651,11 @@ def scenario_assumptions(
 
 
 def run_report_html(
-    data: RunData, charts: Sequence[tuple[ChartSpec, bytes]], *, animation: bytes | None = None
+    data: RunData,
+    charts: Sequence[tuple[ChartSpec, bytes]],
+    *,
+    animation: bytes | None = None,
+    viewer: str | None = None,
 ) -> str:
     """The report of a run as one HTML document.
 
@@ -662,6 +666,8 @@ def run_report_html(
         Drawn charts, embedded in this order.
     animation : bytes, optional
         A GIF of the vessels over a day (:func:`sim.viz.animate_vessels`), embedded last.
+    viewer : str, optional
+        Relative address of the run's map viewer (``hubsim view``), linked under the verdict.
 
     Returns
     -------
@@ -696,6 +702,12 @@ def run_report_html(
                 css="subtitle",
             ),
             _verdict_box(data),
+            (
+                f'<p class="viewer-link"><a href="{escape(viewer)}">Open the map viewer</a>: '
+                "vessels, queues, yards and landside flows over time (hubsim view).</p>"
+                if viewer
+                else ""
+            ),
             nav,
             section("key-figures", "Key figures", _key_figures(data)),
             section("charts", "Charts", figures),
