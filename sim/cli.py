@@ -772,7 +772,7 @@ def view_command(
     slider (by default the first week of the target year)."""
     import datetime as dt
 
-    from sim.view import ViewerInputError, write_viewer
+    from sim.viewer import ViewerInputError, write_viewer
 
     if aggregate is not None and aggregate not in ("hourly", "daily"):
         raise _bad_input(f"--aggregate must be hourly or daily (got {aggregate!r})")

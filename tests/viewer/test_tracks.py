@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rundata import RunData
-from sim.view._source import read_run
-from sim.view.tracks import STOP_CODES, waypoints
+from sim.results.rundata import RunData
+from sim.viewer._source import read_run
+from sim.viewer.tracks import STOP_CODES, waypoints
 from sim.viz.tracks import vessel_waypoints
 
 

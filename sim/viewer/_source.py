@@ -1,7 +1,7 @@
 """What the viewer reads of hubsim: a run (its folder, or a run held in memory), the colours of
 the charts, and the bundled basemap.
 
-This is the one module of :mod:`sim.view` that imports the rest of hubsim, so that a module
+This is the one module of :mod:`sim.viewer` that imports the rest of hubsim, so that a module
 moving elsewhere changes one import here. A run folder is read directly with pyarrow, only the
 columns and the replication the viewer draws: ``RunData.from_folder`` reads every table of a
 plan year (about 7 s), which alone would use most of the 10 s ``hubsim view`` may take.
@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 
 from network.dataset import BUNDLED_DATA
 from network.files import atomic_path
-from sim.modelinfo import ModelInfo, ModelInfoError
-from sim.rundata import RunData, RunFolderError, RunSource, as_run_data
+from sim.results.modelinfo import ModelInfo, ModelInfoError
+from sim.results.rundata import RunData, RunFolderError, RunSource, as_run_data
 from sim.viz.style import COMMODITY_COLOURS, MODE_COLOURS, commodity_colour
 
 __all__ = [
@@ -143,7 +143,7 @@ class Run:
 
 def read_run(source: RunSource, replication: int = 0) -> Run:
     """One replication of a run: a run folder (only that replication and the columns drawn are
-    read) or a run in memory (:class:`~sim.rundata.RunData`, a run result).
+    read) or a run in memory (:class:`~sim.results.rundata.RunData`, a run result).
 
     Raises
     ------

@@ -12,9 +12,9 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from sim.view._source import RunFolderError, RunSource, atomic_path, read_run
-from sim.view.page import PLOTLY_JS_LICENCE, PLOTLY_JS_VERSION, page_html
-from sim.view.scene import MAX_TRACK_DAYS, Aggregate, Scene, ViewWindow, build_scene, step_for
+from sim.viewer._source import RunFolderError, RunSource, atomic_path, read_run
+from sim.viewer.page import PLOTLY_JS_LICENCE, PLOTLY_JS_VERSION, page_html
+from sim.viewer.scene import MAX_TRACK_DAYS, Aggregate, Scene, ViewWindow, build_scene, step_for
 
 __all__ = [
     "MAX_TRACK_DAYS",

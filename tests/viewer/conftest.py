@@ -12,8 +12,8 @@ import pytest
 
 import sim
 from sim.explore import scenario_path, with_run_settings
-from sim.output import write_outputs
-from sim.view import write_viewer
+from sim.results.output import write_outputs
+from sim.viewer import write_viewer
 
 
 @pytest.fixture(scope="session")

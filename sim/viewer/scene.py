@@ -24,8 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sim.view._source import BASEMAP, MODE_COLOURS, Run, commodity_colour
-from sim.view.tracks import Waypoints, waypoints
+from sim.viewer._source import BASEMAP, MODE_COLOURS, Run, commodity_colour
+from sim.viewer.tracks import Waypoints, waypoints
 
 __all__ = ["MAX_TRACK_DAYS", "Scene", "ViewWindow", "build_scene", "step_for"]
 
@@ -764,7 +764,7 @@ def build_scene(run: Run, window: ViewWindow) -> Scene:
     Parameters
     ----------
     run : Run
-        One replication of a run (:func:`sim.view._source.read_run`).
+        One replication of a run (:func:`sim.viewer._source.read_run`).
     window : ViewWindow
 
     Returns

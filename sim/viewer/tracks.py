@@ -2,7 +2,7 @@
 
 The same journeys as :func:`sim.viz.tracks.vessel_waypoints` (the time-space diagram's), rebuilt
 with integer codes instead of strings: a year of the plan is 2.4 million waypoints, which that
-function lays out in about 15 s and this one in about 2 s. ``tests/view/test_tracks.py`` checks
+function lays out in about 15 s and this one in about 2 s. ``tests/viewer/test_tracks.py`` checks
 that both give the same waypoints on a run.
 
 Between two recorded moments (entry, each lock passage, the berth, exit) a ship sails its
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.view._source import ModelTables
+from sim.viewer._source import ModelTables
 
 __all__ = ["STOP_CODES", "Waypoints", "waypoints"]
 

@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.view.scene import Scene
+from sim.viewer.scene import Scene
 
 __all__ = ["PLOTLY_JS", "PLOTLY_JS_LICENCE", "PLOTLY_JS_VERSION", "page_html"]
 
-#: The plotly.js bundle the page embeds (in ``sim/view/vendor/``).
+#: The plotly.js bundle the page embeds (in ``sim/viewer/vendor/``).
 PLOTLY_JS = "plotly-basic.min.js"
 #: Its version (npm ``plotly.js-basic-dist-min``) and licence; the page keeps its banner.
 PLOTLY_JS_VERSION = "4.1.1"
@@ -51,7 +51,7 @@ def _encode(values: np.ndarray) -> dict[str, Any]:
 
 
 def _asset(name: str) -> str:
-    return resources.files("sim.view").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("sim.viewer").joinpath(name).read_text(encoding="utf-8")
 
 
 def _script_json(document: Any) -> str:

@@ -11,8 +11,8 @@ import pytest
 
 from sim.cli import main
 from sim.report import write_report
-from sim.view import ViewerInputError, ViewWindow, build_scene, resolve_window
-from sim.view._source import read_run
+from sim.viewer import ViewerInputError, ViewWindow, build_scene, resolve_window
+from sim.viewer._source import read_run
 
 
 def test_the_page_counts_the_vessels_in_the_system(plan_folder, in_system):
