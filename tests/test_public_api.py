@@ -71,6 +71,8 @@ def test_sim_exports():
 
 
 def _imports(folder: Path) -> dict[str, set[str]]:
+    """The modules each file below ``folder`` imports; ``from sim import facilities`` counts as
+    ``sim`` and ``sim.facilities`` (it may name a submodule)."""
     found: dict[str, set[str]] = {}
     for path in folder.rglob("*.py"):
         names: set[str] = set()
@@ -79,18 +81,19 @@ def _imports(folder: Path) -> dict[str, set[str]]:
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
         found[str(path.relative_to(ROOT))] = names
     return found
 
 
 #: the subpackages of ``sim`` in the order of the data flow; a module imports only from its own
-#: subpackage and those before it (``facilities`` describes each kind for the stages after the
-#: engine; ``sweep`` and ``backtest`` orchestrate runs, like ``runs``)
+#: subpackage and those before it (``facilities``, the registry of facility kinds, is read from
+#: the engine on; ``sweep`` and ``backtest`` orchestrate runs, like ``runs``)
 LAYERS = (
     ("scenario",),
     ("model",),
-    ("engine",),
     ("facilities",),
+    ("engine",),
     ("analysis",),
     ("runs",),
     ("sweep", "backtest"),
