@@ -8,8 +8,10 @@ with :func:`process_pool`, so that what every worker needs is said once:
 - the ``spawn`` start method: a worker is a fresh interpreter, never a fork of a process that
   holds threads, open files or a half-drawn figure, and it imports only the modules of the
   functions it is sent;
-- :func:`_start_worker`, run first in every worker: the one place for what a worker must do
-  before its first task.
+- :func:`_start_worker`, run first in every worker: it watches the process that started the
+  pool and ends the worker as soon as that process is gone (killed with ``kill -9``, crashed),
+  so that no worker outlives its run (and the resource tracker, which waits for its last
+  user, ends too).
 
 Where a task runs never changes its numbers: every replication draws from the random streams
 of its own (seed, replication) (:func:`sim.model.randomness.stream`).
@@ -18,6 +20,9 @@ of its own (seed, replication) (:func:`sim.model.randomness.stream`).
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["process_pool"]
@@ -47,12 +52,25 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 
-def _start_worker() -> None:
-    """Runs first in every worker process, before its first task.
+#: How often a worker looks whether the process that started it is still there (seconds).
+PARENT_CHECK_S = 0.5
 
-    It does nothing yet: it is where a worker-wide setting goes (issue 15 adds here the watch
-    that ends a worker when its parent dies), so that every pool hubsim starts gets it.
-    """
+
+def _start_worker(parent: int) -> None:
+    """Runs first in every worker process, before its first task: start the parent watch."""
+    threading.Thread(
+        target=_watch_parent, args=(parent,), name="hubsim-parent-watch", daemon=True
+    ).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process when ``parent`` is gone: a worker whose parent died is re-parented
+    (its parent id changes), and nobody will ever collect its results."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)  # no clean-up to run: the results have nowhere to go
+        time.sleep(PARENT_CHECK_S)
