@@ -5,12 +5,13 @@ plotting imports of :mod:`network.export`."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_folder", "atomic_path"]
 
 
 @contextmanager
@@ -43,3 +44,36 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_folder(target: str | Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``target``; it replaces ``target`` as a whole
+    only on success.
+
+    A failure (or a kill) part way leaves any existing ``target`` exactly as it was and
+    removes the temporary folder (a kill leaves it as a hidden ``.NAME-*.partial`` beside the
+    target). On success the previous ``target`` is moved aside, the new one renamed into
+    place and the previous one deleted; the two renames are the only moment the target is
+    missing.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".partial", dir=target.parent)
+    )
+    try:
+        yield temporary
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    previous = None
+    if target.exists():
+        previous = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}-", suffix=".previous", dir=target.parent)
+        )
+        previous.rmdir()
+        os.replace(target, previous)
+    os.replace(temporary, target)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)

@@ -255,7 +255,8 @@ def run_command(
     share of its capacity in use; mean wait = hours a ship waits for it; wait share = hours
     ships waited for it / hours all ships spent in the system.
     """
-    from sim.results.output import write_outputs
+    from sim.results.manifest import RunFolderError
+    from sim.results.output import check_target, write_outputs
     from sim.runs.capacity import (
         criteria_failures,
         evaluation_scenario,
@@ -266,6 +267,11 @@ def run_command(
     from sim.scenario import ScenarioError
 
     scenario = _load_or_exit(file)
+    if out is not None:  # before any work: a folder that is not a run's is never replaced
+        try:
+            check_target(out)
+        except RunFolderError as error:
+            raise _bad_input(str(error)) from None
     if year is not None:
         try:
             scenario, _ = evaluation_scenario(scenario, year)
@@ -311,7 +317,10 @@ def run_command(
     if capacity_result is not None:
         result = result.with_capacity(capacity_result, reliefs, quick=True)
     if out is not None:
-        write_outputs(result, out, relief=reliefs)
+        try:
+            write_outputs(result, out, relief=reliefs)
+        except RunFolderError as error:
+            raise _bad_input(str(error)) from None
     if as_json:
         document = result.to_json()
         if capacity_result is not None:

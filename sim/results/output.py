@@ -3,8 +3,10 @@
 ``model.json`` describes the compiled model (resources, calendar, itineraries, network) so
 that ``hubsim report`` can draw every chart from the folder alone.
 
-Every file is written to a temporary name beside its target and renamed into place, so an
-interrupted write never leaves a half-written file and never damages an existing one.
+The folder is written as a whole: into a temporary folder beside it, with ``run_manifest.json``
+(a run id, and the size and SHA-256 of every file) last, then swapped in place of the
+previous folder (:func:`network.files.atomic_folder`). A run that fails or is killed part way
+leaves the previous folder exactly as it was, and a folder never holds files of two runs.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from network.files import atomic_path
+from network.files import atomic_folder, atomic_path
+from sim.results.manifest import MANIFEST, RunFolderError, write_manifest
 from sim.results.rundata import EVENT_KINDS, as_run_data, relief_table
 from sim.runs.capacity import Relief
 from sim.runs.run import RunResult
 from sim.viz.run import write_run_charts
 
-__all__ = ["write_outputs"]
+__all__ = ["check_target", "write_outputs"]
 
 
 def _frame(table: dict, replication: int) -> pd.DataFrame:
@@ -41,7 +44,37 @@ def write_outputs(
     and drawn in the bottleneck chart. ``charts=False`` leaves out ``charts/*.png`` (``hubsim
     report`` draws them from the folder anyway).
     """
-    folder = Path(folder)
+    target = Path(folder)
+    check_target(target)
+    with atomic_folder(target) as building:
+        written = _write(result, building, relief=relief, charts=charts)
+        write_manifest(building)
+    return [target / path.relative_to(building) for path in written] + [target / MANIFEST]
+
+
+def check_target(folder: str | Path) -> None:
+    """Refuse an output folder that holds something other than a hubsim run (it would be
+    replaced as a whole): a file, or a folder with files but no run manifest or summary.
+
+    Raises
+    ------
+    RunFolderError
+        Naming the folder.
+    """
+    target = Path(folder)
+    if not target.exists():
+        return
+    is_run = (target / MANIFEST).exists() or (target / "summary.json").exists()
+    if not target.is_dir() or (not is_run and any(target.iterdir())):
+        raise RunFolderError(
+            f"{target}: exists and is not a hubsim run folder (no {MANIFEST}); writing the run "
+            "there would replace what it holds: choose another --out"
+        )
+
+
+def _write(
+    result: RunResult, folder: Path, *, relief: Sequence[Relief], charts: bool
+) -> list[Path]:
     written: list[Path] = []
 
     def save(frame: pd.DataFrame, path: Path) -> None:

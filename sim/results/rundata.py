@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.results.manifest import RunFolderError, verify_folder
 from sim.results.modelinfo import ModelInfo, ModelInfoError, describe_model
 from sim.runs.capacity import Relief
 from sim.runs.run import RunResult
@@ -54,10 +55,6 @@ _RELIEF_COLUMNS = [
     "capacity_t_ci95_low",
     "capacity_t_ci95_high",
 ]
-
-
-class RunFolderError(ValueError):
-    """A folder that is not a readable run output folder (names the file and what is wrong)."""
 
 
 def relief_table(reliefs: Sequence[Relief]) -> pd.DataFrame:
@@ -182,9 +179,11 @@ class RunData:
         Raises
         ------
         RunFolderError
-            A file is missing or unreadable; the message names it.
+            A file is missing, unreadable or not of the run its manifest names (see
+            :mod:`sim.results.manifest`); the message names it.
         """
         folder = Path(folder)
+        verify_folder(folder)  # one run's files, none missing or replaced
         summary = _read_json(folder / "summary.json")
         try:
             model = ModelInfo.from_json(_read_json(folder / "model.json"))

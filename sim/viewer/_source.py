@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 
 from network.dataset import BUNDLED_DATA
 from network.files import atomic_path
+from sim.results.manifest import verify_folder
 from sim.results.modelinfo import ModelInfo, ModelInfoError
 from sim.results.rundata import RunData, RunFolderError, RunSource, as_run_data
 from sim.viz.style import COMMODITY_COLOURS, MODE_COLOURS, commodity_colour
@@ -152,8 +153,7 @@ def read_run(source: RunSource, replication: int = 0) -> Run:
     """
     if isinstance(source, str | Path):
         folder = Path(source)
-        if not folder.is_dir():
-            raise RunFolderError(f"{folder}: no such folder")
+        verify_folder(folder)  # one run's files, none missing or replaced
         data = _read_folder(folder, replication)
         ends = data.model.end_h
         end = ends[replication] if replication < len(ends) else data.model.horizon_h
