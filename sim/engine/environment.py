@@ -33,7 +33,7 @@ import simpy
 from simpy.core import StopSimulation
 from simpy.events import URGENT, Event
 
-from sim.engine.arrivals import draw_arrivals
+from sim.engine.arrivals import ArrivalStream
 from sim.engine.core import Engine, Records, drive
 from sim.engine.invariants import check_invariants
 from sim.engine.stations import Overloaded
@@ -206,7 +206,7 @@ def simulate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        arrivals = draw_arrivals(model, seed=seed, replication=replication)
+        arrivals = ArrivalStream(model, seed=seed, replication=replication)
         env = HubEnvironment()
         engine = Engine(model, seed, replication, arrivals, env)
         env.attach(engine)

@@ -14,7 +14,7 @@ import simpy
 
 from sim.compiled import CompiledModel, compile_scenario
 from sim.engine import HubEnvironment, Records, simulate
-from sim.engine.arrivals import draw_arrivals
+from sim.engine.arrivals import ArrivalStream
 from sim.engine.core import Engine
 from sim.engine.invariants import check_invariants
 from sim.engine.stations import Call
@@ -163,7 +163,7 @@ def _assert_same_records(a: Records, b: Records) -> None:
 
 def _engine(model: CompiledModel) -> tuple[HubEnvironment, Engine]:
     env = HubEnvironment()
-    engine = Engine(model, SEED, 0, draw_arrivals(model, seed=SEED, replication=0), env)
+    engine = Engine(model, SEED, 0, ArrivalStream(model, seed=SEED, replication=0), env)
     env.attach(engine)
     engine.feed()
     return env, engine
