@@ -225,7 +225,9 @@ def simulate(
             if on_day is not None and engine.next_day_h / 24.0 - 1 < days:
                 on_day(days)  # the last (partial) day, unless the clock reported it at midnight
         except Overloaded as error:
-            overload = error
+            # kept on the records without its traceback, whose frames hold the environment and
+            # through it the engine with every ship of the run
+            overload = error.with_traceback(None)
         events = engine.scheduled - len(engine.queue) + engine.simpy_events
         records = engine.records(events, time.perf_counter() - started, overload)
         records.holds = hub.holds_table()

@@ -218,3 +218,4 @@ def test_a_hundred_times_the_demand_stops_within_hours_having_drawn_days_of_ship
     assert horizon > 20_000_000 and len(entry) < horizon / 20
     assert entry.max() < records.end_h + 20 * 24.0
     assert (entry <= records.end_h).sum() > 10_000
+    assert records.overload.__traceback__ is None  # which would hold the engine alive
