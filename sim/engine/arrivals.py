@@ -249,20 +249,26 @@ class _FlowDraws:
         ships = 0
         while not times.done:
             ships += len(times.next(_CHUNK))
-        rng_class = stream(seed, replication, names[1])
-        for start in range(0, ships, _CHUNK):
-            size = min(_CHUNK, ships - start)
-            choice = rng_class.choice(positions, size=size, p=flow.class_share)
-            self.counts += np.bincount(choice, minlength=positions)
+        if positions == 1:
+            self.counts[0] = ships
+        else:
+            rng_class = stream(seed, replication, names[1])
+            for start in range(0, ships, _CHUNK):
+                size = min(_CHUNK, ships - start)
+                choice = rng_class.choice(positions, size=size, p=flow.class_share)
+                self.counts += np.bincount(choice, minlength=positions)
         # the payload stream of each class, where the draw of the whole horizon starts it
+        # (a class of constant payloads draws no number)
+        drawing = [
+            model.classes[c].load_factor_cv > 0 and self.counts[position] > 0
+            for position, c in enumerate(flow.classes)
+        ]
         rng_load = stream(seed, replication, names[2])
-        self.rng_load: list[np.random.Generator | None] = []
-        for position, class_index in enumerate(flow.classes):
-            count = int(self.counts[position])
-            if model.classes[class_index].load_factor_cv <= 0 or count == 0:
-                self.rng_load.append(None)  # drawn as the mean: no number taken
-                continue
-            self.rng_load.append(copy.deepcopy(rng_load))
+        self.rng_load: list[np.random.Generator | None] = [None] * positions
+        for position in np.flatnonzero(drawing).tolist():
+            later = any(drawing[position + 1 :])
+            self.rng_load[position] = copy.deepcopy(rng_load) if later else rng_load
+            count = int(self.counts[position]) if later else 0
             for start in range(0, count, _CHUNK):
                 rng_load.standard_normal(min(_CHUNK, count - start))
         self.times = _UnitRateTimes(stream(seed, replication, names[0]), flow, self.total)
@@ -367,7 +373,7 @@ class ArrivalStream:
     """
 
     def __init__(
-        self, model: CompiledModel, *, seed: int, replication: int, block_vessels: int = 16_384
+        self, model: CompiledModel, *, seed: int, replication: int, block_vessels: int = 65_536
     ) -> None:
         if block_vessels < 1:
             raise ValueError(f"block_vessels must be >= 1 (got {block_vessels})")
