@@ -27,7 +27,7 @@ from sim.compiled import LOCK, CompiledModel
 from sim.compiled_operations import ServiceTimeSpec
 from sim.engine.arrivals import Arrivals, ArrivalStream, DrawnArrivals
 from sim.engine.columns import Column
-from sim.engine.context import Context, Stop, Wake
+from sim.engine.context import Context
 from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
 from sim.engine.heap import Entry, TimeHeap
 from sim.engine.landside import Job, Landside, RateStage, TrainStage
@@ -75,6 +75,9 @@ class Engine(Context):
         arrivals: ArrivalStream,
         env: Any,
     ) -> None:
+        # (the attributes the Context declares are not annotated again here: mypyc would then
+        # visit them twice when the cyclic garbage collector traverses the engine, and the
+        # engine, with every ship of its run, would never be freed)
         self.model = model
         self.seed = seed
         self.replication = replication
@@ -84,8 +87,8 @@ class Engine(Context):
         self.now = 0.0
         # the id of the next event, SimPy's or the engine's: the environment draws its own ids
         # from here once attached (``HubEnvironment.attach``), so both share one sequence
-        self.next_id: int = next(env._eid)
-        self.queue: TimeHeap[Wake] = TimeHeap()
+        self.next_id = next(env._eid)
+        self.queue = TimeHeap()
         self.scheduled = 0  # the engine's wake-ups scheduled so far
         self.simpy_events = 0  # SimPy events processed (those of user processes)
         self.next_day_h = INF  # when to call ``on_day`` next (inf: never)
@@ -125,7 +128,7 @@ class Engine(Context):
                     for chamber in lock.chambers
                 ]
             )
-        self.chamber_downtime: list[list[Callable[[float], float] | None]] = [
+        self.chamber_downtime = [
             [weather_check(w) for w in chambers] for chambers in self.chamber_windows
         ]
         self.lock_downtime = [weather_check(w) for w in self.lock_windows]
@@ -135,7 +138,7 @@ class Engine(Context):
         ]
         self.terminal_downtime = [weather_check(w) for w in self.terminal_windows]
         # crane failures take one berth of a group out of service until repaired
-        self.crane_failures: dict[int, np.ndarray] = {}
+        self.crane_failures = {}
         for g, group in enumerate(model.groups):
             terminal = model.terminals[group.terminal].id
             failures = breakdowns("crane", terminal, group.id, group.count)
@@ -151,12 +154,12 @@ class Engine(Context):
         self.class_length: list[float] = [float(c.length_m) for c in classes]
         self.class_beam: list[float] = [float(c.beam_m) for c in classes]
         self.class_area: list[float] = [float(c.area_m2) for c in classes]
-        self.v_itin: list[int] = []
-        self.v_payload: list[float] = []
-        self.v_length: list[float] = []
-        self.v_beam: list[float] = []
-        self.v_area: list[float] = []
-        self.v_step: list[int] = []
+        self.v_itin = []
+        self.v_payload = []
+        self.v_length = []
+        self.v_beam = []
+        self.v_area = []
+        self.v_step = []
         # record-only columns are typed arrays: written once, turned into numpy without copying
         self.v_exit = array("d")
         self.v_berth_arrival = array("d")
@@ -182,7 +185,7 @@ class Engine(Context):
         self.quay = self.landside  # what the berths see of it
         handling_code = {"unload": UNLOAD, "transship": UNLOAD, "load": LOAD}
         self.itin_handling = [handling_code.get(it.handling, OTHER) for it in model.itineraries]
-        self.v_handling: list[int] = []
+        self.v_handling = []
         self.locks = [LockStation(self, spec, i) for i, spec in enumerate(model.locks)]
         self._service_draws = {
             g: _ServiceDraws(group.service_h, stream(seed, replication, f"service:{group.id}"))
@@ -192,7 +195,7 @@ class Engine(Context):
         self.terminals = [
             TerminalStation(self, spec, i, model.groups) for i, spec in enumerate(model.terminals)
         ]
-        self.itin_stations: list[tuple[Stop, ...]] = [
+        self.itin_stations = [
             tuple(
                 self.locks[i] if kind == LOCK else self.terminals[i]
                 for kind, i in zip(it.kinds, it.index, strict=True)

@@ -4,6 +4,7 @@ an overflow after a few hours has drawn a few days of ships, not a year of them.
 
 from __future__ import annotations
 
+import gc
 import math
 from pathlib import Path
 from typing import Any
@@ -219,3 +220,15 @@ def test_a_hundred_times_the_demand_stops_within_hours_having_drawn_days_of_ship
     assert entry.max() < records.end_h + 20 * 24.0
     assert (entry <= records.end_h).sum() > 10_000
     assert records.overload.__traceback__ is None  # which would hold the engine alive
+
+
+def test_an_engine_is_freed_once_its_run_is_over(minimal: CompiledModel) -> None:
+    # an engine holds every ship it drew: one kept alive per replication adds up over a run
+    # of several (the compiled engine was, through attributes its traversal visited twice)
+    gc.collect()
+    before = sum(isinstance(o, Engine) for o in gc.get_objects())
+    kept = [simulate(minimal, seed=SEED, replication=r) for r in range(3)]
+    overflowed = simulate(compile_scenario(_plan(60.0), multiplier=4.0), seed=SEED, replication=0)
+    assert overflowed.overload is not None and len(kept) == 3
+    gc.collect()
+    assert sum(isinstance(o, Engine) for o in gc.get_objects()) == before
