@@ -12,6 +12,11 @@ repeated ``--runs`` times; the median is reported. Measurements:
   logical events (vessel arrivals at resources, lockage and service starts and ends; most of
   them are handled without a SimPy event of their own), wall seconds, peak memory.
 - ``engine_half_demand``: the same at half the demand, for the cost of doubling demand.
+- ``engine_x10_demand``, ``engine_x100_demand``: the plan year at 10 and 100 times its demand,
+  which a queue overflows within hours (the run stops there, as a user's would): the overload
+  message, the hour it stopped at, the vessels the engine drew (it draws them as the clock
+  advances, not for the whole horizon: ``horizon_vessels`` is what the year offers) and the
+  peak memory of the process.
 - ``engine_with_process``: the plan year with one trivial SimPy process of the user's
   attached (it wakes every simulated hour and reads the clock and a lock's chambers), for
   what joining SimPy processes to a run costs.
@@ -28,6 +33,8 @@ repeated ``--runs`` times; the median is reported. Measurements:
 
 Targets (issue: Simulation engine I): plan year <= 5 s; engine events/s >= 0.5 x bare SimPy;
 peak memory <= 1 GB; doubling demand <= 2.2 x the time; >= 11,000 vessels/s through a lock.
+Issue 15: the plan year's peak memory <= 600 MB; 100 x the demand stops with its overload
+message using <= 1.5 GB.
 Issue 14: plan year <= 1.25 x the bare-SimPy reference's time; a trivial user process adds
 <= 10 %; the compiled engine >= 3 x faster than its Python sources.
 Issue 14: ``import sim`` <= 0.5 s (net: the import itself, as ``python -X importtime`` counts
@@ -133,12 +140,52 @@ def _plan_year(multiplier: float = 1.0, processes: tuple[Any, ...] = ()) -> dict
     }
 
 
+def _overloaded_plan_year(multiplier: float) -> dict[str, Any]:
+    """The plan year at ``multiplier`` times its demand, which a queue overflows early."""
+    from sim.model.compile import compile_scenario
+    from sim.engine import simulate
+    from sim.engine.arrivals import ArrivalStream
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(PLAN)
+    scenario = scenario.model_copy(
+        update={"run": scenario.run.model_copy(update={"start_year": 2028, "end_year": 2028})}
+    )
+    model = compile_scenario(scenario, multiplier=multiplier)
+    started = time.perf_counter()
+    records = simulate(model, seed=scenario.run.seed, replication=0)
+    wall = time.perf_counter() - started
+    import sim.engine
+
+    entry = records.vessels["entry_h"]
+    return {
+        "compiled": sim.engine.COMPILED,
+        "multiplier": multiplier,
+        "overloaded": records.overload is not None,
+        "overload": str(records.overload) if records.overload is not None else None,
+        "stop_h": records.end_h,
+        "wall_s": wall,
+        "vessels_drawn": len(entry),
+        "vessels_entered": int((entry <= records.end_h).sum()),
+        "horizon_vessels": ArrivalStream(model, seed=scenario.run.seed, replication=0).total,
+        "peak_memory_mb": _peak_mb(),
+    }
+
+
 def engine() -> dict[str, Any]:
     return _plan_year(1.0)
 
 
 def engine_half_demand() -> dict[str, Any]:
     return _plan_year(0.5)
+
+
+def engine_x10_demand() -> dict[str, Any]:
+    return _overloaded_plan_year(10.0)
+
+
+def engine_x100_demand() -> dict[str, Any]:
+    return _overloaded_plan_year(100.0)
 
 
 def engine_with_process() -> dict[str, Any]:
@@ -219,6 +266,8 @@ WORKERS = {
     "bare_simpy": bare_simpy,
     "engine": engine,
     "engine_half_demand": engine_half_demand,
+    "engine_x10_demand": engine_x10_demand,
+    "engine_x100_demand": engine_x100_demand,
     "engine_with_process": engine_with_process,
     "one_lock": one_lock,
     "engine_python": engine,
@@ -339,6 +388,9 @@ def main() -> int:
         ]
         >= 0.5,
         "peak_memory_le_1gb": plan["peak_memory_mb"] <= 1024,
+        "plan_year_peak_memory_le_600mb": plan["peak_memory_mb"] <= 600,
+        "x100_demand_stops_on_overload_within_1_5gb": report["engine_x100_demand"]["overloaded"]
+        and report["engine_x100_demand"]["peak_memory_mb"] <= 1536,
         "doubling_demand_le_2_2x": report["ratios"]["doubling_demand_time_ratio"] <= 2.2,
         "lock_ge_1000x_opentnsim": report["ratios"]["lock_vessels_per_s_vs_opentnsim"] >= 1000,
         "plan_year_le_1_25x_bare_simpy": report["ratios"]["plan_year_vs_bare_simpy_time"] <= 1.25,

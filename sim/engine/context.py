@@ -25,8 +25,10 @@ base class ``Station`` of :mod:`sim.engine.stations`):
   feeds the census of :mod:`sim.engine.invariants`, which checks on every replication that
   each ship is in exactly one place and the tonnes are conserved; ``Station.check_queues``
   stops an overloaded run (:class:`sim.engine.stations.Overloaded`) naming the facility;
-- **what it reads**: the vessels' columns (``v_*``, indexed by vessel), the itineraries'
-  (``itin_*``, indexed by itinerary) and, for its own index, its downtime checks.
+- **what it reads**: the vessels' columns (``v_*``, indexed by vessel; they hold the vessels
+  drawn so far and grow, in place, as the clock advances: a facility keeps a reference to a
+  column, never a copy), the itineraries' (``itin_*``, indexed by itinerary) and, for its own
+  index, its downtime checks.
 
 Everything else hubsim says about a kind (its scenario section, KPI table, ranking, relief
 rule, labels) is its descriptor in :mod:`sim.facilities`.
@@ -206,7 +208,7 @@ class Context:
     #: failure windows (start, end) of one berth of a group, per berth group index
     crane_failures: dict[int, np.ndarray]
 
-    # -- vessels (indexed by vessel) ---------------------------------------------------------
+    # -- vessels (indexed by vessel: those drawn so far, see ``Engine.feed``) ------------------
     v_itin: list[int]  # its itinerary (after any diversion)
     v_step: list[int]  # the station of its itinerary it is at
     v_length: list[float]  # metres

@@ -3,6 +3,13 @@
 The engine reads no files and plots nothing; it records columnar data (Python lists of
 numbers, turned into numpy arrays once at the end) and never builds a DataFrame inside the
 event loop.
+
+Vessels are drawn as the clock advances, a block at a time (:meth:`Engine.draw_ahead`), not
+for the whole horizon up front: the memory of a run follows the ships in the system and a run
+stopped by an overflow after a few hours holds a few days of ships, not a year of them. The
+results are those of a feed of the whole horizon, bit for bit: each station and landside stage
+is always handed, in order, every arrival of its feed up to one past the clock, so it asks to be
+woken at the same times and the events are the same, with the same ids.
 """
 
 from __future__ import annotations
@@ -16,12 +23,12 @@ from typing import Any, Final
 import numpy as np
 from simpy.core import EmptySchedule
 
-from sim.engine.arrivals import Arrivals
+from sim.engine.arrivals import Arrivals, ArrivalStream, DrawnArrivals
 from sim.engine.columns import Column
 from sim.engine.context import LOAD, OTHER, UNLOAD, Context, Stop, Wake
 from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
-from sim.engine.heap import TimeHeap
-from sim.engine.landside import Landside, RateStage, TrainStage
+from sim.engine.heap import Entry, TimeHeap
+from sim.engine.landside import Job, Landside, RateStage, TrainStage
 from sim.engine.records import Records
 from sim.engine.stations.base import Overloaded, Station, merge_windows, weather_check
 from sim.engine.stations.diverter import Diverter
@@ -36,6 +43,9 @@ __all__ = ["Engine", "Overloaded", "Records", "drive"]
 NAN: Final = math.nan
 INF: Final = math.inf
 _BLOCK: Final = 4096
+#: a station or stage is handed its arrivals until one is at least this many hours past the
+#: clock (a landside stage takes the jobs ready within a billionth of an hour of it)
+_AHEAD_H: Final = 1.0
 
 
 class Engine(Context):
@@ -44,6 +54,9 @@ class Engine(Context):
     The engine is the :class:`~sim.engine.context.Context` its stations run in: it fills the
     context's tables, draws the service times and keeps the records; the clock, the event
     queue (``at``) and the routing of ships (``leave``, ``set_off``) are the context's.
+
+    The vessels come from ``arrivals`` as the clock advances (see :meth:`feed`): the vessel
+    columns (``v_*``, ``arrivals``) hold the vessels drawn so far, numbered in order of entry.
     """
 
     def __init__(
@@ -51,9 +64,12 @@ class Engine(Context):
         model: CompiledModel,
         seed: int,
         replication: int,
-        arrivals: Arrivals,
+        arrivals: ArrivalStream,
         env: Any,
     ) -> None:
+        # (the attributes the Context declares are not annotated again here: mypyc would then
+        # visit them twice when the cyclic garbage collector traverses the engine, and the
+        # engine, with every ship of its run, would never be freed)
         self.model = model
         self.seed = seed
         self.replication = replication
@@ -63,8 +79,8 @@ class Engine(Context):
         self.now = 0.0
         # the id of the next event, SimPy's or the engine's: the environment draws its own ids
         # from here once attached (``HubEnvironment.attach``), so both share one sequence
-        self.next_id: int = next(env._eid)
-        self.queue: TimeHeap[Wake] = TimeHeap()
+        self.next_id = next(env._eid)
+        self.queue = TimeHeap()
         self.scheduled = 0  # the engine's wake-ups scheduled so far
         self.simpy_events = 0  # SimPy events processed (those of user processes)
         self.next_day_h = INF  # when to call ``on_day`` next (inf: never)
@@ -104,7 +120,7 @@ class Engine(Context):
                     for chamber in lock.chambers
                 ]
             )
-        self.chamber_downtime: list[list[Callable[[float], float] | None]] = [
+        self.chamber_downtime = [
             [weather_check(w) for w in chambers] for chambers in self.chamber_windows
         ]
         self.lock_downtime = [weather_check(w) for w in self.lock_windows]
@@ -114,30 +130,35 @@ class Engine(Context):
         ]
         self.terminal_downtime = [weather_check(w) for w in self.terminal_windows]
         # crane failures take one berth of a group out of service until repaired
-        self.crane_failures: dict[int, np.ndarray] = {}
+        self.crane_failures = {}
         for g, group in enumerate(model.groups):
             terminal = model.terminals[group.terminal].id
             failures = breakdowns("crane", terminal, group.id, group.count)
             if len(failures):
                 self.crane_failures[g] = failures
 
-        n = len(arrivals.entry_h)
+        # the vessels drawn so far: their columns grow in place a block at a time (see
+        # ``draw_ahead``; the stations keep references to them)
+        self.source = arrivals
+        self.arrivals = DrawnArrivals()
+        # each class's figures, shared by its ships' rows (one float object per class)
         classes = model.classes
-        self.v_itin: list[int] = arrivals.itinerary.tolist()
-        self.v_payload: list[float] = arrivals.payload_t.tolist()
-        klass = arrivals.vessel_class
-        self.v_length: list[float] = np.array([c.length_m for c in classes])[klass].tolist()
-        self.v_beam: list[float] = np.array([c.beam_m for c in classes])[klass].tolist()
-        self.v_area: list[float] = np.array([c.area_m2 for c in classes])[klass].tolist()
-        self.v_step = [0] * n
+        self.class_length: list[float] = [float(c.length_m) for c in classes]
+        self.class_beam: list[float] = [float(c.beam_m) for c in classes]
+        self.class_area: list[float] = [float(c.area_m2) for c in classes]
+        self.v_itin = []
+        self.v_payload = []
+        self.v_length = []
+        self.v_beam = []
+        self.v_area = []
+        self.v_step = []
         # record-only columns are typed arrays: written once, turned into numpy without copying
-        self.v_exit = array("d", [NAN]) * n
-        self.v_berth_arrival = array("d", [NAN]) * n
-        self.v_berth_start = array("d", [NAN]) * n
-        self.v_block = array("d", [NAN]) * n
-        self.v_service_end = array("d", [NAN]) * n
-        self.v_group = array("q", [-1]) * n
-        self.arrivals = arrivals
+        self.v_exit = array("d")
+        self.v_berth_arrival = array("d")
+        self.v_berth_start = array("d")
+        self.v_block = array("d")
+        self.v_service_end = array("d")
+        self.v_group = array("q")
 
         # per lock passage and per lockage
         self.p_vessel = Column(np.int64)
@@ -152,10 +173,11 @@ class Engine(Context):
         self.p_lockage = array("q")
 
         self.landside = Landside(self, closures, windows, breakdowns)
+        self.landside.reserve_feed_rows(arrivals.itinerary_counts)
         self.quay = self.landside  # what the berths see of it
         handling_code = {"unload": UNLOAD, "transship": UNLOAD, "load": LOAD}
         self.itin_handling = [handling_code.get(it.handling, OTHER) for it in model.itineraries]
-        self.v_handling = [self.itin_handling[i] for i in self.v_itin]
+        self.v_handling = []
         self.locks = [LockStation(self, spec, i) for i, spec in enumerate(model.locks)]
         self._service_draws = {
             g: _ServiceDraws(group.service_h, stream(seed, replication, f"service:{group.id}"))
@@ -165,7 +187,7 @@ class Engine(Context):
         self.terminals = [
             TerminalStation(self, spec, i, model.groups) for i, spec in enumerate(model.terminals)
         ]
-        self.itin_stations: list[tuple[Stop, ...]] = [
+        self.itin_stations = [
             tuple(
                 self.locks[i] if kind == LOCK else self.terminals[i]
                 for kind, i in zip(it.kinds, it.index, strict=True)
@@ -182,10 +204,60 @@ class Engine(Context):
             if model.diversions
             else None
         )
-        self.v_diverted = array("q", [0]) * n
+        self.v_diverted = array("q")
         self.logical_events = 0
         # ships held before a station by a control process: one row per hold
         self.hold_rows: list[tuple[int, str, int, float, float]] = []
+        self._plan_feed()
+
+    def _plan_feed(self) -> None:
+        """What the feed needs to know of the itineraries, stations and landside stages."""
+        model = self.model
+        itineraries = model.itineraries
+        # the stops ships are fed to: locks, terminals and the diverter (where the ships that
+        # choose their terminal when they set off start)
+        self.stops: list[Station] = [*self.locks, *self.terminals]
+        if self.diverter is not None:
+            self.stops.append(self.diverter)
+        position = {id(station): i for i, station in enumerate(self.stops)}
+        # per itinerary: index of its first stop (-1: none), hours to reach it, direction
+        count = len(itineraries)
+        self.first_stop = np.full(count, -1, dtype=np.int64)
+        self.first_sail = np.zeros(count)
+        self.first_direction = np.zeros(count, dtype=np.int64)
+        self.after_h = np.array([it.sail_after_h for it in itineraries], dtype=float)
+        for i, chain in enumerate(self.itin_stations):
+            if self.diverter is not None and i in model.diversions:
+                self.first_stop[i] = len(self.stops) - 1  # sets off on entry, direction 0
+            elif chain:
+                self.first_stop[i] = position[id(chain[0])]
+                self.first_sail[i] = self.itin_sail[i][0]
+                self.first_direction[i] = self.itin_direction[i][0]
+        self.stop_itineraries: list[list[int]] = [[] for _ in self.stops]
+        for i, stop in enumerate(self.first_stop.tolist()):
+            if stop >= 0:
+                self.stop_itineraries[stop].append(i)
+        # per landside stage: the loading itineraries whose cargo the feed releases to it, with
+        # their hours from entry to the berth and the cargo's dwell
+        landside = self.landside
+        self.stage_itineraries: list[list[tuple[int, float, float]]] = [[] for _ in landside.stages]
+        for i, it in enumerate(itineraries):
+            if landside.exporting[i]:
+                for stage in sorted({o.stages[0] for o in it.landside if o.stages}):
+                    self.stage_itineraries[stage].append((i, it.to_berth_h, it.dwell_h))
+        # drawn but not yet handed to a stop (time, vessel, direction, sorted) or a stage
+        none_f, none_i = np.zeros(0), np.zeros(0, dtype=np.int64)
+        self.stop_staged: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [
+            (none_f, none_i, none_i) for _ in self.stops
+        ]
+        self.stage_staged: list[list[Entry[Job]]] = [[] for _ in landside.stages]
+        # the latest arrival handed to each stop and stage (-inf: none yet)
+        self.stop_last: list[float] = [-INF] * len(self.stops)
+        self.stage_last: list[float] = [-INF] * len(landside.stages)
+        # ships of each itinerary not drawn yet
+        self.remaining: np.ndarray = self.source.itinerary_counts.copy()
+        #: the event loop calls ``draw_ahead`` before an event at or after this hour
+        self.feed_until_h = -INF
 
     # -- what the context leaves to the engine ---------------------------------------------------
     def service_time(self, g: int, vessel: int) -> float:
@@ -201,56 +273,143 @@ class Engine(Context):
 
     # -- moving vessels ----------------------------------------------------------------------
     def feed(self) -> None:
-        """Put every vessel at its first resource (or straight to its exit), vectorised."""
-        itineraries = self.model.itineraries
-        itinerary = self.arrivals.itinerary
-        entry = self.arrivals.entry_h
-        # per itinerary: index of its first station (-1: none), hours to reach it, direction
-        first_station = np.full(len(itineraries), -1, dtype=np.int64)
-        first_sail = np.zeros(len(itineraries))
-        first_direction = np.zeros(len(itineraries), dtype=np.int64)
-        after = np.array([it.sail_after_h for it in itineraries])
-        stations: list[Station] = [*self.locks, *self.terminals]
-        position = {id(station): i for i, station in enumerate(stations)}
-        for i, chain in enumerate(self.itin_stations):
-            if chain:
-                first_station[i] = position[id(chain[0])]
-                first_sail[i] = self.itin_sail[i][0]
-                first_direction[i] = self.itin_direction[i][0]
-        where = first_station[itinerary]
-        at = entry + first_sail[itinerary]
-        if self.diverter is not None:  # these ships choose their terminal when they set off
-            choosing = np.isin(itinerary, np.fromiter(self.model.diversions, dtype=np.int64))
-            stations.append(self.diverter)
-            where = np.where(choosing, len(stations) - 1, where)
-            at = np.where(choosing, entry, at)
-            direction = np.where(choosing, 0, first_direction[itinerary])
-        else:
-            direction = first_direction[itinerary]
-        gone = where < 0
-        if gone.any():
-            exits = (entry + after[itinerary])[gone]
-            for vessel, time_h in zip(np.flatnonzero(gone).tolist(), exits.tolist(), strict=True):
-                self.v_exit[vessel] = time_h
-        order = np.lexsort((np.arange(len(at)), at, where))
-        sorted_where = where[order]
-        bounds = np.searchsorted(sorted_where, np.arange(len(stations) + 1))
-        for i, station in enumerate(stations):
-            chosen = order[bounds[i] : bounds[i + 1]]
-            if len(chosen):
-                station.feed = list(
-                    zip(
-                        at[chosen].tolist(),
-                        chosen.tolist(),
-                        direction[chosen].tolist(),
-                        strict=True,
-                    )
-                )
-        for station in stations:
+        """Start the feed: put the first vessels at their first resource (or straight to their
+        exit), their cargo on its way to the berth if they load, and wake every station and
+        landside stage for its first arrival.
+
+        A station (a lock, a terminal, the diverter) reads its arrivals from a sorted feed
+        (``Station.feed``), a landside stage the cargo of loading ships (``_Stage.feed``). The
+        feed of the whole horizon is never built: the event loop calls :meth:`draw_ahead`
+        before any event at or after ``feed_until_h``, which draws vessels until every stop and
+        stage that will see more arrivals has been handed one past the clock. A station
+        therefore finds, whenever it looks, the same next arrival as in a feed of the whole
+        horizon: it pulls the same ships and asks to be woken at the same times.
+        """
+        self.draw_ahead(0.0)
+        for station in self.stops:
             upcoming = station.next_arrival()
             if upcoming < math.inf:
                 station.schedule_ring(upcoming)
-        self.landside.feed_exports(self.arrivals)
+        for stage in self.landside.stages:
+            stage.set_feed(stage.feed)
+
+    def draw_ahead(self, time_h: float) -> None:
+        """Draw vessels, a block of about ``source.step_h`` hours at a time, until every stop
+        and landside stage that will see more arrivals has been handed one more than
+        ``_AHEAD_H`` past ``time_h`` (see :meth:`feed`)."""
+        source = self.source
+        # once every vessel is drawn, everything drawn has been handed over
+        while self.feed_until_h <= time_h and not source.exhausted:
+            until_h = source.until_h + source.step_h
+            self._add(source.take(until_h), until_h)
+
+    def draw_rest(self) -> None:
+        """Draw every vessel not drawn yet."""
+        while not self.source.exhausted:
+            self._add(self.source.take(INF), INF)
+
+    def _add(self, block: Arrivals, until_h: float) -> None:
+        """Add the vessels of ``block`` (those entering before ``until_h`` not yet drawn) and
+        hand the stops and stages what no vessel drawn later can come before."""
+        first = len(self.v_itin)
+        count = len(block.entry_h)
+        if count:
+            self.arrivals.extend(block)
+            itinerary = block.itinerary
+            entry = block.entry_h
+            itineraries: list[int] = itinerary.tolist()
+            klass: list[int] = block.vessel_class.tolist()
+            self.v_itin.extend(itineraries)
+            self.v_payload.extend(block.payload_t.tolist())
+            lengths, beams, areas = self.class_length, self.class_beam, self.class_area
+            self.v_length.extend([lengths[c] for c in klass])
+            self.v_beam.extend([beams[c] for c in klass])
+            self.v_area.extend([areas[c] for c in klass])
+            self.v_step.extend([0] * count)
+            handling = self.itin_handling
+            self.v_handling.extend([handling[i] for i in itineraries])
+            unknown = array("d", [NAN]) * count
+            self.v_exit.extend(unknown)
+            self.v_berth_arrival.extend(unknown)
+            self.v_berth_start.extend(unknown)
+            self.v_block.extend(unknown)
+            self.v_service_end.extend(unknown)
+            self.v_group.extend(array("q", [-1]) * count)
+            self.v_diverted.extend(array("q", [0]) * count)
+            self.remaining -= np.bincount(itinerary, minlength=len(self.remaining))
+            where = self.first_stop[itinerary]
+            at = entry + self.first_sail[itinerary]
+            direction = self.first_direction[itinerary]
+            vessel = np.arange(first, first + count, dtype=np.int64)
+            gone = where < 0
+            if gone.any():
+                exits = (entry + self.after_h[itinerary])[gone]
+                v_exit = self.v_exit
+                for v, time_h in zip(vessel[gone].tolist(), exits.tolist(), strict=True):
+                    v_exit[v] = time_h
+            order = np.lexsort((vessel, at, where))
+            bounds = np.searchsorted(where[order], np.arange(len(self.stops) + 1)).tolist()
+            for s in range(len(self.stops)):
+                chosen = order[bounds[s] : bounds[s + 1]]
+                if len(chosen):
+                    staged_at, staged_vessel, staged_direction = self.stop_staged[s]
+                    all_at = np.concatenate((staged_at, at[chosen]))
+                    all_vessel = np.concatenate((staged_vessel, vessel[chosen]))
+                    all_direction = np.concatenate((staged_direction, direction[chosen]))
+                    if len(staged_at):
+                        merged = np.lexsort((all_vessel, all_at))
+                        all_at = all_at[merged]
+                        all_vessel = all_vessel[merged]
+                        all_direction = all_direction[merged]
+                    self.stop_staged[s] = (all_at, all_vessel, all_direction)
+            feeds = self.landside.feed_exports(block, first)
+            for c, jobs in enumerate(feeds):
+                if jobs:
+                    self.stage_staged[c].extend(jobs)
+        self._hand_over(until_h)
+
+    def _hand_over(self, until_h: float) -> None:
+        """Hand each stop and stage, in order, the arrivals drawn that come before any of the
+        vessels entering at or after ``until_h`` (not drawn yet); set ``feed_until_h``."""
+        left: list[int] = self.remaining.tolist()
+        first_sail: list[float] = self.first_sail.tolist()
+        feed_until_h = INF
+        for s, station in enumerate(self.stops):
+            sails = [first_sail[i] for i in self.stop_itineraries[s] if left[i] > 0]
+            # an undrawn ship enters at until_h or later and sails at least this far
+            before_h = until_h + min(sails) if sails else INF
+            staged_at, staged_vessel, staged_direction = self.stop_staged[s]
+            k = int(np.searchsorted(staged_at, before_h, "left"))
+            if k:
+                station.feed.extend(
+                    zip(
+                        staged_at[:k].tolist(),
+                        staged_vessel[:k].tolist(),
+                        staged_direction[:k].tolist(),
+                        strict=True,
+                    )
+                )
+                self.stop_last[s] = float(staged_at[k - 1])
+                self.stop_staged[s] = (staged_at[k:], staged_vessel[k:], staged_direction[k:])
+            if sails:
+                feed_until_h = min(feed_until_h, self.stop_last[s] - _AHEAD_H)
+        for c, stage in enumerate(self.landside.stages):
+            items = [(tb, dw) for i, tb, dw in self.stage_itineraries[c] if left[i] > 0]
+            # an undrawn ship's cargo is ready (entry + to berth - dwell) at this hour or later
+            before_h = min([max(0.0, until_h + tb - dw) for tb, dw in items], default=INF)
+            staged = self.stage_staged[c]
+            if staged:
+                staged.sort(key=_entry_order)
+                k = 0
+                while k < len(staged) and staged[k].time < before_h:
+                    k += 1
+                if k:
+                    stage.feed.extend(staged[:k])
+                    self.stage_last[c] = staged[k - 1].time
+                    del staged[:k]
+            if items:
+                feed_until_h = min(feed_until_h, self.stage_last[c] - _AHEAD_H)
+        self.feed_until_h = feed_until_h
 
     # -- records -------------------------------------------------------------------------------
     def record_passages(self, batch: list[tuple[float, int]]) -> None:
@@ -300,12 +459,22 @@ class Engine(Context):
         self.logical_events += 3
 
     def records(self, events: int, wall_s: float, overload: Overloaded | None) -> Records:
-        arrivals = self.arrivals
+        """The records of the run: of every vessel of the horizon (those not drawn yet are drawn
+        now), or, after an ``overload``, of the vessels drawn when it stopped (every vessel that
+        entered by then and those drawn ahead of the clock).
+
+        Everything drawn is handed to the stations and stages first, so that their census
+        (``Station.held``, ``jobs_held``) counts it."""
+        if overload is None:
+            self.draw_rest()
+        self._hand_over(INF)
+        self.landside.close_rows()
+        drawn = self.arrivals.columns()
         vessels = {
-            "flow": arrivals.flow,
-            "vessel_class": arrivals.vessel_class,
-            "payload_t": arrivals.payload_t,
-            "entry_h": arrivals.entry_h,
+            "flow": drawn["flow"],
+            "vessel_class": drawn["vessel_class"],
+            "payload_t": drawn["payload_t"],
+            "entry_h": drawn["entry_h"],
             "berth_arrival_h": _floats(self.v_berth_arrival),
             "berth_start_h": _floats(self.v_berth_start),
             "block_h": _floats(self.v_block),
@@ -328,7 +497,7 @@ class Engine(Context):
         lockage = _ints(self.p_lockage)
         passenger = self.p_vessel.array()
         lockages["tonnes"] = np.bincount(
-            lockage, weights=arrivals.payload_t[passenger], minlength=len(self.l_lock)
+            lockage, weights=drawn["payload_t"][passenger], minlength=len(self.l_lock)
         )
         passages = {
             "vessel": passenger,
@@ -347,7 +516,7 @@ class Engine(Context):
             "time_h": _joined([y.times.array() for y in yards]),
             "level_t": _joined([y.levels.array() for y in yards]),
         }
-        jobs = landside.jobs
+        jobs = [*landside.feed_jobs, *landside.jobs]
         job_table = {
             "vessel": _ints([j.vessel for j in jobs]),
             "itinerary": _ints([j.itinerary for j in jobs]),
@@ -407,6 +576,10 @@ class Engine(Context):
         )
 
 
+def _entry_order(entry: Entry[Job]) -> tuple[float, int]:
+    return (entry.time, entry.key)
+
+
 def _floats(values: Sequence[float]) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
@@ -448,7 +621,9 @@ def drive(env: Any, engine: Engine, step: Callable[[Any], None], once: bool) -> 
     SimPy's own ``step`` (for SimPy events: processes, timeouts, conditions, the ``until``
     event whose callback raises ``StopSimulation``) or fires the engine's wake-up itself.
     The head of SimPy's queue is read again only when its length changed (only SimPy's
-    ``step`` pops from it). Raises ``EmptySchedule`` when both queues are empty; with ``once``
+    ``step`` pops from it). Before an event at or after ``engine.feed_until_h`` the engine
+    draws the vessels its stations may need to see then (:meth:`Engine.draw_ahead`, which
+    schedules no event). Raises ``EmptySchedule`` when both queues are empty; with ``once``
     it returns after one event.
     """
     queue = engine.queue
@@ -474,12 +649,16 @@ def drive(env: Any, engine: Engine, step: Callable[[Any], None], once: bool) -> 
             and simpy_time < INF
             and (simpy_priority < _NORMAL or simpy_id < queue.first().key)
         ):
+            if simpy_time >= engine.feed_until_h:
+                engine.draw_ahead(simpy_time)
             if simpy_time >= engine.next_day_h:
                 _new_day(engine, simpy_time)
             engine.simpy_events += 1
             seen = -1
             step(env)  # sets the clock (``env._now`` is ``engine.now``)
         elif own_time < INF:
+            if own_time >= engine.feed_until_h:
+                engine.draw_ahead(own_time)
             entry = queue.pop()
             if own_time >= engine.next_day_h:
                 _new_day(engine, own_time)

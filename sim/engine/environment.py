@@ -33,7 +33,7 @@ import simpy
 from simpy.core import StopSimulation
 from simpy.events import URGENT, Event
 
-from sim.engine.arrivals import draw_arrivals
+from sim.engine.arrivals import ArrivalStream
 from sim.engine.core import Engine, Records, drive
 from sim.engine.invariants import check_invariants
 from sim.engine.stations.base import Overloaded
@@ -206,7 +206,7 @@ def simulate(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        arrivals = draw_arrivals(model, seed=seed, replication=replication)
+        arrivals = ArrivalStream(model, seed=seed, replication=replication)
         env = HubEnvironment()
         engine = Engine(model, seed, replication, arrivals, env)
         env.attach(engine)
@@ -225,7 +225,9 @@ def simulate(
             if on_day is not None and engine.next_day_h / 24.0 - 1 < days:
                 on_day(days)  # the last (partial) day, unless the clock reported it at midnight
         except Overloaded as error:
-            overload = error
+            # kept on the records without its traceback, whose frames hold the environment and
+            # through it the engine with every ship of the run
+            overload = error.with_traceback(None)
         events = engine.scheduled - len(engine.queue) + engine.simpy_events
         records = engine.records(events, time.perf_counter() - started, overload)
         records.holds = hub.holds_table()

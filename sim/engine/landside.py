@@ -177,7 +177,8 @@ class _Stage(Waker):
         self.closed = closed  # end of the closure covering a time (or the time)
         self.down = down  # how many servers (lanes, sidings) are broken at a time
         self.pending: TimeHeap[Job] = TimeHeap()  # (ready time, job row, job)
-        # export cargo known from the start, sorted by (ready time, job row), read by index
+        # export cargo released from the feed, sorted by (ready time, job row), read by index
+        # (the engine appends to it as it draws ships, never ahead of a job known later)
         self.feed: list[Entry[Job]] = []
         self.feed_next = 0
         self.ring_at = INF
@@ -188,7 +189,8 @@ class _Stage(Waker):
         self.wake(ready_h)
 
     def set_feed(self, feed: list[Entry[Job]]) -> None:
-        """The jobs this stage will receive from the start of the run, in any order."""
+        """The first jobs this stage receives from the feed, in any order (the engine appends
+        the later ones, in order, as it draws their ships); wakes it for the earliest."""
         feed.sort(key=lambda entry: (entry.time, entry.key))
         self.feed = feed
         self.feed_next = 0
@@ -508,7 +510,21 @@ class Landside(Quay):
             assert station is not None, f"facility kind {spec.kind!r} names no station"
             self.stages.append(station.build(self, spec, index, closed, kind.breakdown, breakdowns))
         self.threshold_t = operations.landside_diversion_t
+        # jobs are numbered by row: first those released from the feed (see ``feed_exports``),
+        # in the order of their ships, rows 0 to ``feed_rows - 1``; then those created during
+        # the run, in the order created (the numbers of one feed of every ship at the start)
+        self.feed_jobs: list[Job] = []
         self.jobs: list[Job] = []
+        self.feed_rows = 0
+        # the itineraries whose cargo is released from the feed: loading ships with a landside
+        # (ships that choose their terminal release it when they set off)
+        self.exporting = np.array(
+            [
+                it.handling == "load" and bool(it.landside) and i not in model.diversions
+                for i, it in enumerate(model.itineraries)
+            ],
+            dtype=bool,
+        )
         self.export_left: dict[int, float] = {}
         self.export_waiting: dict[int, Callable[[], None]] = {}
         self.rail_water = model.rail_water_groups
@@ -526,13 +542,39 @@ class Landside(Quay):
 
     # -- jobs ---------------------------------------------------------------------------------
     def _job(
-        self, vessel: int, option: int, tonnes: float, ready_h: float, export: bool, yard: int
+        self,
+        vessel: int,
+        option: int,
+        tonnes: float,
+        ready_h: float,
+        export: bool,
+        yard: int,
+        fed: bool = False,
     ) -> Job:
         itinerary = self.context.v_itin[vessel]
         stages = self.model.itineraries[itinerary].landside[option].stages
-        job = Job(len(self.jobs), vessel, itinerary, option, stages, tonnes, ready_h, export, yard)
-        self.jobs.append(job)
+        jobs = self.feed_jobs if fed else self.jobs
+        row = len(jobs) if fed else self.feed_rows + len(jobs)
+        job = Job(row, vessel, itinerary, option, stages, tonnes, ready_h, export, yard)
+        jobs.append(job)
         return job
+
+    def reserve_feed_rows(self, itinerary_counts: np.ndarray) -> None:
+        """Number the jobs created during the run after those the feed will release, given
+        the ships of each itinerary over the whole run (one job per landside option of each
+        loading ship); call it before the first ``feed_exports``."""
+        options = np.array([len(it.landside) for it in self.model.itineraries], dtype=np.int64)
+        self.feed_rows = int((itinerary_counts * options * self.exporting).sum())
+
+    def close_rows(self) -> None:
+        """After a run that stopped before every ship was drawn (an overflow): renumber the
+        jobs created during the run to follow the feed's jobs released so far, so that rows
+        index the jobs table (``feed_jobs`` then ``jobs``)."""
+        first = len(self.feed_jobs)
+        if first != self.feed_rows:
+            for row, job in enumerate(self.jobs, start=first):
+                job.row = row
+            self.feed_rows = first
 
     def options(self, vessel: int) -> Any:
         return self.model.itineraries[self.context.v_itin[vessel]].landside
@@ -555,31 +597,26 @@ class Landside(Quay):
             return
         self.stages[stages[0]].push(job, ready_h)
 
-    def feed_exports(self, arrivals: Arrivals) -> None:
-        """Release every loading ship's cargo towards the terminal, ``dwell`` before the ship."""
+    def feed_exports(self, arrivals: Arrivals, first: int) -> list[list[Entry[Job]]]:
+        """Release the cargo of the loading ships of ``arrivals`` (ships ``first``, ``first +
+        1``, ... just drawn) towards the terminal, ``dwell`` before the ship: returns the jobs
+        each stage's feed gets, in the order of their ships (cargo with no landside stage is
+        done at once). The engine adds them to the feeds as far as no job of a ship drawn later
+        can come before them."""
         context = self.context
         itineraries = self.model.itineraries
-        choosing = self.model.diversions  # released when the ship has chosen its terminal
-        exporting = np.array(
-            [
-                it.handling == "load" and bool(it.landside) and i not in choosing
-                for i, it in enumerate(itineraries)
-            ],
-            dtype=bool,
-        )
-        vessels = np.flatnonzero(exporting[arrivals.itinerary])
+        vessels = np.flatnonzero(self.exporting[arrivals.itinerary])
         entry = arrivals.entry_h[vessels].tolist()
         feeds: list[list[Entry[Job]]] = [[] for _ in self.stages]
-        for vessel, entry_h in zip(vessels.tolist(), entry, strict=True):
+        for vessel, entry_h in zip((vessels + first).tolist(), entry, strict=True):
             it = itineraries[context.v_itin[vessel]]
             ready = max(0.0, entry_h + it.to_berth_h - it.dwell_h)
-            for job in self._release(vessel, it, ready):
+            for job in self._release(vessel, it, ready, fed=True):
                 if job.stages:
                     feeds[job.stages[0]].append(Entry(ready, job.row, job))
                 else:
                     self._done(job, ready)
-        for stage, feed in zip(self.stages, feeds, strict=True):
-            stage.set_feed(feed)
+        return feeds
 
     def release_exports(self, vessel: int, now: float) -> None:
         """A ship that chose its terminal at ``now``: its cargo heads there (late if its lead
@@ -590,12 +627,13 @@ class Landside(Quay):
             for job in self._release(vessel, it, ready):
                 self.start(job, ready)
 
-    def _release(self, vessel: int, it: Any, ready: float) -> list[Job]:
-        """The export jobs of a loading ship, one per landside option, ready at ``ready``."""
+    def _release(self, vessel: int, it: Any, ready: float, fed: bool = False) -> list[Job]:
+        """The export jobs of a loading ship, one per landside option, ready at ``ready``
+        (``fed``: released from the feed)."""
         payload = self.context.v_payload[vessel]
         self.export_left[vessel] = payload
         return [
-            self._job(vessel, option, payload * spec.share, ready, True, -1)
+            self._job(vessel, option, payload * spec.share, ready, True, -1, fed)
             for option, spec in enumerate(it.landside)
         ]
 

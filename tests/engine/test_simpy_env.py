@@ -13,7 +13,7 @@ import pytest
 import simpy
 
 from sim.engine import HubEnvironment, Records, simulate
-from sim.engine.arrivals import draw_arrivals
+from sim.engine.arrivals import ArrivalStream, draw_arrivals
 from sim.engine.context import Call
 from sim.engine.core import Engine
 from sim.engine.invariants import check_invariants
@@ -164,7 +164,7 @@ def _assert_same_records(a: Records, b: Records) -> None:
 
 def _engine(model: CompiledModel) -> tuple[HubEnvironment, Engine]:
     env = HubEnvironment()
-    engine = Engine(model, SEED, 0, draw_arrivals(model, seed=SEED, replication=0), env)
+    engine = Engine(model, SEED, 0, ArrivalStream(model, seed=SEED, replication=0), env)
     env.attach(engine)
     engine.feed()
     return env, engine
