@@ -4,12 +4,9 @@ by land for which loading ships wait."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.facilities.base import FacilityKind, RankRow
-
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
 
 __all__ = ["AIRPORT", "GATE", "LANDSIDE_SUPPLY", "RAIL_LINK", "SIDINGS", "YARD_RATE"]
 
@@ -26,7 +23,7 @@ def _terminal(document: dict[str, Any], resource: str) -> tuple[str, dict[str, A
     return place, document["terminals"].get(place)
 
 
-def _relieve_gate(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_gate(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     place, terminal = _terminal(document, resource)
     if terminal and terminal.get("gate"):
         terminal["gate"]["lanes"] += 1
@@ -34,7 +31,7 @@ def _relieve_gate(document: dict[str, Any], resource: str, scenario: Scenario) -
     return None
 
 
-def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     place, terminal = _terminal(document, resource)
     if terminal and terminal.get("rail"):
         terminal["rail"]["sidings"] += 1
@@ -42,7 +39,7 @@ def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Scenario
     return None
 
 
-def _relieve_airport(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_airport(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     place = resource.split("/", 1)[0]
     if place in document["airports"]:
         document["airports"][place]["slots_per_day"] *= 1.25
@@ -50,7 +47,7 @@ def _relieve_airport(document: dict[str, Any], resource: str, scenario: Scenario
     return None
 
 
-def _relieve_rail_link(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_rail_link(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     import network  # the dataset's link capacities: read only when a link is relieved
 
     link = resource.removeprefix("rail link ")

@@ -42,6 +42,7 @@ EVENT_KINDS = (
     "rail_movements",
     "holds",
     "actions",
+    "visits",
 )
 
 _RELIEF_COLUMNS = [
