@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
@@ -188,6 +189,7 @@ def _port_panel(
     )
     line.set_gid("target")
     ci_text = " (95 % CI)" if with_ci else ""
+    handles: list[Artist]
     if len(years) > 1:
         handles = [
             Patch(
