@@ -395,7 +395,7 @@ def _density_panel(
         fontsize=10,
     )
     if finish > run_end:
-        ax.axvspan(_to_num(data, np.array([run_end]))[0], ax.get_xlim()[1], color="#eeeeee")
+        _stopped(ax, data, run_end)
 
 
 def _line_panels(
@@ -440,6 +440,17 @@ def _line_panels(
                 collection.set_gid(kind)
                 ax.add_collection(collection)
         ships = mine["vessel"].nunique()
+        if ships == 0:
+            ax.text(
+                0.5,
+                0.5,
+                f"no ship {'northbound' if north else 'southbound'} on this stretch",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="#555555",
+            )
         ax.set_title(f"{'Northbound' if north else 'Southbound'}: {ships:,} ships", fontsize=10)
         _mark_places(ax, data, km, *km_range, names=not north)
         ax.set_xlim(*_to_num(data, np.array([begin, finish])))
@@ -448,7 +459,7 @@ def _line_panels(
         ax.set_xlabel("Time")
         ax.grid(alpha=0.2)
         if finish > run_end:
-            ax.axvspan(_to_num(data, np.array([run_end]))[0], ax.get_xlim()[1], color="#eeeeee")
+            _stopped(ax, data, run_end)
     axes[0].set_ylabel("Grand Canal km from the Yangtze (south)")
     sailing = in_range[in_range["kind"] == "sail"]
     handles = [
@@ -461,8 +472,29 @@ def _line_panels(
         for kind, (colour, width, label) in styles.items()
         if (in_range["kind"] == kind).any()
     ]
-    axes[0].figure.legend(
-        handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8
+    if handles:
+        axes[0].figure.legend(
+            handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8
+        )
+
+
+def _stopped(ax: Axes, data: RunData, run_end: float) -> None:
+    """Grey out the time after the run stopped (a queue overflowed), and say so."""
+    left, right = ax.get_xlim()
+    end = max(float(_to_num(data, np.array([run_end]))[0]), left)
+    ax.axvspan(end, right, color="#eeeeee", zorder=0.2)
+    when = pd.Timestamp(hours_to_datetimes(data.model.calendar, np.array([run_end]))[0])
+    warmup = " during the warm-up" if run_end < data.model.warmup_h else ""
+    ax.text(
+        (end + right) / 2,
+        0.92,
+        f"the run stopped {when:%Y-%m-%d %H:%M}{warmup}: a queue overflowed",
+        transform=ax.get_xaxis_transform(),
+        ha="center",
+        va="top",
+        fontsize=9,
+        color="#8c2d04",
+        wrap=True,
     )
 
 

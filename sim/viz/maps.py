@@ -122,13 +122,13 @@ def _draw(
             linewidth=0.5,
             zorder=4,
         )
-        values = np.array([modelled[p] for p in subset.index[known]]) * 100
+        values = np.array([modelled[p] for p in subset.index[known]], dtype=float) * 100
         ax.scatter(
             subset.loc[known, "lon"],
             subset.loc[known, "lat"],
             marker=marker,
             s=size,
-            c=values,
+            c=np.nan_to_num(values),
             cmap=_CMAP,
             norm=norm,
             edgecolor="black",
@@ -183,7 +183,8 @@ def _draw(
             if _inside(x, y, window):
                 labels.append(
                     MapLabel(
-                        f"{_short(places.at[place, 'name'])}: {value:.0%}",
+                        f"{_short(places.at[place, 'name'])}: "
+                        + (f"{value:.0%}" if value == value else "n/a"),
                         x,
                         y,
                         priority=0.0 if places.at[place, "kind"] == "terminal" else 0.2,

@@ -63,6 +63,11 @@ def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
         ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
 
 
+def _mt(value: float) -> str:
+    """Mt/yr as the charts write them: one decimal, two significant digits below 1 Mt."""
+    return f"{value:,.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
+
+
 def _counted_years(data: RunData, table: pd.DataFrame) -> list[tuple[int, float]]:
     """Years of a throughput table the run counts, with the factor that annualises each
     (1 for a whole year)."""
@@ -106,12 +111,13 @@ def throughput_chart(source: RunSource) -> Figure:
     """
     data = as_run_data(source)
     table = data.tables["throughput_port"]
-    figure, (ax, area_ax) = new_figure(13.5, 5.6, ncols=2, gridspec_kw={"width_ratios": [1, 1.8]})
     years = _counted_years(data, table) if not table.empty else []
     if not years:
+        figure, ax = new_figure(8.5, 3.5)
         no_data(ax, _NO_TONNES)
-        no_data(area_ax, "")
+        ax.set_title(f"{data.name}: port throughput against the target")
         return figure
+    figure, (ax, area_ax) = new_figure(13.5, 5.6, ncols=2, gridspec_kw={"width_ratios": [1, 1.8]})
     judged = int(data.summary.get("target_year") or years[-1][0])
     if judged not in {y for y, _ in years}:
         judged = years[-1][0]
@@ -168,7 +174,7 @@ def _port_panel(
     reach = mean + (errors[1] if errors is not None else 0.0)
     for i, (value, (year, _)) in enumerate(zip(mean, years, strict=True)):
         share = met.get(year)
-        text = f"{value:,.1f}" + (f"\nmet in {share:.0%}*" if share is not None else "")
+        text = _mt(value) + (f"\nmet in {share:.0%}*" if share is not None else "")
         ax.annotate(
             text,
             (i, reach[i]),
@@ -288,7 +294,7 @@ def _area_panel(
                 if value == value and value > 0:
                     share = f"\n{value / total:.0%}" if total > 0 and year == judged else ""
                     ax.annotate(
-                        f"{value:,.1f}{share}",
+                        f"{_mt(value)}{share}",
                         (x[i] + offset, reach[i]),
                         xytext=(0, 3),
                         textcoords="offset points",
