@@ -120,6 +120,7 @@ def label_box(artist: Annotation, renderer: RendererBase) -> np.ndarray:
     leader line."""
     from matplotlib.text import Text
 
+    artist.update_positions(renderer)  # where the text goes, as drawing puts it
     patch = artist.get_bbox_patch()
     if patch is not None:
         artist.update_bbox_position_size(renderer)
