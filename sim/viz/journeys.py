@@ -391,7 +391,7 @@ def _density_panel(
     ax.set_ylabel("Grand Canal km from the Yangtze (south)")
     ax.set_title(
         "All ships, both directions (busiest: most ships through the modelled locks); "
-        "dark streaks at a lock are ships queueing for it",
+        "dark streaks are ships stopped: queueing at a lock, alongside at a berth",
         fontsize=10,
     )
     if finish > run_end:
@@ -417,11 +417,12 @@ def _line_panels(
         (np.maximum(shown["y0"], shown["y1"]) >= km_range[0])
         & (np.minimum(shown["y0"], shown["y1"]) <= km_range[1])
     ]
-    # drawn in this order: a lockage shows on top of the queue at its lock
+    # drawn in this order: a lockage shows as a thin line on the queue at its lock, which
+    # stays visible around it
     styles = {
-        "wait": (_WAIT_COLOUR, 3.2, "waiting for a lock"),
+        "wait": (_WAIT_COLOUR, 4.5, "waiting for a lock"),
         "berth": (_BERTH_COLOUR, 2.4, "at a berth"),
-        "chamber": (_CHAMBER_COLOUR, 1.6, "in a lock chamber"),
+        "chamber": (_CHAMBER_COLOUR, 1.0, "in a lock chamber"),
         "stop": ("#7f7f7f", 2.0, "at a lock not modelled"),
     }
     for ax, north in zip(axes, (True, False), strict=True):
