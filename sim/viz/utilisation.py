@@ -261,12 +261,14 @@ def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: n
     )
     relieved = ~np.isnan(values)
     ends = np.where(relieved, np.maximum(values + np.array(err_high), 0.0), 0.0)
+    # the verdict names the relief that adds most: say which bar that is
+    best = int(np.nanargmax(values)) if relieved.any() else -1
     label_bar_ends(
         gain_ax,
         ends,
         [
-            f"{value:+.2f}" if ok else "not relieved"
-            for value, ok in zip(values, relieved, strict=True)
+            (f"{value:+.2f}" + (" (most)" if i == best else "")) if ok else "not relieved"
+            for i, (value, ok) in enumerate(zip(values, relieved, strict=True))
         ],
         colours=["black" if ok else "grey" for ok in relieved],
     )
@@ -277,7 +279,7 @@ def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: n
     right = float(np.nanmax(np.append(values + np.array(err_high), 0.0)))
     left = float(np.nanmin(np.append(values - np.array(err_low), 0.0)))
     # room on the right for the figures written past the bars
-    gain_ax.set_xlim(min(0.0, left * 1.15), nice_limit(max(right, 0.1) * 1.3))
+    gain_ax.set_xlim(min(0.0, left * 1.15), nice_limit(max(right, 0.1) * 1.45))
     gain_ax.tick_params(axis="y", left=False)
 
 
