@@ -2,8 +2,9 @@
 rivers (the Yangtze among them), from ``data/ports/basemap/basemap.geojson`` (GSHHG 2.3.6, see
 ``data/ports/basemap/make_basemap.py``).
 
-matplotlib is imported by :func:`draw_basemap` only, so reading the layers costs no plotting
-import. The file is read once per process; the layers are immutable.
+matplotlib is imported by :func:`draw_basemap` only and shapely by the functions that read or
+clip the layers, so ``import network`` loads neither. The file is read once per process; the
+layers are immutable.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import shapely
-from shapely.geometry import Polygon, box
-from shapely.ops import polylabel
 
 from network.dataset import BUNDLED_DATA
 
 if TYPE_CHECKING:
+    import shapely
     from matplotlib.axes import Axes
+    from shapely.geometry import Polygon
 
 __all__ = [
     "BASEMAP",
@@ -110,6 +110,9 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
 
 def _inside(ring: np.ndarray, x: float, y: float) -> bool:
     """Whether a point is inside a ring (lon/lat), with its bounding box tested first."""
+    import shapely
+    from shapely.geometry import Polygon
+
     low, high = ring.min(axis=0), ring.max(axis=0)
     if not (low[0] <= x <= high[0] and low[1] <= y <= high[1]):
         return False
@@ -135,6 +138,9 @@ def read_basemap(path: str | Path = BASEMAP) -> Basemap:
     -------
     Basemap
     """
+    from shapely.geometry import Polygon
+    from shapely.ops import polylabel
+
     document = json.loads(Path(path).read_text(encoding="utf-8"))
     layers: dict[str, list[np.ndarray]] = {"land": [], "lake": [], "island": [], "river": []}
     waters: list[NamedWater] = []
@@ -179,6 +185,9 @@ def water_label_point(
     water : NamedWater
     window : (lon min, lon max, lat min, lat max)
     """
+    from shapely.geometry import Polygon, box
+    from shapely.ops import polylabel
+
     xmin, xmax, ymin, ymax = window
     if water.shape is None:
         x, y = water.point
