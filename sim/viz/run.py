@@ -61,35 +61,41 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "throughput",
         "Throughput against the target",
-        "Port throughput (tonnes across the quay) per simulated year with its 95 % confidence "
-        "interval across replications; the dashed line is the target; each bar is labelled with "
-        "the share of replications meeting the target (throughput, service criteria, no "
-        "overflow). Whole calendar years are counted (the warm-up before 1 January is not); "
-        "a run given in days is hatched and shown at its annual rate.",
+        "Left: port throughput (tonnes across the quay) per simulated year against the target "
+        "(dashed line), each bar labelled with the share of replications meeting the target "
+        "(throughput, service criteria, no overflow). Right: each port area's throughput per "
+        "year and its share of the port's. Error bars are 95 % confidence intervals across "
+        "replications, drawn from 3 replications on (with fewer the chart says so). Whole "
+        "calendar years are counted (the warm-up before 1 January is not); a run given in days "
+        "is hatched and shown at its annual rate.",
         throughput_chart,
     ),
     ChartSpec(
         "throughput_month",
         "Monthly throughput",
         "Each month's throughput at an annual rate, so seasonality, growth and the target read "
-        "on one scale; the band is the 95 % confidence interval.",
+        "on one scale; the band is the 95 % confidence interval (from 3 replications on).",
         throughput_month_chart,
     ),
     ChartSpec(
         "throughput_breakdown",
         "Throughput by port area and commodity",
-        "Where the compared year's throughput is handled and what it is.",
+        "Where the compared year's throughput is handled and what it is (95 % CIs from 3 "
+        "replications on).",
         throughput_breakdown_chart,
     ),
     ChartSpec(
         "bottlenecks",
         "Ranked bottlenecks",
-        "Resources ranked by their effect on the verdict: each bar is the resource's service "
-        "criterion as value / limit (past the dashed line it breaks it; hatched: it does in "
-        "the 95 % CI), labelled with the criterion, utilisation, mean wait and share of all "
-        "vessel time spent waiting for it. A yard is judged by the share of berth time it holds "
-        "ships. When bottleneck relief was computed, the right panel shows the sustainable "
-        "capacity one more berth or chamber (or 25 % more yard) would add.",
+        "Resources in the order of the run's ranking by effect on the verdict (the rank is the "
+        "one the verdict and `hubsim run` give): each bar is the resource's service criterion "
+        "as value / limit, on an axis fitted to the largest (past the dashed line it breaks "
+        "it). Striped: it breaks its criterion; dotted: its own part is under the limit but "
+        "it adds to a port-wide criterion that fails (a yard's share of the berth time ships "
+        "are held, against a limit on all berths); back-striped: the 95 % CI straddles the "
+        "limit. Beside each bar: the criterion, utilisation, mean wait and share of all vessel "
+        "time spent waiting for it. When bottleneck relief was computed, the right panel shows "
+        "the sustainable capacity one more berth or chamber (or 25 % more yard) would add.",
         bottleneck_chart,
     ),
     ChartSpec(
@@ -123,9 +129,14 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "time_space",
         "Vessels along the Grand Canal (time-space diagram)",
-        "Every ship on the canal near the hub over half a day: km against time. Sloped lines "
-        "sail, flat stretches stop: orange while waiting for a lock, dark blue in the chamber, "
-        "red at a berth. Horizontal lines mark the locks (solid: modelled) and terminals.",
+        "The busiest week on the canal near the hub (most ships through the modelled locks), "
+        "km against time. Top: ships per km of canal, every ship sailing or stopped; the dark "
+        "streaks at a lock are its queue (after a weather stoppage they fade as it clears). "
+        "Below: the 8 hours of that week with most ships through the locks (the red frame "
+        "above), each ship a line, northbound and southbound apart, coloured by its size; "
+        "sloped lines sail, flat stretches stop: orange while waiting for a lock, dark blue in "
+        "the chamber, red at a berth. Horizontal lines mark the locks (solid: modelled, names "
+        "in bold) and terminals.",
         time_space_chart,
     ),
     ChartSpec(
@@ -172,7 +183,9 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
         "flow_map",
         "Cargo flows and utilisation on the map",
         "Line width is the cargo on each link (Mt/yr, all modes of each cargo's route), colour "
-        "its mode; locks and terminals are coloured by utilisation (grey: not modelled).",
+        "its mode; locks and terminals are coloured by utilisation (grey: not modelled). Under "
+        "the network: the coast and sea, lakes (Hongze Lake) and rivers (the Yangtze) of GSHHG; "
+        "the waterways, lakes and gateways are named, and no two names overlap.",
         flow_map,
     ),
 )

@@ -141,7 +141,10 @@ def vessel_waypoints(
     entry = vessels["entry_h"].to_numpy(dtype=float)
     exit_h = vessels["exit_h"].to_numpy(dtype=float)
     active = (entry <= min(end_h, run_end)) & (np.isnan(exit_h) | (exit_h >= start_h))
-    passages = _passage_rank(data.replication_events("passages", replication))
+    # only the active ships' passages (a week of a plan year is a few % of them): ranking and
+    # matching the year's passages per itinerary took most of the time
+    passages = data.replication_events("passages", replication)
+    passages = _passage_rank(passages[active[passages["vessel"].to_numpy(dtype=np.int64)]])
     lock_ids = model.locks["id"].tolist()
     modelled = set(lock_ids)
     lock_places = set(model.places.loc[model.places["kind"] == "lock", "id"])
