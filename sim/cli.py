@@ -795,7 +795,7 @@ def report_command(
             "-w",
             min=1,
             max=64,
-            help="Processes drawing the charts of a run (default: one per CPU).",
+            help="Processes drawing the charts of a run (default: one per idle CPU).",
         ),
     ] = None,
 ) -> None:

@@ -112,7 +112,7 @@ def write_report(
         Also animate the vessels over the first day after the warm-up (``vessels.gif``,
         embedded; a run of a scenario with a network only).
     workers : int, optional
-        Processes drawing the charts of a run (default: one per available CPU; 1 draws them
+        Processes drawing the charts of a run (default: one per idle CPU; 1 draws them
         all in this process).
 
     Returns

@@ -89,7 +89,7 @@ def write_outputs(
         Also draw every chart to ``charts/*.png`` (``hubsim report`` draws them from the folder
         when they are not there).
     workers : int, optional
-        Processes drawing the charts (default: one per available CPU).
+        Processes drawing the charts (default: one per idle CPU).
 
     Raises
     ------

@@ -53,9 +53,9 @@ def _watch_drawing(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 
 def test_charts_drawn_in_workers_are_the_same_bytes(folder_data: RunData) -> None:
     folder = Path(folder_data.source)
-    serial = render_run_charts(folder_data, workers=1)
+    serial = render_run_charts(folder_data, workers=1, dpi=40)
     shared = render_run_charts(
-        folder_data, workers=2, folder=folder, run_id=verify_folder(folder)
+        folder_data, workers=2, dpi=40, folder=folder, run_id=verify_folder(folder)
     )
     assert list(serial) == list(shared) == NAMES
     assert serial == shared
@@ -66,16 +66,16 @@ def test_a_second_report_of_the_same_run_reuses_its_charts(
 ) -> None:
     folder = _copy(run_folder, tmp_path)
     drawn = _watch_drawing(monkeypatch)
-    first = write_report(folder)
+    first = write_report(folder, dpi=40)
     pngs = {name: (first.parent / f"{name}.png").read_bytes() for name in NAMES}
     page = first.read_text(encoding="utf-8")
-    second = write_report(folder)
+    second = write_report(folder, dpi=40)
     assert drawn == [NAMES]  # the second report drew nothing
     assert second.read_text(encoding="utf-8") == page
     assert {name: (second.parent / f"{name}.png").read_bytes() for name in NAMES} == pngs
     index = json.loads((first.parent / CHART_INDEX).read_text())
     assert index["run_id"] == verify_folder(folder)
-    assert index["settings"] == chart_settings()
+    assert index["settings"] == chart_settings(dpi=40)
 
 
 def test_charts_of_other_settings_another_run_or_changed_are_drawn_again(
@@ -86,23 +86,24 @@ def test_charts_of_other_settings_another_run_or_changed_are_drawn_again(
     folder = _copy(run_folder, tmp_path)
     drawn = _watch_drawing(monkeypatch)
     out = tmp_path / "report"
-    write_report(folder, out)
+    write_report(folder, out, dpi=30)
     (out / "utilisation.png").write_bytes(b"\x89PNG changed by hand")
-    write_report(folder, out)
+    write_report(folder, out, dpi=30)
     assert drawn[-1] == ["utilisation"]
-    write_report(folder, out, dpi=60)
+    write_report(folder, out, dpi=25)
     assert drawn[-1] == NAMES
     # another run reported into the same folder
     other = tmp_path / "other"
     write_outputs(minimal, other)
-    write_report(other, out, dpi=60)
+    write_report(other, out, dpi=25)
     assert drawn[-1] == NAMES
     index = json.loads((out / CHART_INDEX).read_text())
     assert index["run_id"] == verify_folder(other)
+    assert len(read_chart_index(out, chart_settings(dpi=25), run_id=index["run_id"])) == len(NAMES)
     # an index of other code
     index["settings"] = {**index["settings"], "code": "0" * 64}
     (out / CHART_INDEX).write_text(json.dumps(index))
-    assert read_chart_index(out, chart_settings(dpi=60), run_id=index["run_id"]) == {}
+    assert read_chart_index(out, chart_settings(dpi=25), run_id=index["run_id"]) == {}
 
 
 def test_a_report_embeds_the_charts_the_run_drew(
