@@ -239,8 +239,21 @@ def run_command(
         int | None, typer.Option("--seed", min=0, max=SEED_MAX, help="Random seed.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write tables, records and charts here.")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the KPI tables, the records and the model here (`hubsim report DIR` "
+            "draws the charts).",
+        ),
     ] = None,
+    charts: Annotated[
+        bool,
+        typer.Option(
+            "--charts",
+            help="With --out: also draw every chart to DIR/charts/ (in parallel; the report "
+            "then embeds them instead of drawing them).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     year: Annotated[
         int | None,
@@ -356,7 +369,7 @@ def run_command(
         result = result.with_capacity(capacity_result, reliefs, quick=True)
     if out is not None:
         try:
-            write_outputs(result, out, relief=reliefs)
+            write_outputs(result, out, relief=reliefs, charts=charts)
         except RunFolderError as error:
             raise _bad_input(str(error)) from None
     if as_json:
@@ -371,7 +384,12 @@ def run_command(
         if reliefs:
             _print_relief(reliefs, quick=True)
         if out is not None:
-            _out.print(f"tables, event records and charts written to {out}", markup=False)
+            what = "tables, event records and charts" if charts else "tables and event records"
+            _out.print(
+                f"{what} written to {out}"
+                + ("" if charts else f" (charts: `hubsim report {out}`)"),
+                markup=False,
+            )
     if result.overloads:
         raise typer.Exit(EXIT_OVERFLOWED)
 
@@ -770,13 +788,23 @@ def report_command(
         bool,
         typer.Option("--animation", help="Also animate the vessels over a day (GIF; a run)."),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            max=64,
+            help="Processes drawing the charts of a run (default: one per idle CPU).",
+        ),
+    ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run (verdict, charts, tables, assumptions) or
     of a sweep (decision, comparison, robustness, charts, settings, assumptions)."""
     from sim.report import ReportInputError, write_report
 
     try:
-        path = write_report(folder, out, animation=animation)
+        path = write_report(folder, out, animation=animation, workers=workers)
     except ReportInputError as error:
         raise _bad_input(str(error)) from None
     _out.print(f"report written to {path} (charts beside it)", highlight=False, markup=False)
