@@ -480,16 +480,21 @@ def _line_panels(
 
 
 def _stopped(ax: Axes, data: RunData, run_end: float) -> None:
-    """Grey out the time after the run stopped (a queue overflowed), and say so."""
+    """Grey out the time after the run ended (at its horizon, or earlier when a queue
+    overflowed), and say which."""
     left, right = ax.get_xlim()
     end = max(float(_to_num(data, np.array([run_end]))[0]), left)
     ax.axvspan(end, right, color="#eeeeee", zorder=0.2)
     when = pd.Timestamp(hours_to_datetimes(data.model.calendar, np.array([run_end]))[0])
     warmup = " during the warm-up" if run_end < data.model.warmup_h else ""
+    if run_end >= data.model.horizon_h - 1e-9:
+        text = f"the run ends {when:%Y-%m-%d %H:%M} (its horizon)"
+    else:
+        text = f"the run stopped {when:%Y-%m-%d %H:%M}{warmup}: a queue overflowed"
     ax.text(
         (end + right) / 2,
         0.92,
-        f"the run stopped {when:%Y-%m-%d %H:%M}{warmup}: a queue overflowed",
+        text,
         transform=ax.get_xaxis_transform(),
         ha="center",
         va="top",
