@@ -947,6 +947,11 @@ def sweep_command(
         except (StoreError, BackendError) as error:
             raise _bad_input(str(error)) from None
         except SweepInterrupted as stop:
+            # the interpreter's exit then joins the pool's threads: a second Ctrl-C there
+            # would print a traceback over the message below (workers end with their parent)
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             _err.print(
                 f"interrupted: {stop.stored} runs are stored in {escape(str(folder))}; "
                 "add --resume to carry on",
