@@ -287,7 +287,7 @@ class _FlowDraws:
         for position, class_index in enumerate(flow.classes):
             chosen = choice == position
             payload[chosen] = draw_payloads(
-                self.rng_load[position],  # type: ignore[arg-type]
+                self.rng_load[position],  # type: ignore[arg-type, unused-ignore]
                 model.classes[class_index],
                 int(chosen.sum()),
             )
