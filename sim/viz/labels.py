@@ -1,0 +1,106 @@
+"""Names of places, port areas, commodities, modes and facility kinds as charts and reports
+write them, in the current language (:mod:`sim.i18n`).
+
+English is what the charts always wrote (``Huangma``, ``Building Mat``, ``Gaoliangjian
+lock``). Chinese takes place names from ``name_zh`` of the network data (``model.json``
+keeps it), and falls back to the English name where the data has no Chinese one: no name is
+made up. Generic words (commodities, modes, kinds) are translated by the catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from network.plot import MODE_LABELS
+from sim.i18n import N_, current_language, tr
+from sim.results.modelinfo import ModelInfo
+
+__all__ = [
+    "commodity_label",
+    "localise_names",
+    "mode_label",
+    "place_label",
+    "port_area_label",
+    "zh_names",
+]
+
+# shown through MODE_LABELS, the facility descriptors' labels and commodity ids: marked here
+# so that the catalogue check (tests/i18n) finds them
+_INDIRECT = (
+    *(N_(m) for m in ("Inland waterway", "Sea / coastal", "Railway", "Road", "Low-altitude air")),
+    N_("Transfer"),
+    *(N_(k) for k in ("Lock", "Berth group", "Yard", "Diversion", "Truck gate", "Rail sidings")),
+    *(N_(k) for k in ("Rail link (train paths)", "Airport (flight slots)", "Yard landside rate")),
+    N_("Cargo by land"),
+    *(N_(c) for c in ("Coal", "Building Mat", "Metal Ore", "Nonmetal Ore", "Grain", "Salt")),
+    *(N_(c) for c in ("Steel", "Chemicals", "Container", "Cold Chain")),
+)
+
+
+def _places(model: ModelInfo) -> pd.DataFrame:
+    places = model.places
+    if "name_zh" not in places:
+        return places.assign(name_zh="")
+    return places.assign(name_zh=places["name_zh"].fillna(""))
+
+
+def zh_names(model: ModelInfo) -> dict[str, str]:
+    """Place id -> Chinese name, for the places the data names in Chinese."""
+    places = _places(model)
+    return {str(i): str(z) for i, z in zip(places["id"], places["name_zh"], strict=True) if z}
+
+
+def place_label(model: ModelInfo, place: str, english: str | None = None) -> str:
+    """A place's name: ``english`` (default its name in the data, else its id), or in Chinese
+    its ``name_zh`` when there is one."""
+    if current_language() != "en":
+        found = zh_names(model).get(place)
+        if found:
+            return found
+    if english is not None:
+        return english
+    places = model.places
+    names = dict(zip(places["id"], places["name"], strict=True))
+    return str(names.get(place, place))
+
+
+def port_area_label(model: ModelInfo, area: Any) -> str:
+    """A port area: ``Huangma``; in Chinese the Chinese name of the place that stands for the
+    whole area (a terminal the data calls "... port area": HA_HUANGMA, "Huangma port area", is
+    黄码作业区), else the English name (the data has no Chinese name for the Huai'an area, whose
+    terminals are New Port and phase III)."""
+    english = str(area).title()
+    if current_language() == "en":
+        return english
+    terminals = model.terminals
+    mine = terminals[terminals["port_area"] == area]
+    names = zh_names(model)
+    for terminal, name in zip(mine["id"], mine["name"], strict=True):
+        if str(name).endswith("port area") and names.get(str(terminal)):
+            return names[str(terminal)]
+    return english
+
+
+def commodity_label(commodity: Any) -> str:
+    """A commodity id as charts write it: ``Building Mat``, 矿建材料."""
+    return tr(str(commodity).replace("_", " ").title())
+
+
+def mode_label(mode: str) -> str:
+    """A mode as charts write it: ``Inland waterway``, 内河水运 (unknown: ``Mode``)."""
+    english = MODE_LABELS.get(mode)
+    return tr(english) if english is not None else mode.title()
+
+
+def localise_names(model: ModelInfo) -> dict[str, str]:
+    """English place names (full, and a lock's short name without its note in brackets) ->
+    Chinese names, for :func:`sim.i18n.localise` of stored English text."""
+    places = _places(model)
+    out: dict[str, str] = {}
+    for name, chinese in zip(places["name"], places["name_zh"], strict=True):
+        if chinese:
+            out[str(name)] = str(chinese)
+            out.setdefault(str(name).split(" (")[0], str(chinese))
+    return out
