@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from sim.facilities.base import FacilityKind, RankRow
+from sim.i18n import en
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -27,7 +28,12 @@ def _relieve_lock(document: dict[str, Any], resource: str, scenario: Scenario) -
     chambers.append(
         {**largest, "id": "RELIEF", "commissioning": "1900-01-01", "decommissioning": None}
     )
-    return f"one more chamber of {largest['length_m']:g} x {largest['width_m']:g} m at {resource}"
+    return en(
+        "one more chamber of {length:g} x {width:g} m at {resource}",
+        length=largest["length_m"],
+        width=largest["width_m"],
+        resource=resource,
+    )
 
 
 def _rank_berths(row: Any) -> RankRow:
@@ -39,7 +45,7 @@ def _relieve_berths(document: dict[str, Any], resource: str, scenario: Scenario)
     for item in document["terminals"].get(terminal, {}).get("berths", []):
         if item["id"] == group:
             item["count"] += 1
-            return f"one more berth in {resource}"
+            return en("one more berth in {resource}", resource=resource)
     return None
 
 
@@ -54,7 +60,7 @@ def _relieve_yard(document: dict[str, Any], resource: str, scenario: Scenario) -
         if item["id"] == yard:
             item["capacity_t"] *= 1.25
             item["reefer_plugs"] = math.ceil(item.get("reefer_plugs", 0) * 1.25)
-            return f"25 % more yard at {resource}"
+            return en("25 % more yard at {resource}", resource=resource)
     return None
 
 

@@ -15,6 +15,7 @@ The catalogue is a gettext ``.po`` file (the format translators' tools edit), re
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import string
@@ -28,7 +29,14 @@ from sim.i18n.language import current_language
 __all__ = ["N_", "catalogue", "en", "localise", "tr"]
 
 _FOLDER = Path(__file__).parent
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FORMATTER = string.Formatter()
+# a field that holds a number, so that stored text parses one way only: one with a format spec
+# ({mean:.2f}), or named so (a count, a year, or a unit suffix: {low_mt}, {wait_h})
+_NUMERIC_NAMES = re.compile(
+    r"(n|count|year|first|queue|length|replication|judged|failing|share|[a-z_]+_(mt|h|pct|n|x|t))$"
+)
+_NUMBER = r"(?:-|[-+]?(?:\d[\d,]*)?\.?\d+(?:[eE][-+]?\d+)?%?|inf|nan)"
 
 
 @functools.cache
@@ -81,7 +89,7 @@ def _template(msgid: str) -> _Template | None:
     seen: set[str] = set()
     literal = 0
     fields = 0
-    for text, name, _spec, _conversion in _FORMATTER.parse(msgid):
+    for text, name, spec, _conversion in _FORMATTER.parse(msgid):
         parts.append(re.escape(text))
         literal += len(text)
         if name is None:
@@ -89,7 +97,8 @@ def _template(msgid: str) -> _Template | None:
         if not name.isidentifier():
             return None
         fields += 1
-        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+        value = _NUMBER if spec or _NUMERIC_NAMES.fullmatch(name) else ".*?"
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{value})")
         seen.add(name)
     if not fields:
         return None
@@ -143,6 +152,10 @@ def _localise(text: str, lang: str, names: Mapping[str, str], depth: int) -> str
         return table[text]
     if text in names:
         return names[text]
+    if _DATE.fullmatch(text):  # a date stored as 2028-03-05
+        from sim.i18n.formats import format_date
+
+        return format_date(dt.date.fromisoformat(text))
     if depth > 6:
         return text
     for template in _templates(lang):
@@ -154,4 +167,8 @@ def _localise(text: str, lang: str, names: Mapping[str, str], depth: int) -> str
             for key, value in match.groupdict().items()
         }
         return _fill(table[template.msgid], values)
+    if "; " in text:  # a list of stored texts, each in its own words
+        return table.get("; ", "; ").join(
+            _localise(part, lang, names, depth + 1) for part in text.split("; ")
+        )
     return text
