@@ -32,10 +32,10 @@ from sim.i18n.language import (
 __all__ = [
     "ENV_VAR",
     "LANGUAGES",
+    "N_",
     "CJKFontWarning",
     "Language",
     "LanguageError",
-    "N_",
     "catalogue",
     "chart_fonts",
     "cjk_font",

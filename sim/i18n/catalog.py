@@ -55,7 +55,7 @@ def catalogue(lang: str) -> dict[str, str]:
     }
 
 
-def N_(msgid: str) -> str:  # noqa: N802 (the gettext name for a marker)
+def N_(msgid: str) -> str:  # the gettext name for a marker
     """Mark ``msgid`` for translation without translating it (translate it with :func:`tr`
     where it is shown)."""
     return msgid
