@@ -11,6 +11,7 @@ from typing import Literal
 from matplotlib.figure import Figure
 
 from network.files import atomic_path
+from sim.i18n import chart_fonts
 from sim.report.run_report import run_report_html
 from sim.report.sweep_report import sweep_report_html
 from sim.results.rundata import RunData, RunFolderError
@@ -115,12 +116,13 @@ def write_report(
         data = RunData.from_folder(folder)
     except RunFolderError as error:
         raise ReportInputError(str(error)) from None
-    charts = [
-        (spec, _png(spec.draw(data), target / f"{spec.name}.png", dpi)) for spec in RUN_CHARTS
-    ]
-    gif = None
-    if animation and data.model.has_network:
-        gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
+    with chart_fonts():  # the current language's: a font with Chinese glyphs for Chinese
+        charts = [
+            (spec, _png(spec.draw(data), target / f"{spec.name}.png", dpi)) for spec in RUN_CHARTS
+        ]
+        gif = None
+        if animation and data.model.has_network:
+            gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
     path = target / REPORT_NAME
     # the map viewer (`hubsim view`), when written beside the report or in the run folder
     viewer = next((p for p in (target / VIEWER_NAME, folder / VIEWER_NAME) if p.is_file()), None)
@@ -137,10 +139,11 @@ def _write_sweep_report(folder: Path, target: Path, dpi: int) -> Path:
         done = read_sweep_folder(folder)
     except SweepFolderError as error:
         raise ReportInputError(str(error)) from None
-    charts = [
-        (spec, _png(spec.draw(done.decision), target / f"{spec.name}.png", dpi))
-        for spec in SWEEP_CHARTS
-    ]
+    with chart_fonts():
+        charts = [
+            (spec, _png(spec.draw(done.decision), target / f"{spec.name}.png", dpi))
+            for spec in SWEEP_CHARTS
+        ]
     path = target / REPORT_NAME
     with atomic_path(path) as temporary:
         temporary.write_text(sweep_report_html(done, charts), encoding="utf-8")
