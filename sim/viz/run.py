@@ -64,10 +64,10 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
         N_("Throughput against the target"),
         N_(
             "Port throughput (tonnes across the quay) per simulated year with its 95 % confidence "
-            "interval across replications; the dashed line is the target; each bar is labelled with "
-            "the share of replications meeting the target (throughput, service criteria, no "
-            "overflow). Whole calendar years are counted (the warm-up before 1 January is not); "
-            "a run given in days is hatched and shown at its annual rate."
+            "interval across replications; the dashed line is the target; each bar is labelled "
+            "with the share of replications meeting the target (throughput, service criteria, no "
+            "overflow). Whole calendar years are counted (the warm-up before 1 January is not); a "
+            "run given in days is hatched and shown at its annual rate."
         ),
         throughput_chart,
     ),
@@ -93,9 +93,9 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
             "Resources ranked by their effect on the verdict: each bar is the resource's service "
             "criterion as value / limit (past the dashed line it breaks it; hatched: it does in "
             "the 95 % CI), labelled with the criterion, utilisation, mean wait and share of all "
-            "vessel time spent waiting for it. A yard is judged by the share of berth time it holds "
-            "ships. When bottleneck relief was computed, the right panel shows the sustainable "
-            "capacity one more berth or chamber (or 25 % more yard) would add."
+            "vessel time spent waiting for it. A yard is judged by the share of berth time it "
+            "holds ships. When bottleneck relief was computed, the right panel shows the "
+            "sustainable capacity one more berth or chamber (or 25 % more yard) would add."
         ),
         bottleneck_chart,
     ),
@@ -165,12 +165,12 @@ RUN_CHARTS: tuple[ChartSpec, ...] = (
         "landside",
         N_("Landside utilisation"),
         N_(
-            "Share of the capacity of every truck gate, rail siding set, airport and rail link used "
-            "in the counted period, with its 95 % confidence interval; the dashed line is full "
-            "capacity. Gates and airports: tonnes moved over the tonnes their open hours allow; "
-            "sidings: busy siding-hours; rail links: train movements over the paths their headway "
-            "allows. Labels give the tonnes and vehicles each moved. Bars near 100 % are where "
-            "cargo queues on land and yards fill up."
+            "Share of the capacity of every truck gate, rail siding set, airport and rail link "
+            "used in the counted period, with its 95 % confidence interval; the dashed line is "
+            "full capacity. Gates and airports: tonnes moved over the tonnes their open hours "
+            "allow; sidings: busy siding-hours; rail links: train movements over the paths their "
+            "headway allows. Labels give the tonnes and vehicles each moved. Bars near 100 % are "
+            "where cargo queues on land and yards fill up."
         ),
         landside_chart,
     ),
