@@ -20,7 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.i18n import N_, current_language, format_date, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import commodity_label, concise_date_formats, place_label
 from sim.viz.measures import hour_of_date
 from sim.viz.style import (
     PORT_COLOUR,
@@ -49,7 +51,7 @@ def default_start_h(data: RunData) -> float:
 def _date_axis(ax: Axes) -> None:
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, **concise_date_formats()))
 
 
 def _to_num(data: RunData, hours: np.ndarray) -> np.ndarray:
@@ -96,7 +98,7 @@ def time_space_chart(
     figure, ax = new_figure(12, 7)
     km = canal_km(data.model, corridor)
     if not km:
-        no_data(ax, f"no {corridor} in this scenario's network")
+        no_data(ax, tr("no {corridor} in this scenario's network", corridor=corridor))
         return figure
     begin = hour_of_date(data, start, default_start_h(data))
     finish = begin + hours
@@ -169,12 +171,12 @@ def time_space_chart(
         add("berth", on & (stop == "berth"), serve, position, depart, position)
         add("stop", on & (stop == "unmodelled lock"), arrive, position, depart, position)
     styles = {
-        "through": (THROUGH_COLOUR, 0.6, "through traffic sailing"),
-        "port": (PORT_COLOUR, 0.6, "port call sailing"),
-        "stop": ("#7f7f7f", 2.0, "at a lock not modelled"),
-        "chamber": (_CHAMBER_COLOUR, 1.6, "in a lock chamber"),
-        "berth": (_BERTH_COLOUR, 2.4, "at a berth"),
-        "wait": (_WAIT_COLOUR, 3.2, "waiting for a lock"),
+        "through": (THROUGH_COLOUR, 0.6, N_("through traffic sailing")),
+        "port": (PORT_COLOUR, 0.6, N_("port call sailing")),
+        "stop": ("#7f7f7f", 2.0, N_("at a lock not modelled")),
+        "chamber": (_CHAMBER_COLOUR, 1.6, N_("in a lock chamber")),
+        "berth": (_BERTH_COLOUR, 2.4, N_("at a berth")),
+        "wait": (_WAIT_COLOUR, 3.2, N_("waiting for a lock")),
     }
     handles = []
     for name, (colour, width, label) in styles.items():
@@ -184,17 +186,23 @@ def time_space_chart(
                     list(np.concatenate(segments[name])), colors=colour, linewidths=width
                 )
             )
-        handles.append(Line2D([], [], color=colour, linewidth=width, label=label))
+        handles.append(Line2D([], [], color=colour, linewidth=width, label=tr(label)))
     low, high = km_range or _default_km_range(data, km)
     _mark_places(ax, data, km, low, high)
     ax.set_xlim(_to_num(data, np.array([begin]))[0], _to_num(data, np.array([finish]))[0])
     ax.set_ylim(low, high)
     _date_axis(ax)
-    ax.set_ylabel("Grand Canal km from the Yangtze (south) to the north")
-    ax.set_xlabel("Time")
+    ax.set_ylabel(tr("Grand Canal km from the Yangtze (south) to the north"))
+    ax.set_xlabel(tr("Time"))
     ax.set_title(
-        f"{data.name}: {len(drawn):,} vessels on the Grand Canal in {hours:g} h "
-        f"(replication {replication})"
+        tr(
+            "{name}: {count:,} vessels on the Grand Canal in {hours:g} h (replication "
+            "{replication})",
+            name=data.name,
+            count=len(drawn),
+            hours=hours,
+            replication=replication,
+        )
     )
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
     ax.grid(alpha=0.2)
@@ -228,11 +236,11 @@ def _mark_places(ax: Axes, data: RunData, km: dict[str, float], low: float, high
         else:
             continue
         ax.axhline(position, linestyle=style[0], linewidth=style[1], color=style[2], zorder=0)
-        name = str(places.at[place, "name"]).split(" (")[0]
+        name = place_label(data.model, place, str(places.at[place, "name"]).split(" (")[0])
         ax.text(
             1.005,
             position,
-            name + (" (modelled)" if place in modelled else ""),
+            name + (tr(" (modelled)") if place in modelled else ""),
             transform=labels,
             va="center",
             fontsize=7.5,
@@ -302,7 +310,7 @@ def berth_gantt_chart(
     lanes_total = int(model.groups.set_index("id").loc[chosen, "berths"].sum()) if chosen else 0
     figure, ax = new_figure(12, min(2.2 + 0.22 * max(lanes_total, 4), 16))
     if not chosen:
-        no_data(ax, "no berth group in this scenario")
+        no_data(ax, tr("no berth group in this scenario"))
         return figure
     ids = model.groups["id"].tolist()
     commodities = model.flows["commodity"].to_numpy()
@@ -351,24 +359,39 @@ def berth_gantt_chart(
     ax.set_ylim(offset - 0.5, -0.5)
     ax.set_xlim(*_to_num(data, np.array([begin, finish])))
     _date_axis(ax)
-    ax.set_xlabel("Time")
-    ax.set_ylabel("Berth")
-    handles = [
-        Patch(facecolor=commodity_colour(c), label=c.replace("_", " ").title())
-        for c in sorted(seen)
-    ]
+    ax.set_xlabel(tr("Time"))
+    ax.set_ylabel(tr("Berth"))
+    handles = [Patch(facecolor=commodity_colour(c), label=commodity_label(c)) for c in sorted(seen)]
     handles.append(
-        Patch(facecolor="#cccccc", edgecolor="#d62728", hatch="////", label="held: yard full")
+        Patch(facecolor="#cccccc", edgecolor="#d62728", hatch="////", label=tr("held: yard full"))
     )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     when = hours_to_datetimes(model.calendar, np.array([begin]))[0]
-    named = chosen[0] if len(chosen) == 1 else f"{len(chosen)} berth groups"
+    named = (
+        _group_words(data, chosen[0])
+        if len(chosen) == 1
+        else tr("{count} berth groups", count=len(chosen))
+    )
     ax.set_title(
-        f"{data.name}: {named}, berths from {pd.Timestamp(when):%Y-%m-%d} "
-        f"({days:g} days, replication {replication})"
+        tr(
+            "{name}: {named}, berths from {date} ({days:g} days, replication {replication})",
+            name=data.name,
+            named=named,
+            date=format_date(pd.Timestamp(when).date()),
+            days=days,
+            replication=replication,
+        )
     )
     return figure
+
+
+def _group_words(data: RunData, group: str) -> str:
+    """A berth group's id, with its terminal's Chinese name in place of the terminal id."""
+    terminal, slash, rest = group.partition("/")
+    if current_language() == "en" or not slash:
+        return group
+    return place_label(data.model, terminal, terminal) + slash + rest
 
 
 def _chosen_groups(data: RunData, groups: str | Sequence[str] | None) -> list[str]:

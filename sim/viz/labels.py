@@ -19,6 +19,7 @@ from sim.results.modelinfo import ModelInfo
 
 __all__ = [
     "commodity_label",
+    "concise_date_formats",
     "localise_names",
     "mode_label",
     "place_label",
@@ -34,6 +35,11 @@ _INDIRECT = (
     *(N_(k) for k in ("Lock", "Berth group", "Yard", "Diversion", "Truck gate", "Rail sidings")),
     *(N_(k) for k in ("Rail link (train paths)", "Airport (flight slots)", "Yard landside rate")),
     N_("Cargo by land"),
+    *(N_(k) for k in ("lock", "berths", "yard", "gate", "rail", "rail line", "rate", "air")),
+    *(N_(b) for b in ("calendar year", "annualised")),
+    *(N_(c) for c in ("berth waiting service ratio", "berth occupancy", "mean lock wait h")),
+    N_("yard blocking share"),
+    *(N_(g) for g in ("dry_bulk", "liquid_bulk", "break_bulk", "container", "reefer")),
     *(N_(c) for c in ("Coal", "Building Mat", "Metal Ore", "Nonmetal Ore", "Grain", "Salt")),
     *(N_(c) for c in ("Steel", "Chemicals", "Container", "Cold Chain")),
 )
@@ -104,3 +110,22 @@ def localise_names(model: ModelInfo) -> dict[str, str]:
             out[str(name)] = str(chinese)
             out.setdefault(str(name).split(" (")[0], str(chinese))
     return out
+
+
+def concise_date_formats() -> dict[str, list[str]]:
+    """Keyword arguments of :class:`matplotlib.dates.ConciseDateFormatter` for the current
+    language (none in English: matplotlib's own, ``Jan``, ``Feb``; ``1月`` in Chinese)."""
+    if current_language() == "en":
+        return {}
+    return {
+        "formats": ["%Y年", "%-m月", "%-d日", "%H:%M", "%H:%M", "%S.%f"],
+        "zero_formats": ["", "%Y年", "%-m月", "%-m月%-d日", "%H:%M", "%H:%M"],
+        "offset_formats": [
+            "",
+            "%Y年",
+            "%Y年%-m月",
+            "%Y年%-m月%-d日",
+            "%Y年%-m月%-d日",
+            "%Y年%-m月%-d日 %H:%M",
+        ],
+    }

@@ -14,9 +14,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from network.plot import HUB_WINDOW, frame_hub_map
+from sim.i18n import tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import mode_label, place_label
 from sim.viz.measures import link_flows
-from sim.viz.style import MODE_LABELS, mode_colour, new_figure, no_data
+from sim.viz.style import mode_colour, new_figure, no_data
 
 __all__ = ["flow_map", "resource_utilisation"]
 
@@ -119,7 +121,7 @@ def _draw(
         ]
         window = (xmin, xmax, ymin, ymax)
         for (place, x, y, value), (tx, ty) in zip(shown, _callouts(shown, window), strict=True):
-            name = str(places.at[place, "name"]).split(" (")[0]
+            name = place_label(data.model, place, str(places.at[place, "name"]).split(" (")[0])
             ax.annotate(
                 f"{name}: {value:.0%}",
                 (x, y),
@@ -202,7 +204,7 @@ def flow_map(source: RunSource) -> Figure:
     data = as_run_data(source)
     if not data.model.has_network:
         figure, ax = new_figure(8, 3)
-        no_data(ax, "this scenario has no network to map")
+        no_data(ax, tr("this scenario has no network to map"))
         return figure
     flows = link_flows(data)
     usage = resource_utilisation(data)
@@ -220,17 +222,17 @@ def flow_map(source: RunSource) -> Figure:
     places = data.model.places
     for row in places[places["kind"] == "gateway"].itertuples(index=False):
         region.annotate(
-            str(row.name).split(",")[0].split(" (")[0],
+            place_label(data.model, str(row.id), str(row.name).split(",")[0].split(" (")[0]),
             (row.lon, row.lat),
             xytext=(4, 3),
             textcoords="offset points",
             fontsize=7,
         )
-    region.set_title("Region: cargo on the corridors (Mt/yr)")
-    hub.set_title("Huai'an hub: port areas and locks (label: utilisation)")
+    region.set_title(tr("Region: cargo on the corridors (Mt/yr)"))
+    hub.set_title(tr("Huai'an hub: port areas and locks (label: utilisation)"))
     steps = [v for v in (1.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0) if v <= largest] or [largest]
     handles = [
-        Line2D([], [], color=mode_colour(m), linewidth=4, label=MODE_LABELS[m])
+        Line2D([], [], color=mode_colour(m), linewidth=4, label=mode_label(m))
         for m in ("water", "sea", "rail", "road")
         if m in set(flows["mode"])
     ]
@@ -240,7 +242,7 @@ def flow_map(source: RunSource) -> Figure:
             [],
             color="#555555",
             linewidth=float(_width(np.array([v]), largest)[0]),
-            label=f"{v:,.0f} Mt/yr",
+            label=tr("{v:,.0f} Mt/yr", v=v),
         )
         for v in steps[-3:]
     ]
@@ -252,7 +254,7 @@ def flow_map(source: RunSource) -> Figure:
             marker="D",
             color="#bdbdbd",
             markeredgecolor="black",
-            label="lock not modelled",
+            label=tr("lock not modelled"),
         ),
         Line2D(
             [],
@@ -261,7 +263,7 @@ def flow_map(source: RunSource) -> Figure:
             marker="s",
             color="#bdbdbd",
             markeredgecolor="black",
-            label="terminal not in the plan",
+            label=tr("terminal not in the plan"),
         ),
     ]
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
@@ -270,6 +272,6 @@ def flow_map(source: RunSource) -> Figure:
         ax=hub,
         shrink=0.6,
     )
-    bar.set_label("Utilisation of locks and berths (%)")
-    figure.suptitle(f"{data.name}: cargo flows and resource utilisation")
+    bar.set_label(tr("Utilisation of locks and berths (%)"))
+    figure.suptitle(tr("{name}: cargo flows and resource utilisation", name=data.name))
     return figure

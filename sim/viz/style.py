@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from network.plot import MODE_COLOURS, MODE_LABELS
 from sim import facilities
+from sim.i18n import tr
 from sim.model.calendar import Calendar
 
 __all__ = [
@@ -57,9 +58,10 @@ def kind_colour(kind: str) -> str:
 
 
 def kind_label(kind: str) -> str:
-    """What charts call a facility kind ("Lock", "Truck gate"); the kind itself if unknown."""
+    """What charts call a facility kind ("Lock", "Truck gate", in the current language); the
+    kind itself if unknown."""
     try:
-        return facilities.kind(kind).label
+        return tr(facilities.kind(kind).label)
     except facilities.UnknownKind:
         return kind
 

@@ -15,7 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from sim.analysis.verdict_text import verdict_word
+from sim.i18n import N_, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import commodity_label, port_area_label
 from sim.viz.style import (
     PORT_COLOUR,
     TARGET_COLOUR,
@@ -34,7 +37,7 @@ __all__ = [
     "throughput_month_chart",
 ]
 
-_NO_TONNES = "no tonnes crossed the quay in the counted period"
+_NO_TONNES = N_("no tonnes crossed the quay in the counted period")
 
 
 def counted_hours(data: RunData, start_h: float, end_h: float) -> float:
@@ -51,7 +54,7 @@ def _year_hours(data: RunData, year: int) -> tuple[float, float]:
 
 def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
     target = data.model.target_t / 1e6
-    label = f"target {target:,.0f} Mt/yr ({data.model.target_year})"
+    label = tr("target {target:,.0f} Mt/yr ({year})", target=target, year=data.model.target_year)
     if horizontal:
         ax.axvline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
     else:
@@ -79,7 +82,7 @@ def throughput_chart(source: RunSource) -> Figure:
     table = data.tables["throughput_port"]
     figure, ax = new_figure(8.5, 4.8)
     if table.empty:
-        no_data(ax, _NO_TONNES)
+        no_data(ax, tr(_NO_TONNES))
         return figure
     met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in _by_year(data))}
     years, means, lows, highs, partial = [], [], [], [], []
@@ -102,7 +105,9 @@ def throughput_chart(source: RunSource) -> Figure:
             bar.set_facecolor("#9ecae1")
     for x, (value, year) in enumerate(zip(mean, years, strict=True)):
         share = met.get(int(year))
-        text = f"{value:,.1f}" + (f"\nmet in {share:.0%}" if share is not None else "")
+        text = f"{value:,.1f}" + (
+            tr("\nmet in {share:.0%}", share=share) if share is not None else ""
+        )
         ax.annotate(
             text,
             (x, value),
@@ -113,18 +118,29 @@ def throughput_chart(source: RunSource) -> Figure:
             fontsize=9,
         )
     _target_line(ax, data)
-    handles = [Patch(facecolor=PORT_COLOUR, edgecolor="black", label="calendar year (95 % CI)")]
+    handles = [Patch(facecolor=PORT_COLOUR, edgecolor="black", label=tr("calendar year (95 % CI)"))]
     if any(partial):
         handles.append(
-            Patch(facecolor="#9ecae1", edgecolor="black", hatch="//", label="annualised, part year")
+            Patch(
+                facecolor="#9ecae1",
+                edgecolor="black",
+                hatch="//",
+                label=tr("annualised, part year"),
+            )
         )
     handles.append(ax.get_lines()[-1])
     ax.legend(handles=handles, loc="lower right", fontsize=9)
     ax.set_ylim(0, max(float(np.nanmax(highs + means)), data.model.target_t / 1e6) * 1.18)
-    ax.set_ylabel("Port throughput (Mt/yr)")
-    ax.set_xlabel("Simulated year")
+    ax.set_ylabel(tr("Port throughput (Mt/yr)"))
+    ax.set_xlabel(tr("Simulated year"))
     verdict = data.summary.get("verdict", "")
-    ax.set_title(f"{data.name}: port throughput against the target (verdict: {verdict})")
+    ax.set_title(
+        tr(
+            "{name}: port throughput against the target (verdict: {verdict})",
+            name=data.name,
+            verdict=verdict_word(verdict),
+        )
+    )
     ax.grid(axis="y", alpha=0.3)
     return figure
 
@@ -153,7 +169,7 @@ def throughput_month_chart(source: RunSource) -> Figure:
     table = data.tables["throughput_month"]
     figure, ax = new_figure(10, 4.6)
     if table.empty:
-        no_data(ax, _NO_TONNES)
+        no_data(ax, tr(_NO_TONNES))
         return figure
     calendar = data.model.calendar
     rows = []
@@ -191,10 +207,10 @@ def throughput_month_chart(source: RunSource) -> Figure:
         frame["high"],
         color=PORT_COLOUR,
         alpha=0.25,
-        label="95 % CI",
+        label=tr("95 % CI"),
         linewidth=0,
     )
-    ax.plot(when, frame["mean"], color=PORT_COLOUR, marker="o", label="mean of replications")
+    ax.plot(when, frame["mean"], color=PORT_COLOUR, marker="o", label=tr("mean of replications"))
     partial = frame["partial"].to_numpy()
     if partial.any():
         ax.plot(
@@ -204,16 +220,16 @@ def throughput_month_chart(source: RunSource) -> Figure:
             marker="o",
             markerfacecolor="white",
             color=PORT_COLOUR,
-            label="part month (annualised)",
+            label=tr("part month (annualised)"),
         )
     _target_line(ax, data)
     ax.set_ylim(
         0,
         max(float(np.nanmax(frame[["mean", "high"]].to_numpy())), data.model.target_t / 1e6) * 1.15,
     )
-    ax.set_ylabel("Port throughput, annualised (Mt/yr)")
-    ax.set_xlabel("Month")
-    ax.set_title(f"{data.name}: monthly port throughput at an annual rate")
+    ax.set_ylabel(tr("Port throughput, annualised (Mt/yr)"))
+    ax.set_xlabel(tr("Month"))
+    ax.set_title(tr("{name}: monthly port throughput at an annual rate", name=data.name))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=9)
     figure.autofmt_xdate()
@@ -239,11 +255,11 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
     figure, (left, right) = new_figure(12, 5.2, ncols=2)
     counted, whole = _year_hours(data, chosen)
     if counted <= 0:
-        no_data(left, f"{chosen} is not in the counted period")
+        no_data(left, tr("{chosen} is not in the counted period", chosen=chosen))
         no_data(right, "")
         return figure
     factor = (1.0 if counted >= whole - 1e-6 else 8760.0 / counted) / 1e6
-    suffix = "" if factor == 1e-6 else " (annualised)"
+    suffix = "" if factor == 1e-6 else tr(" (annualised)")
     for ax, name, key in (
         (left, "throughput_port_area", "port_area"),
         (right, "throughput_commodity", "commodity"),
@@ -251,7 +267,7 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
         table = data.tables[name]
         table = table[table["year"] == chosen].sort_values("tonnes")
         if table.empty:
-            no_data(ax, f"no throughput in {chosen}")
+            no_data(ax, tr("no throughput in {chosen}", chosen=chosen))
             continue
         mean = table["tonnes"].to_numpy() * factor
         errors = error_bars(
@@ -259,7 +275,10 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
             table["tonnes_ci95_low"].to_numpy() * factor,
             table["tonnes_ci95_high"].to_numpy() * factor,
         )
-        labels = [str(v).replace("_", " ").title() for v in table[key]]
+        labels = [
+            commodity_label(v) if key == "commodity" else port_area_label(data.model, v)
+            for v in table[key]
+        ]
         colours = (
             [commodity_colour(c) for c in table[key]]
             if key == "commodity"
@@ -267,10 +286,14 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
         )
         ax.barh(labels, mean, xerr=errors, capsize=3, color=colours, edgecolor="black")
         label_bar_ends(ax, mean + errors[1], [f"{value:,.1f}" for value in mean], offset_pt=5)
-        ax.set_xlabel(f"Port throughput in {chosen}{suffix} (Mt/yr)")
+        ax.set_xlabel(
+            tr("Port throughput in {chosen}{suffix} (Mt/yr)", chosen=chosen, suffix=suffix)
+        )
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlim(0, float(np.nanmax(mean + errors[1])) * 1.25)
-    left.set_title("By port area")
-    right.set_title("By commodity")
-    figure.suptitle(f"{data.name}: where the {chosen} throughput is handled")
+    left.set_title(tr("By port area"))
+    right.set_title(tr("By commodity"))
+    figure.suptitle(
+        tr("{name}: where the {chosen} throughput is handled", name=data.name, chosen=chosen)
+    )
     return figure

@@ -9,7 +9,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim import facilities
+from sim.i18n import N_, localise, tr
 from sim.results.rundata import RunSource, as_run_data
+from sim.viz.labels import localise_names
 from sim.viz.measures import monthly_utilisation, resource_label
 from sim.viz.style import (
     KIND_COLOURS,
@@ -57,7 +59,7 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     table = monthly_utilisation(data)
     if table.empty:
         figure, ax = new_figure(8, 3)
-        no_data(ax, "no resource in service in the counted period")
+        no_data(ax, tr("no resource in service in the counted period"))
         return figure
     table = table.assign(
         column=table["year"].astype(str) + "-" + table["month"].map("{:02d}".format)
@@ -100,9 +102,9 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
         if kinds[y] != kinds[y - 1]:
             ax.axhline(y - 0.5, color="black", linewidth=1.2)
     colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
-    colourbar.set_label("Utilisation (% of capacity in service)")
-    ax.set_xlabel("Month")
-    ax.set_title(f"{data.name}: utilisation by month")
+    colourbar.set_label(tr("Utilisation (% of capacity in service)"))
+    ax.set_xlabel(tr("Month"))
+    ax.set_title(tr("{name}: utilisation by month", name=data.name))
     return figure
 
 
@@ -140,20 +142,24 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     else:
         figure, ax = new_figure(11, height)
     if table.empty:
-        no_data(ax, "no resource to rank")
+        no_data(ax, tr("no resource to rank"))
         return figure
     labels = [
         resource_label(k, r, data) for k, r in zip(table["kind"], table["resource"], strict=True)
     ]
     y = np.arange(len(table))
     if "criterion_ratio" in table:
-        _criterion_panel(ax, table, y)
+        _criterion_panel(ax, table, y, names=localise_names(data.model))
     else:  # a folder written before the ranking by effect on the verdict
         _wait_share_panel(ax, table, y)
     ax.set_yticks(y, labels, fontsize=9)
     ax.legend(
         handles=[Patch(color=kind_colour(k), label=kind_label(k)) for k in _kinds_in(table["kind"])]
-        + [Patch(facecolor="white", edgecolor="black", hatch="///", label="breaks its criterion")],
+        + [
+            Patch(
+                facecolor="white", edgecolor="black", hatch="///", label=tr("breaks its criterion")
+            )
+        ],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.09 - 1.2 / max(len(table), 2) / 4),
         ncol=4,
@@ -189,23 +195,27 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
             gain_ax,
             np.where(relieved, np.maximum(values + np.array(err_high), 0.0), 0.0),
             [
-                f"{value:+.2f}" if ok else "not relieved"
+                f"{value:+.2f}" if ok else tr("not relieved")
                 for value, ok in zip(values, relieved, strict=True)
             ],
             colours=["black" if ok else "grey" for ok in relieved],
         )
         gain_ax.axvline(0, color="black", linewidth=0.8)
-        gain_ax.set_xlabel("Sustainable capacity gained (Mt/yr): +1 berth or chamber, +25 % yard")
-        gain_ax.set_title("Capacity gained by relieving it")
+        gain_ax.set_xlabel(
+            tr("Sustainable capacity gained (Mt/yr): +1 berth or chamber, +25 % yard")
+        )
+        gain_ax.set_title(tr("Capacity gained by relieving it"))
         gain_ax.grid(axis="x", alpha=0.3)
         right = np.nanmax(np.append(values + np.array(err_high), 0.0))
         left = np.nanmin(np.append(values - np.array(err_low), 0.0))
         gain_ax.set_xlim(left * 1.3 - 0.05, right * 1.5 + 0.1)
-    figure.suptitle(f"{data.name}: what holds the verdict back")
+    figure.suptitle(tr("{name}: what holds the verdict back", name=data.name))
     return figure
 
 
-def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
+def _criterion_panel(
+    ax: Axes, table: pd.DataFrame, y: np.ndarray, *, names: dict[str, str] | None = None
+) -> None:
     """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
     order of the ranking; labels: the criterion, utilisation, wait and share of vessel time."""
     ratio = table["criterion_ratio"].to_numpy(dtype=float)
@@ -233,7 +243,7 @@ def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
     ax.text(
         1.0,
         1.0,
-        " limit",
+        tr(" limit"),
         color="#d62728",
         fontsize=8,
         va="bottom",
@@ -244,16 +254,17 @@ def _criterion_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
         criterion = row.criterion if isinstance(row.criterion, str) and row.criterion else ""
         parts = []
         if row.utilisation == row.utilisation:
-            parts.append(f"util {row.utilisation:.0%}")
+            parts.append(tr("util {utilisation:.0%}", utilisation=row.utilisation))
         if row.mean_wait_h == row.mean_wait_h:
-            parts.append(f"wait {row.mean_wait_h:.1f} h")
+            parts.append(tr("wait {wait_h:.1f} h", wait_h=row.mean_wait_h))
         if row.wait_share == row.wait_share:
-            parts.append(f"{row.wait_share:.2%} of vessel time")
-        texts.append(f"{criterion or 'no service criterion'}\n{', '.join(parts)}")
+            parts.append(tr("{share:.2%} of vessel time", share=row.wait_share))
+        said = localise(criterion, names) if criterion else tr("no service criterion")
+        texts.append(f"{said}\n{tr(', ').join(parts)}")
     label_bar_ends(ax, shown, texts, fontsize=7.5)
     ax.set_xlim(0, reach * 1.9)
-    ax.set_xlabel("Service criterion: value / limit (over 1 breaks it)")
-    ax.set_title("Ranked by effect on the verdict")
+    ax.set_xlabel(tr("Service criterion: value / limit (over 1 breaks it)"))
+    ax.set_title(tr("Ranked by effect on the verdict"))
 
 
 def _wait_share_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
@@ -272,13 +283,13 @@ def _wait_share_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
         ax,
         reach,
         [
-            f"util {utilisation:.0%}, mean wait {wait:.1f} h"
+            tr("util {utilisation:.0%}, mean wait {wait:.1f} h", utilisation=utilisation, wait=wait)
             for utilisation, wait in zip(table["utilisation"], table["mean_wait_h"], strict=True)
         ],
     )
     ax.set_xlim(0, max(float(np.nanmax(reach)), 1e-3) * 1.7)
-    ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
-    ax.set_title("Ranked bottlenecks (95 % CI)")
+    ax.set_xlabel(tr("Share of all vessel time spent waiting for the resource (%)"))
+    ax.set_title(tr("Ranked bottlenecks (95 % CI)"))
 
 
 def lock_wait_chart(source: RunSource) -> Figure:
@@ -297,21 +308,21 @@ def lock_wait_chart(source: RunSource) -> Figure:
     table = data.tables["locks"]
     figure, ax = new_figure(8.5, 4.5)
     if table.empty:
-        no_data(ax, "no locks in this scenario")
+        no_data(ax, tr("no locks in this scenario"))
         return figure
     x = np.arange(len(table))
     for offset, column, label, colour in (
-        (-0.2, "mean_wait_h", "mean", KIND_COLOURS["lock"]),
-        (0.2, "p95_wait_h", "95th percentile", "#08306b"),
+        (-0.2, "mean_wait_h", N_("mean"), KIND_COLOURS["lock"]),
+        (0.2, "p95_wait_h", N_("95th percentile"), "#08306b"),
     ):
         values, low, high = ci_bounds(table, column)
         errors = error_bars(values, low, high, floor=0.0)
-        ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=label, color=colour)
+        ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=tr(label), color=colour)
     ax.set_xticks(
         x, [resource_label("lock", r, data) for r in table["resource"]], rotation=20, ha="right"
     )
-    ax.set_ylabel("Waiting time at the lock (h)")
-    ax.set_title(f"{data.name}: waiting at the locks (95 % CI)")
+    ax.set_ylabel(tr("Waiting time at the lock (h)"))
+    ax.set_title(tr("{name}: waiting at the locks (95 % CI)", name=data.name))
     ax.grid(axis="y", alpha=0.3)
     ax.legend()
     return figure
