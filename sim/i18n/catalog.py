@@ -29,6 +29,10 @@ from sim.i18n.language import current_language
 __all__ = ["N_", "catalogue", "en", "localise", "tr"]
 
 _FOLDER = Path(__file__).parent
+# a space between two Chinese characters (a field's value next to the template's words):
+# Chinese sets no space there, only next to Latin letters and digits
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FORMATTER = string.Formatter()
 # a field that holds a number, so that stored text parses one way only: one with a format spec
@@ -73,8 +77,14 @@ def tr(msgid: str, /, **fields: Any) -> str:
     Text missing from the catalogue is written in English.
     """
     lang = current_language()
-    text = catalogue(lang).get(msgid, msgid) if lang != "en" else msgid
-    return text.format(**fields) if fields else text
+    if lang == "en":
+        return msgid.format(**fields) if fields else msgid
+    text = catalogue(lang).get(msgid, msgid)
+    return _tidy(text.format(**fields) if fields else text)
+
+
+def _tidy(text: str) -> str:
+    return _CJK_SPACE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -143,7 +153,7 @@ def localise(text: str, names: Mapping[str, str] | None = None) -> str:
     lang = current_language()
     if lang == "en" or not text:
         return text
-    return _localise(text, lang, names or {}, 0)
+    return _tidy(_localise(text, lang, names or {}, 0))
 
 
 def _localise(text: str, lang: str, names: Mapping[str, str], depth: int) -> str:

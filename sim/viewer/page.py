@@ -68,9 +68,21 @@ _JS_TEXT = re.compile(r'\bt\(\s*((?:"(?:[^"\\]|\\.)*"\s*\+?\s*)+)')
 _JS_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # words the script shows through t() from the data: units, cargo groups, vessel states
 _DATA_WORDS = (
-    *(N_(w) for w in ("chambers", "berths", "t", "trucks/h", "flights/h", "trains")),
-    *(N_(w) for w in ("dry bulk", "liquid bulk", "break bulk", "container", "reefer")),
-    *(N_(w) for w in ("sailing", "waiting at a lock", "in a lock", "waiting for a berth")),
+    N_("chambers"),
+    N_("berths"),
+    N_("t"),
+    N_("trucks/h"),
+    N_("flights/h"),
+    N_("trains"),
+    N_("dry bulk"),
+    N_("liquid bulk"),
+    N_("break bulk"),
+    N_("container"),
+    N_("reefer"),
+    N_("sailing"),
+    N_("waiting at a lock"),
+    N_("in a lock"),
+    N_("waiting for a berth"),
     N_("at a berth"),
 )
 # text of viewer.html (between tags, and its title attribute)

@@ -257,5 +257,10 @@ def animate_vessels(
     return path
 
 
-_STATES = (N_("sailing"), N_("waiting at a lock"), N_("in a lock"), N_("waiting for a berth"))
-_STATES_MORE = (N_("at a berth"),)
+_STATES = (
+    N_("sailing"),
+    N_("waiting at a lock"),
+    N_("in a lock"),
+    N_("waiting for a berth"),
+    N_("at a berth"),
+)

@@ -478,7 +478,11 @@ def modal_co2_chart(source: RunSource) -> Figure:
 
 # the words of the landside descriptors (sim.facilities), shown through tr()
 _WORDS = (
-    *(N_(w) for w in ("gate", "sidings", "slots", "trucks", "trains", "train movements")),
-    *(N_(w) for w in ("flights", "dry bulk", "liquid bulk", "break bulk", "container")),
-    N_("reefer"),
+    N_("gate"),
+    N_("sidings"),
+    N_("slots"),
+    N_("trucks"),
+    N_("trains"),
+    N_("train movements"),
+    N_("flights"),
 )
