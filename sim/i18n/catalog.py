@@ -26,7 +26,7 @@ from typing import Any
 
 from sim.i18n.language import current_language
 
-__all__ = ["N_", "catalogue", "en", "localise", "tr"]
+__all__ = ["N_", "catalogue", "en", "localise", "stored_templates", "tr"]
 
 _FOLDER = Path(__file__).parent
 # a space between two Chinese characters (a field's value next to the template's words):
@@ -44,19 +44,29 @@ _NUMBER = r"(?:-|[-+]?(?:\d[\d,]*)?\.?\d+(?:[eE][-+]?\d+)?%?|inf|nan)"
 
 
 @functools.cache
-def catalogue(lang: str) -> dict[str, str]:
-    """``msgid -> msgstr`` of a language (empty for English; untranslated entries left out)."""
-    if lang == "en":
-        return {}
+def _read(lang: str) -> tuple[dict[str, str], frozenset[str]]:
     from babel.messages.pofile import read_po
 
     with (_FOLDER / f"{lang}.po").open("rb") as file:
         catalog = read_po(file, locale=lang)
-    return {
+    table = {
         str(m.id): str(m.string)
         for m in catalog
         if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
     }
+    stored = frozenset(str(m.id) for m in catalog if "stored" in m.flags and str(m.id) in table)
+    return table, stored
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """``msgid -> msgstr`` of a language (empty for English; untranslated entries left out)."""
+    return {} if lang == "en" else _read(lang)[0]
+
+
+def stored_templates(lang: str) -> frozenset[str]:
+    """The message ids of :func:`en` texts (flagged ``stored`` in the ``.po`` file): the
+    only templates :func:`localise` matches stored text against."""
+    return frozenset() if lang == "en" else _read(lang)[1]
 
 
 def N_(msgid: str) -> str:  # the gettext name for a marker
@@ -117,7 +127,7 @@ def _template(msgid: str) -> _Template | None:
 
 @functools.cache
 def _templates(lang: str) -> tuple[_Template, ...]:
-    found = [t for t in map(_template, catalogue(lang)) if t is not None]
+    found = [t for t in map(_template, stored_templates(lang)) if t is not None]
     return tuple(sorted(found, key=lambda t: -t.literal))
 
 

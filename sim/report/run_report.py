@@ -121,11 +121,9 @@ def _verdict_box(data: RunData) -> str:
             shown = localise(str(reason), names)
             head, _, rest = str(reason).partition(": ")
             label = _REASON_HEADS.get(head)
-            if label and current_language() != "en":
-                # the reason in the current language without its head word
-                rest = localise(str(reason)[len(head) + 2 :], names)
-                if rest == str(reason)[len(head) + 2 :]:  # not translated: keep it whole
-                    rest = shown.partition(": ")[2] or rest
+            if label and shown != str(reason):
+                # the reason in the current language without its head word ("吞吐量：...")
+                rest = shown.split(tr(":"), 1)[-1]
             items.append(
                 f"<li><strong>{escape(tr(label))}{escape(tr(':'))}</strong> {escape(rest)}</li>"
                 if label

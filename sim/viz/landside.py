@@ -171,7 +171,7 @@ def _landside_text(kind: str, utilisation: float, tonnes: float, vehicles: float
     if vehicle_word and np.isfinite(vehicles):
         moved.append(tr("{vehicles:,.0f} {word}", vehicles=vehicles, word=tr(vehicle_word)))
     if not np.isnan(utilisation):
-        head = f"{utilisation:.0f} %"
+        head = tr("{utilisation:.0f} %", utilisation=utilisation)
     elif kind == "rail":
         head = tr("ample sidings, not limiting")
     else:

@@ -219,6 +219,9 @@ def flow_map(source: RunSource) -> Figure:
     _draw(region, data, flows, usage, largest, labels=False)
     _draw(hub, data, flows, usage, largest, labels=True)
     frame_hub_map(region, hub)
+    for ax in (region, hub):  # network.plot writes them in English
+        ax.set_xlabel(tr(ax.get_xlabel()))
+        ax.set_ylabel(tr(ax.get_ylabel()))
     places = data.model.places
     for row in places[places["kind"] == "gateway"].itertuples(index=False):
         region.annotate(
