@@ -142,9 +142,9 @@ def _plan_year(multiplier: float = 1.0, processes: tuple[Any, ...] = ()) -> dict
 
 def _overloaded_plan_year(multiplier: float) -> dict[str, Any]:
     """The plan year at ``multiplier`` times its demand, which a queue overflows early."""
-    from sim.model.compile import compile_scenario
     from sim.engine import simulate
     from sim.engine.arrivals import ArrivalStream
+    from sim.model.compile import compile_scenario
     from sim.scenario import load_scenario
 
     scenario = load_scenario(PLAN)

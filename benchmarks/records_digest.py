@@ -138,8 +138,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="leave out the long runs")
     args = parser.parse_args()
     import sim.engine
-    from sim.model.compile import compile_scenario
     from sim.engine import simulate
+    from sim.model.compile import compile_scenario
 
     print(f"# {sim.__file__} compiled={sim.engine.COMPILED}", flush=True)
     report: dict[str, dict[str, str]] = {}

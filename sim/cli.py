@@ -18,13 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from sim.i18n import N_, localise, tr
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
     from sim.analysis import Verdict
@@ -45,10 +43,50 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-# piped output (a log, CI) is read later in a wide window: do not squeeze tables to 80 columns
-_out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 132)
-_err = Console(stderr=True, soft_wrap=True)
+
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use: ``hubsim --help`` does not import rich at all.
+
+    Help and usage errors are click's plain text (``rich_markup_mode=None``), which keeps
+    ``hubsim --help`` within its 0.3 s; everything a command prints goes through rich.
+    """
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self._console is None:
+            from rich.console import Console
+
+            if self._stderr:
+                self._console = Console(stderr=True, soft_wrap=True)
+            else:
+                # piped output (a log, CI) is read later in a wide window: do not squeeze
+                # tables to 80 columns
+                self._console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 132)
+        return getattr(self._console, name)
+
+
+_out: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
+_err: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
+
+
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped (user input is never read as markup)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def Table(*args: object, **kwargs: object) -> Any:
+    """A ``rich.table.Table`` (imported when a command prints one, not at start-up)."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)  # type: ignore[arg-type]
 
 
 @app.callback()

@@ -25,7 +25,7 @@ from simpy.core import EmptySchedule
 
 from sim.engine.arrivals import Arrivals, ArrivalStream, DrawnArrivals
 from sim.engine.columns import Column
-from sim.engine.context import LOAD, OTHER, UNLOAD, Context, Stop, Wake
+from sim.engine.context import LOAD, OTHER, UNLOAD, Context
 from sim.engine.disruptions import breakdown_windows, closure_windows, weather_windows
 from sim.engine.heap import Entry, TimeHeap
 from sim.engine.landside import Job, Landside, RateStage, TrainStage

@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.model.compile import compile_scenario
-from sim.model.specs import CompiledModel
 from sim.engine import HubEnvironment, Overloaded, Records, simulate
 from sim.engine.arrivals import Arrivals, ArrivalStream, draw_arrivals
 from sim.engine.core import Engine
 from sim.engine.invariants import check_invariants
+from sim.model.compile import compile_scenario
+from sim.model.specs import CompiledModel
 from sim.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

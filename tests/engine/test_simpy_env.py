@@ -13,7 +13,7 @@ import pytest
 import simpy
 
 from sim.engine import HubEnvironment, Records, simulate
-from sim.engine.arrivals import ArrivalStream, draw_arrivals
+from sim.engine.arrivals import ArrivalStream
 from sim.engine.context import Call
 from sim.engine.core import Engine
 from sim.engine.invariants import check_invariants
