@@ -63,10 +63,10 @@ def _script_json(document: Any) -> str:
 
 
 _HTML_LANG = {"en": "en", "zh": "zh-CN"}
-# t("...") in viewer.js, adjacent literals joined with + (the page's words)
-_JS_TEXT = re.compile(r'\bt\(\s*((?:"(?:[^"\\]|\\.)*"\s*\+?\s*)+)')
+# say("...") in viewer.js, adjacent literals joined with + (the page's words)
+_JS_TEXT = re.compile(r'\bsay\(\s*((?:"(?:[^"\\]|\\.)*"\s*\+?\s*)+)')
 _JS_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
-# words the script shows through t() from the data: units, cargo groups, vessel states
+# words the script shows through say() from the data: units, cargo groups, vessel states
 _DATA_WORDS = (
     N_("chambers"),
     N_("berths"),
@@ -84,13 +84,23 @@ _DATA_WORDS = (
     N_("in a lock"),
     N_("waiting for a berth"),
     N_("at a berth"),
+    N_("Coal"),
+    N_("Building Mat"),
+    N_("Metal Ore"),
+    N_("Nonmetal Ore"),
+    N_("Grain"),
+    N_("Salt"),
+    N_("Steel"),
+    N_("Chemicals"),
+    N_("Container"),
+    N_("Cold Chain"),
 )
 # text of viewer.html (between tags, and its title attribute)
 _HTML_TEXT = re.compile(r'(>|title=")([^<>"]*[A-Za-z][^<>"]*)(<|")')
 
 
 def script_words() -> list[str]:
-    """Every text viewer.js shows through ``t()`` (its message ids)."""
+    """Every text viewer.js shows through ``say()`` (its message ids)."""
     words = []
     for match in _JS_TEXT.finditer(_asset("viewer.js")):
         words.append("".join(json.loads(f'"{m}"') for m in _JS_LITERAL.findall(match.group(1))))
