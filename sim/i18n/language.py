@@ -16,7 +16,7 @@ import os
 import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 __all__ = [
     "CONFIG_ENV",
@@ -156,7 +156,7 @@ def language(lang: str | None) -> Iterator[Language]:
     '吞吐量与目标'
     """
     chosen = current_language() if lang is None else parse_language(lang, where="language")
-    token = _CURRENT.set(cast(Language, chosen))
+    token = _CURRENT.set(chosen)
     try:
         yield chosen
     finally:

@@ -175,7 +175,11 @@ def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) 
             data.model.calendar, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
         )
         style: Literal["-", "--"] = "-" if row.kind == "lock" else "--"
-        label = f"{kind_label(row.kind)}: {resource_label(row.kind, row.resource, data)}"
+        label = tr(
+            "{kind}: {resource}",
+            kind=kind_label(row.kind),
+            resource=resource_label(row.kind, row.resource, data),
+        )
         queue_ax.plot(middle, series["queue_vessels"], style, color=colour, linewidth=1.4)
         wait_ax.plot(middle, series["mean_wait_h"], style, color=colour, linewidth=1.4)
         handles.append(Line2D([], [], linestyle=style, color=colour, label=label))

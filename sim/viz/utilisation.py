@@ -80,7 +80,10 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     )
     ax.set_yticks(
         np.arange(rows),
-        [f"{kind_label(k)}: {resource_label(k, r, data)}" for k, r in grid.index],
+        [
+            tr("{kind}: {resource}", kind=kind_label(k), resource=resource_label(k, r, data))
+            for k, r in grid.index
+        ],
         fontsize=8,
     )
     ax.set_xticks(np.arange(columns), list(grid.columns), rotation=45, ha="right", fontsize=8)

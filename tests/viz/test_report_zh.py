@@ -80,14 +80,17 @@ def _has_text(artist: object) -> bool:
 
 def test_without_a_cjk_font_charts_warn_and_draw(monkeypatch):
     monkeypatch.setattr(fonts_module, "cjk_font", lambda: None)
-    with language("zh"), pytest.warns(CJKFontWarning, match="fonts-noto-cjk"):
-        with chart_fonts() as family:
-            assert family is None
-            figure = Figure()
-            figure.subplots().set_title("黄码作业区")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # the boxes this test is about
-                figure.canvas.draw()
+    with (
+        language("zh"),
+        pytest.warns(CJKFontWarning, match="fonts-noto-cjk"),
+        chart_fonts() as family,
+    ):
+        assert family is None
+        figure = Figure()
+        figure.subplots().set_title("黄码作业区")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the boxes this test is about
+            figure.canvas.draw()
 
 
 def test_english_charts_keep_matplotlibs_font():
