@@ -124,7 +124,7 @@ def comparison_html(comparison: Comparison, chart_png: bytes) -> str:
         for name, _, label in comparison.criteria
     ]
     columns += [
-        Column("bottlenecks", tr("top 3 bottlenecks"), localise),
+        Column("bottlenecks", tr("top 3 bottlenecks"), _bottleneck_words),
         Column("capex_cny", tr("CAPEX bn CNY"), lambda v: f"{v / 1e9:,.2f}"),
         Column(
             "capex_added_cny", tr("CAPEX added vs reference, M CNY"), lambda v: f"{v / 1e6:+,.0f}"
@@ -215,6 +215,11 @@ def _reasons_words(value: Any) -> str:
     if isinstance(value, list | tuple):
         return tr("; ").join(localise(str(v)) for v in value)
     return localise(str(value))
+
+
+def _bottleneck_words(value: Any) -> str:
+    """The table's top bottlenecks (stored English, joined with `` | ``) in the language."""
+    return " | ".join(localise(part) for part in str(value).split(" | "))
 
 
 def _criterion_heading(name: str, label: str) -> str:

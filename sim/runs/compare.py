@@ -420,13 +420,16 @@ def _brief(c: CriterionResult) -> str:
     value = format_value(c.name, c.value[0])
     limit = format_value(c.name, c.limit)
     where = c.resource if c.kind != "yard" else en("all berths")
-    return en(
-        "{where} {criterion} {value} > {limit}",
-        where=where,
-        criterion=_CRITERION_NAMES.get(c.name, c.name),
-        value=value,
-        limit=limit,
-    )
+    fields = {"where": where, "value": value, "limit": limit}
+    if c.name == "berth_waiting_service_ratio":
+        return en("{where} berth waiting/service {value} > {limit}", **fields)
+    if c.name == "berth_occupancy":
+        return en("{where} berth occupancy {value} > {limit}", **fields)
+    if c.name == "mean_lock_wait_h":
+        return en("{where} mean lock wait (h) {value} > {limit}", **fields)
+    if c.name == "yard_blocking_share":
+        return en("{where} ships held at berth (share) {value} > {limit}", **fields)
+    return en("{where} {criterion} {value} > {limit}", criterion=c.name, **fields)
 
 
 def _short_reasons(verdict: Verdict) -> list[str]:
@@ -459,13 +462,19 @@ def _short_reasons(verdict: Verdict) -> list[str]:
 def _bottlenecks(result: RunResult, top: int = 3) -> list[str]:
     out = []
     for row in result.bottlenecks.head(top).itertuples(index=False):
+        fields = {"resource": row.resource, "kind": row.kind}
         if row.criterion:
-            out.append(f"{row.resource} ({row.kind}): {row.criterion}")
-        else:
-            utilisation = (
-                "" if row.utilisation != row.utilisation else f"utilisation {row.utilisation:.0%}"
+            out.append(en("{resource} ({kind}): {what}", what=row.criterion, **fields))
+        elif row.utilisation == row.utilisation:
+            out.append(
+                en(
+                    "{resource} ({kind}): utilisation {share:.0%}",
+                    share=row.utilisation,
+                    **fields,
+                )
             )
-            out.append(f"{row.resource} ({row.kind}): {utilisation or 'no criterion'}")
+        else:
+            out.append(en("{resource} ({kind}): no criterion", **fields))
     return out
 
 
@@ -680,9 +689,9 @@ def _console_cells(
     lines = []
     for name, resource, _ in comparison.criteria:
         c = by_key.get((name, resource))
-        what = f"{resource} {_CRITERION_NAMES.get(name, name)}"
+        what = f"{resource} {tr(_CRITERION_NAMES.get(name, name))}"
         if c is None:
-            lines.append(f"{what}: not judged")
+            lines.append(tr("{what}: not judged", what=what))
             continue
         mark = {True: "ok", False: "x", None: "?"}[c.holds]
         lines.append(
@@ -690,7 +699,9 @@ def _console_cells(
         )
     cells.append(escape("\n".join(lines)) or "-")
     bottlenecks = _bottlenecks(plan.result)
-    cells.append(escape("\n".join(f"{i}. {b}" for i, b in enumerate(bottlenecks, 1))) or "-")
+    cells.append(
+        escape("\n".join(f"{i}. {localise(b)}" for i, b in enumerate(bottlenecks, 1))) or "-"
+    )
     capex = f"{row['capex_cny'] / 1e9:,.2f}"
     if plan is not comparison.reference:
         added = _signed(lambda v: f"{v / 1e6:,.0f}")(row["capex_added_cny"])
