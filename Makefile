@@ -41,6 +41,7 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/bench_engine.py --json
+	$(BIN)/python benchmarks/bench_outputs.py --json
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -275,8 +275,21 @@ def run_command(
         int | None, typer.Option("--seed", min=0, max=SEED_MAX, help="Random seed.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write tables, records and charts here.")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Write the KPI tables, the records and the model here (`hubsim report DIR` "
+            "draws the charts).",
+        ),
     ] = None,
+    charts: Annotated[
+        bool,
+        typer.Option(
+            "--charts",
+            help="With --out: also draw every chart to DIR/charts/ (in parallel; the report "
+            "then embeds them instead of drawing them).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     year: Annotated[
         int | None,
@@ -393,7 +406,7 @@ def run_command(
         result = result.with_capacity(capacity_result, reliefs, quick=True)
     if out is not None:
         try:
-            write_outputs(result, out, relief=reliefs)
+            write_outputs(result, out, relief=reliefs, charts=charts)
         except RunFolderError as error:
             raise _bad_input(str(error)) from None
     if as_json:
@@ -409,7 +422,13 @@ def run_command(
             _print_relief(reliefs, quick=True)
         if out is not None:
             _out.print(
-                tr("tables, event records and charts written to {out}", out=out), markup=False
+                tr("tables, event records and charts written to {out}", out=out)
+                if charts
+                else tr(
+                    "tables and event records written to {out} (charts: `hubsim report {out}`)",
+                    out=out,
+                ),
+                markup=False,
             )
     if result.overloads:
         raise typer.Exit(EXIT_OVERFLOWED)
@@ -831,6 +850,16 @@ def report_command(
         bool,
         typer.Option("--animation", help="Also animate the vessels over a day (GIF; a run)."),
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            max=64,
+            help="Processes drawing the charts of a run (default: one per idle CPU).",
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Write one self-contained HTML report of a run (verdict, charts, tables, assumptions) or
@@ -838,7 +867,7 @@ def report_command(
     from sim.report import ReportInputError, write_report
 
     try:
-        path = write_report(folder, out, animation=animation)
+        path = write_report(folder, out, animation=animation, workers=workers)
     except ReportInputError as error:
         raise _bad_input(str(error)) from None
     _out.print(
@@ -990,6 +1019,11 @@ def sweep_command(
         except (StoreError, BackendError) as error:
             raise _bad_input(str(error)) from None
         except SweepInterrupted as stop:
+            # the interpreter's exit then joins the pool's threads: a second Ctrl-C there
+            # would print a traceback over the message below (workers end with their parent)
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             _err.print(
                 f"interrupted: {stop.stored} runs are stored in {escape(str(folder))}; "
                 "add --resume to carry on",

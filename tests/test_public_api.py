@@ -87,12 +87,13 @@ def _imports(folder: Path) -> dict[str, set[str]]:
 
 
 #: the subpackages of ``sim`` in the order of the data flow; a module imports only from its own
-#: subpackage and those before it (``facilities``, the registry of facility kinds, is read from
-#: the engine on; ``sweep`` and ``backtest`` orchestrate runs, like ``runs``)
+#: subpackage and those before it (``facilities``, the registry of facility kinds, comes first:
+#: it imports no other layer, and the scenario checks a ``facilities`` section against it;
+#: ``sweep`` and ``backtest`` orchestrate runs, like ``runs``)
 LAYERS = (
+    ("facilities",),
     ("scenario",),
     ("model",),
-    ("facilities",),
     ("engine",),
     ("analysis",),
     ("runs",),

@@ -17,7 +17,7 @@ from sim.facilities.landside import LANDSIDE_SUPPLY, RAIL_LINK, SIDINGS
 from sim.facilities.waterside import BERTHS, LOCK, YARD
 from sim.model.specs import REEFER_T_PER_PLUG, CompiledModel
 
-__all__ = ["replication_tables"]
+__all__ = ["STOP_COLUMNS", "replication_tables", "stops"]
 
 
 def _window(model: CompiledModel, records: Records) -> tuple[float, float]:
@@ -484,6 +484,7 @@ def bottlenecks(
     lock_table: pd.DataFrame,
     yard_table: pd.DataFrame,
     landside_table: pd.DataFrame | None = None,
+    stop_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Resources ranked by the share of all vessel time spent waiting for them.
 
@@ -528,8 +529,10 @@ def bottlenecks(
                     float(np.nansum(waits)),
                 )
             )
-    if landside_table is not None:
-        for row in landside_table.itertuples(index=False):
+    for table in (landside_table, stop_table):
+        if table is None:
+            continue
+        for row in table.itertuples(index=False):
             rank = facilities.kind(row.kind).rank
             if rank is not None:
                 rows.append((row.kind, row.resource, *rank(row)))
@@ -545,13 +548,62 @@ def bottlenecks(
     return frame
 
 
+#: columns of the ``stops`` table (stops of registered kinds, see ``sim.facilities``)
+STOP_COLUMNS = (
+    "kind",
+    "resource",
+    "servers",
+    "visits",
+    "utilisation",
+    "mean_wait_h",
+    "max_wait_h",
+    "wait_h_total",
+)
+
+
+def stops(model: CompiledModel, records: Records) -> pd.DataFrame:
+    """One row per stop of a registered kind (``CompiledModel.stop_kinds`` after ``lock`` and
+    ``berths``): the visits that started service in the counted window, the share of its
+    servers' hours in use there, and the ships' waits for a server (hours)."""
+    low, high = _window(model, records)
+    visits = records.visits
+    rows: list[tuple[object, ...]] = []
+    for code, specs in enumerate(model.stops, start=2):
+        for i, spec in enumerate(specs):
+            if visits:
+                mine = (visits["kind"] == code) & (visits["stop"] == i)
+                arrival = visits["arrival_h"][mine]
+                start = visits["start_h"][mine]
+                end = visits["end_h"][mine]
+            else:
+                arrival = start = end = np.zeros(0)
+            counted = (start >= low) & (start <= high)
+            waits = (start - arrival)[counted]
+            server_h = spec.servers * _available_h(spec.start_h, spec.end_h, low, high)
+            busy_h = float(_overlap(start, end, low, high).sum())
+            rows.append(
+                (
+                    model.stop_kinds[code],
+                    spec.id,
+                    spec.servers,
+                    int(counted.sum()),
+                    busy_h / server_h if server_h > 0 else np.nan,
+                    float(waits.mean()) if len(waits) else np.nan,
+                    float(waits.max()) if len(waits) else np.nan,
+                    float(waits.sum()),
+                )
+            )
+    return pd.DataFrame(rows, columns=list(STOP_COLUMNS))
+
+
 def replication_tables(model: CompiledModel, records: Records) -> dict[str, pd.DataFrame]:
     """All KPI tables of one replication, keyed by name."""
     berth_table = berths(model, records)
     lock_table = locks(model, records)
     yard_table = yards(model, records)
     landside_table = landside(model, records)
-    return {
+    stop_table = stops(model, records) if model.stops else None
+    tables = {
         "throughput": throughput(model, records),
         "berths": berth_table,
         "locks": lock_table,
@@ -563,6 +615,9 @@ def replication_tables(model: CompiledModel, records: Records) -> dict[str, pd.D
         "modal_split": modal_split(model, records),
         "economics": economics(model, records),
         "bottlenecks": bottlenecks(
-            model, records, berth_table, lock_table, yard_table, landside_table
+            model, records, berth_table, lock_table, yard_table, landside_table, stop_table
         ),
     }
+    if stop_table is not None:  # only a scenario with stops of registered kinds has the table
+        tables["stops"] = stop_table
+    return tables

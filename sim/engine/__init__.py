@@ -31,6 +31,7 @@ COMPILED_MODULES = (
     "stations.lock",
     "stations.terminal",
     "stations.diverter",
+    "stations.servers",
     "landside",
     "core",
 )

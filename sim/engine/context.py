@@ -318,6 +318,14 @@ class Context:
         """The ship ``vessel`` waited at the anchorage before ``station`` from start to end."""
         raise NotImplementedError  # pragma: no cover - the engine overrides it
 
+    def record_visit(
+        self, code: int, index: int, vessel: int, arrival: float, start: float, end: float
+    ) -> None:
+        """The ship's visit to stop ``index`` of the kind with itinerary code ``code`` (a
+        registered stop kind, :class:`sim.engine.stations.servers.ServerStop`): arrival,
+        start and end of service."""
+        raise NotImplementedError  # pragma: no cover - the engine overrides it
+
 
 class StandaloneContext(Context):
     """A context without an engine, to run facilities on their own (unit tests, a new facility
@@ -388,11 +396,13 @@ class StandaloneContext(Context):
         self.service_h = service_h
         #: records: (lock, chamber, direction, start, end, ships, area share) per lockage,
         #: (vessel, arrival, lockage row) per passage, (vessel, group, arrival, start, block,
-        #: end) per berth call, (vessel, station, direction, start, end) per hold
+        #: end) per berth call, (vessel, station, direction, start, end) per hold, (code,
+        #: stop, vessel, arrival, start, end) per visit to a stop of a registered kind
         self.lockages: list[tuple[int, int, int, float, float, int, float]] = []
         self.passages: list[tuple[int, float, int]] = []
         self.berths: list[tuple[int, int, float, float, float, float]] = []
         self.holds: list[tuple[int, str, int, float, float]] = []
+        self.visits: list[tuple[int, int, int, float, float, float]] = []
 
     def route(
         self,
@@ -461,3 +471,8 @@ class StandaloneContext(Context):
         self, vessel: int, station: str, direction: int, start: float, end: float
     ) -> None:
         self.holds.append((vessel, station, direction, start, end))
+
+    def record_visit(
+        self, code: int, index: int, vessel: int, arrival: float, start: float, end: float
+    ) -> None:
+        self.visits.append((code, index, vessel, arrival, start, end))

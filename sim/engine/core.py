@@ -14,6 +14,7 @@ woken at the same times and the events are the same, with the same ids.
 
 from __future__ import annotations
 
+import importlib
 import math
 from array import array
 from collections.abc import Callable, Sequence
@@ -36,7 +37,7 @@ from sim.engine.stations.lock import LockStation
 from sim.engine.stations.terminal import TerminalStation
 from sim.model.operations import ServiceTimeSpec
 from sim.model.randomness import stream
-from sim.model.specs import LOCK, CompiledModel
+from sim.model.specs import CompiledModel
 
 __all__ = ["Engine", "Overloaded", "Records", "drive"]
 
@@ -187,11 +188,17 @@ class Engine(Context):
         self.terminals = [
             TerminalStation(self, spec, i, model.groups) for i, spec in enumerate(model.terminals)
         ]
-        self.itin_stations = [
-            tuple(
-                self.locks[i] if kind == LOCK else self.terminals[i]
-                for kind, i in zip(it.kinds, it.index, strict=True)
+        # the stops of registered kinds (codes 2 and up of ``model.stop_kinds``)
+        self.other_stops: list[list[Station]] = [
+            [_station_class(reference)(self, spec, i, code) for i, spec in enumerate(specs)]
+            for code, (reference, specs) in enumerate(
+                zip(model.stop_stations, model.stops, strict=True), start=2
             )
+        ]
+        self.visit_rows: list[tuple[int, int, int, float, float, float]] = []
+        by_code: list[list[Station]] = [list(self.locks), list(self.terminals), *self.other_stops]
+        self.itin_stations = [
+            tuple(by_code[kind][i] for kind, i in zip(it.kinds, it.index, strict=True))
             for it in model.itineraries
         ]
         self.itin_sail = [it.sail_h for it in model.itineraries]
@@ -217,6 +224,8 @@ class Engine(Context):
         # the stops ships are fed to: locks, terminals and the diverter (where the ships that
         # choose their terminal when they set off start)
         self.stops: list[Station] = [*self.locks, *self.terminals]
+        for stops in self.other_stops:
+            self.stops.extend(stops)
         if self.diverter is not None:
             self.stops.append(self.diverter)
         position = {id(station): i for i, station in enumerate(self.stops)}
@@ -448,6 +457,12 @@ class Engine(Context):
         """The ship ``vessel`` waited at the anchorage before ``station`` from start to end."""
         self.hold_rows.append((vessel, station, direction, start, end))
 
+    def record_visit(
+        self, code: int, index: int, vessel: int, arrival: float, start: float, end: float
+    ) -> None:
+        """The ship's visit to stop ``index`` of kind ``code``: arrival, start, end."""
+        self.visit_rows.append((code, index, vessel, arrival, start, end))
+
     def record_berth(
         self, vessel: int, group: int, arrival: float, start: float, block: float, end: float
     ) -> None:
@@ -573,7 +588,29 @@ class Engine(Context):
             self.logical_events,
             wall_s,
             overload,
+            visits=_visit_table(self.visit_rows),
         )
+
+
+def _station_class(reference: str) -> Any:
+    """The station class a ``module:Name`` reference names (a registered stop kind's)."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _visit_table(rows: list[tuple[int, int, int, float, float, float]]) -> dict[str, np.ndarray]:
+    """The visits to stops of registered kinds, as columns (empty without such stops)."""
+    if not rows:
+        return {}
+    kind, index, vessel, arrival, start, end = zip(*rows, strict=True)
+    return {
+        "kind": _ints(kind),
+        "stop": _ints(index),
+        "vessel": _ints(vessel),
+        "arrival_h": _floats(arrival),
+        "start_h": _floats(start),
+        "end_h": _floats(end),
+    }
 
 
 def _entry_order(entry: Entry[Job]) -> tuple[float, int]:

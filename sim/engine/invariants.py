@@ -35,13 +35,10 @@ class Census(Protocol):
     def model(self) -> CompiledModel: ...
 
     @property
-    def locks(self) -> Sequence[Station]: ...
-
-    @property
-    def terminals(self) -> Sequence[Station]: ...
-
-    @property
-    def diverter(self) -> Station | None: ...
+    def stops(self) -> Sequence[Station]:
+        """Every station on ships' itineraries: locks, terminals, stops of registered kinds
+        and the diverter."""
+        ...
 
     @property
     def landside(self) -> _Stages: ...
@@ -64,8 +61,7 @@ def check_invariants(engine: Census, records: Records) -> dict[str, float]:
     """
     n = len(records.vessels["exit_h"])
     seen = np.zeros(n, dtype=np.int64)
-    diverter = [engine.diverter] if engine.diverter is not None else []
-    for station in (*engine.locks, *engine.terminals, *diverter):
+    for station in engine.stops:  # locks, terminals, stops of other kinds, the diverter
         np.add.at(seen, np.asarray(station.held(), dtype=np.int64), 1)
     exited = ~np.isnan(records.vessels["exit_h"])
     seen[exited] += 1

@@ -46,3 +46,6 @@ class Records:
     #: took (time_h, process, action, resource, value); empty without control processes
     holds: dict[str, np.ndarray] = field(default_factory=dict)
     actions: dict[str, np.ndarray] = field(default_factory=dict)
+    #: visits to the stops of registered kinds (``CompiledModel.stop_kinds`` code ``kind``,
+    #: its ``stop`` index, vessel, arrival_h, start_h, end_h); empty without such stops
+    visits: dict[str, np.ndarray] = field(default_factory=dict)

@@ -21,6 +21,21 @@ Adding a kind (say a ship-to-ship transfer anchorage) takes, besides its tests:
 
 The kinds hubsim ships are registered when this package is imported; a descriptor registered
 by a user's package is used by the same tables and charts.
+
+A **stop on ships' paths** (a ship-to-ship transfer anchorage, a bunkering or inspection
+anchorage) needs no change to hubsim at all: a package describes it in one module (its
+pydantic schema, a compiler from entries to :class:`sim.model.specs.StopSpec`, a service-time
+rule and the descriptor with ``compiler=``; ``tests/test_stop_kinds.py`` is a complete one) and
+registers it, either by calling :func:`register` or, so that ``hubsim`` on the command line and
+every worker process find it, by an entry point in its ``pyproject.toml``::
+
+    [project.entry-points."hubsim.facilities"]
+    sts = "mypackage.sts:STS"
+
+A scenario then declares the stops in ``facilities: {sts: {NODE_ID: {...}}}``; ships whose path
+passes the node are served there by :class:`sim.engine.stations.servers.ServerStop`
+(identical servers, first come first served), its visits fill the ``stops`` KPI table and the
+kind is ranked and relieved like any other.
 """
 
 from __future__ import annotations
@@ -39,6 +54,7 @@ from sim.facilities.landside import (
 from sim.facilities.waterside import BERTHS, DIVERTER, LOCK, YARD
 
 __all__ = [
+    "ENTRY_POINTS",
     "FacilityKind",
     "RankRow",
     "ReliefRule",
@@ -51,6 +67,29 @@ __all__ = [
 ]
 
 _REGISTRY: dict[str, FacilityKind] = {}
+#: the entry-point group through which installed packages register their kinds
+ENTRY_POINTS = "hubsim.facilities"
+_plugins_loaded = False
+
+
+def _load_plugins() -> None:
+    """Register the kinds installed packages declare (entry points ``hubsim.facilities``),
+    once, at the first lookup."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=ENTRY_POINTS):
+        descriptor = point.load()
+        if not isinstance(descriptor, FacilityKind):
+            raise TypeError(
+                f"entry point {point.name!r} ({point.value}) of group {ENTRY_POINTS!r} is not "
+                "a sim.facilities.FacilityKind"
+            )
+        if descriptor.name not in _REGISTRY:
+            register(descriptor)
 
 
 class UnknownKind(KeyError):
@@ -78,6 +117,7 @@ def unregister(name: str) -> None:
 
 def kind(name: str) -> FacilityKind:
     """The descriptor of a kind, by its name in the KPI tables (``UnknownKind`` if none)."""
+    _load_plugins()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -87,6 +127,7 @@ def kind(name: str) -> FacilityKind:
 
 def kinds(*, side: str | None = None) -> Iterator[FacilityKind]:
     """Every registered kind in registration order, or those on one ``side``."""
+    _load_plugins()
     return (k for k in list(_REGISTRY.values()) if side is None or k.side == side)
 
 

@@ -17,10 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
+from typing import Any, Literal
 
 __all__ = ["FacilityKind", "RankRow", "ReliefRule", "resolve"]
 
@@ -30,8 +27,10 @@ RankRow = tuple[float, float, float, float]
 
 #: Relieves one resource in the scenario's document (``Scenario.model_dump(mode="json")``),
 #: editing it in place, and says what it changed (None: nothing to relieve there). It gets
-#: the scenario too, for what is not in the document (the network's data).
-ReliefRule = Callable[[dict[str, Any], str, "Scenario"], str | None]
+#: the scenario too, for what is not in the document (the network's data): a
+#: :class:`sim.scenario.Scenario`, typed ``Any`` here because the scenario layer reads this
+#: registry (to check a scenario's ``facilities`` section) and must not be imported by it.
+ReliefRule = Callable[[dict[str, Any], str, Any], str | None]
 
 
 def resolve(reference: str) -> Any:
@@ -60,6 +59,16 @@ class FacilityKind:
         Its pydantic scenario model, as ``module:Name``.
     spec : str or None
         Its spec in the sealed model (:class:`sim.model.specs.CompiledModel`), as ``module:Name``.
+    compiler : str or None
+        For a **stop on ships' paths** declared in the scenario's ``facilities`` section (a
+        ship-to-ship transfer anchorage, a bunkering station): ``module:function`` turning that
+        section's entries into the sealed model's stops, called as ``function(entries,
+        calendar)`` with ``entries`` the validated ``schema`` models by network node id and
+        ``calendar`` the run's :class:`sim.model.calendar.Calendar`; it returns one
+        :class:`sim.model.specs.StopSpec` per entry, in order. Ships whose path passes a node
+        stop there. Such a kind's station is ``station`` if given, else
+        :class:`sim.engine.stations.servers.ServerStop`; its visits make the rows of the
+        ``stops`` KPI table (``kpi_table="stops"``).
     station : str or None
         The engine class that runs it, as ``module:Name``. Every station follows the contract of
         :mod:`sim.engine.context`: it is built with a narrow context, is woken by the engine,
@@ -101,6 +110,7 @@ class FacilityKind:
     scenario: str
     schema: str | None = None
     spec: str | None = None
+    compiler: str | None = None
     station: str | None = None
     kpi_table: str | None = None
     kpi_columns: tuple[str, ...] = ()
@@ -124,6 +134,16 @@ class FacilityKind:
             raise ValueError(f"facility kind {self.name!r}: its relief rule needs words (relief)")
         if self.rank is not None and self.kpi_table is None:
             raise ValueError(f"facility kind {self.name!r}: rank needs a kpi_table to read")
+        if self.compiler is not None and (self.side != "waterside" or self.schema is None):
+            raise ValueError(
+                f"facility kind {self.name!r}: a stop kind (compiler) is on the waterside and "
+                "needs the schema of its entries"
+            )
+
+    @property
+    def is_stop(self) -> bool:
+        """Whether a scenario declares it in ``facilities`` as a stop on ships' paths."""
+        return self.compiler is not None
 
     def schema_class(self) -> type | None:
         """The scenario model class (imported now)."""
@@ -132,6 +152,12 @@ class FacilityKind:
     def spec_class(self) -> type | None:
         """The sealed model's spec class (imported now)."""
         return None if self.spec is None else resolve(self.spec)
+
+    def compile_stops(self, entries: Mapping[str, Any], calendar: Any) -> tuple[Any, ...]:
+        """The sealed model's stops of a scenario's entries of this kind (see ``compiler``)."""
+        if self.compiler is None:
+            raise ValueError(f"facility kind {self.name!r} is not a stop kind (no compiler)")
+        return tuple(resolve(self.compiler)(entries, calendar))
 
     def station_class(self) -> type | None:
         """The engine's station class (imported now)."""

@@ -4,13 +4,10 @@ by land for which loading ships wait."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.facilities.base import FacilityKind, RankRow
 from sim.i18n import en
-
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
 
 __all__ = ["AIRPORT", "GATE", "LANDSIDE_SUPPLY", "RAIL_LINK", "SIDINGS", "YARD_RATE"]
 
@@ -27,7 +24,7 @@ def _terminal(document: dict[str, Any], resource: str) -> tuple[str, dict[str, A
     return place, document["terminals"].get(place)
 
 
-def _relieve_gate(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_gate(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     place, terminal = _terminal(document, resource)
     if terminal and terminal.get("gate"):
         terminal["gate"]["lanes"] += 1
@@ -35,7 +32,7 @@ def _relieve_gate(document: dict[str, Any], resource: str, scenario: Scenario) -
     return None
 
 
-def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     place, terminal = _terminal(document, resource)
     if terminal and terminal.get("rail"):
         terminal["rail"]["sidings"] += 1
@@ -43,7 +40,7 @@ def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Scenario
     return None
 
 
-def _relieve_airport(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_airport(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     place = resource.split("/", 1)[0]
     if place in document["airports"]:
         document["airports"][place]["slots_per_day"] *= 1.25
@@ -51,7 +48,7 @@ def _relieve_airport(document: dict[str, Any], resource: str, scenario: Scenario
     return None
 
 
-def _relieve_rail_link(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_rail_link(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     import network  # the dataset's link capacities: read only when a link is relieved
 
     link = resource.removeprefix("rail link ")

@@ -4,22 +4,41 @@ diverter that sends a ship to another terminal when its own is congested."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sim.facilities.base import FacilityKind, RankRow
+from sim.facilities.base import FacilityKind, RankRow, ReliefRule
 from sim.i18n import en
 
-if TYPE_CHECKING:
-    from sim.scenario import Scenario
+__all__ = ["BERTHS", "DIVERTER", "LOCK", "YARD", "one_more_server", "rank_stop"]
 
-__all__ = ["BERTHS", "DIVERTER", "LOCK", "YARD"]
+
+def rank_stop(row: Any) -> RankRow:
+    """The ranking rule of a stop kind whose rows are in the ``stops`` KPI table."""
+    return (row.utilisation, row.mean_wait_h, row.wait_h_total, 0.0)
+
+
+def one_more_server(kind: str) -> ReliefRule:
+    """The relief rule "one more server" of a stop kind whose entries have ``servers``."""
+
+    def relieve(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
+        entry = document.get("facilities", {}).get(kind, {}).get(resource)
+        if entry is None or "servers" not in entry:
+            return None
+        entry["servers"] += 1
+        return en(
+            "one more server at {resource} ({servers_n} in all)",
+            resource=resource,
+            servers_n=entry["servers"],
+        )
+
+    return relieve
 
 
 def _rank_lock(row: Any) -> RankRow:
     return (row.utilisation, row.mean_wait_h, row.wait_h_total, 0.0)
 
 
-def _relieve_lock(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_lock(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     lock = document["locks"].get(resource)
     if lock is None:
         return None
@@ -40,7 +59,7 @@ def _rank_berths(row: Any) -> RankRow:
     return (row.occupancy, row.mean_wait_h, row.wait_h_total, row.blocked_h)
 
 
-def _relieve_berths(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_berths(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     terminal, _, group = resource.partition("/")
     for item in document["terminals"].get(terminal, {}).get("berths", []):
         if item["id"] == group:
@@ -54,7 +73,7 @@ def _rank_yard(row: Any) -> RankRow:
     return (row.occupancy, per_ship, row.blocked_h, row.blocked_h)
 
 
-def _relieve_yard(document: dict[str, Any], resource: str, scenario: Scenario) -> str | None:
+def _relieve_yard(document: dict[str, Any], resource: str, scenario: Any) -> str | None:
     terminal, _, yard = resource.partition("/")
     for item in document["terminals"].get(terminal, {}).get("yards", []):
         if item["id"] == yard:

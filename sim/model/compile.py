@@ -22,6 +22,7 @@ from typing import Literal
 
 import network
 from network import Dataset, Leg, Route
+from sim import facilities
 from sim.model.calendar import Calendar
 from sim.model.compile_landside import LandsideBuilder
 from sim.model.compile_operations import (
@@ -44,6 +45,7 @@ from sim.model.specs import (
     LockSpec,
     LowWaterSpec,
     ProcessSpec,
+    StopSpec,
     TerminalSpec,
     VesselClass,
     YardSpec,
@@ -130,6 +132,7 @@ def compile_scenario(
     classes_by_id = _classes(scenario, dataset)
     class_ids = sorted(classes_by_id)
     locks, lock_index = _locks(scenario, calendar)
+    stop_kinds, stops, stop_stations, node_stops = _stops(scenario, calendar, dataset, lock_index)
     terminals, groups, yards, terminal_index = _terminals(scenario, calendar, dataset)
     cargo_group, values = _commodities(dataset if dataset is not None else _bundled_or_none())
     landside = LandsideBuilder(scenario, dataset, calendar, terminal_index)
@@ -142,7 +145,7 @@ def compile_scenario(
         if yard.landside_rate_t_per_h is not None
     }
     builder = _ItineraryBuilder(
-        scenario, dataset, lock_index, classes_by_id, landside, yards, yard_rates
+        scenario, dataset, lock_index, classes_by_id, landside, yards, yard_rates, node_stops
     )
     itineraries: list[Itinerary] = []
     demand: list[Stream | ThroughTraffic] = [
@@ -193,7 +196,49 @@ def compile_scenario(
             ProcessSpec(p.function, tuple(p.parameters.items())) for p in scenario.processes
         ),
         demand_multiplier=scenario.demand.multiplier,
+        stop_kinds=stop_kinds,
+        stops=stops,
+        stop_stations=stop_stations,
     )
+
+
+def _stops(
+    scenario: Scenario, calendar: Calendar, dataset: Dataset | None, lock_index: dict[str, int]
+) -> tuple[
+    tuple[str, ...],
+    tuple[tuple[StopSpec, ...], ...],
+    tuple[str, ...],
+    dict[str, tuple[int, int]],
+]:
+    """The stops of registered kinds the scenario declares (``facilities``), each kind by its
+    descriptor's compiler: the kinds (after ``lock`` and ``berths``), their stops, their
+    station classes, and node id -> (itinerary code, index) for the ship paths."""
+    kinds = ["lock", "berths"]
+    specs: list[tuple[StopSpec, ...]] = []
+    stations: list[str] = []
+    node_stops: dict[str, tuple[int, int]] = {}
+    for kind in facilities.kinds(side="waterside"):
+        entries = scenario.facilities.get(kind.name)
+        if not kind.is_stop or not entries:
+            continue
+        compiled = kind.compile_stops(entries, calendar)
+        if [spec.id for spec in compiled] != list(entries):
+            raise ValueError(
+                f"facility kind {kind.name!r}: its compiler must return one stop per entry, in "
+                f"order, each with the entry's node as id (got {[s.id for s in compiled]})"
+            )
+        code = len(kinds)
+        for i, node in enumerate(entries):
+            where = f"facilities.{kind.name}.{node}"
+            if dataset is not None and node not in dataset.nodes.index:
+                raise _fail(where, f"no node {node!r} in the network data", scenario)
+            if node in lock_index or node in node_stops:
+                raise _fail(where, "another modelled facility stands at this node", scenario)
+            node_stops[node] = (code, i)
+        kinds.append(kind.name)
+        specs.append(compiled)
+        stations.append(kind.station or "sim.engine.stations.servers:ServerStop")
+    return tuple(kinds), tuple(specs), tuple(stations), node_stops
 
 
 def _calendar(scenario: Scenario) -> Calendar:
@@ -497,8 +542,10 @@ class _ItineraryBuilder:
         landside: LandsideBuilder,
         yards: Sequence[YardSpec],
         yard_rates: dict[str, int],
+        node_stops: dict[str, tuple[int, int]] | None = None,
     ) -> None:
         self.landside = landside
+        self.node_stops = node_stops or {}
         self.yards = yards
         self.yard_rates = yard_rates
         self.scenario = scenario
@@ -527,19 +574,26 @@ class _ItineraryBuilder:
         places: Sequence[str],
         links: Sequence[str],
         vessel: VesselClass,
-    ) -> tuple[list[tuple[int, int, float]], float]:
-        """Locks met along a ship path: [(lock, direction, sail hours before)], and the hours
-        from the last one to the end of the path."""
-        steps: list[tuple[int, int, float]] = []
+    ) -> tuple[list[tuple[int, int, int, float]], float]:
+        """Locks and other stops met along a ship path: [(kind code, index, direction, sail
+        hours before)], and the hours from the last one to the end of the path."""
+        steps: list[tuple[int, int, int, float]] = []
         sail = 0.0
+        node_stops = self.node_stops
         for position, place in enumerate(places):
             if position > 0:
                 length, speed = self.links[links[position - 1]]
                 sail += length / min(speed, vessel.speed_kmh)
-            if place in self.lock_nodes and 0 < position < len(places) - 1:
+            if not 0 < position < len(places) - 1:
+                continue
+            before, after = places[position - 1], places[position + 1]
+            if place in node_stops:
+                code, index = node_stops[place]
+                steps.append((code, index, 0 if before < after else 1, sail))
+                sail = 0.0
+            elif place in self.lock_nodes:
                 if place in self.lock_index:
-                    before, after = places[position - 1], places[position + 1]
-                    steps.append((self.lock_index[place], 0 if before < after else 1, sail))
+                    steps.append((LOCK, self.lock_index[place], 0 if before < after else 1, sail))
                     sail = 0.0
                 else:
                     sail += self.unmodelled_lock_h
@@ -630,10 +684,10 @@ class _ItineraryBuilder:
             steps_out, sail_out = [], 0.0  # leaves with a backhaul from the berth
         elif not empty_leg and route.handling == "load":
             steps_in, sail_in = [], 0.0  # arrives from a backhaul delivered nearby
-        kinds = [LOCK] * len(steps_in) + [BERTH] + [LOCK] * len(steps_out)
-        index = [s[0] for s in steps_in] + [terminal] + [s[0] for s in steps_out]
-        direction = [s[1] for s in steps_in] + [0] + [s[1] for s in steps_out]
-        sail = [s[2] for s in steps_in] + [sail_in] + [s[2] for s in steps_out]
+        kinds = [s[0] for s in steps_in] + [BERTH] + [s[0] for s in steps_out]
+        index = [s[1] for s in steps_in] + [terminal] + [s[1] for s in steps_out]
+        direction = [s[2] for s in steps_in] + [0] + [s[2] for s in steps_out]
+        sail = [s[3] for s in steps_in] + [sail_in] + [s[3] for s in steps_out]
         legs = [leg for r in ship_routes for leg in _leg_rows(r)]
         legs.append(("port handling", 0.0, 0.0, self.handling_cost.get(stream.terminal, 0.0)))
         options = tuple(
@@ -672,10 +726,10 @@ class _ItineraryBuilder:
         places, links = list(route.places), list(route.link_ids)
         steps, sail_after = self._path(places, links, vessel)
         return Itinerary(
-            tuple(LOCK for _ in steps),
             tuple(s[0] for s in steps),
             tuple(s[1] for s in steps),
             tuple(s[2] for s in steps),
+            tuple(s[3] for s in steps),
             sail_after,
             (),
             -1,

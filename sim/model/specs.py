@@ -39,13 +39,15 @@ __all__ = [
     "LockSpec",
     "LowWaterSpec",
     "ProcessSpec",
+    "StopSpec",
     "TerminalSpec",
     "VesselClass",
     "YardSpec",
     "draw_payloads",
 ]
 
-#: ``Itinerary.kinds``: a lock or a berth
+#: ``Itinerary.kinds``: a lock or a berth; codes from 2 up are the stops of registered kinds,
+#: ``CompiledModel.stop_kinds[code]`` (see :mod:`sim.facilities`, "a stop on ships' paths")
 LOCK = 0
 BERTH = 1
 #: Tonnes of reefer cargo one plug keeps cold: a 40 ft reefer of 2 TEU at 10 t/TEU (assumption).
@@ -150,6 +152,26 @@ class YardSpec:
 
 
 @dataclass(frozen=True)
+class StopSpec:
+    """A stop of a registered kind (see :mod:`sim.facilities`) at a node on ships' paths.
+
+    ``servers`` identical servers (anchorage berths, transfer spreads, ...) serve the ships
+    that pass ``id`` first come first served, from ``start_h`` to ``end_h`` (ships arriving
+    before ``start_h`` wait for it; after ``end_h`` they pass without stopping). A ship holds a
+    server ``service(payload_t, length_m, beam_m, **dict(parameters))`` hours, ``service``
+    being a ``module:function`` reference resolved once per run.
+    """
+
+    id: str
+    kind: str
+    servers: int
+    service: str
+    parameters: tuple[tuple[str, float], ...] = ()
+    start_h: float = 0.0
+    end_h: float = math.inf
+
+
+@dataclass(frozen=True)
 class TerminalSpec:
     """A terminal: its berth groups (indices) and yards by cargo group (indices)."""
 
@@ -163,7 +185,8 @@ class TerminalSpec:
 class Itinerary:
     """Where one vessel class of one flow goes, resource by resource.
 
-    ``kinds[i]`` is :data:`LOCK` or :data:`BERTH`, ``index[i]`` the lock or terminal,
+    ``kinds[i]`` is :data:`LOCK`, :data:`BERTH` or the code of another stop kind (its index in
+    ``CompiledModel.stop_kinds``), ``index[i]`` the lock, terminal or stop of that kind,
     ``direction[i]`` the direction through a lock (0 or 1), ``sail_h[i]`` the hours sailed
     before reaching resource ``i`` (from the entry for ``i = 0``) and ``sail_after_h`` the hours
     from the last resource to the exit.
@@ -258,6 +281,14 @@ class CompiledModel:
     place_names: dict[str, str] = field(default_factory=dict)  # node id -> name (network data)
     processes: tuple[ProcessSpec, ...] = ()  # the scenario's own SimPy processes, by name
     demand_multiplier: float = 1.0  # the scenario's own ``demand.multiplier``
+    #: the kinds of stop an itinerary's ``kinds`` code names: ``lock`` and ``berths``, then
+    #: the registered stop kinds the scenario declares (its ``facilities`` section)
+    stop_kinds: tuple[str, ...] = ("lock", "berths")
+    #: the stops of each stop kind after the first two (``stops[k - 2]`` for code ``k``)
+    stops: tuple[tuple[StopSpec, ...], ...] = ()
+    #: the station class of each of those kinds, as ``module:Name`` (``ServerStop`` unless the
+    #: kind's descriptor names its own), built as ``Class(context, spec, index, code)``
+    stop_stations: tuple[str, ...] = ()
 
     def scaled(self, multiplier: float) -> CompiledModel:
         """The model :func:`compile_scenario` gives with ``multiplier=multiplier`` (the

@@ -1,24 +1,36 @@
 """Recognise an output folder (a run or a sweep) and write its report (HTML with embedded
-charts, PNGs beside)."""
+charts, PNGs beside).
+
+The charts of a run report are drawn once per run: the report embeds those the run already
+drew (``charts/``, written by ``hubsim run --out DIR --charts``) or an earlier report of the
+same run left beside its ``report.html``, when they were drawn with the same settings by the
+same code (:func:`sim.viz.run.read_chart_index`), and draws the others in parallel
+(:func:`sim.viz.run.render_run_charts`).
+"""
 
 from __future__ import annotations
 
 import io
 import os
 from pathlib import Path
-from typing import Literal
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Literal
 
 from network.files import atomic_path
 from sim.i18n import chart_fonts
 from sim.report.run_report import run_report_html
-from sim.report.sweep_report import sweep_report_html
-from sim.results.rundata import RunData, RunFolderError
-from sim.sweep.folder import SweepFolderError, is_sweep_folder, read_sweep_folder
-from sim.viz.animation import animate_vessels
-from sim.viz.run import RUN_CHARTS
-from sim.viz.sweep import SWEEP_CHARTS
+from sim.results.manifest import MANIFEST, RunFolderError, verify_folder
+from sim.results.rundata import RunData
+from sim.viz.run import (
+    CHART_DPI,
+    RUN_CHARTS,
+    chart_settings,
+    read_chart_index,
+    render_run_charts,
+    write_chart_index,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["REPORT_NAME", "ReportInputError", "folder_kind", "write_report"]
 
@@ -45,8 +57,12 @@ def folder_kind(folder: str | Path) -> FolderKind:
     folder = Path(folder)
     if not folder.is_dir():
         raise ReportInputError(f"{folder}: no such folder")
-    if is_sweep_folder(folder):
-        return "sweep"
+    # a run folder is told by its manifest without loading the sweep package (and SciPy)
+    if not (folder / MANIFEST).is_file():
+        from sim.sweep.folder import is_sweep_folder
+
+        if is_sweep_folder(folder):
+            return "sweep"
     if (folder / "summary.json").is_file():
         if not (folder / "model.json").is_file():
             raise ReportInputError(
@@ -76,8 +92,9 @@ def write_report(
     folder: str | Path,
     out: str | Path | None = None,
     *,
-    dpi: int = 110,
+    dpi: int = CHART_DPI,
     animation: bool = False,
+    workers: int | None = None,
 ) -> Path:
     """Write the report of an output folder.
 
@@ -95,6 +112,9 @@ def write_report(
     animation : bool
         Also animate the vessels over the first day after the warm-up (``vessels.gif``,
         embedded; a run of a scenario with a network only).
+    workers : int, optional
+        Processes drawing the charts of a run (default: one per idle CPU; 1 draws them
+        all in this process).
 
     Returns
     -------
@@ -113,15 +133,17 @@ def write_report(
     if kind == "sweep":
         return _write_sweep_report(folder, target, dpi)
     try:
-        data = RunData.from_folder(folder)
+        run_id = verify_folder(folder)
+        data = RunData.from_folder(folder, verify=False)  # just verified
+        pngs = _run_charts(data, folder, target, run_id, dpi=dpi, workers=workers)
     except RunFolderError as error:
         raise ReportInputError(str(error)) from None
-    with chart_fonts():  # the current language's: a font with Chinese glyphs for Chinese
-        charts = [
-            (spec, _png(spec.draw(data), target / f"{spec.name}.png", dpi)) for spec in RUN_CHARTS
-        ]
-        gif = None
-        if animation and data.model.has_network:
+    charts = [(spec, pngs[spec.name]) for spec in RUN_CHARTS]
+    gif = None
+    if animation and data.model.has_network:
+        from sim.viz.animation import animate_vessels
+
+        with chart_fonts():  # the current language's: a font with Chinese glyphs for Chinese
             gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
     path = target / REPORT_NAME
     # the map viewer (`hubsim view`), when written beside the report or in the run folder
@@ -134,7 +156,36 @@ def write_report(
     return path
 
 
+def _run_charts(
+    data: RunData, folder: Path, target: Path, run_id: str, *, dpi: int, workers: int | None
+) -> dict[str, bytes]:
+    """The PNG of every chart of the run, in ``target`` (and its ``charts.json``): reused from
+    an earlier report of this run or from the run's ``charts/``, or drawn."""
+    settings = chart_settings(dpi=dpi)
+    found = read_chart_index(folder / "charts", settings)  # checked with the run's manifest
+    found.update(read_chart_index(target, settings, run_id=run_id))
+    missing = [spec.name for spec in RUN_CHARTS if spec.name not in found]
+    if missing:
+        found.update(
+            render_run_charts(
+                data, names=missing, dpi=dpi, workers=workers, folder=folder, run_id=run_id
+            )
+        )
+    pngs = {spec.name: found[spec.name] for spec in RUN_CHARTS}
+    for name, png in pngs.items():
+        path = target / f"{name}.png"
+        if not (path.is_file() and path.read_bytes() == png):
+            with atomic_path(path) as temporary:
+                temporary.write_bytes(png)
+    write_chart_index(target, pngs, settings, run_id=run_id)
+    return pngs
+
+
 def _write_sweep_report(folder: Path, target: Path, dpi: int) -> Path:
+    from sim.report.sweep_report import sweep_report_html
+    from sim.sweep.folder import SweepFolderError, read_sweep_folder
+    from sim.viz.sweep import SWEEP_CHARTS
+
     try:
         done = read_sweep_folder(folder)
     except SweepFolderError as error:

@@ -22,7 +22,27 @@ from sim.model.specs import CompiledModel
 from sim.scenario import Scenario
 from sim.scenario.routes import NetworkCheck, check_network
 
-__all__ = ["FORMAT", "ModelInfo", "ModelInfoError", "describe_model"]
+__all__ = ["FORMAT", "ModelInfo", "ModelInfoError", "describe_model", "lock_and_berth_sailing"]
+
+
+def lock_and_berth_sailing(itinerary: Any) -> tuple[int, list[float]]:
+    """How many locks and berths an itinerary row of ``model.json`` meets, and the hours
+    sailed to each then from the last to the exit.
+
+    A stop of a registered kind (``kinds`` other than ``lock`` and ``berth``) is folded into
+    the sailing to the next lock or berth: the maps and the time-space diagram draw it as a
+    place the ship passes, its time there shown as slower sailing on that stretch.
+    """
+    sails: list[float] = []
+    carried = 0.0
+    for kind, hours in zip(itinerary["kinds"], itinerary["sail_h"], strict=True):
+        if kind in ("lock", "berth"):
+            sails.append(carried + float(hours))
+            carried = 0.0
+        else:
+            carried += float(hours)
+    return len(sails), [*sails, carried + float(itinerary["sail_after_h"])]
+
 
 #: ``format`` field of ``model.json``; :meth:`ModelInfo.from_json` refuses anything else.
 # 2: hour 0 is the start of the warm-up, before 1 January of the first year (1: that day)
@@ -460,7 +480,9 @@ def describe_model(
             "vessel_class": class_index[vessel_id],
             "handling": it.handling,
             "empty_leg": it.empty_leg,
-            "kinds": ["lock" if k == 0 else "berth" for k in it.kinds],
+            "kinds": [
+                "lock" if k == 0 else "berth" if k == 1 else model.stop_kinds[k] for k in it.kinds
+            ],
             "resources": list(it.index),
             "sail_h": list(it.sail_h),
             "sail_after_h": it.sail_after_h,

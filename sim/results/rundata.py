@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from sim.runs.run import RunResult
 
 __all__ = [
     "EVENT_KINDS",
+    "FolderEvents",
     "RunData",
     "RunFolderError",
     "RunSource",
@@ -42,6 +43,7 @@ EVENT_KINDS = (
     "rail_movements",
     "holds",
     "actions",
+    "visits",
 )
 
 _RELIEF_COLUMNS = [
@@ -90,10 +92,11 @@ class RunData:
         The run summary (``RunResult.to_json()``, ``summary.json`` in a run folder).
     tables : dict of DataFrame
         KPI tables with 95 % CIs (``kpi/*.parquet``).
-    events : dict of DataFrame
+    events : mapping of DataFrame
         Flat records of every replication with a ``replication`` column: ``vessels``,
         ``passages``, ``lockages``, ``yard_levels``, ``jobs``, ``stage_hours``, ``trains``,
-        ``rail_movements`` (``events/*.parquet``).
+        ``rail_movements`` (``events/*.parquet``; read from a folder, each table is read when
+        first asked for).
     model : ModelInfo
         Resources, calendar, itineraries and network (``model.json``).
     relief : DataFrame or None
@@ -105,7 +108,7 @@ class RunData:
 
     summary: dict[str, Any]
     tables: dict[str, pd.DataFrame] = field(repr=False)
-    events: dict[str, pd.DataFrame] = field(repr=False)
+    events: Mapping[str, pd.DataFrame] = field(repr=False)
     model: ModelInfo = field(repr=False)
     relief: pd.DataFrame | None = field(default=None, repr=False)
     source: str = "memory"
@@ -172,18 +175,32 @@ class RunData:
         return data if relief is None else data.with_relief(relief)
 
     @classmethod
-    def from_folder(cls, folder: str | Path) -> RunData:
+    def from_folder(cls, folder: str | Path, *, verify: bool = True) -> RunData:
         """Read a run folder written by ``hubsim run --out``
         (:func:`sim.results.output.write_outputs`).
+
+        The summary, the model and the KPI tables are read at once; each table of records
+        (``events/*.parquet``, most of a folder's bytes) when it is first asked for, so that
+        what draws one chart or writes a report from charts already drawn reads only what it
+        uses.
+
+        Parameters
+        ----------
+        folder : path
+            The run folder.
+        verify : bool
+            Check the folder against its manifest first (see :mod:`sim.results.manifest`).
+            ``False`` only for a folder being written, or one just checked by the caller.
 
         Raises
         ------
         RunFolderError
-            A file is missing, unreadable or not of the run its manifest names (see
-            :mod:`sim.results.manifest`); the message names it.
+            A file is missing, unreadable or not of the run its manifest names; the message
+            names it.
         """
         folder = Path(folder)
-        verify_folder(folder)  # one run's files, none missing or replaced
+        if verify:
+            verify_folder(folder)  # one run's files, none missing or replaced
         summary = _read_json(folder / "summary.json")
         try:
             model = ModelInfo.from_json(_read_json(folder / "model.json"))
@@ -199,15 +216,36 @@ class RunData:
         for needed in ("throughput_port", "bottlenecks"):
             if needed not in tables:
                 raise RunFolderError(f"{kpi / (needed + '.parquet')}: missing")
-        events = {}
-        for kind in EVENT_KINDS:
-            path = folder / "events" / f"{kind}.parquet"
-            events[kind] = (
-                _read_parquet(path) if path.exists() else pd.DataFrame(columns=["replication"])
-            )
         relief_path = kpi / "relief.parquet"
         relief = _read_parquet(relief_path) if relief_path.exists() else None
+        events = FolderEvents(folder / "events")
         return cls(summary, tables, events, model, relief, str(folder))
+
+
+class FolderEvents(Mapping[str, pd.DataFrame]):
+    """The records of a run folder (``events/<kind>.parquet``, one per :data:`EVENT_KINDS`),
+    each read when first asked for and kept; a kind without a file reads as an empty table
+    with a ``replication`` column."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, kind: str) -> pd.DataFrame:
+        frame = self._read.get(kind)
+        if frame is None:
+            if kind not in EVENT_KINDS:
+                raise KeyError(kind)
+            path = self._folder / f"{kind}.parquet"
+            frame = _read_parquet(path) if path.exists() else pd.DataFrame(columns=["replication"])
+            self._read[kind] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(EVENT_KINDS)
+
+    def __len__(self) -> int:
+        return len(EVENT_KINDS)
 
 
 def _read_json(path: Path) -> Any:

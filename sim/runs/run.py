@@ -215,6 +215,7 @@ def verdict_tables(verdict: Verdict) -> tuple[pd.DataFrame, pd.DataFrame]:
 _KEYS = {
     "berths": ["resource", "terminal", "port_area"],
     "locks": ["resource"],
+    "stops": ["kind", "resource"],
     "holds": ["resource"],
     "yards": ["resource", "terminal", "cargo_group"],
     "landside": ["resource", "kind", "place"],
@@ -359,6 +360,8 @@ def run(
     reps = list(range(count))
     tables = _throughput_tables(per_replication["throughput"], reps)
     for name, keys in _KEYS.items():
+        if name not in per_replication:  # ``stops``: only with stops of registered kinds
+            continue
         tables[name] = aggregate(
             per_replication[name],
             keys,

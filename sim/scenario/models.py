@@ -806,6 +806,42 @@ class Scenario(Model):
         description="SimPy processes of your own started in every replication, in this order "
         "(e.g. a controller; see README 'Processes of your own').",
     )
+    facilities: dict[str, dict[Id, Any]] = Field(
+        default_factory=dict,
+        description="Stops on ships' paths of kinds registered in sim.facilities (e.g. a "
+        "ship-to-ship transfer anchorage): {KIND: {NODE_ID: {...}}}, each entry checked "
+        "against its kind's schema; ships whose path passes the node stop there (see README "
+        "'Facility kinds: described once').",
+    )
+
+    @field_validator("facilities")
+    @classmethod
+    def _registered_stop_kinds(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from pydantic import ValidationError
+
+        from sim import facilities as registry
+
+        checked: dict[str, dict[str, Any]] = {}
+        for name, entries in value.items():
+            known = [k.name for k in registry.kinds() if k.is_stop]
+            if name not in known:
+                raise ValueError(
+                    f"{name}: not a registered stop kind (registered: "
+                    f"{', '.join(known) or 'none'}; see sim.facilities.register)"
+                )
+            schema: Any = registry.kind(name).schema_class()  # a stop kind has a pydantic model
+            checked[name] = {}
+            for node, entry in entries.items():
+                if isinstance(entry, schema):
+                    checked[name][node] = entry
+                    continue
+                try:
+                    checked[name][node] = schema.model_validate(entry)
+                except ValidationError as error:
+                    first = error.errors()[0]
+                    where = ".".join(str(part) for part in (name, node, *first["loc"]))
+                    raise ValueError(f"{where}: {first['msg']}") from None
+        return checked
 
     @property
     def first_year(self) -> int:

@@ -3,8 +3,9 @@ the charts, and the bundled basemap.
 
 This is the one module of :mod:`sim.viewer` that imports the rest of hubsim, so that a module
 moving elsewhere changes one import here. A run folder is read directly with pyarrow, only the
-columns and the replication the viewer draws: ``RunData.from_folder`` reads every table of a
-plan year (about 7 s), which alone would use most of the 10 s ``hubsim view`` may take.
+columns and the replication the viewer draws: ``RunData.from_folder`` reads each table it is
+asked for whole (every column, every replication), and the viewer's tables of a four-year plan
+run would use much of the 10 s ``hubsim view`` may take.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.results.modelinfo import lock_and_berth_sailing
 from sim.viewer._source import ModelTables
 
 __all__ = ["STOP_CODES", "Waypoints", "waypoints"]
@@ -193,10 +194,11 @@ def waypoints(
             else:
                 stops.append(PASS)
         anchors = [j for j, s in enumerate(stops) if s in (LOCK, BERTH)]
-        if len(anchors) != len(itinerary["kinds"]):
+        own_stops, sail = lock_and_berth_sailing(itinerary)
+        if len(anchors) != own_stops:
             raise ValueError(
                 f"itinerary {index}: {len(anchors)} locks and berths on its path, "
-                f"{len(itinerary['kinds'])} in the model"
+                f"{own_stops} in the model"
             )
         dwell = np.array([model.unmodelled_lock_h if s == UNMODELLED else 0.0 for s in stops])
         hop_h = np.array([lengths[h] / min(speeds[h], speed_vessel) if h else 0.0 for h in hops])
@@ -221,7 +223,6 @@ def waypoints(
         arrive[:, 0] = serve[:, 0] = depart[:, 0] = entry[mine]
         arrive[:, last] = serve[:, last] = depart[:, last] = exit_h[mine]
         legs = [0, *anchors, last]
-        sail = [*itinerary["sail_h"], itinerary["sail_after_h"]]
         for leg, (a, b) in enumerate(itertools.pairwise(legs)):
             nominal = np.concatenate([[0.0], np.cumsum(hop_h[a:b] + dwell[a + 1 : b + 1])])
             nominal_total = nominal[-1] - dwell[b]

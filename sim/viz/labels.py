@@ -120,7 +120,7 @@ def port_area_label(model: ModelInfo, area: Any) -> str:
     whole area (a terminal the data calls "... port area": HA_HUANGMA, "Huangma port area", is
     黄码作业区), else the English name (the data has no Chinese name for the Huai'an area, whose
     terminals are New Port and phase III)."""
-    english = str(area).title()
+    english = str(area).replace("_", " ").title()
     if current_language() == "en":
         return english
     terminals = model.terminals

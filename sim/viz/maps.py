@@ -1,7 +1,15 @@
 """Map of a run: cargo on every link (line width in Mt/yr, colour by mode) and the locks and
-terminals coloured by utilisation, for the region and the Huai'an hub enlarged."""
+terminals coloured by utilisation, for the region and the Huai'an hub enlarged, over the
+bundled basemap (coast, lakes, rivers), with the waterways, lakes and gateways named.
+
+Names never overlap: they are placed by :func:`network.maplabels.place_labels` (deterministic:
+the same run gives the same picture) on panels at fixed places of the figure, and the legend
+and colour bar have their own space beside them.
+"""
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -13,17 +21,28 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from network.plot import HUB_WINDOW, frame_hub_map
-from sim.i18n import tr
+from network.basemap import draw_basemap, read_basemap
+from network.maplabels import MapLabel, place_labels
+from network.plot import (
+    HUB_WINDOW,
+    WATERWAY_NAMES_ZH,
+    frame_hub_map,
+    map_panels,
+    water_labels,
+    window_of,
+)
+from sim.i18n import current_language, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.labels import mode_label, place_label
 from sim.viz.measures import link_flows
-from sim.viz.style import mode_colour, new_figure, no_data
+from sim.viz.style import ChartFigure, mode_colour, new_figure, no_data
 
 __all__ = ["flow_map", "resource_utilisation"]
 
 _CMAP = colormaps["YlOrRd"]
 _MAX_WIDTH_PT = 11.0
+#: marker sizes (points squared) of terminals and locks, modelled and not
+_MARKERS = {"terminal": ("s", 70.0), "lock": ("D", 55.0), "gateway": ("*", 120.0)}
 
 
 def resource_utilisation(data: RunData) -> pd.DataFrame:
@@ -52,6 +71,25 @@ def _width(mt: np.ndarray, largest: float) -> np.ndarray:
     return 0.8 + (_MAX_WIDTH_PT - 0.8) * np.sqrt(np.clip(mt / largest, 0.0, 1.0))
 
 
+def _short(name: str) -> str:
+    return str(name).split(" (")[0].split(",")[0]
+
+
+def _inside(x: float, y: float, window: tuple[float, float, float, float]) -> bool:
+    return window[0] <= x <= window[1] and window[2] <= y <= window[3]
+
+
+def _water_names(labels: list[MapLabel]) -> list[MapLabel]:
+    """The names of the waterways, lakes and seas (:func:`network.plot.water_labels`, in
+    English) in the current language, before they are placed (a Chinese name is shorter);
+    the labels' ids stay English."""
+    if current_language() == "en":
+        return labels
+    chinese = {f"{w.kind}:{w.name}": w.name_zh for w in read_basemap().waters if w.name_zh}
+    chinese.update({f"waterway:{name}": zh for name, zh in WATERWAY_NAMES_ZH.items()})
+    return [dataclasses.replace(label, text=chinese.get(label.gid, label.text)) for label in labels]
+
+
 def _draw(
     ax: Axes,
     data: RunData,
@@ -59,31 +97,41 @@ def _draw(
     usage: pd.DataFrame,
     largest: float,
     *,
-    labels: bool,
-) -> None:
+    panel: str,
+) -> tuple[list[MapLabel], list[tuple[float, float, float]], list[tuple[np.ndarray, float]]]:
+    """Draw one panel's basemap, links and places; return the labels it wants, the markers
+    no label may cover and the lines labels should rather not cover."""
     model = data.model
+    window = window_of(ax)
+    draw_basemap(ax)
     links = model.links.set_index("id")
     background = [np.asarray(c) for c in links["coords"]]
     ax.add_collection(
-        LineCollection(background, colors="#d9d9d9", linewidths=0.7, zorder=1, linestyles="-")
+        LineCollection(background, colors="#c8c8c8", linewidths=0.7, zorder=1), autolim=False
     )
-    ordered = flows.sort_values("mt_per_year")
+    cover: list[tuple[np.ndarray, float]] = [(line, 0.7) for line in background]
+    ordered = flows.sort_values(["mt_per_year", "link"])
     if not ordered.empty:
         lines = [np.asarray(links.at[link, "coords"]) for link in ordered["link"]]
+        widths = _width(ordered["mt_per_year"].to_numpy(), largest)
         ax.add_collection(
             LineCollection(
                 lines,
                 colors=[mode_colour(m) for m in ordered["mode"]],
-                linewidths=_width(ordered["mt_per_year"].to_numpy(), largest),
+                linewidths=widths,
                 alpha=0.85,
                 capstyle="round",
                 zorder=2,
-            )
+            ),
+            autolim=False,
         )
+        cover += list(zip(lines, widths.tolist(), strict=True))
     places = model.places.set_index("id")
     modelled = dict(zip(usage["place"], usage["utilisation"], strict=True))
     norm = Normalize(0, 100)
-    for kind, marker, size in (("terminal", "s", 70), ("lock", "D", 55)):
+    markers: list[tuple[float, float, float]] = []
+    for kind in ("terminal", "lock"):
+        marker, size = _MARKERS[kind]
         subset = places[places["kind"] == kind]
         known = subset.index.isin(list(modelled))
         ax.scatter(
@@ -96,100 +144,140 @@ def _draw(
             linewidth=0.5,
             zorder=4,
         )
-        values = np.array([modelled[p] for p in subset.index[known]]) * 100
+        values = np.array([modelled[p] for p in subset.index[known]], dtype=float) * 100
         ax.scatter(
             subset.loc[known, "lon"],
             subset.loc[known, "lat"],
             marker=marker,
             s=size,
-            c=values,
+            c=np.nan_to_num(values),
             cmap=_CMAP,
             norm=norm,
             edgecolor="black",
             linewidth=0.8,
             zorder=5,
         )
-    xmin, xmax = ax.get_xlim()
-    ymin, ymax = ax.get_ylim()
-    if labels:
-        shown = [
-            (place, float(places.at[place, "lon"]), float(places.at[place, "lat"]), value)
-            for place, value in modelled.items()
-            if place in places.index
-            and xmin <= places.at[place, "lon"] <= xmax
-            and ymin <= places.at[place, "lat"] <= ymax
+        markers += [
+            (float(x), float(y), float(np.sqrt(size * (1.0 if k else 0.5))) / 2 + 0.5)
+            for x, y, k in zip(subset["lon"], subset["lat"], known, strict=True)
         ]
-        window = (xmin, xmax, ymin, ymax)
-        for (place, x, y, value), (tx, ty) in zip(shown, _callouts(shown, window), strict=True):
-            name = place_label(data.model, place, str(places.at[place, "name"]).split(" (")[0])
-            ax.annotate(
-                f"{name}: {value:.0%}",
-                (x, y),
-                xytext=(tx, ty),
-                textcoords="data",
-                fontsize=7.5,
-                va="center",
-                ha="left" if tx > x else "right",
-                zorder=7,
-                arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6},
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#999999", "alpha": 0.9},
+    labels: list[MapLabel] = []
+    if panel == "region":
+        labels.append(
+            MapLabel(
+                tr("Huai'an hub (right)"),
+                (HUB_WINDOW[0] + HUB_WINDOW[1]) / 2,
+                HUB_WINDOW[3],
+                priority=0.1,
+                fontsize=7.0,
+                gid="hub-window",
             )
-        # the busiest links in view carry their figure
-        for row in ordered.iloc[::-1].itertuples(index=False):
-            coords = np.asarray(links.at[row.link, "coords"])
-            x, y = coords[len(coords) // 2]
-            if len(coords) == 2:
-                x, y = coords.mean(axis=0)
-            if xmin <= x <= xmax and ymin <= y <= ymax and row.mt_per_year >= 0.15 * largest:
-                ax.annotate(
-                    f"{row.mt_per_year:,.0f}",
-                    (x, y),
-                    fontsize=7,
-                    ha="center",
-                    va="center",
-                    zorder=6,
-                    color=mode_colour(row.mode),
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7},
+        )
+        gateways = places[places["kind"] == "gateway"]
+        marker, size = _MARKERS["gateway"]
+        ax.scatter(
+            gateways["lon"],
+            gateways["lat"],
+            marker=marker,
+            s=size,
+            color="#ff7f0e",
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=6,
+        )
+        for place, row in gateways.iterrows():
+            markers.append((float(row["lon"]), float(row["lat"]), float(np.sqrt(size)) / 2))
+            labels.append(
+                MapLabel(
+                    place_label(model, str(place), _short(row["name"])),
+                    float(row["lon"]),
+                    float(row["lat"]),
+                    priority=0.0,
+                    weight="bold",
+                    gid=f"gateway:{place}",
                 )
-
-
-def _callouts(
-    points: list[tuple[str, float, float, float]], window: tuple[float, float, float, float]
-) -> list[tuple[float, float]]:
-    """Label positions beside the points, pushed apart vertically so labels do not overlap.
-
-    Points left of the window's centre are labelled to their left, the others to their right;
-    on each side labels keep at least 4 % of the window's height between them.
-    """
-    xmin, xmax, ymin, ymax = window
-    centre = (xmin + xmax) / 2
-    gap = 0.04 * (ymax - ymin)
-    dx = 0.06 * (xmax - xmin)
-    result: dict[int, tuple[float, float]] = {}
-    for side in (-1, 1):
-        mine = [i for i, p in enumerate(points) if (p[1] >= centre) == (side > 0)]
-        mine.sort(key=lambda i: points[i][2])
-        placed: list[float] = []
-        for i in mine:
-            y = points[i][2]
-            if placed and y < placed[-1] + gap:
-                y = placed[-1] + gap
-            placed.append(y)
-        # shift the column down if it ran off the top
-        overflow = (placed[-1] - (ymax - gap / 2)) if placed else 0.0
-        for i, y in zip(mine, placed, strict=True):
-            result[i] = (points[i][1] + side * dx, y - max(0.0, overflow))
-    return [result[i] for i in range(len(points))]
+            )
+    else:
+        for place, value in sorted(modelled.items()):
+            if place not in places.index:
+                continue
+            x, y = float(places.at[place, "lon"]), float(places.at[place, "lat"])
+            if _inside(x, y, window):
+                labels.append(
+                    MapLabel(
+                        f"{place_label(model, place, _short(places.at[place, 'name']))}: "
+                        + (f"{value:.0%}" if value == value else tr("n/a")),
+                        x,
+                        y,
+                        priority=0.0 if places.at[place, "kind"] == "terminal" else 0.2,
+                        gid=f"{places.at[place, 'kind']}:{place}",
+                    )
+                )
+        for place, row in places[places["kind"] == "lock"].iterrows():
+            if place not in modelled and _inside(float(row["lon"]), float(row["lat"]), window):
+                labels.append(
+                    MapLabel(
+                        place_label(model, str(place), _short(row["name"])),
+                        float(row["lon"]),
+                        float(row["lat"]),
+                        priority=3.0,
+                        required=False,
+                        fontsize=6.5,
+                        colour="#555555",
+                        box=False,
+                        gid=f"lock:{place}",
+                    )
+                )
+        # the busiest links in view carry their figure, written along them
+        for row in ordered.iloc[::-1].itertuples(index=False):
+            if row.mt_per_year < 0.15 * largest:
+                break
+            coords = np.asarray(links.at[row.link, "coords"], dtype=float)
+            seen = (
+                (coords[:, 0] >= window[0])
+                & (coords[:, 0] <= window[1])
+                & (coords[:, 1] >= window[2])
+                & (coords[:, 1] <= window[3])
+            )
+            if seen.sum() < 2:
+                continue
+            middle = coords[seen][int(seen.sum()) // 2]
+            labels.append(
+                MapLabel(
+                    f"{row.mt_per_year:,.0f}",
+                    float(middle[0]),
+                    float(middle[1]),
+                    priority=4.0 + 1.0 / (1.0 + row.mt_per_year),
+                    required=False,
+                    lines=(coords[seen],),
+                    fontsize=7.0,
+                    colour=mode_colour(row.mode),
+                    weight="bold",
+                    gid=f"flow:{row.link}",
+                )
+            )
+    named_links = [
+        (str(m), str(c), np.asarray(k))
+        for m, c, k in zip(
+            model.links["mode"], model.links["corridor"], model.links["coords"], strict=True
+        )
+    ]
+    labels += _water_names(
+        water_labels(named_links, window, fontsize=8.0 if panel == "hub" else 7.5)
+    )
+    return labels, markers, cover
 
 
 def flow_map(source: RunSource) -> Figure:
     """Cargo flows on the network (Mt/yr as line widths, colour by mode) and the modelled
-    locks and terminals coloured by utilisation.
+    locks and terminals coloured by utilisation, over the basemap.
 
     Flows are the routes of the cargo delivered in the counted period (all modes: ship legs,
     landside legs), annualised and averaged over replications; locks and terminals the run
-    did not model are grey. The right panel enlarges the Huai'an hub and labels resources and
-    the busiest links (Mt/yr).
+    did not model are grey. The left panel names the gateways, waterways and lakes; the right
+    panel enlarges the Huai'an hub and labels every modelled resource with its utilisation,
+    and the busiest links with their Mt/yr. No two names overlap; a name left out for lack of
+    room is listed under the map.
 
     Parameters
     ----------
@@ -209,34 +297,31 @@ def flow_map(source: RunSource) -> Figure:
     flows = link_flows(data)
     usage = resource_utilisation(data)
     largest = float(flows["mt_per_year"].max()) if not flows.empty else 1.0
-    figure, (region, hub) = new_figure(17, 9.5, ncols=2, gridspec_kw={"width_ratios": [1, 1.15]})
+    figure = ChartFigure(figsize=(17, 10))
+    region, hub, bar_ax = map_panels(figure, colourbar=True)
+    assert bar_ax is not None
     coords = np.concatenate([np.asarray(c) for c in data.model.links["coords"]])
     pad = 0.15
     region.set_xlim(coords[:, 0].min() - pad, coords[:, 0].max() + pad)
     region.set_ylim(coords[:, 1].min() - pad, coords[:, 1].max() + pad)
     hub.set_xlim(HUB_WINDOW[0], HUB_WINDOW[1])
     hub.set_ylim(HUB_WINDOW[2], HUB_WINDOW[3])
-    _draw(region, data, flows, usage, largest, labels=False)
-    _draw(hub, data, flows, usage, largest, labels=True)
     frame_hub_map(region, hub)
     for ax in (region, hub):  # network.plot writes them in English
         ax.set_xlabel(tr(ax.get_xlabel()))
         ax.set_ylabel(tr(ax.get_ylabel()))
-    places = data.model.places
-    for row in places[places["kind"] == "gateway"].itertuples(index=False):
-        region.annotate(
-            place_label(data.model, str(row.id), str(row.name).split(",")[0].split(" (")[0]),
-            (row.lon, row.lat),
-            xytext=(4, 3),
-            textcoords="offset points",
-            fontsize=7,
-        )
     region.set_title(tr("Region: cargo on the corridors (Mt/yr)"))
-    hub.set_title(tr("Huai'an hub: port areas and locks (label: utilisation)"))
+    hub.set_title(tr("Huai'an hub: port areas and locks (labels: utilisation; on links: Mt/yr)"))
+    left_out: list[str] = []
+    for ax, panel in ((region, "region"), (hub, "hub")):
+        labels, markers, cover = _draw(ax, data, flows, usage, largest, panel=panel)
+        placed = place_labels(ax, labels, markers=markers, lines=cover)
+        left_out += [label.text for label in placed.left_out if label.required]
+        ax.set_gid(f"map:{panel}")
     steps = [v for v in (1.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0) if v <= largest] or [largest]
     handles = [
         Line2D([], [], color=mode_colour(m), linewidth=4, label=mode_label(m))
-        for m in ("water", "sea", "rail", "road")
+        for m in ("water", "sea", "rail", "road", "air")
         if m in set(flows["mode"])
     ]
     handles += [
@@ -250,6 +335,16 @@ def flow_map(source: RunSource) -> Figure:
         for v in steps[-3:]
     ]
     handles += [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="*",
+            markersize=10,
+            color="#ff7f0e",
+            markeredgecolor="black",
+            label=tr("gateway"),
+        ),
         Line2D(
             [],
             [],
@@ -269,12 +364,20 @@ def flow_map(source: RunSource) -> Figure:
             label=tr("terminal not in the plan"),
         ),
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
-    bar = figure.colorbar(
-        ScalarMappable(norm=Normalize(0, 100), cmap=_CMAP),
-        ax=hub,
-        shrink=0.6,
+    figure.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.01),
+        ncol=len(handles),
+        fontsize=8.5,
+        handlelength=2.5,
+        frameon=False,
     )
+    bar = figure.colorbar(ScalarMappable(norm=Normalize(0, 100), cmap=_CMAP), cax=bar_ax)
     bar.set_label(tr("Utilisation of locks and berths (%)"))
-    figure.suptitle(tr("{name}: cargo flows and resource utilisation", name=data.name))
+    note = tr("Basemap: {source}.", source=read_basemap().source)
+    if left_out:
+        note = tr("Not labelled for lack of room: {names}. ", names=tr(", ").join(left_out)) + note
+    figure.text(0.995, 0.005, note, ha="right", va="bottom", fontsize=6.5, color="#555555")
+    figure.suptitle(tr("{name}: cargo flows and resource utilisation", name=data.name), fontsize=13)
     return figure

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from network.plot import MODE_COLOURS, MODE_LABELS
 from sim import facilities
+from sim.analysis.verdict import MIN_REPLICATIONS
 from sim.i18n import tr
 from sim.model.calendar import Calendar
 
@@ -33,6 +34,8 @@ __all__ = [
     "THROUGH_COLOUR",
     "ChartFigure",
     "ci_bounds",
+    "ci_note",
+    "ci_shown",
     "commodity_colour",
     "error_bars",
     "hours_to_datetimes",
@@ -147,6 +150,30 @@ def ci_bounds(table: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray,
     low = table.get(f"{column}_ci95_low", table[column]).to_numpy(dtype=float)
     high = table.get(f"{column}_ci95_high", table[column]).to_numpy(dtype=float)
     return mean, low, high
+
+
+def ci_shown(replications: int) -> bool:
+    """Whether a run has replications enough for its 95 % CIs to be drawn: as many as the
+    verdict needs before it leans on a CI (``MIN_REPLICATIONS``, 3). With fewer, the t
+    quantile makes a two-replication interval say little and one replication has none."""
+    return replications >= MIN_REPLICATIONS
+
+
+def ci_note(replications: int) -> str:
+    """What a chart says in place of the CIs it does not draw (empty when it draws them)."""
+    if ci_shown(replications):
+        return ""
+    if replications <= 1:
+        return tr(
+            "1 replication: no 95 % confidence interval (one needs at least {least} replications)",
+            least=MIN_REPLICATIONS,
+        )
+    return tr(
+        "{replications} replications: too few for a meaningful 95 % confidence interval "
+        "(at least {least}); values are the mean",
+        replications=replications,
+        least=MIN_REPLICATIONS,
+    )
 
 
 def error_bars(

@@ -11,7 +11,10 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -22,6 +25,8 @@ from sim.viz.labels import commodity_label, port_area_label
 from sim.viz.style import (
     PORT_COLOUR,
     TARGET_COLOUR,
+    ci_note,
+    ci_shown,
     commodity_colour,
     error_bars,
     hours_to_datetimes,
@@ -61,18 +66,47 @@ def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
         ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
 
 
-def throughput_chart(source: RunSource) -> Figure:
-    """Port throughput per simulated year with its 95 % CI, against the target.
+def _mt(value: float) -> str:
+    """Mt/yr as the charts write them: one decimal, two significant digits below 1 Mt."""
+    return f"{value:,.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
 
-    A year counted whole is its tonnes; a year counted in part (a ``run.horizon_days``
-    period; the warm-up before 1 January is never shown) is its annualised rate, hatched.
-    Each bar is labelled with its value and, for whole years, the share of replications that
-    met the target.
+
+def _counted_years(data: RunData, table: pd.DataFrame) -> list[tuple[int, float]]:
+    """Years of a throughput table the run counts, with the factor that annualises each
+    (1 for a whole year)."""
+    out = []
+    for year in sorted({int(y) for y in table["year"]}):
+        counted, whole = _year_hours(data, year)
+        if counted > 0:
+            out.append((year, 1.0 if counted >= whole - 1e-6 else 8760.0 / counted))
+    return out
+
+
+def _year_colours(years: list[int], judged: int) -> dict[int, str]:
+    """The judged year in the port colour, the others in lighter blues (older: lighter)."""
+    others = [y for y in years if y != judged]
+    shades = colormaps["Blues"](np.linspace(0.3, 0.6, max(len(others), 1)))
+    out = {y: to_hex(shades[i]) for i, y in enumerate(others)}
+    out[judged] = PORT_COLOUR
+    return out
+
+
+def throughput_chart(source: RunSource) -> Figure:
+    """Port throughput per simulated year against the target, and by port area and year.
+
+    Left: the port's throughput per counted year with the target line, each bar labelled
+    with its value and, for whole years, the share of replications that met the target.
+    Right: each port area's throughput, one bar per year (the judged year darkest) and its
+    share of the port's. A year counted whole is its tonnes; a year counted in part (a
+    ``run.horizon_days`` period; the warm-up before 1 January is never shown) is its
+    annualised rate, hatched. The 95 % CIs across replications are drawn when the run has
+    enough replications for them to mean something (3); with fewer, the chart says so.
 
     Parameters
     ----------
     source : RunData, RunResult or path
-        The run; reads its KPI table ``throughput_port`` and the summary's ``by_year``.
+        The run; reads its KPI tables ``throughput_port`` and ``throughput_port_area`` and the
+        summary's ``by_year``.
 
     Returns
     -------
@@ -80,69 +114,218 @@ def throughput_chart(source: RunSource) -> Figure:
     """
     data = as_run_data(source)
     table = data.tables["throughput_port"]
-    figure, ax = new_figure(8.5, 4.8)
-    if table.empty:
+    years = _counted_years(data, table) if not table.empty else []
+    if not years:
+        figure, ax = new_figure(8.5, 3.5)
         no_data(ax, tr(_NO_TONNES))
+        ax.set_title(tr("{name}: port throughput against the target", name=data.name))
         return figure
-    met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in _by_year(data))}
-    years, means, lows, highs, partial = [], [], [], [], []
-    for row in table.sort_values("year").itertuples(index=False):
-        counted, whole = _year_hours(data, int(row.year))
-        if counted <= 0:
-            continue
-        factor = 1.0 if counted >= whole - 1e-6 else 8760.0 / counted
-        years.append(str(int(row.year)))
-        means.append(row.tonnes * factor / 1e6)
-        lows.append(row.tonnes_ci95_low * factor / 1e6)
-        highs.append(row.tonnes_ci95_high * factor / 1e6)
-        partial.append(factor != 1.0)
-    mean = np.array(means)
-    errors = error_bars(mean, np.array(lows), np.array(highs))
-    bars = ax.bar(years, mean, yerr=errors, capsize=5, color=PORT_COLOUR, edgecolor="black")
-    for bar, is_partial in zip(bars, partial, strict=True):
-        if is_partial:
-            bar.set_hatch("//")
-            bar.set_facecolor("#9ecae1")
-    for x, (value, year) in enumerate(zip(mean, years, strict=True)):
-        share = met.get(int(year))
-        text = f"{value:,.1f}" + (
-            tr("\nmet in {share:.0%}", share=share) if share is not None else ""
-        )
-        ax.annotate(
-            text,
-            (x, value),
-            xytext=(0, 4),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
-    _target_line(ax, data)
-    handles = [Patch(facecolor=PORT_COLOUR, edgecolor="black", label=tr("calendar year (95 % CI)"))]
-    if any(partial):
-        handles.append(
-            Patch(
-                facecolor="#9ecae1",
-                edgecolor="black",
-                hatch="//",
-                label=tr("annualised, part year"),
-            )
-        )
-    handles.append(ax.get_lines()[-1])
-    ax.legend(handles=handles, loc="lower right", fontsize=9)
-    ax.set_ylim(0, max(float(np.nanmax(highs + means)), data.model.target_t / 1e6) * 1.18)
-    ax.set_ylabel(tr("Port throughput (Mt/yr)"))
-    ax.set_xlabel(tr("Simulated year"))
+    figure, (ax, area_ax) = new_figure(13.5, 5.6, ncols=2, gridspec_kw={"width_ratios": [1, 1.8]})
+    judged = int(data.summary.get("target_year") or years[-1][0])
+    if judged not in {y for y, _ in years}:
+        judged = years[-1][0]
+    colours = _year_colours([y for y, _ in years], judged)
+    with_ci = ci_shown(data.replications)
+    _port_panel(ax, data, table, years, colours, with_ci=with_ci)
+    areas = data.tables.get("throughput_port_area", pd.DataFrame())
+    _area_panel(area_ax, data, areas, table, years, judged, colours, with_ci=with_ci)
     verdict = data.summary.get("verdict", "")
-    ax.set_title(
+    figure.suptitle(
         tr(
             "{name}: port throughput against the target (verdict: {verdict})",
             name=data.name,
             verdict=verdict_word(verdict),
         )
     )
-    ax.grid(axis="y", alpha=0.3)
+    notes = []
+    if _by_year(data):
+        notes.append(
+            tr(
+                "* share of replications meeting the target: throughput at or above it, every "
+                "service criterion holding and no queue overflowing"
+            )
+        )
+    if ci_note(data.replications):
+        notes.append(ci_note(data.replications))
+    if notes:  # a figure-level x label: the layout keeps it clear of the legend
+        figure.supxlabel("\n".join(notes), fontsize=8.5)
     return figure
+
+
+def _port_panel(
+    ax: Axes,
+    data: RunData,
+    table: pd.DataFrame,
+    years: list[tuple[int, float]],
+    colours: dict[int, str],
+    *,
+    with_ci: bool,
+) -> None:
+    met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in _by_year(data))}
+    rows = table.set_index(table["year"].astype(int))
+    mean = np.array([rows.at[y, "tonnes"] * f / 1e6 for y, f in years])
+    low = np.array([rows.at[y, "tonnes_ci95_low"] * f / 1e6 for y, f in years])
+    high = np.array([rows.at[y, "tonnes_ci95_high"] * f / 1e6 for y, f in years])
+    partial = [f != 1.0 for _, f in years]
+    x = np.arange(len(years))
+    errors = error_bars(mean, low, high) if with_ci else None
+    bars = ax.bar(
+        x,
+        mean,
+        yerr=errors,
+        capsize=5,
+        color=[colours[y] for y, _ in years],
+        edgecolor="black",
+        width=0.6,
+    )
+    for bar, (year, _), is_partial in zip(bars, years, partial, strict=True):
+        bar.set_gid(f"port:{year}")
+        if is_partial:
+            bar.set_hatch("//")
+    reach = mean + (errors[1] if errors is not None else 0.0)
+    for i, (value, (year, _)) in enumerate(zip(mean, years, strict=True)):
+        share = met.get(year)
+        text = _mt(value) + (tr("\nmet in {share:.0%}*", share=share) if share is not None else "")
+        ax.annotate(
+            text,
+            (i, reach[i]),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    target = data.model.target_t / 1e6
+    line = ax.axhline(
+        target,
+        color=TARGET_COLOUR,
+        linestyle="--",
+        linewidth=1.5,
+        label=tr("target {target:,.0f} Mt/yr ({year})", target=target, year=data.model.target_year),
+        zorder=3,
+    )
+    line.set_gid("target")
+    ci_text = tr(" (95 % CI)") if with_ci else ""
+    handles: list[Artist]
+    if len(years) > 1:
+        handles = [
+            Patch(
+                facecolor=colours[y],
+                edgecolor="black",
+                hatch="//" if f != 1.0 else None,
+                label=(tr("{year} annualised", year=y) if f != 1.0 else str(y)) + ci_text,
+            )
+            for y, f in years
+        ]
+    else:
+        handles = [
+            Patch(
+                facecolor=PORT_COLOUR,
+                edgecolor="black",
+                hatch="//" if partial[0] else None,
+                label=(tr("annualised, part year") if partial[0] else tr("calendar year"))
+                + ci_text,
+            )
+        ]
+    handles.append(line)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=min(len(handles), 3),
+        fontsize=8.5,
+        frameon=False,
+    )
+    ax.set_xticks(x, [str(y) for y, _ in years])
+    ax.set_xlim(-0.6, len(years) - 0.4)
+    top = max(float(np.nanmax(reach)), target)
+    ax.set_ylim(0, top * 1.2)
+    ax.set_ylabel(tr("Port throughput (Mt/yr)"))
+    ax.set_title(tr("Port"))
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _area_panel(
+    ax: Axes,
+    data: RunData,
+    areas: pd.DataFrame,
+    port: pd.DataFrame,
+    years: list[tuple[int, float]],
+    judged: int,
+    colours: dict[int, str],
+    *,
+    with_ci: bool,
+) -> None:
+    if areas.empty:
+        no_data(ax, tr("no throughput by port area"))
+        return
+    factors = dict(years)
+    areas = areas[areas["year"].astype(int).isin(list(factors))]
+    totals = dict(zip(port["year"].astype(int), port["tonnes"], strict=True))
+    order = (
+        areas[areas["year"].astype(int) == judged]
+        .sort_values(["tonnes", "port_area"], ascending=[False, True])["port_area"]
+        .tolist()
+    )
+    order += sorted(set(areas["port_area"]) - set(order))
+    width = 0.8 / len(years)
+    x = np.arange(len(order))
+    top = 0.0
+    for k, (year, factor) in enumerate(years):
+        rows = areas[areas["year"].astype(int) == year].set_index("port_area").reindex(order)
+        mean = rows["tonnes"].to_numpy(dtype=float) * factor / 1e6
+        errors = (
+            error_bars(
+                mean,
+                rows["tonnes_ci95_low"].to_numpy(dtype=float) * factor / 1e6,
+                rows["tonnes_ci95_high"].to_numpy(dtype=float) * factor / 1e6,
+            )
+            if with_ci
+            else None
+        )
+        offset = (k - (len(years) - 1) / 2) * width
+        bars = ax.bar(
+            x + offset,
+            np.nan_to_num(mean),
+            width=width * 0.95,
+            yerr=errors,
+            capsize=2,
+            color=colours[year],
+            edgecolor="black",
+            linewidth=0.6,
+            label=str(year) + (tr(" (annualised)") if factor != 1.0 else ""),
+        )
+        reach = np.nan_to_num(mean) + (np.nan_to_num(errors[1]) if errors is not None else 0.0)
+        top = max(top, float(reach.max(initial=0.0)))
+        for bar, area in zip(bars, order, strict=True):
+            bar.set_gid(f"area:{area}:{year}")
+            if factor != 1.0:
+                bar.set_hatch("//")
+        if year == judged or len(years) <= 2:
+            total = totals.get(year, 0.0) * factor / 1e6
+            for i, value in enumerate(mean):
+                if value == value and value > 0:
+                    share = f"\n{value / total:.0%}" if total > 0 and year == judged else ""
+                    ax.annotate(
+                        f"{_mt(value)}{share}",
+                        (x[i] + offset, reach[i]),
+                        xytext=(0, 3),
+                        textcoords="offset points",
+                        ha="center",
+                        va="bottom",
+                        fontsize=7.5 if len(years) > 1 else 8.5,
+                    )
+    ax.set_xticks(x, [port_area_label(data.model, a) for a in order])
+    ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
+    pad = max(0.0, (3 - len(order)) / 2)  # one or two areas: bars no wider than for three
+    ax.set_xlim(-0.6 - pad, len(order) - 0.4 + pad)
+    ax.set_ylabel(tr("Throughput (Mt/yr)"))
+    ax.set_title(
+        tr("By port area (label: Mt/yr and share of the port in {year})", year=judged)
+        if len(years) > 1
+        else tr("By port area (label: Mt/yr and share of the port)")
+    )
+    ax.grid(axis="y", alpha=0.3)
 
 
 def _by_year(data: RunData) -> list[dict[str, float]]:
@@ -201,15 +384,19 @@ def throughput_month_chart(source: RunSource) -> Figure:
     if (frame["counted_h"] >= 168.0).any():
         frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
     when = hours_to_datetimes(data.model.calendar, frame["hour"].to_numpy())
-    ax.fill_between(
-        when,
-        frame["low"],
-        frame["high"],
-        color=PORT_COLOUR,
-        alpha=0.25,
-        label=tr("95 % CI"),
-        linewidth=0,
-    )
+    with_ci = ci_shown(data.replications)
+    if with_ci:
+        ax.fill_between(
+            when,
+            frame["low"],
+            frame["high"],
+            color=PORT_COLOUR,
+            alpha=0.25,
+            label=tr("95 % CI"),
+            linewidth=0,
+        )
+    else:
+        figure.supxlabel(ci_note(data.replications), fontsize=8.5)
     ax.plot(when, frame["mean"], color=PORT_COLOUR, marker="o", label=tr("mean of replications"))
     partial = frame["partial"].to_numpy()
     if partial.any():
@@ -223,10 +410,8 @@ def throughput_month_chart(source: RunSource) -> Figure:
             label=tr("part month (annualised)"),
         )
     _target_line(ax, data)
-    ax.set_ylim(
-        0,
-        max(float(np.nanmax(frame[["mean", "high"]].to_numpy())), data.model.target_t / 1e6) * 1.15,
-    )
+    shown = frame[["mean", "high"]] if with_ci else frame[["mean"]]
+    ax.set_ylim(0, max(float(np.nanmax(shown.to_numpy())), data.model.target_t / 1e6) * 1.15)
     ax.set_ylabel(tr("Port throughput, annualised (Mt/yr)"))
     ax.set_xlabel(tr("Month"))
     ax.set_title(tr("{name}: monthly port throughput at an annual rate", name=data.name))
@@ -275,6 +460,8 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
             table["tonnes_ci95_low"].to_numpy() * factor,
             table["tonnes_ci95_high"].to_numpy() * factor,
         )
+        if not ci_shown(data.replications):
+            errors = np.zeros_like(errors)
         labels = [
             commodity_label(v) if key == "commodity" else port_area_label(data.model, v)
             for v in table[key]
@@ -284,7 +471,14 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
             if key == "commodity"
             else [PORT_COLOUR] * len(table)
         )
-        ax.barh(labels, mean, xerr=errors, capsize=3, color=colours, edgecolor="black")
+        ax.barh(
+            labels,
+            mean,
+            xerr=errors if ci_shown(data.replications) else None,
+            capsize=3,
+            color=colours,
+            edgecolor="black",
+        )
         label_bar_ends(ax, mean + errors[1], [f"{value:,.1f}" for value in mean], offset_pt=5)
         ax.set_xlabel(
             tr("Port throughput in {chosen}{suffix} (Mt/yr)", chosen=chosen, suffix=suffix)
@@ -295,5 +489,8 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
     right.set_title(tr("By commodity"))
     figure.suptitle(
         tr("{name}: where the {chosen} throughput is handled", name=data.name, chosen=chosen)
+        + (tr(" (95 % CI)") if ci_shown(data.replications) else "")
     )
+    if not ci_shown(data.replications):
+        figure.supxlabel(ci_note(data.replications), fontsize=8.5)
     return figure

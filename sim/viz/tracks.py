@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.results.modelinfo import ModelInfo
+from sim.results.modelinfo import ModelInfo, lock_and_berth_sailing
 from sim.results.rundata import RunData
 
 __all__ = ["WAYPOINT_COLUMNS", "canal_km", "vessel_waypoints"]
@@ -141,7 +141,10 @@ def vessel_waypoints(
     entry = vessels["entry_h"].to_numpy(dtype=float)
     exit_h = vessels["exit_h"].to_numpy(dtype=float)
     active = (entry <= min(end_h, run_end)) & (np.isnan(exit_h) | (exit_h >= start_h))
-    passages = _passage_rank(data.replication_events("passages", replication))
+    # only the active ships' passages (a week of a plan year is a few % of them): ranking and
+    # matching the year's passages per itinerary took most of the time
+    passages = data.replication_events("passages", replication)
+    passages = _passage_rank(passages[active[passages["vessel"].to_numpy(dtype=np.int64)]])
     lock_ids = model.locks["id"].tolist()
     modelled = set(lock_ids)
     lock_places = set(model.places.loc[model.places["kind"] == "lock", "id"])
@@ -174,10 +177,11 @@ def vessel_waypoints(
             else:
                 stops.append("pass")
         anchors = [j for j, s in enumerate(stops) if s in ("lock", "berth")]
-        if len(anchors) != len(itinerary["kinds"]):
+        own_stops, sail = lock_and_berth_sailing(itinerary)
+        if len(anchors) != own_stops:
             raise ValueError(
                 f"itinerary {index}: {len(anchors)} locks and berths on its path, "
-                f"{len(itinerary['kinds'])} in the model"
+                f"{own_stops} in the model"
             )
         dwell = np.array(
             [model.unmodelled_lock_h if s == "unmodelled lock" else 0.0 for s in stops]
@@ -207,7 +211,6 @@ def vessel_waypoints(
         # sail between consecutive recorded places: links shared by length / speed, scaled so
         # the arrival meets the itinerary's sailing hours (and so the recorded time)
         legs = [0, *anchors, last]
-        sail = [*itinerary["sail_h"], itinerary["sail_after_h"]]
         for leg, (a, b) in enumerate(itertools.pairwise(legs)):
             nominal = np.concatenate([[0.0], np.cumsum(hop_h[a:b] + dwell[a + 1 : b + 1])])
             nominal_total = nominal[-1] - dwell[b]

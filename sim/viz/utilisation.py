@@ -24,7 +24,13 @@ from sim.viz.style import (
     no_data,
 )
 
-__all__ = ["bottleneck_chart", "lock_wait_chart", "utilisation_heatmap"]
+__all__ = [
+    "bottleneck_chart",
+    "criterion_status",
+    "lock_wait_chart",
+    "nice_limit",
+    "utilisation_heatmap",
+]
 
 #: rows of the heat map grouped by kind, in the order of KIND_COLOURS (lock, berths, yard)
 _KIND_ORDER = {kind: i for i, kind in enumerate(KIND_COLOURS)}
@@ -111,16 +117,75 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     return figure
 
 
+#: Hatches of the bars, by what the verdict says of the resource's criterion.
+_HATCHES = {
+    "fails": "///",
+    "shared": "...",
+    "uncertain": "\\\\",
+}
+_HATCH_LABELS = {
+    "fails": N_("breaks its criterion"),
+    "shared": N_("adds to a port-wide criterion that fails"),
+    "uncertain": N_("may break it (95 % CI straddles the limit)"),
+}
+
+
+def nice_limit(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above ``value`` (> 0):
+    an axis end close to the largest value drawn."""
+    if not np.isfinite(value) or value <= 0:
+        return 1.0
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if step * power >= value * (1 - 1e-12):
+            return float(step * power)
+    return float(10.0 * power)
+
+
+def criterion_status(table: pd.DataFrame) -> list[str]:
+    """What the verdict says of each ranked resource's criterion: ``overflowed``, ``fails``
+    (it breaks its criterion), ``shared`` (its criterion is port-wide and fails, though its own
+    part is under the limit: a yard's share of the berth time ships are held), ``uncertain``
+    (the 95 % CI straddles the limit), ``holds`` or ``none`` (no criterion judges it)."""
+    ratio = table["criterion_ratio"].to_numpy(dtype=float)
+    holds = (
+        table["holds"].astype("boolean")
+        if "holds" in table
+        else pd.Series(pd.NA, index=table.index, dtype="boolean")
+    )
+    overflowed = (
+        table["overflowed"].fillna(False).astype(bool).to_numpy()
+        if "overflowed" in table
+        else np.zeros(len(table), dtype=bool)
+    )
+    criteria = table["criterion"].fillna("").astype(str).to_numpy()
+    out = []
+    for i, verdict in enumerate(holds.tolist()):
+        if overflowed[i]:
+            out.append("overflowed")
+        elif not criteria[i]:
+            out.append("none")
+        elif verdict is pd.NA or verdict is None:
+            out.append("uncertain")
+        elif verdict:
+            out.append("holds")
+        else:
+            out.append("fails" if not ratio[i] < 1.0 else "shared")
+    return out
+
+
 def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     """The top resources as ranked by their effect on the verdict.
 
-    Bars show each resource's service criterion as value / limit (a dashed line marks the
-    limit; hatched: it breaks it), labelled with the criterion, utilisation, mean wait and
-    share of all vessel time spent waiting for it (folders from before the ranking: that
-    share, with its 95 % CI). When the run
-    carries bottleneck reliefs (:meth:`RunData.with_relief`), a second panel shows the
-    sustainable capacity each relief adds (Mt/yr, 95 % CI, paired with the same random
-    numbers).
+    The rows are the run's ranking (:func:`sim.analysis.rank_bottlenecks`, the ``rank`` of
+    the ``bottlenecks`` table, as ``hubsim run`` prints it and the verdict reads it). Bars show
+    each resource's service criterion as value / limit on an axis fitted to the largest one (a
+    dashed line marks the limit); hatching says what the verdict makes of it (breaks it, adds
+    to a port-wide criterion that fails, may break it). Beside each bar: the criterion,
+    utilisation, mean wait and share of all vessel time spent waiting for it (folders from
+    before the ranking: that share, with its 95 % CI). When the run carries bottleneck reliefs
+    (:meth:`RunData.with_relief`), a third panel shows the sustainable capacity each relief
+    adds (Mt/yr, 95 % CI, paired with the same random numbers).
 
     Parameters
     ----------
@@ -137,112 +202,120 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     table = data.tables["bottlenecks"].head(top).iloc[::-1]
     relief = data.relief
     with_relief = relief is not None and not relief.empty
-    height = 0.55 * max(len(table), 2) + 2.2
-    if with_relief:
-        figure, (ax, gain_ax) = new_figure(
-            13, height, ncols=2, sharey=True, gridspec_kw={"width_ratios": [1.5, 1]}
-        )
-    else:
-        figure, ax = new_figure(11, height)
+    height = 0.5 * max(len(table), 2) + 2.4
+    ranked = "criterion_ratio" in table
     if table.empty:
+        figure, ax = new_figure(11, height)
         no_data(ax, tr("no resource to rank"))
         return figure
+    widths = [1.0, 0.62] if ranked else [1.0]
+    if with_relief:
+        widths.append(0.6)
+    figure, axes = new_figure(
+        {1: 10.0, 2: 12.5, 3: 16.0}[len(widths)],
+        height,
+        ncols=len(widths),
+        sharey=True,
+        gridspec_kw={"width_ratios": widths},
+    )
+    axes = list(np.atleast_1d(axes))
+    ax = axes[0]
+    ranks = table["rank"].tolist() if "rank" in table else list(range(len(table), 0, -1))
     labels = [
-        resource_label(k, r, data) for k, r in zip(table["kind"], table["resource"], strict=True)
+        f"{int(rank)}. {resource_label(k, r, data)}"
+        for rank, k, r in zip(ranks, table["kind"], table["resource"], strict=True)
     ]
     y = np.arange(len(table))
-    if "criterion_ratio" in table:
-        _criterion_panel(ax, table, y, names=localise_names(data.model))
+    if ranked:
+        _criterion_panel(ax, axes[1], table, y, names=localise_names(data.model))
     else:  # a folder written before the ranking by effect on the verdict
         _wait_share_panel(ax, table, y)
     ax.set_yticks(y, labels, fontsize=9)
-    ax.legend(
-        handles=[Patch(color=kind_colour(k), label=kind_label(k)) for k in _kinds_in(table["kind"])]
-        + [
-            Patch(
-                facecolor="white", edgecolor="black", hatch="///", label=tr("breaks its criterion")
-            )
-        ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.09 - 1.2 / max(len(table), 2) / 4),
-        ncol=4,
-        fontsize=8,
-        frameon=False,
-    )
+    ax.set_ylim(-0.6, len(table) - 0.4)
     ax.grid(axis="x", alpha=0.3)
     if with_relief:
         assert relief is not None
-        gains = relief.set_index(["kind", "resource"])
-        mean, err_low, err_high = [], [], []
-        for key in zip(table["kind"], table["resource"], strict=True):
-            if key in gains.index:
-                row = gains.loc[key]
-                mean.append(row["gain_t"] / 1e6)
-                err_low.append(max(0.0, (row["gain_t"] - row["gain_t_ci95_low"]) / 1e6))
-                err_high.append(max(0.0, (row["gain_t_ci95_high"] - row["gain_t"]) / 1e6))
-            else:
-                mean.append(np.nan)
-                err_low.append(0.0)
-                err_high.append(0.0)
-        values = np.array(mean)
-        gain_ax.barh(
-            y,
-            np.nan_to_num(values),
-            xerr=np.nan_to_num(np.vstack([err_low, err_high])),
-            capsize=3,
-            color="#2ca02c",
-            edgecolor="black",
-        )
-        relieved = ~np.isnan(values)
-        label_bar_ends(
-            gain_ax,
-            np.where(relieved, np.maximum(values + np.array(err_high), 0.0), 0.0),
-            [
-                f"{value:+.2f}" if ok else tr("not relieved")
-                for value, ok in zip(values, relieved, strict=True)
-            ],
-            colours=["black" if ok else "grey" for ok in relieved],
-        )
-        gain_ax.axvline(0, color="black", linewidth=0.8)
-        gain_ax.set_xlabel(
-            tr("Sustainable capacity gained (Mt/yr): +1 berth or chamber, +25 % yard")
-        )
-        gain_ax.set_title(tr("Capacity gained by relieving it"))
-        gain_ax.grid(axis="x", alpha=0.3)
-        right = np.nanmax(np.append(values + np.array(err_high), 0.0))
-        left = np.nanmin(np.append(values - np.array(err_low), 0.0))
-        gain_ax.set_xlim(left * 1.3 - 0.05, right * 1.5 + 0.1)
-    figure.suptitle(tr("{name}: what holds the verdict back", name=data.name))
+        _relief_panel(axes[-1], relief, table, y)
+    figure.suptitle(tr("{name}: what holds the verdict back (rank 1 first)", name=data.name))
     return figure
 
 
-def _criterion_panel(
-    ax: Axes, table: pd.DataFrame, y: np.ndarray, *, names: dict[str, str] | None = None
-) -> None:
-    """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
-    order of the ranking; labels: the criterion, utilisation, wait and share of vessel time."""
-    ratio = table["criterion_ratio"].to_numpy(dtype=float)
-    shown = np.nan_to_num(ratio, nan=0.0, posinf=0.0, neginf=0.0)
-    holds = table["holds"] if "holds" in table else pd.Series([pd.NA] * len(table))
-    broken = holds.astype("boolean").eq(False).fillna(False).tolist()  # NA: undecided, none
-    # a queue that overflowed has no ratio: its bar runs past the limit, hatched
-    overflowed = (
-        table["overflowed"].fillna(False).astype(bool).to_numpy()
-        if "overflowed" in table
-        else np.zeros(len(table), dtype=bool)
-    )
-    shown = np.where(overflowed, max(float(shown.max(initial=0.0)), 1.0) * 1.25, shown)
-    bars = ax.barh(
+def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: np.ndarray) -> None:
+    """Bars: the sustainable capacity relieving each ranked resource adds (Mt/yr, 95 % CI)."""
+    gains = relief.set_index(["kind", "resource"])
+    mean, err_low, err_high = [], [], []
+    for key in zip(table["kind"], table["resource"], strict=True):
+        if key in gains.index:
+            row = gains.loc[key]
+            mean.append(row["gain_t"] / 1e6)
+            low, high = row["gain_t_ci95_low"], row["gain_t_ci95_high"]
+            err_low.append(0.0 if pd.isna(low) else max(0.0, (row["gain_t"] - low) / 1e6))
+            err_high.append(0.0 if pd.isna(high) else max(0.0, (high - row["gain_t"]) / 1e6))
+        else:
+            mean.append(np.nan)
+            err_low.append(0.0)
+            err_high.append(0.0)
+    values = np.array(mean)
+    gain_ax.barh(
         y,
-        shown,
-        color=[kind_colour(k) for k in table["kind"]],
+        np.nan_to_num(values),
+        xerr=np.vstack([err_low, err_high]),
+        capsize=3,
+        color="#2ca02c",
         edgecolor="black",
     )
-    for bar, is_broken in zip(bars, broken, strict=True):
-        if is_broken:
-            bar.set_hatch("///")
+    relieved = ~np.isnan(values)
+    ends = np.where(relieved, np.maximum(values + np.array(err_high), 0.0), 0.0)
+    # the verdict names the relief that adds most: say which bar that is
+    best = int(np.nanargmax(values)) if relieved.any() else -1
+    label_bar_ends(
+        gain_ax,
+        ends,
+        [
+            (tr("{gain:+.2f} (most)", gain=value) if i == best else f"{value:+.2f}")
+            if ok
+            else tr("not relieved")
+            for i, (value, ok) in enumerate(zip(values, relieved, strict=True))
+        ],
+        colours=["black" if ok else "grey" for ok in relieved],
+    )
+    gain_ax.axvline(0, color="black", linewidth=0.8)
+    gain_ax.set_xlabel(tr("Sustainable capacity gained (Mt/yr)\n+1 berth or chamber, +25 % yard"))
+    gain_ax.set_title(tr("Capacity gained by relieving it"), pad=14)
+    gain_ax.grid(axis="x", alpha=0.3)
+    right = float(np.nanmax(np.append(values + np.array(err_high), 0.0)))
+    left = float(np.nanmin(np.append(values - np.array(err_low), 0.0)))
+    # room on the right for the figures written past the bars
+    gain_ax.set_xlim(min(0.0, left * 1.15), nice_limit(max(right, 0.1) * 1.45))
+    gain_ax.tick_params(axis="y", left=False)
+
+
+def _criterion_panel(
+    ax: Axes,
+    text_ax: Axes,
+    table: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    names: dict[str, str] | None = None,
+) -> None:
+    """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
+    order of the ranking, on an axis fitted to the largest; ``text_ax`` beside it carries each
+    one's criterion, utilisation, wait and share of vessel time."""
+    ratio = table["criterion_ratio"].to_numpy(dtype=float)
+    shown = np.nan_to_num(ratio, nan=0.0, posinf=0.0, neginf=0.0)
+    status = criterion_status(table)
+    overflowed = np.array([s == "overflowed" for s in status], dtype=bool)
+    # a queue that overflowed has no ratio: its bar runs past the others, marked
+    longest = max(float(shown.max(initial=0.0)), 1.0)
+    shown = np.where(overflowed, longest * 1.1, shown)
+    bars = ax.barh(y, shown, color=[kind_colour(k) for k in table["kind"]], edgecolor="black")
+    for bar, state in zip(bars, status, strict=True):
+        if state in _HATCHES:
+            bar.set_hatch(_HATCHES[state])
+        elif state == "overflowed":
+            bar.set_hatch("xx")
+            bar.set_edgecolor("#d62728")
     ax.axvline(1.0, color="#d62728", linestyle="--", linewidth=1.2)
-    reach = max(float(np.nanmax(shown)) if len(shown) else 0.0, 1.0)
     ax.text(
         1.0,
         1.0,
@@ -252,6 +325,12 @@ def _criterion_panel(
         va="bottom",
         transform=ax.get_xaxis_transform(),
     )
+    ax.set_xlim(0, nice_limit(max(float(shown.max(initial=0.0)), 1.0) * 1.04))
+    ax.set_xlabel(tr("Service criterion: value / limit (over 1 breaks it)"))
+    ax.set_title(tr("Ranked by effect on the verdict"), pad=14)
+    for value, row_y, state in zip(shown, y, status, strict=True):
+        if state == "overflowed":
+            ax.text(value, row_y, tr("overflowed "), ha="right", va="center", fontsize=7.5)
     texts = []
     for row in table.itertuples(index=False):
         criterion = row.criterion if isinstance(row.criterion, str) and row.criterion else ""
@@ -264,10 +343,35 @@ def _criterion_panel(
             parts.append(tr("{share:.2%} of vessel time", share=row.wait_share))
         said = localise(criterion, names) if criterion else tr("no service criterion")
         texts.append(f"{said}\n{tr(', ').join(parts)}")
-    label_bar_ends(ax, shown, texts, fontsize=7.5)
-    ax.set_xlim(0, reach * 1.9)
-    ax.set_xlabel(tr("Service criterion: value / limit (over 1 breaks it)"))
-    ax.set_title(tr("Ranked by effect on the verdict"))
+    text_ax.set_axis_off()
+    text_ax.set_xlim(0, 1)
+    for row_y, text in zip(y, texts, strict=True):
+        text_ax.text(0.0, row_y, text, va="center", ha="left", fontsize=7.5)
+    text_ax.set_title(tr("Criterion (value, limit) and measures"), fontsize=10, loc="left", pad=14)
+    kinds = _kinds_in(table["kind"])
+    handles = [Patch(color=kind_colour(k), label=kind_label(k)) for k in kinds]
+    handles += [
+        Patch(facecolor="white", edgecolor="black", hatch=_HATCHES[state], label=tr(label))
+        for state, label in _HATCH_LABELS.items()
+        if state in status
+    ]
+    if "overflowed" in status:
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor="#d62728",
+                hatch="xx",
+                label=tr("its queue overflowed"),
+            )
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.11 - 1.0 / max(len(table), 2) / 4),
+        ncol=min(len(handles), 3),
+        fontsize=8,
+        frameon=False,
+    )
 
 
 def _wait_share_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:

@@ -76,10 +76,15 @@ def test_readable_report_and_outputs(tmp_path):
     vessels = pq.read_table(out / "events" / "vessels.parquet").to_pandas()
     assert set(vessels["replication"]) == {0, 1}
     assert {"entry_h", "berth_start_h", "service_end_h", "payload_t"} <= set(vessels.columns)
-    for chart in ("throughput", "bottlenecks", "lock_waits"):
-        assert (out / "charts" / f"{chart}.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (out / "charts").exists()  # drawn by `hubsim report`, or with --charts
+    assert "charts: `hubsim report" in " ".join(result.output.split())
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"] == 2
+    charted = tmp_path / "charted"
+    result = CliRunner().invoke(app, ["run", MINIMAL, "-n", "2", "--out", str(charted), "--charts"])
+    assert result.exit_code == 0, result.output
+    for chart in ("throughput", "bottlenecks", "lock_waits"):
+        assert (charted / "charts" / f"{chart}.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_same_seed_same_numbers_different_seed_different_numbers():

@@ -39,7 +39,7 @@ def test_every_chart_table_and_the_report_are_written(tmp_path: Path, case: str)
     path.write_text(CASES[case])
     out = tmp_path / "out"
     runner = CliRunner()
-    result = runner.invoke(app, ["run", str(path), "--out", str(out)])
+    result = runner.invoke(app, ["run", str(path), "--out", str(out), "--charts"])
     # exit 3: a result whose queue overflowed and stopped the run (documented in the README)
     assert result.exit_code == (3 if case == "lock_closed" else 0), result.output
     assert "nan" not in result.output.lower().replace("nanjing", "")
@@ -63,3 +63,5 @@ def test_every_chart_table_and_the_report_are_written(tmp_path: Path, case: str)
     report = runner.invoke(app, ["report", str(out)])
     assert report.exit_code == 0, report.output
     assert (out / "report" / "report.html").stat().st_size > 10_000
+    for name in charts:  # the report embeds the charts the run drew
+        assert (out / "report" / name).read_bytes() == (out / "charts" / name).read_bytes()

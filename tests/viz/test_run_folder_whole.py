@@ -65,6 +65,72 @@ def test_a_run_killed_while_writing_leaves_the_previous_folder_intact(tmp_path: 
     assert report.exit_code == 0, report.output
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux ``/proc``)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:  # a zombie has ended; only its parent has not collected it
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/stat").exists() or len(os.sched_getaffinity(0)) < 2,
+    reason="needs Linux /proc and 2 CPUs (a worker drawing charts)",
+)
+def test_a_run_killed_while_its_workers_draw_charts_leaves_the_previous_folder(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "run"
+    _run(out)
+    before = _snapshot(out)
+    # as `hubsim run --out DIR --charts` on a machine with a CPU to spare: two processes draw
+    code = (
+        "import sim\nfrom sim.results.output import write_outputs\n"
+        f"write_outputs(sim.run({str(MINIMAL)!r}, replications=1), {str(out)!r}, "
+        "charts=True, workers=2)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and child.poll() is None:
+            partial = list(tmp_path.glob(".run-*.partial"))
+            if partial and (partial[0] / "summary.json").exists():
+                workers = _children(child.pid)
+                if workers:  # the data are written and the chart workers started
+                    break
+            time.sleep(0.05)
+        assert child.poll() is None, "the run ended before it was killed"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+    assert _snapshot(out) == before
+    verify_folder(out)
+    # no worker outlives the run: each ends once its parent is gone
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
 def test_a_failure_while_writing_keeps_the_previous_folder(tmp_path: Path) -> None:
     target = tmp_path / "folder"
     target.mkdir()
