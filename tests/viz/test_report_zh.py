@@ -12,11 +12,14 @@ import pytest
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
+import sim.report.build as build
 from sim.cli import app
 from sim.i18n import CJKFontWarning, chart_fonts, language
 from sim.i18n import fonts as fonts_module
+from sim.report import write_report
+from sim.results.manifest import verify_folder
 from sim.viewer import write_viewer
-from sim.viz.run import RUN_CHARTS
+from sim.viz.run import CHART_INDEX, RUN_CHARTS, chart_settings, render_run_charts
 
 _CJK = re.compile("[\u4e00-\u9fff]")
 
@@ -91,6 +94,40 @@ def test_without_a_cjk_font_charts_warn_and_draw(monkeypatch):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the boxes this test is about
             figure.canvas.draw()
+
+
+def test_chart_workers_draw_in_the_language_of_the_report(folder_data):
+    folder = Path(folder_data.source)
+    names = ["throughput", "bottlenecks"]  # one drawn here, one by the worker
+    english = render_run_charts(folder_data, names=names, workers=1, dpi=30)
+    with language("zh"):
+        serial = render_run_charts(folder_data, names=names, workers=1, dpi=30)
+        shared = render_run_charts(
+            folder_data, names=names, workers=2, dpi=30, folder=folder, run_id=verify_folder(folder)
+        )
+    assert shared == serial
+    assert all(serial[name] != english[name] for name in names)
+
+
+def test_a_chinese_report_never_reuses_english_charts(run_folder, tmp_path, monkeypatch):
+    drawn: list[list[str]] = []
+
+    def render(data, *, names=None, **options):
+        drawn.append(list(names))
+        return render_run_charts(data, names=names, dpi=options["dpi"], workers=1)
+
+    monkeypatch.setattr(build, "render_run_charts", render)
+    out = tmp_path / "report"
+    every = [spec.name for spec in RUN_CHARTS]
+    write_report(run_folder, out, dpi=25)
+    with language("zh"):
+        write_report(run_folder, out, dpi=25)
+        assert json.loads((out / CHART_INDEX).read_text())["settings"] == chart_settings(dpi=25)
+        write_report(run_folder, out, dpi=25)  # Chinese again: reused
+    write_report(run_folder, out, dpi=25)
+    assert drawn == [every, every, every]
+    assert chart_settings(dpi=25)["lang"] == "en"
+    assert chart_settings(dpi=25, lang="zh")["lang"] == "zh"
 
 
 def test_english_charts_keep_matplotlibs_font():
