@@ -30,6 +30,7 @@ from sim.viz.labels import commodity_label, concise_date_formats, place_label
 from sim.viz.measures import hour_of_date
 from sim.viz.style import (
     ChartFigure,
+    bold_text,
     commodity_colour,
     hours_to_datetimes,
     new_figure,
@@ -589,7 +590,7 @@ def _mark_places(
             va="center",
             fontsize=7.5,
             color="black",
-            fontweight="bold" if kind == "lock" else "normal",
+            **(bold_text() if kind == "lock" else {}),
         )
 
 

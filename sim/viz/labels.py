@@ -118,8 +118,8 @@ def place_label(model: ModelInfo, place: str, english: str | None = None) -> str
 def port_area_label(model: ModelInfo, area: Any) -> str:
     """A port area: ``Huangma``; in Chinese the Chinese name of the place that stands for the
     whole area (a terminal the data calls "... port area": HA_HUANGMA, "Huangma port area", is
-    黄码作业区), else the English name (the data has no Chinese name for the Huai'an area, whose
-    terminals are New Port and phase III)."""
+    黄码作业区), else the place name the Chinese names of all its terminals start with (the
+    Huai'an area's terminals are 淮安港新港作业区 and 淮安港三期: 淮安), else the English name."""
     english = str(area).replace("_", " ").title()
     if current_language() == "en":
         return english
@@ -129,7 +129,21 @@ def port_area_label(model: ModelInfo, area: Any) -> str:
     for terminal, name in zip(mine["id"], mine["name"], strict=True):
         if str(name).endswith("port area") and names.get(str(terminal)):
             return names[str(terminal)]
+    chinese = [names.get(str(terminal), "") for terminal in mine["id"]]
+    if chinese and all(chinese):
+        shared = _common_start(chinese).removesuffix("港")  # "淮安港": Huai'an Port
+        if len(shared) >= 2:
+            return shared
     return english
+
+
+def _common_start(texts: list[str]) -> str:
+    """The characters every one of ``texts`` starts with."""
+    first = min(texts, key=len)
+    for i, character in enumerate(first):
+        if any(text[i] != character for text in texts):
+            return first[:i]
+    return first
 
 
 def commodity_label(commodity: Any) -> str:

@@ -10,6 +10,7 @@ and colour bar have their own space beside them.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ from sim.i18n import current_language, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.labels import mode_label, place_label
 from sim.viz.measures import link_flows
-from sim.viz.style import ChartFigure, mode_colour, new_figure, no_data
+from sim.viz.style import ChartFigure, bold_text, mode_colour, new_figure, no_data
 
 __all__ = ["flow_map", "resource_utilisation"]
 
@@ -77,6 +78,22 @@ def _short(name: str) -> str:
 
 def _inside(x: float, y: float, window: tuple[float, float, float, float]) -> bool:
     return window[0] <= x <= window[1] and window[2] <= y <= window[3]
+
+
+def _bold_weight() -> str:
+    """The weight of the map's bold names: bold, or regular where :func:`bold_text` draws
+    bold with an outline (Chinese: the CJK font has no bold face)."""
+    return str(bold_text().get("fontweight", "bold"))
+
+
+def _embolden(artists: list[Any]) -> None:
+    """Outline the gateway names and link figures placed on a map, where :func:`_bold_weight` left
+    them regular (their size was measured regular, and an outline takes no room)."""
+    if _bold_weight() == "bold":
+        return
+    for artist in artists:
+        if str(artist.get_gid()).startswith(("gateway:", "flow:")):
+            artist.set_path_effects(bold_text(artist.get_color())["path_effects"])
 
 
 def _water_names(labels: list[MapLabel]) -> list[MapLabel]:
@@ -193,7 +210,7 @@ def _draw(
                     float(row["lon"]),
                     float(row["lat"]),
                     priority=0.0,
-                    weight="bold",
+                    weight=_bold_weight(),
                     gid=f"gateway:{place}",
                 )
             )
@@ -252,7 +269,7 @@ def _draw(
                     lines=(coords[seen],),
                     fontsize=7.0,
                     colour=mode_colour(row.mode),
-                    weight="bold",
+                    weight=_bold_weight(),
                     gid=f"flow:{row.link}",
                 )
             )
@@ -316,6 +333,7 @@ def flow_map(source: RunSource) -> Figure:
     for ax, panel in ((region, "region"), (hub, "hub")):
         labels, markers, cover = _draw(ax, data, flows, usage, largest, panel=panel)
         placed = place_labels(ax, labels, markers=markers, lines=cover)
+        _embolden(placed.artists)
         left_out += [label.text for label in placed.left_out if label.required]
         ax.set_gid(f"map:{panel}")
     steps = [v for v in (1.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0) if v <= largest] or [largest]

@@ -122,6 +122,8 @@ def resource_label(kind: str, resource: str, data: RunData) -> str:
         return place_label(model, resource, str(names.get(resource, resource)).split(" (")[0])
     # a berth group or yard: its terminal's Chinese name in place of the terminal id
     terminal, slash, rest = resource.partition("/")
+    if rest == "cargo by land":  # a terminal's landside supply (sim.analysis.kpi)
+        rest = tr("cargo by land")
     shown = place_label(model, terminal, terminal) + slash + rest
     if kind == "berths":
         counts = dict(zip(model.groups["id"], model.groups["berths"], strict=True))

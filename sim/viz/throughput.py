@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -19,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim.analysis.verdict_text import verdict_word
-from sim.i18n import N_, tr
+from sim.i18n import N_, current_language, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.labels import commodity_label, port_area_label
 from sim.viz.style import (
@@ -417,6 +418,8 @@ def throughput_month_chart(source: RunSource) -> Figure:
     ax.set_title(tr("{name}: monthly port throughput at an annual rate", name=data.name))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=9)
+    if current_language() != "en":  # matplotlib's default writes 2028-03
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y年%-m月"))
     figure.autofmt_xdate()
     return figure
 

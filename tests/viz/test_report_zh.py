@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from typer.testing import CliRunner
 
 import sim.report.build as build
@@ -128,6 +129,24 @@ def test_a_chinese_report_never_reuses_english_charts(run_folder, tmp_path, monk
     assert drawn == [every, every, every]
     assert chart_settings(dpi=25)["lang"] == "en"
     assert chart_settings(dpi=25, lang="zh")["lang"] == "zh"
+
+
+def test_the_chinese_flow_map_names_waterways_lakes_and_port_areas(folder_data):
+    from sim.viz import flow_map, throughput_chart
+
+    with language("zh"), chart_fonts():
+        figure = flow_map(folder_data)
+        areas = throughput_chart(folder_data)
+    named = {str(t.get_gid()): t.get_text() for t in figure.findobj(match=_has_text) if t.get_gid()}
+    assert named["waterway:Grand Canal (Beijing-Hangzhou)"] == "京杭大运河"
+    assert named["lake:Hongze Lake"] == "洪泽湖"
+    assert named["gateway:GW_LIANYUNGANG"] == "连云港港"
+    assert named["hub-window"] == "淮安枢纽（右图）"
+    texts = figure.findobj(match=lambda artist: isinstance(artist, Text))
+    assert not any(t.get_fontweight() == "bold" for t in texts)  # the CJK font has none
+    ticks = [t.get_text() for ax in areas.axes for t in ax.get_xticklabels()]
+    # the Huai'an area, whose one terminal in this plan year is New Port, is named by it
+    assert "淮安港新港作业区" in ticks and "黄码作业区" in ticks and "Huaian" not in ticks
 
 
 def test_english_charts_keep_matplotlibs_font():
