@@ -26,6 +26,7 @@ __all__ = [
     "MODE_LABELS",
     "PANEL_RECTS",
     "WATERWAY_NAMES",
+    "WATERWAY_NAMES_ZH",
     "frame_hub_map",
     "map_panels",
     "plot_network",
@@ -74,6 +75,19 @@ WATERWAY_NAMES = {
     "Yangtze River": "Yangtze River",
     "Huai River": "Huai River",
     "Hongze Lake": "",  # the lake crossing: the lake itself is named
+}
+#: Chinese names of the waterways the maps name (:func:`waterway_name` of the bundled
+#: network's water links), as the basemap's lakes and seas carry ``name_zh``: the flow map of
+#: a run in Chinese writes them (``hubsim report --lang zh``).
+WATERWAY_NAMES_ZH = {
+    "Grand Canal (Beijing-Hangzhou)": "京杭大运河",
+    "Yangtze River": "长江",
+    "Huai River": "淮河",
+    "Huaihe-to-sea waterway": "淮河入海水道",
+    "Jinbao waterway": "金宝航道",
+    "Subei irrigation canal head": "苏北灌溉总渠",
+    "Suqian-Lianyungang waterway": "宿连航道",
+    "Yan River": "盐河",
 }
 #: Where the map panels go on a figure (left, bottom, width, height as figure fractions):
 #: the legend has the band below them to itself, the colour bar the strip on the right.

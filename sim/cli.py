@@ -9,13 +9,17 @@ needs no simulation, plots or GIS) starts without loading them.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+
+from sim.i18n import N_, localise, tr
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -108,6 +112,37 @@ WorkersOption = Annotated[
     int,
     typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
 ]
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the output: en or zh (default: $HUBSIM_LANG, else lang in the "
+        "user config file ~/.config/hubsim/config.toml, else en).",
+        show_default=False,
+    ),
+]
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _in_language(command: _Command) -> _Command:
+    """Run a command in the language its ``--lang`` (or the environment, or the config file)
+    chooses; a bad setting exits 2 with the message."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sim.i18n import LanguageError, language, resolve_language
+
+        try:
+            chosen = resolve_language(kwargs.get("lang"))
+        except LanguageError as error:
+            raise _bad_input(str(error)) from None
+        with language(chosen):
+            return command(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 DataOption = Annotated[
     Path | None,
@@ -229,6 +264,7 @@ def _progress(*, quiet: bool = False) -> Progress:
 
 
 @app.command("run")
+@_in_language
 def run_command(
     file: Annotated[Path, typer.Argument(help="Scenario file.")],
     replications: Annotated[
@@ -297,6 +333,7 @@ def run_command(
         int,
         typer.Option("--max-replications", min=3, max=1000, help="Bound of --precision."),
     ] = 30,
+    lang: LangOption = None,
 ) -> None:
     """Simulate a scenario: the verdict against the target (met / not met / uncertain) with
     its reasons, throughput per whole year, the service criteria and the ranked bottlenecks.
@@ -384,10 +421,13 @@ def run_command(
         if reliefs:
             _print_relief(reliefs, quick=True)
         if out is not None:
-            what = "tables, event records and charts" if charts else "tables and event records"
             _out.print(
-                f"{what} written to {out}"
-                + ("" if charts else f" (charts: `hubsim report {out}`)"),
+                tr("tables, event records and charts written to {out}", out=out)
+                if charts
+                else tr(
+                    "tables and event records written to {out} (charts: `hubsim report {out}`)",
+                    out=out,
+                ),
                 markup=False,
             )
     if result.overloads:
@@ -396,20 +436,22 @@ def run_command(
 
 def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:
     table = Table(
-        title="Bottleneck relief (capacity gained, Mt/yr)"
-        + (" - quick estimates from replication 0" if quick else ""),
+        title=tr("Bottleneck relief (capacity gained, Mt/yr) - quick estimates from replication 0")
+        if quick
+        else tr("Bottleneck relief (capacity gained, Mt/yr)"),
         title_justify="left",
     )
-    for column in ("resource", "change", "gain", "95% CI"):
-        table.add_column(
-            column,
-            justify="right" if column in ("gain", "95% CI") else "left",
-            overflow="fold",
-        )
+    for column, right in (
+        (tr("resource"), False),
+        (tr("change"), False),
+        (tr("gain"), True),
+        (tr("95% CI"), True),
+    ):
+        table.add_column(column, justify="right" if right else "left", overflow="fold")
     for r in reliefs:
         table.add_row(
             r.resource,
-            r.change,
+            localise(r.change),
             _mt(r.gain_t[0]),
             "-" if r.gain_t[1] != r.gain_t[1] else f"{_mt(r.gain_t[1])} - {_mt(r.gain_t[2])}",
         )
@@ -417,6 +459,7 @@ def _print_relief(reliefs: list[Relief], *, quick: bool = False) -> None:
 
 
 @app.command("capacity")
+@_in_language
 def capacity_command(
     file: Annotated[Path, typer.Argument(help="Scenario file.")],
     replications: Annotated[
@@ -435,6 +478,7 @@ def capacity_command(
         typer.Option("--workers", "-w", min=1, max=64, help="Local processes for replications."),
     ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Sustainable capacity: the largest demand the plan carries within its service criteria.
 
@@ -511,10 +555,10 @@ def capacity_command(
         }
         typer.echo(json.dumps(document, ensure_ascii=False))
         return
-    _out.print(
-        f"[bold {_COLOURS[verdict.verdict]}]verdict: {escape(verdict.headline)}[/]",
-        highlight=False,
-    )
+    from sim.analysis.verdict_text import headline
+
+    said = tr("verdict: {headline}", headline=headline(verdict.to_json(), _place_names(plan)))
+    _out.print(f"[bold {_COLOURS[verdict.verdict]}]{escape(said)}[/]", highlight=False)
     _print_capacity(scenario, result)
     if reliefs:
         _print_relief(reliefs)
@@ -530,14 +574,24 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
         colour = (
             "green" if low >= result.target_t else "red" if high < result.target_t else "yellow"
         )
-        interval = f" (95% CI {_mt(low)}-{_mt(high)})"
+        interval = tr(" (95% CI {low_mt}-{high_mt})", low_mt=_mt(low), high_mt=_mt(high))
     _out.print(
-        f"[bold]{escape(scenario.name)}[/]: sustainable capacity in {result.year} "
-        f"[bold {colour}]{_mt(mean)} Mt/yr[/]{interval}; demand offered "
-        f"{_mt(result.offered_t)} Mt/yr; target {_mt(result.target_t)} Mt/yr, "
-        f"[bold]capacity margin {'+' if margin >= 0 else ''}{_mt(margin)} Mt/yr[/]"
+        tr(
+            "[bold]{name}[/]: sustainable capacity in {year} [bold {colour}]{capacity_mt} "
+            "Mt/yr[/]{interval}; demand offered {offered_mt} Mt/yr; target {target_mt} Mt/yr, "
+            "[bold]capacity margin {sign}{margin_mt} Mt/yr[/]",
+            name=escape(scenario.name),
+            year=result.year,
+            colour=colour,
+            capacity_mt=_mt(mean),
+            interval=interval,
+            offered_mt=_mt(result.offered_t),
+            target_mt=_mt(result.target_t),
+            sign="+" if margin >= 0 else "",
+            margin_mt=_mt(margin),
+        )
         + (
-            " (quick estimate from one replication; `hubsim capacity` for the full one)"
+            tr(" (quick estimate from one replication; `hubsim capacity` for the full one)")
             if quick
             else ""
         ),
@@ -547,13 +601,19 @@ def _print_capacity(scenario: Scenario, result: CapacityResult, *, quick: bool =
         zip(result.multipliers, result.binding, strict=True)
     ):
         _out.print(
-            f"  replication {replication}: x{multiplier:.3f} of demand; beyond it: {binding}",
+            tr(
+                "  replication {replication}: x{multiplier:.3f} of demand; beyond it: {binding}",
+                replication=replication,
+                multiplier=multiplier,
+                binding=localise(binding),
+            ),
             highlight=False,
             markup=False,
         )
 
 
 @app.command("compare")
+@_in_language
 def compare_command(
     files: Annotated[
         list[Path],
@@ -592,6 +652,7 @@ def compare_command(
             help="Write comparison.csv/.parquet, comparison.png and compare.html here.",
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Compare plans with the same random numbers: the first file (the reference) against one
     or more what-ifs, one row per plan, with deltas against the reference and their paired 95 %
@@ -631,11 +692,11 @@ def compare_command(
         typer.echo(json.dumps(comparison.to_json(), ensure_ascii=False))
         return
     _out.print(console_table(comparison))
-    _out.print(comparison.paired_note, highlight=False, markup=False)
-    _out.print(f"compared in {comparison.wall_s:.1f} s", highlight=False)
+    _out.print(localise(comparison.paired_note), highlight=False, markup=False)
+    _out.print(tr("compared in {wall_s:.1f} s", wall_s=comparison.wall_s), highlight=False)
     if out is not None:
         _out.print(
-            f"comparison table, chart and compare.html written to {out}",
+            tr("comparison table, chart and compare.html written to {out}", out=out),
             highlight=False,
             markup=False,
         )
@@ -775,6 +836,7 @@ def backtest_command(
 
 
 @app.command("report")
+@_in_language
 def report_command(
     folder: Annotated[
         Path,
@@ -798,6 +860,7 @@ def report_command(
             help="Processes drawing the charts of a run (default: one per idle CPU).",
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Write one self-contained HTML report of a run (verdict, charts, tables, assumptions) or
     of a sweep (decision, comparison, robustness, charts, settings, assumptions)."""
@@ -807,10 +870,13 @@ def report_command(
         path = write_report(folder, out, animation=animation, workers=workers)
     except ReportInputError as error:
         raise _bad_input(str(error)) from None
-    _out.print(f"report written to {path} (charts beside it)", highlight=False, markup=False)
+    _out.print(
+        tr("report written to {path} (charts beside it)", path=path), highlight=False, markup=False
+    )
 
 
 @app.command("view")
+@_in_language
 def view_command(
     folder: Annotated[Path, typer.Argument(help="Output folder of `hubsim run --out`.")],
     out: Annotated[
@@ -841,6 +907,7 @@ def view_command(
     replication: Annotated[
         int, typer.Option("--replication", min=0, max=999, help="Replication to draw.")
     ] = 0,
+    lang: LangOption = None,
 ) -> None:
     """Write one self-contained HTML page that plays the run on a map, offline: vessels along
     their routes, queues at locks and berths, yards, trucks, trains and flights, with a time
@@ -872,7 +939,12 @@ def view_command(
         raise _bad_input(str(error)) from None
     size_mb = path.stat().st_size / 1e6
     _out.print(
-        f"viewer written to {path} ({size_mb:.1f} MB; open it in a browser, it needs no network)",
+        tr(
+            "viewer written to {path} ({size_mb:.1f} MB; open it in a browser, it needs no "
+            "network)",
+            path=path,
+            size_mb=size_mb,
+        ),
         highlight=False,
         markup=False,
     )
@@ -1017,86 +1089,113 @@ def _mt(tonnes: float) -> str:
 _COLOURS = {"met": "green", "not met": "red", "uncertain": "yellow"}
 
 
+def _place_names(result: RunResult) -> dict[str, str]:
+    """English place names -> names in the current language (none in English)."""
+    from sim.i18n import current_language
+
+    if current_language() == "en" or result.model is None:
+        return {}
+    from sim.results.rundata import as_run_data
+    from sim.viz.labels import localise_names
+
+    return localise_names(as_run_data(result).model)
+
+
 def _print_result(result: RunResult) -> None:
+    from sim.analysis.verdict_text import headline, verdict_word
+    from sim.viz.style import kind_label
+
     verdict = result.verdict
+    names = _place_names(result)
     colour = _COLOURS[verdict.verdict]
     basis = verdict.by_year[0].basis if verdict.by_year else verdict.basis
+    period = (
+        tr("whole calendar years")
+        if basis == "calendar year"
+        else tr("{days:g} days, annualised", days=result.scenario.run.horizon_days)
+    )
     table = Table(
-        title=f"{result.scenario.name}: port throughput (Mt)",
+        title=tr("{name}: port throughput (Mt)", name=result.scenario.name),
         title_justify="left",
         caption=(
-            "whole calendar years"
-            if basis == "calendar year"
-            else f"{result.scenario.run.horizon_days:g} days, annualised"
-        )
-        + f"; a {result.scenario.warmup_days:g}-day warm-up before 1 January "
-        f"{result.scenario.first_year} is not counted"
-        + "; P(met): share of replications meeting the target (throughput"
-        + (", service criteria" if verdict.criteria_applied else "")
-        + " and no overflow)",
+            tr(
+                "{period}; a {warmup:g}-day warm-up before 1 January {first} is not counted; "
+                "P(met): share of replications meeting the target (throughput, service "
+                "criteria and no overflow)",
+                period=period,
+                warmup=result.scenario.warmup_days,
+                first=result.scenario.first_year,
+            )
+            if verdict.criteria_applied
+            else tr(
+                "{period}; a {warmup:g}-day warm-up before 1 January {first} is not counted; "
+                "P(met): share of replications meeting the target (throughput and no overflow)",
+                period=period,
+                warmup=result.scenario.warmup_days,
+                first=result.scenario.first_year,
+            )
+        ),
         caption_justify="left",
     )
-    for column in ("year", "mean", "95% CI", "target", "P(met)", "verdict"):
+    for column in (tr("year"), tr("mean"), tr("95% CI"), tr("target"), tr("P(met)"), tr("verdict")):
         table.add_column(column, justify="right")
     for y in verdict.by_year:
         mean, low, high = y.throughput_t
         table.add_row(
-            str(y.year) + (" (annualised)" if y.basis == "annualised" else ""),
+            str(y.year) + (tr(" (annualised)") if y.basis == "annualised" else ""),
             _mt(mean),
             "-" if low != low else f"{_mt(low)} - {_mt(high)}",
             _mt(verdict.target_t),
             f"{y.p_target_met:.0%}",
-            f"[{_COLOURS[y.verdict]}]{y.verdict}[/]",
+            f"[{_COLOURS[y.verdict]}]{escape(verdict_word(y.verdict))}[/]",
         )
     _out.print(table)
-    _out.print(
-        f"[bold {colour}]verdict: {escape(verdict.headline)}[/]",
-        highlight=False,
-    )
+    said = tr("verdict: {headline}", headline=headline(verdict.to_json(), names))
+    _out.print(f"[bold {colour}]{escape(said)}[/]", highlight=False)
     for reason in verdict.reasons:
-        _out.print(f"  - {escape(reason)}", highlight=False)
+        _out.print(f"  - {escape(localise(reason, names))}", highlight=False)
     if len(verdict.by_year) > 1:
         met = verdict.first_year_met
         _out.print(
             (
-                f"target first met in {met}"
+                tr("target first met in {year}", year=met)
                 if met is not None
-                else "target not met in any whole simulated year"
+                else tr("target not met in any whole simulated year")
             ),
             highlight=False,
         )
     if verdict.criteria:
-        _print_criteria(verdict)
+        _print_criteria(verdict, names)
     bottlenecks = Table(
-        title="Top bottlenecks (ranked by their effect on the verdict)",
+        title=tr("Top bottlenecks (ranked by their effect on the verdict)"),
         title_justify="left",
-        caption="criterion: the service criterion judging it, value and limit; ratio: value / "
-        "limit (over 1 fails); utilisation: share of its capacity in use; mean wait: hours a "
-        "ship waits for it; wait share: hours ships waited for it / hours all ships spent in "
-        "the system",
+        caption=tr(
+            "criterion: the service criterion judging it, value and limit; ratio: value / "
+            "limit (over 1 fails); utilisation: share of its capacity in use; mean wait: hours "
+            "a ship waits for it; wait share: hours ships waited for it / hours all ships spent "
+            "in the system"
+        ),
         caption_justify="left",
     )
-    for column in (
-        "rank",
-        "resource",
-        "kind",
-        "criterion",
-        "ratio",
-        "utilisation",
-        "mean wait (h)",
-        "wait share",
+    for column, left in (
+        (tr("rank"), False),
+        (tr("resource"), True),
+        (tr("kind"), False),
+        (tr("criterion"), True),
+        (tr("ratio"), False),
+        (tr("utilisation"), False),
+        (tr("mean wait (h)"), False),
+        (tr("wait share"), False),
     ):
-        bottlenecks.add_column(
-            column,
-            justify="left" if column in ("resource", "criterion") else "right",
-            overflow="fold",
-        )
+        bottlenecks.add_column(column, justify="left" if left else "right", overflow="fold")
+    from sim.i18n import current_language
+
     for row in result.bottlenecks.head(5).itertuples(index=False):
         bottlenecks.add_row(
             str(row.rank),
             row.resource,
-            row.kind,
-            row.criterion or "-",
+            row.kind if current_language() == "en" else kind_label(row.kind),
+            localise(row.criterion, names) or "-",
             "-" if row.criterion_ratio != row.criterion_ratio else f"{row.criterion_ratio:.2f}",
             "-" if row.utilisation != row.utilisation else f"{row.utilisation:.0%}",
             "-" if row.mean_wait_h != row.mean_wait_h else f"{row.mean_wait_h:.2f}",
@@ -1105,62 +1204,89 @@ def _print_result(result: RunResult) -> None:
     _out.print(bottlenecks)
     if result.model is not None:
         for note in result.model.notes:
-            _out.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
+            _out.print(
+                f"[yellow]{escape(tr('note:'))}[/] {escape(localise(note, names))}",
+                highlight=False,
+            )
     if result.precision:
-        _out.print(result.precision, highlight=False, markup=False)
+        _out.print(localise(result.precision, names), highlight=False, markup=False)
     if result.processes:
         holds = result.tables.get("holds")
         held = int(holds["ships_held"].sum()) if holds is not None and len(holds) else 0
         _out.print(
-            f"control processes: {', '.join(result.processes)} ({held:,} ships held at an "
-            "anchorage per replication, see kpi/holds and events/actions)",
+            tr(
+                "control processes: {processes} ({held:,} ships held at an anchorage per "
+                "replication, see kpi/holds and events/actions)",
+                processes=", ".join(result.processes),
+                held=held,
+            ),
             highlight=False,
             markup=False,
         )
     _out.print(
-        f"{result.events:,} events ({result.logical_events:,} vessel and resource "
-        f"events) in {result.wall_s:.1f} s",
+        tr(
+            "{events:,} events ({logical:,} vessel and resource events) in {wall_s:.1f} s",
+            events=result.events,
+            logical=result.logical_events,
+            wall_s=result.wall_s,
+        ),
         highlight=False,
     )
 
 
-def _print_criteria(verdict: Verdict) -> None:
+def _print_criteria(verdict: Verdict, names: dict[str, str] | None = None) -> None:
     """The judged year's criteria: those failing or undecided, then the closest to failing."""
     from sim.analysis.criteria import format_value
 
     shown = [c for c in verdict.criteria if c.holds is not True]
     closest = [c for c in verdict.criteria if c.holds is True][: max(0, 6 - len(shown))]
     table = Table(
-        title=f"Service criteria in {verdict.year}"
-        + ("" if verdict.criteria_applied else " (not applied to the verdict)"),
+        title=(
+            tr("Service criteria in {year}", year=verdict.year)
+            if verdict.criteria_applied
+            else tr("Service criteria in {year} (not applied to the verdict)", year=verdict.year)
+        ),
         title_justify="left",
-        caption=f"{len(verdict.criteria)} judged; shown: every one that fails or may fail, then "
-        "the closest to its limit; holds: the whole 95 % CI within the limit",
+        caption=tr(
+            "{n} judged; shown: every one that fails or may fail, then the closest to its "
+            "limit; holds: the whole 95 % CI within the limit",
+            n=len(verdict.criteria),
+        ),
         caption_justify="left",
     )
-    for column in ("criterion", "where", "value", "95% CI", "limit", "holds"):
-        table.add_column(
-            column, justify="left" if column in ("criterion", "where") else "right", overflow="fold"
-        )
+    for column, left in (
+        (tr("criterion"), True),
+        (tr("where"), True),
+        (tr("value"), False),
+        (tr("95% CI"), False),
+        (tr("limit"), False),
+        (tr("holds"), False),
+    ):
+        table.add_column(column, justify="left" if left else "right", overflow="fold")
+    holds = {
+        True: f"[green]{escape(tr('yes'))}[/]",
+        False: f"[red]{escape(tr('no'))}[/]",
+        None: f"[yellow]{escape(tr('uncertain'))}[/]",
+    }
     for c in [*shown, *closest]:
         table.add_row(
-            _CRITERION_NAMES.get(c.name, c.name),
-            c.label,
+            tr(_CRITERION_NAMES[c.name]) if c.name in _CRITERION_NAMES else c.name,
+            localise(c.label, names),
             format_value(c.name, c.value[0]),
             "-"
             if c.value[1] != c.value[1]
             else f"{format_value(c.name, c.value[1])} - {format_value(c.name, c.value[2])}",
             format_value(c.name, c.limit),
-            {True: "[green]yes[/]", False: "[red]no[/]", None: "[yellow]uncertain[/]"}[c.holds],
+            holds[c.holds],
         )
     _out.print(table)
 
 
 _CRITERION_NAMES = {
-    "berth_waiting_service_ratio": "berth waiting / service",
-    "berth_occupancy": "berth occupancy",
-    "mean_lock_wait_h": "mean lock wait",
-    "yard_blocking_share": "ships held at berth",
+    "berth_waiting_service_ratio": N_("berth waiting / service"),
+    "berth_occupancy": N_("berth occupancy"),
+    "mean_lock_wait_h": N_("mean lock wait"),
+    "yard_blocking_share": N_("ships held at berth"),
 }
 
 

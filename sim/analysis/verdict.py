@@ -34,6 +34,7 @@ import pandas as pd
 from sim.analysis.criteria import CRITERIA, Criterion, blocking_by_resource, measure_criteria
 from sim.analysis.stats import mean_ci
 from sim.engine import Records
+from sim.i18n import en
 from sim.model.specs import CompiledModel
 
 __all__ = [
@@ -131,13 +132,16 @@ class Outcome:
 
 def failure_text(c: Criterion) -> str:
     """A broken criterion in a few words, e.g. ``berths HA_X/G1: waiting/service 0.68 > 0.3``."""
+    fields = {"resource": c.resource, "value": c.value, "limit": c.limit}
     if c.name == "berth_waiting_service_ratio":
-        return f"berths {c.resource}: waiting/service {c.value:.2f} > {c.limit:g}"
+        return en("berths {resource}: waiting/service {value:.2f} > {limit:g}", **fields)
     if c.name == "berth_occupancy":
-        return f"berths {c.resource}: occupancy {c.value:.0%} > {c.limit:.0%}"
+        return en("berths {resource}: occupancy {value:.0%} > {limit:.0%}", **fields)
     if c.name == "mean_lock_wait_h":
-        return f"lock {c.resource}: mean wait {c.value:.1f} h > {c.limit:g} h"
-    return f"yards and landside: ships held at berth {c.value:.1%} of berth time > {c.limit:.1%}"
+        return en("lock {resource}: mean wait {value:.1f} h > {limit:g} h", **fields)
+    return en(
+        "yards and landside: ships held at berth {value:.1%} of berth time > {limit:.1%}", **fields
+    )
 
 
 def replication_outcomes(
@@ -171,10 +175,13 @@ def replication_outcomes(
         overflow_at = None
         if overload is not None and overload.time_h < period.end_h:
             overflow_at = (overload.kind, overload.resource)
-            overflow = (
-                f"the queue at {overload.kind} {overload.resource} overflowed "
-                f"({overload.length} ships waiting on {_date(model, overload.time_h)}) and "
-                "stopped the run"
+            overflow = en(
+                "the queue at {kind} {resource} overflowed ({length} ships waiting on {date}) "
+                "and stopped the run",
+                kind=overload.kind,
+                resource=overload.resource,
+                length=overload.length,
+                date=_date(model, overload.time_h),
             )
         window = (period.start_h, period.end_h)
         out.append(
@@ -329,43 +336,27 @@ class Verdict:
     @property
     def headline(self) -> str:
         """The verdict in one sentence: throughput against the target, what fails, the
-        capacity and margin and the most helpful relief when computed."""
-        mean, low, high = self.throughput_t
-        interval = "" if math.isnan(low) else f" (95 % CI {_mt(low)}-{_mt(high)})"
-        parts = [
-            f"{self.verdict}: carries {_mt(mean)} Mt in {self.year}{interval}"
-            + (" annualised" if self.basis == "annualised" else "")
-            + f" against the {_mt(self.target_t)} Mt target"
-        ]
-        problems = (
-            [_brief(c) for c in self.criteria if c.holds is False] if self.criteria_applied else []
-        )
-        problems += [r.split(": ", 1)[1] for r in self.reasons if r.startswith("overflow:")]
-        if self.criteria_applied:
-            problems += [_brief(c) + " (uncertain)" for c in self.criteria if c.holds is None]
-        if problems:
-            shown = "; ".join(problems[:2])
-            more = f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
-            joiner = "but" if mean >= self.target_t else "and"
-            parts[0] += f", {joiner} {shown}{more}"
-        if self.capacity_t is not None:
-            capacity, c_low, c_high = self.capacity_t
-            c_interval = "" if math.isnan(c_low) else f" (95 % CI {_mt(c_low)}-{_mt(c_high)})"
-            margin = capacity - self.target_t
-            parts.append(
-                f"sustainable capacity {_mt(capacity)} Mt{c_interval}, "
-                + (f"{_mt(-margin)} Mt short" if margin < 0 else f"{_mt(margin)} Mt to spare")
-            )
-        if self.relief:
-            change, gain = self.relief[0]
-            parts.append(f"{change} adds {'+' if gain[0] >= 0 else ''}{_mt(gain[0])} Mt")
-        return "; ".join(parts)
+        capacity and margin and the most helpful relief when computed (in the current
+        language; :func:`sim.analysis.verdict_text.headline` writes it from the JSON)."""
+        from sim.analysis.verdict_text import headline
+
+        return headline(self._document())
 
     def to_json(self) -> dict[str, Any]:
-        """The verdict part of ``hubsim run --json`` and ``summary.json``."""
+        """The verdict part of ``hubsim run --json`` and ``summary.json`` (in English, as
+        every file of a run: :mod:`sim.analysis.verdict_text` writes it in another
+        language)."""
+        from sim.analysis.verdict_text import headline
+        from sim.i18n import language
+
+        document = self._document()
+        with language("en"):
+            text = headline(document)
+        return {"verdict": document.pop("verdict"), "headline": text, **document}
+
+    def _document(self) -> dict[str, Any]:
         document: dict[str, Any] = {
             "verdict": self.verdict,
-            "headline": self.headline,
             "reasons": list(self.reasons),
             "target_t": self.target_t,
             "target_year": self.year,
@@ -391,6 +382,13 @@ class Verdict:
 
 def _mt(tonnes: float) -> str:
     return "-" if tonnes != tonnes else f"{tonnes / 1e6:,.2f}"
+
+
+def _interval(low: float, high: float) -> str:
+    """`` (95 % CI 1.00-2.00)`` in Mt, or nothing when the bound is unknown."""
+    if math.isnan(low):
+        return ""
+    return en(" (95 % CI {low_mt}-{high_mt})", low_mt=_mt(low), high_mt=_mt(high))
 
 
 def _num(value: float) -> float | None:
@@ -431,60 +429,62 @@ def criterion_label(model: CompiledModel, name: str, kind: str, resource: str) -
     """A criterion's resource in words: the place name with the hubsim id."""
     if kind == "berths":
         terminal, _, groups = resource.partition("/")
-        return f"{_place(model, terminal)} berths {groups.replace('+', ' + ')} ({resource})"
+        return en(
+            "{place} berths {groups} ({resource})",
+            place=_place(model, terminal),
+            groups=groups.replace("+", " + "),
+            resource=resource,
+        )
     if kind == "lock":
-        return f"{_place(model, resource).split(' (')[0]} ({resource})"
-    return "all berths"
-
-
-def _brief(result: CriterionResult) -> str:
-    """A criterion in a few words, for the headline."""
-    mean = result.value[0]
-    if result.name == "berth_waiting_service_ratio":
-        return f"{result.label} wait {mean:.2f} x their service time (limit {result.limit:g})"
-    if result.name == "berth_occupancy":
-        return f"{result.label} are occupied {mean:.0%} (limit {result.limit:.0%})"
-    if result.name == "mean_lock_wait_h":
-        return f"ships wait {mean:.1f} h at {result.label} (limit {result.limit:g} h)"
-    return (
-        f"ships are held at berth {mean:.1%} of their berth time for yard space or cargo by "
-        f"land (limit {result.limit:.1%})"
-    )
+        return en(
+            "{place} ({resource})", place=_place(model, resource).split(" (")[0], resource=resource
+        )
+    return en("all berths")
 
 
 def _describe(result: CriterionResult) -> str:
     mean, low, high = result.value
+    bounds = {"low": low, "high": high}
     interval = (
         ""
         if math.isnan(low) or result.judged < MIN_REPLICATIONS  # too few for a CI to mean much
         else (
-            f", 95 % CI {low:.2f}-{high:.2f}"
+            en(", 95 % CI {low:.2f}-{high:.2f}", **bounds)
             if result.name == "berth_waiting_service_ratio"
-            else f", 95 % CI {low:.1f}-{high:.1f} h"
+            else en(", 95 % CI {low:.1f}-{high:.1f} h", **bounds)
             if result.name == "mean_lock_wait_h"
-            else f", 95 % CI {low:.1%}-{high:.1%}"
+            else en(", 95 % CI {low:.1%}-{high:.1%}", **bounds)
         )
     )
-    times = f"{mean / result.limit:.1f} x the limit" if result.limit > 0 else ""
+    times = en("{ratio:.1f} x the limit", ratio=mean / result.limit) if result.limit > 0 else ""
+    fields = {"label": result.label, "mean": mean, "limit": result.limit, "interval": interval}
     if result.name == "berth_waiting_service_ratio":
-        what = (
-            f"{result.label} wait {mean:.2f} x their service time "
-            f"(limit {result.limit:g}{interval}; {times})"
+        what = en(
+            "{label} wait {mean:.2f} x their service time (limit {limit:g}{interval}; {times})",
+            times=times,
+            **fields,
         )
     elif result.name == "berth_occupancy":
-        what = f"{result.label} are occupied {mean:.0%} (limit {result.limit:.0%}{interval})"
+        what = en("{label} are occupied {mean:.0%} (limit {limit:.0%}{interval})", **fields)
     elif result.name == "mean_lock_wait_h":
-        what = (
-            f"ships wait {mean:.1f} h on average at {result.label} "
-            f"(limit {result.limit:g} h{interval}; {times})"
+        what = en(
+            "ships wait {mean:.1f} h on average at {label} (limit {limit:g} h{interval}; {times})",
+            times=times,
+            **fields,
         )
     else:
-        what = (
-            f"ships are held at berth for yard space or cargo by land {mean:.1%} of their "
-            f"berth time (limit {result.limit:.1%}{interval})"
+        what = en(
+            "ships are held at berth for yard space or cargo by land {mean:.1%} of their "
+            "berth time (limit {limit:.1%}{interval})",
+            **fields,
         )
     if result.judged > 1 and result.holds is not True:
-        what += f", in {result.failing} of {result.judged} replications"
+        what = en(
+            "{what}, in {failing} of {judged} replications",
+            what=what,
+            failing=result.failing,
+            judged=result.judged,
+        )
     return what
 
 
@@ -555,27 +555,55 @@ def _decide_year(
         verdict = "met"
     else:
         verdict = "uncertain"
-    interval = "" if math.isnan(low) else f" (95 % CI {_mt(low)}-{_mt(high)})"
-    span = f"{year} throughput" if basis == "calendar year" else f"{year} throughput, annualised,"
+    interval = _interval(low, high)
+    span = (
+        en("{year} throughput", year=year)
+        if basis == "calendar year"
+        else en("{year} throughput, annualised,", year=year)
+    )
+    relation = (
+        en("at or above")
+        if above is True
+        else en("below")
+        if above is False
+        else en("not clearly above or below")
+    )
     reasons = [
-        f"throughput: {span} {_mt(mean)} Mt{interval} is "
-        + (
-            "at or above"
-            if above is True
-            else "below"
-            if above is False
-            else "not clearly above or below"
+        en(
+            "throughput: {span} {mean_mt} Mt{interval} is {relation} the {target_mt} Mt target",
+            span=span,
+            mean_mt=_mt(mean),
+            interval=interval,
+            relation=relation,
+            target_mt=_mt(target),
         )
-        + f" the {_mt(target)} Mt target"
     ]
     if criteria_apply:
-        reasons += [
-            f"fails: {_describe(c)}{_since(c, year, earlier)}" for c in criteria if c.holds is False
-        ]
-        reasons += [f"may fail: {_describe(c)}" for c in criteria if c.holds is None]
+        for c in criteria:
+            if c.holds is False:
+                since = _since(c, year, earlier)
+                reasons.append(
+                    en(
+                        "fails: {what}; failing since {year}, when the port carried "
+                        "{carried_mt} Mt",
+                        what=_describe(c),
+                        year=since[0],
+                        carried_mt=_mt(since[1]),
+                    )
+                    if since is not None
+                    else en("fails: {what}", what=_describe(c))
+                )
+        reasons += [en("may fail: {what}", what=_describe(c)) for c in criteria if c.holds is None]
     for overflow in dict.fromkeys(overflows):
         count = overflows.count(overflow)
-        reasons.append(f"overflow: {overflow} (in {count} of {n} replications)")
+        reasons.append(
+            en(
+                "overflow: {overflow} (in {count} of {n} replications)",
+                overflow=overflow,
+                count=count,
+                n=n,
+            )
+        )
     return YearVerdict(
         year,
         basis,
@@ -621,24 +649,31 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     reasons = list(judged.reasons)
     if not criteria_apply:
         reasons.append(
-            "settings: the scenario switches its service criteria off "
-            "(service_criteria.apply: false); the verdict is on throughput and overflows only"
+            en(
+                "settings: the scenario switches its service criteria off "
+                "(service_criteria.apply: false); the verdict is on throughput and overflows only"
+            )
         )
     elif not any(getattr(model.criteria, f) is not None for f in CRITERIA.values()):
-        reasons.append("settings: the scenario sets no service criterion")
+        reasons.append(en("settings: the scenario sets no service criterion"))
     if judged.year != target.year:
         reasons.append(
-            f"settings: the run does not cover the target year {target.year}; "
-            f"judged on {judged.year}"
+            en(
+                "settings: the run does not cover the target year {year}; judged on {first}",
+                year=target.year,
+                first=judged.year,
+            )
         )
     if judged.basis == "annualised":
         reasons.append(
-            "settings: the run counts part of a year; its throughput is annualised "
-            "(tonnes counted x 8,760 / hours counted)"
+            en(
+                "settings: the run counts part of a year; its throughput is annualised "
+                "(tonnes counted x 8,760 / hours counted)"
+            )
         )
     note = _precision_note(judged, target.throughput_t, n)
     if note:
-        reasons.append(f"precision: {note}")
+        reasons.append(en("precision: {note}", note=note))
     first = next((y.year for y in by_year if y.verdict == "met"), None)
     return Verdict(
         target.throughput_t,
@@ -658,9 +693,11 @@ def decide(model: CompiledModel, outcomes: Sequence[Sequence[Outcome]]) -> Verdi
     )
 
 
-def _since(criterion: CriterionResult, year: int, earlier: Sequence[YearVerdict]) -> str:
-    """``; failing since Y, when the port carried X Mt`` for a criterion that already failed in
-    an earlier counted year (from what demand on it fails), else empty."""
+def _since(
+    criterion: CriterionResult, year: int, earlier: Sequence[YearVerdict]
+) -> tuple[int, float] | None:
+    """(year, tonnes the port carried that year) of the first earlier counted year in which
+    a criterion already failed (from what demand on it fails), else None."""
     first = next(
         (
             y
@@ -674,27 +711,34 @@ def _since(criterion: CriterionResult, year: int, earlier: Sequence[YearVerdict]
         None,
     )
     if first is None:
-        return ""
-    return f"; failing since {first.year}, when the port carried {_mt(first.throughput_t[0])} Mt"
+        return None
+    return first.year, first.throughput_t[0]
 
 
 def _precision_note(judged: YearVerdict, target_t: float, n: int) -> str:
     mean, low, high = judged.throughput_t
     if n < MIN_REPLICATIONS:
-        return (
-            f"only {n} replication{'s' if n != 1 else ''}: too few for a meaningful 95 % CI "
-            f"(the point estimates decide{'' if n == 1 else ' where the CI cannot'}); "
-            "use at least 3 or `--precision`"
+        if n == 1:
+            return en(
+                "only 1 replication: too few for a meaningful 95 % CI (the point estimates "
+                "decide); use at least 3 or `--precision`"
+            )
+        return en(
+            "only {n} replications: too few for a meaningful 95 % CI (the point estimates "
+            "decide where the CI cannot); use at least 3 or `--precision`",
+            n=n,
         )
     half = (high - low) / 2.0
     margin = abs(mean - target_t)
     if judged.verdict == "uncertain" and half > margin:
-        return (
-            f"the throughput CI (+/- {_mt(half)} Mt) is wider than its margin to the target "
-            f"({_mt(margin)} Mt); add replications or use `--precision`"
+        return en(
+            "the throughput CI (+/- {half_mt} Mt) is wider than its margin to the target "
+            "({margin_mt} Mt); add replications or use `--precision`",
+            half_mt=_mt(half),
+            margin_mt=_mt(margin),
         )
     if judged.verdict == "uncertain":
-        return "a criterion's CI straddles its limit; add replications (`--replications`)"
+        return en("a criterion's CI straddles its limit; add replications (`--replications`)")
     return ""
 
 
@@ -710,17 +754,47 @@ def with_capacity(
     ordered = sorted(relief, key=lambda r: -r[1][0] if not math.isnan(r[1][0]) else math.inf)
     reasons = [r for r in verdict.reasons if not r.startswith(("capacity:", "relief:"))]
     mean, low, high = capacity_t
-    interval = "" if math.isnan(low) else f" (95 % CI {_mt(low)}-{_mt(high)})"
+    interval = _interval(low, high)
     margin = mean - verdict.target_t
-    reasons.append(
-        f"capacity: sustainable capacity {_mt(mean)} Mt/yr{interval}, "
-        + (f"{_mt(-margin)} Mt/yr short of" if margin < 0 else f"{_mt(margin)} Mt/yr above")
-        + " the target"
-        + (f"; {note}" if note else "")
-    )
+    fields = {"capacity_mt": _mt(mean), "interval": interval, "note": note}
+    if margin < 0 and note:
+        text = en(
+            "capacity: sustainable capacity {capacity_mt} Mt/yr{interval}, {short_mt} Mt/yr "
+            "short of the target; {note}",
+            short_mt=_mt(-margin),
+            **fields,
+        )
+    elif margin < 0:
+        text = en(
+            "capacity: sustainable capacity {capacity_mt} Mt/yr{interval}, {short_mt} Mt/yr "
+            "short of the target",
+            short_mt=_mt(-margin),
+            **fields,
+        )
+    elif note:
+        text = en(
+            "capacity: sustainable capacity {capacity_mt} Mt/yr{interval}, {above_mt} Mt/yr "
+            "above the target; {note}",
+            above_mt=_mt(margin),
+            **fields,
+        )
+    else:
+        text = en(
+            "capacity: sustainable capacity {capacity_mt} Mt/yr{interval}, {above_mt} Mt/yr "
+            "above the target",
+            above_mt=_mt(margin),
+            **fields,
+        )
+    reasons.append(text)
     for change, gain in ordered:
-        g_interval = "" if math.isnan(gain[1]) else f" (95 % CI {_mt(gain[1])}-{_mt(gain[2])})"
-        reasons.append(f"relief: {change} adds {_mt(gain[0])} Mt/yr{g_interval}")
+        reasons.append(
+            en(
+                "relief: {change} adds {gain_mt} Mt/yr{interval}",
+                change=change,
+                gain_mt=_mt(gain[0]),
+                interval=_interval(gain[1], gain[2]),
+            )
+        )
     return replace(
         verdict,
         reasons=tuple(reasons),
@@ -763,20 +837,22 @@ def rank_bottlenecks(
     for c in verdict.criteria if verdict.criteria_applied else ():
         ratio = c.value[0] / c.limit if c.limit > 0 else math.nan
         if c.name == "berth_waiting_service_ratio":
-            text = f"waiting/service {c.value[0]:.2f} (limit {c.limit:g})"
+            text = en(
+                "waiting/service {value:.2f} (limit {limit:g})", value=c.value[0], limit=c.limit
+            )
             for group in c.groups:
                 note(("berths", group), text, ratio, c.holds)
         elif c.name == "berth_occupancy":
             note(
                 ("berths", c.resource),
-                f"occupancy {c.value[0]:.0%} (limit {c.limit:.0%})",
+                en("occupancy {value:.0%} (limit {limit:.0%})", value=c.value[0], limit=c.limit),
                 ratio,
                 c.holds,
             )
         elif c.name == "mean_lock_wait_h":
             note(
                 ("lock", c.resource),
-                f"mean wait {c.value[0]:.1f} h (limit {c.limit:g} h)",
+                en("mean wait {value:.1f} h (limit {limit:g} h)", value=c.value[0], limit=c.limit),
                 ratio,
                 c.holds,
             )
@@ -784,8 +860,13 @@ def rank_bottlenecks(
             for key, share in judged.blocking.items():
                 note(
                     key,
-                    f"holds ships {share:.1%} of berth time (all berths {c.value[0]:.1%}, "
-                    f"limit {c.limit:.1%})",
+                    en(
+                        "holds ships {share:.1%} of berth time (all berths {value:.1%}, "
+                        "limit {limit:.1%})",
+                        share=share,
+                        value=c.value[0],
+                        limit=c.limit,
+                    ),
                     share / c.limit if c.limit > 0 else math.nan,
                     c.holds,
                 )
@@ -795,7 +876,11 @@ def rank_bottlenecks(
     if judged is not None and judged.overflowing:
         n = len(judged.per_replication)
         for (kind, resource), count in Counter(judged.overflowing).items():
-            text = f"its queue overflowed and stopped the run ({count} of {n} replications)"
+            text = en(
+                "its queue overflowed and stopped the run ({count} of {n} replications)",
+                count=count,
+                n=n,
+            )
             for key in keys:
                 if key[0] == kind and (
                     key[1] == resource or (kind == "berths" and key[1].startswith(f"{resource}/"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.facilities.base import FacilityKind, RankRow
+from sim.i18n import en
 
 __all__ = ["AIRPORT", "GATE", "LANDSIDE_SUPPLY", "RAIL_LINK", "SIDINGS", "YARD_RATE"]
 
@@ -27,7 +28,7 @@ def _relieve_gate(document: dict[str, Any], resource: str, scenario: Any) -> str
     place, terminal = _terminal(document, resource)
     if terminal and terminal.get("gate"):
         terminal["gate"]["lanes"] += 1
-        return f"one more gate lane at {place}"
+        return en("one more gate lane at {place}", place=place)
     return None
 
 
@@ -35,7 +36,7 @@ def _relieve_sidings(document: dict[str, Any], resource: str, scenario: Any) -> 
     place, terminal = _terminal(document, resource)
     if terminal and terminal.get("rail"):
         terminal["rail"]["sidings"] += 1
-        return f"one more rail siding at {place}"
+        return en("one more rail siding at {place}", place=place)
     return None
 
 
@@ -43,7 +44,7 @@ def _relieve_airport(document: dict[str, Any], resource: str, scenario: Any) -> 
     place = resource.split("/", 1)[0]
     if place in document["airports"]:
         document["airports"][place]["slots_per_day"] *= 1.25
-        return f"25 % more flight slots at {place}"
+        return en("25 % more flight slots at {place}", place=place)
     return None
 
 
@@ -59,7 +60,7 @@ def _relieve_rail_link(document: dict[str, Any], resource: str, scenario: Any) -
         dataset.links.loc[link, "capacity_movements_per_day"]
     )
     upgrade["capacity_movements_per_day"] = now * 1.25
-    return f"25 % more train paths on {link}"
+    return en("25 % more train paths on {link}", link=link)
 
 
 GATE = FacilityKind(

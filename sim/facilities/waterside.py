@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from sim.facilities.base import FacilityKind, RankRow, ReliefRule
+from sim.i18n import en
 
 __all__ = ["BERTHS", "DIVERTER", "LOCK", "YARD", "one_more_server", "rank_stop"]
 
@@ -24,7 +25,11 @@ def one_more_server(kind: str) -> ReliefRule:
         if entry is None or "servers" not in entry:
             return None
         entry["servers"] += 1
-        return f"one more server at {resource} ({entry['servers']} in all)"
+        return en(
+            "one more server at {resource} ({servers_n} in all)",
+            resource=resource,
+            servers_n=entry["servers"],
+        )
 
     return relieve
 
@@ -42,7 +47,12 @@ def _relieve_lock(document: dict[str, Any], resource: str, scenario: Any) -> str
     chambers.append(
         {**largest, "id": "RELIEF", "commissioning": "1900-01-01", "decommissioning": None}
     )
-    return f"one more chamber of {largest['length_m']:g} x {largest['width_m']:g} m at {resource}"
+    return en(
+        "one more chamber of {length:g} x {width:g} m at {resource}",
+        length=largest["length_m"],
+        width=largest["width_m"],
+        resource=resource,
+    )
 
 
 def _rank_berths(row: Any) -> RankRow:
@@ -54,7 +64,7 @@ def _relieve_berths(document: dict[str, Any], resource: str, scenario: Any) -> s
     for item in document["terminals"].get(terminal, {}).get("berths", []):
         if item["id"] == group:
             item["count"] += 1
-            return f"one more berth in {resource}"
+            return en("one more berth in {resource}", resource=resource)
     return None
 
 
@@ -69,7 +79,7 @@ def _relieve_yard(document: dict[str, Any], resource: str, scenario: Any) -> str
         if item["id"] == yard:
             item["capacity_t"] *= 1.25
             item["reefer_plugs"] = math.ceil(item.get("reefer_plugs", 0) * 1.25)
-            return f"25 % more yard at {resource}"
+            return en("25 % more yard at {resource}", resource=resource)
     return None
 
 

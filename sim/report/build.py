@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from network.files import atomic_path
+from sim.i18n import chart_fonts
 from sim.report.run_report import run_report_html
 from sim.results.manifest import MANIFEST, RunFolderError, verify_folder
 from sim.results.rundata import RunData
@@ -142,7 +143,8 @@ def write_report(
     if animation and data.model.has_network:
         from sim.viz.animation import animate_vessels
 
-        gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
+        with chart_fonts():  # the current language's: a font with Chinese glyphs for Chinese
+            gif = animate_vessels(data, target / "vessels.gif", frames=36).read_bytes()
     path = target / REPORT_NAME
     # the map viewer (`hubsim view`), when written beside the report or in the run folder
     viewer = next((p for p in (target / VIEWER_NAME, folder / VIEWER_NAME) if p.is_file()), None)
@@ -188,10 +190,11 @@ def _write_sweep_report(folder: Path, target: Path, dpi: int) -> Path:
         done = read_sweep_folder(folder)
     except SweepFolderError as error:
         raise ReportInputError(str(error)) from None
-    charts = [
-        (spec, _png(spec.draw(done.decision), target / f"{spec.name}.png", dpi))
-        for spec in SWEEP_CHARTS
-    ]
+    with chart_fonts():
+        charts = [
+            (spec, _png(spec.draw(done.decision), target / f"{spec.name}.png", dpi))
+            for spec in SWEEP_CHARTS
+        ]
     path = target / REPORT_NAME
     with atomic_path(path) as temporary:
         temporary.write_text(sweep_report_html(done, charts), encoding="utf-8")

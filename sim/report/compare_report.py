@@ -18,8 +18,11 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.verdict_text import headline, verdict_word
+from sim.i18n import N_, chart_fonts, current_language, localise, tr
 from sim.report.html import Column, document, image, paragraph, section, table
-from sim.runs.compare import DELTAS, Comparison, criterion_column
+from sim.report.run_report import HTML_LANGUAGES
+from sim.runs.compare import _CRITERION_NAMES, DELTAS, Comparison, criterion_column
 from sim.viz.compare import comparison_chart
 
 __all__ = ["FILES", "comparison_html", "write_comparison"]
@@ -59,7 +62,9 @@ def _with_ci(frame: pd.DataFrame, column: str, fmt: str, scale: float = 1.0) -> 
             continue
         text = format(mean / scale, fmt)
         if low == low:
-            text += f" ({format(low / scale, fmt)} to {format(high / scale, fmt)})"
+            text += tr(
+                " ({low} to {high})", low=format(low / scale, fmt), high=format(high / scale, fmt)
+            )
         out.append(text)
     return out
 
@@ -71,10 +76,10 @@ def comparison_html(comparison: Comparison, chart_png: bytes) -> str:
     frame["cost"] = _with_ci(frame, "cost_cny_per_t", ",.2f")
     frame["co2"] = _with_ci(frame, "co2_kg_per_t", ",.2f")
     formats = {
-        "throughput_t": (",.2f", 1e6, " Mt"),
-        "cost_cny_per_t": (",.3f", 1.0, " CNY/t"),
-        "co2_kg_per_t": (",.3f", 1.0, " kg/t"),
-        "p_target_met": (",.0f", 0.01, " pts"),
+        "throughput_t": (",.2f", 1e6, N_(" Mt")),
+        "cost_cny_per_t": (",.3f", 1.0, N_(" CNY/t")),
+        "co2_kg_per_t": (",.3f", 1.0, N_(" kg/t")),
+        "p_target_met": (",.0f", 0.01, N_(" pts")),
     }
     for key in DELTAS:
         fmt, scale, unit = formats[key]
@@ -86,12 +91,12 @@ def comparison_html(comparison: Comparison, chart_png: bytes) -> str:
             strict=True,
         ):
             if mean != mean:
-                texts.append("reference")
+                texts.append(tr("reference"))
                 continue
-            text = _signed(format(mean / scale, fmt)) + unit
+            text = _signed(format(mean / scale, fmt)) + tr(unit)
             if low == low:
                 lo, hi = _signed(format(low / scale, fmt)), _signed(format(high / scale, fmt))
-                text += f" ({lo} to {hi})"
+                text += tr(" ({low} to {high})", low=lo, high=hi)
             texts.append(text)
         frame[f"delta_{key}"] = texts
     frame["bottlenecks"] = [
@@ -103,32 +108,34 @@ def comparison_html(comparison: Comparison, chart_png: bytes) -> str:
         for row in frame.to_dict("records")
     ]
     columns = [
-        Column("plan", "plan"),
-        Column("verdict", "verdict"),
-        Column("reasons", "why (failing or uncertain)"),
-        Column("throughput", "throughput Mt (95 % CI)"),
-        Column("p_target_met", "P(met)", lambda v: f"{v:.0%}"),
+        Column("plan", tr("plan")),
+        Column("verdict", tr("verdict"), verdict_word),
+        Column("reasons", tr("why (failing or uncertain)"), _reasons_words),
+        Column("throughput", tr("throughput Mt (95 % CI)")),
+        Column("p_target_met", tr("P(met)"), lambda v: f"{v:.0%}"),
     ]
     if "capacity_t" in frame:
         columns += [
-            Column("capacity_t", "capacity Mt/yr (quick)", _mt),
-            Column("margin_t", "margin Mt/yr", lambda v: _signed(_mt(v))),
+            Column("capacity_t", tr("capacity Mt/yr (quick)"), _mt),
+            Column("margin_t", tr("margin Mt/yr"), lambda v: _signed(_mt(v))),
         ]
     columns += [
-        Column(criterion_column(name, label), criterion_column(name, label).split(": ", 1)[1])
+        Column(criterion_column(name, label), _criterion_heading(name, label))
         for name, _, label in comparison.criteria
     ]
     columns += [
-        Column("bottlenecks", "top 3 bottlenecks"),
-        Column("capex_cny", "CAPEX bn CNY", lambda v: f"{v / 1e9:,.2f}"),
-        Column("capex_added_cny", "CAPEX added vs reference, M CNY", lambda v: f"{v / 1e6:+,.0f}"),
-        Column("capex_changes", "what it adds"),
-        Column("cost", "cost CNY/t (95 % CI)"),
-        Column("co2", "CO2 kg/t (95 % CI)"),
-        Column("delta_throughput_t", "Δ throughput (paired 95 % CI)"),
-        Column("delta_cost_cny_per_t", "Δ cost/t (paired 95 % CI)"),
-        Column("delta_co2_kg_per_t", "Δ CO2/t (paired 95 % CI)"),
-        Column("delta_p_target_met", "Δ P(met) (paired 95 % CI)"),
+        Column("bottlenecks", tr("top 3 bottlenecks"), _bottleneck_words),
+        Column("capex_cny", tr("CAPEX bn CNY"), lambda v: f"{v / 1e9:,.2f}"),
+        Column(
+            "capex_added_cny", tr("CAPEX added vs reference, M CNY"), lambda v: f"{v / 1e6:+,.0f}"
+        ),
+        Column("capex_changes", tr("what it adds"), localise),
+        Column("cost", tr("cost CNY/t (95 % CI)")),
+        Column("co2", tr("CO2 kg/t (95 % CI)")),
+        Column("delta_throughput_t", tr("Δ throughput (paired 95 % CI)")),
+        Column("delta_cost_cny_per_t", tr("Δ cost/t (paired 95 % CI)")),
+        Column("delta_co2_kg_per_t", tr("Δ CO2/t (paired 95 % CI)")),
+        Column("delta_p_target_met", tr("Δ P(met) (paired 95 % CI)")),
     ]
     criteria_values = {
         criterion_column(name, label): name for name, _, label in comparison.criteria
@@ -137,50 +144,94 @@ def comparison_html(comparison: Comparison, chart_png: bytes) -> str:
         name = criteria_values.get(column.name)
         if name is not None:
             column.fmt = _criterion_format(name)
+    title = tr("Plans compared: {reference} and what-ifs", reference=comparison.reference.name)
     body = "".join(
         [
-            f"<h1>{_escape('Plans compared: ' + comparison.reference.name + ' and what-ifs')}</h1>",
+            f"<h1>{_escape(title)}</h1>",
             paragraph(
-                f"Judged year {comparison.year}, target {comparison.target_t / 1e6:,.0f} Mt; "
-                f"{comparison.replications} replications per plan, seed {comparison.seed}; "
-                f"compared in {comparison.wall_s:,.0f} s.",
+                tr(
+                    "Judged year {year}, target {target:,.0f} Mt; {n} replications per plan, seed "
+                    "{seed}; compared in {wall_s:,.0f} s.",
+                    year=comparison.year,
+                    target=comparison.target_t / 1e6,
+                    n=comparison.replications,
+                    seed=comparison.seed,
+                    wall_s=comparison.wall_s,
+                ),
                 css="subtitle",
             ),
             section(
                 "table",
-                "One row per plan",
+                tr("One row per plan"),
                 table(frame, columns),
-                paragraph(comparison.paired_note + ".", css="note"),
+                paragraph(localise(comparison.paired_note) + tr("."), css="note"),
                 paragraph(
-                    "CAPEX of a plan: the reference's facilities plus what the plan adds to "
-                    "them, facility by facility (a facility's CAPEX is its fixed capex_cny plus "
-                    "its unit cost x units; extra berths in a group without a unit cost are "
-                    "costed at the group's CAPEX / berths, and the table says so)."
+                    tr(
+                        "CAPEX of a plan: the reference's facilities plus what the plan adds to "
+                        "them, facility by facility (a facility's CAPEX is its fixed capex_cny "
+                        "plus its unit cost x units; extra berths in a group without a unit cost "
+                        "are costed at the group's CAPEX / berths, and the table says so)."
+                    )
                 ),
             ),
             section(
                 "chart",
-                "Throughput and paired differences",
+                tr("Throughput and paired differences"),
                 image(
                     chart_png,
-                    alt="throughput of each plan and its paired difference from the reference",
-                    title="Throughput against the target, and the paired difference",
-                    caption="Left: judged-year throughput with its 95 % CI (bar edge: verdict); "
-                    "right: throughput minus the reference's with the paired 95 % CI.",
+                    alt=tr("throughput of each plan and its paired difference from the reference"),
+                    title=tr("Throughput against the target, and the paired difference"),
+                    caption=tr(
+                        "Left: judged-year throughput with its 95 % CI (bar edge: verdict); "
+                        "right: throughput minus the reference's with the paired 95 % CI."
+                    ),
                     anchor="chart-comparison",
                 ),
             ),
             section(
                 "verdicts",
-                "Verdicts in full",
+                tr("Verdicts in full"),
                 "".join(
-                    f"<h3>{_escape(plan.name)}</h3>" + paragraph(plan.verdict.headline)
+                    f"<h3>{_escape(plan.name)}</h3>"
+                    + paragraph(
+                        plan.verdict.headline
+                        if current_language() == "en"
+                        else headline(plan.verdict.to_json())
+                    )
                     for plan in comparison.plans
                 ),
             ),
         ]
     )
-    return document(f"hubsim comparison {comparison.year}", body)
+    return document(
+        tr("hubsim comparison {year}", year=comparison.year),
+        body,
+        language=HTML_LANGUAGES[current_language()],
+    )
+
+
+def _reasons_words(value: Any) -> str:
+    """The table's reasons (a list of stored English texts) in the current language."""
+    if isinstance(value, list | tuple):
+        return tr("; ").join(localise(str(v)) for v in value)
+    return localise(str(value))
+
+
+def _bottleneck_words(value: Any) -> str:
+    """The table's top bottlenecks (stored English, joined with `` | ``) in the language."""
+    return " | ".join(localise(part) for part in str(value).split(" | "))
+
+
+def _criterion_heading(name: str, label: str) -> str:
+    """``berth occupancy at LABEL`` (the criterion column without its ``criterion:`` head)."""
+    english = criterion_column(name, label).split(": ", 1)[1]
+    if current_language() == "en":
+        return english
+    return tr(
+        "{criterion} at {where}",
+        criterion=tr(_CRITERION_NAMES.get(name, name)),
+        where=localise(label),
+    )
 
 
 def _escape(text: str) -> str:
@@ -220,9 +271,12 @@ def write_comparison(comparison: Comparison, out: str | Path) -> Path:
             ignore_index=True,
         )
         changes.to_csv(staging / "capex_changes.csv", index=False)
-        chart = _png(
-            comparison_chart(comparison.table, target_t=comparison.target_t, year=comparison.year)
-        )
+        with chart_fonts():
+            chart = _png(
+                comparison_chart(
+                    comparison.table, target_t=comparison.target_t, year=comparison.year
+                )
+            )
         (staging / "comparison.png").write_bytes(chart)
         (staging / "compare.html").write_text(comparison_html(comparison, chart), encoding="utf-8")
         if out.exists():

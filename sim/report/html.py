@@ -86,12 +86,19 @@ def contents_nav(contents: Iterable[tuple[str, str]]) -> str:
     return f"<nav><ul>{links}</ul></nav>"
 
 
-def chart_figures(charts: Iterable[tuple[Any, bytes]]) -> str:
-    """Embedded charts: ``(spec, png)`` pairs whose spec has ``name``, ``title``, ``caption``;
-    each figure is anchored at ``chart-<name>``."""
+def chart_figures(
+    charts: Iterable[tuple[Any, bytes]], *, translate: Callable[[str], str] = str
+) -> str:
+    """Embedded charts: ``(spec, png)`` pairs whose spec has ``name``, ``title``, ``caption``
+    (through ``translate``: :func:`sim.i18n.tr`); each figure is anchored at
+    ``chart-<name>``."""
     return "".join(
         image(
-            png, alt=spec.title, title=spec.title, caption=spec.caption, anchor=f"chart-{spec.name}"
+            png,
+            alt=translate(spec.title),
+            title=translate(spec.title),
+            caption=translate(spec.caption),
+            anchor=f"chart-{spec.name}",
         )
         for spec, png in charts
     )

@@ -4,7 +4,7 @@ scenario's assumptions."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
@@ -12,6 +12,9 @@ import pandas as pd
 from pydantic import ValidationError
 
 from sim.analysis.criteria import format_value
+from sim.analysis.verdict_text import headline as verdict_headline
+from sim.analysis.verdict_text import verdict_word
+from sim.i18n import N_, current_language, format_datetime, localise, tr
 from sim.report.html import (
     Column,
     chart_figures,
@@ -26,10 +29,14 @@ from sim.report.html import (
 from sim.results.rundata import RunData
 from sim.scenario import Scenario
 from sim.scenario.costs import capex_items
+from sim.viz.labels import localise_names, mode_label, port_area_label, zh_names
 from sim.viz.measures import resource_label
 from sim.viz.run import ChartSpec
 
-__all__ = ["run_report_html", "scenario_assumptions", "verdict_sentence"]
+__all__ = ["HTML_LANGUAGES", "run_report_html", "scenario_assumptions", "verdict_sentence"]
+
+#: The ``lang`` attribute of a report's ``<html>`` in each language (BCP 47).
+HTML_LANGUAGES = {"en": "en", "zh": "zh-CN"}
 
 
 def _mt(tonnes: Any) -> str:
@@ -44,97 +51,138 @@ def _h(hours: Any) -> str:
     return f"{float(hours):,.2f}"
 
 
+def _names(data: RunData) -> dict[str, str]:
+    """English place names -> names in the current language (none in English)."""
+    return localise_names(data.model) if current_language() != "en" else {}
+
+
 def verdict_sentence(data: RunData) -> str:
     """The verdict in one sentence, as the report opens with it (the headline of
-    ``summary.json``: the same words as ``hubsim run`` prints)."""
+    ``summary.json``: the same words as ``hubsim run`` prints; in another language, the
+    same headline written from the verdict's data)."""
     summary = data.summary
     headline = summary.get("headline")
     if headline:
-        return f"Verdict: {headline}."
+        if current_language() != "en":
+            headline = verdict_headline(summary, _names(data))
+        return tr("Verdict: {headline}.", headline=headline)
     throughput = summary.get("throughput_t") or {}
     mean, low, high = (throughput.get(k) for k in ("mean", "ci95_low", "ci95_high"))
     interval = (
-        f" (95 % CI {_mt(low)}-{_mt(high)} Mt)" if low is not None and high is not None else ""
+        tr(" (95 % CI {low_mt}-{high_mt} Mt)", low_mt=_mt(low), high_mt=_mt(high))
+        if low is not None and high is not None
+        else ""
     )
-    return (
-        f"Verdict: {str(summary.get('verdict', 'unknown')).upper()}. "
-        f"Port throughput in {summary.get('target_year')}: {_mt(mean or 0.0)} Mt{interval}, "
-        f"{summary.get('basis', '')}, against the target of {_mt(summary.get('target_t', 0.0))} "
-        f"Mt; the target is met in {float(summary.get('p_target_met') or 0.0):.0%} of "
-        f"{summary.get('replications')} replications."
+    return tr(
+        "Verdict: {verdict}. Port throughput in {year}: {mean_mt} Mt{interval}, {basis}, "
+        "against the target of {target_mt} Mt; the target is met in {share:.0%} of "
+        "{replications} replications.",
+        verdict=verdict_word(str(summary.get("verdict", "unknown"))).upper(),
+        year=summary.get("target_year"),
+        mean_mt=_mt(mean or 0.0),
+        interval=interval,
+        basis=localise(str(summary.get("basis", ""))),
+        target_mt=_mt(summary.get("target_t", 0.0)),
+        share=float(summary.get("p_target_met") or 0.0),
+        replications=summary.get("replications"),
     )
 
 
 _REASON_HEADS = {
-    "throughput": "Throughput",
-    "fails": "Fails",
-    "may fail": "May fail",
-    "overflow": "Overflow",
-    "settings": "Settings",
-    "precision": "Precision",
-    "capacity": "Capacity",
-    "relief": "Relief",
+    "throughput": N_("Throughput"),
+    "fails": N_("Fails"),
+    "may fail": N_("May fail"),
+    "overflow": N_("Overflow"),
+    "settings": N_("Settings"),
+    "precision": N_("Precision"),
+    "capacity": N_("Capacity"),
+    "relief": N_("Relief"),
 }
 
 
 def _when(data: RunData, hour: float) -> str:
     """A simulation hour as a date and time (hour 0 is the start of the warm-up)."""
     moment = data.model.calendar.origin + dt.timedelta(hours=float(hour))
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return format_datetime(moment)
 
 
 def _verdict_box(data: RunData) -> str:
     summary = data.summary
+    names = _names(data)
     word = str(summary.get("verdict", "uncertain"))
     lines = [
-        f'<p><strong class="word">{escape(word)}</strong></p>',
+        f'<p><strong class="word">{escape(verdict_word(word))}</strong></p>',
         paragraph(verdict_sentence(data)),
     ]
     reasons = summary.get("reasons") or []
     if reasons:
         items = []
         for reason in reasons:
+            shown = localise(str(reason), names)
             head, _, rest = str(reason).partition(": ")
             label = _REASON_HEADS.get(head)
+            if label and shown != str(reason):
+                # the reason in the current language without its head word ("吞吐量：...")
+                rest = shown.split(tr(":"), 1)[-1]
             items.append(
-                f"<li><strong>{escape(label)}:</strong> {escape(rest)}</li>"
+                f"<li><strong>{escape(tr(label))}{escape(tr(':'))}</strong> {escape(rest)}</li>"
                 if label
-                else f"<li>{escape(str(reason))}</li>"
+                else f"<li>{escape(shown)}</li>"
             )
         lines.append(f'<ul class="reasons">{"".join(items)}</ul>')
+    share = float(summary.get("p_target_met") or 0.0)
+    fields = {
+        "share": share,
+        "replications": summary.get("replications"),
+        "year": summary.get("target_year"),
+    }
     lines.append(
         paragraph(
-            f"The target is met in {float(summary.get('p_target_met') or 0.0):.0%} of "
-            f"{summary.get('replications')} replications: a replication meets it when its "
-            f"{summary.get('target_year')} throughput reaches the target"
-            + (
-                ", every service criterion holds"
-                if summary.get("criteria_applied", True)
-                else " (service criteria switched off in this scenario)"
+            tr(
+                "The target is met in {share:.0%} of {replications} replications: a replication "
+                "meets it when its {year} throughput reaches the target, every service "
+                "criterion holds and no queue overflows.",
+                **fields,
             )
-            + " and no queue overflows."
+            if summary.get("criteria_applied", True)
+            else tr(
+                "The target is met in {share:.0%} of {replications} replications: a replication "
+                "meets it when its {year} throughput reaches the target (service criteria "
+                "switched off in this scenario) and no queue overflows.",
+                **fields,
+            )
         )
     )
     by_year = summary.get("by_year") or []
     if len(by_year) > 1:
         first = summary.get("first_year_met")
+        years = tr(", ").join(
+            tr(
+                "{year}: {verdict} ({share:.0%})",
+                year=b["year"],
+                verdict=verdict_word(b.get("verdict", "")),
+                share=b["p_target_met"],
+            )
+            for b in by_year
+        )
         lines.append(
             paragraph(
-                (f"The verdict is first met in {first}. " if first else "")
-                + "By year: "
-                + ", ".join(
-                    f"{b['year']}: {b.get('verdict', '')} ({b['p_target_met']:.0%})"
-                    for b in by_year
-                )
-                + "."
+                (tr("The verdict is first met in {year}. ", year=first) if first else "")
+                + tr("By year: {years}.", years=years)
             )
         )
     for overload in summary.get("overloads") or []:
         lines.append(
             paragraph(
-                f"Replication {overload['replication']} overloaded: the queue at "
-                f"{overload['kind']} {overload['resource']} reached {overload['queue']} vessels "
-                f"on {_when(data, overload['time_h'])}; demand exceeds what it can serve.",
+                tr(
+                    "Replication {replication} overloaded: the queue at {kind} {resource} "
+                    "reached {queue} vessels on {when}; demand exceeds what it can serve.",
+                    replication=overload["replication"],
+                    kind=localise(str(overload["kind"])),
+                    resource=overload["resource"],
+                    queue=overload["queue"],
+                    when=_when(data, overload["time_h"]),
+                ),
                 css="note",
             )
         )
@@ -143,20 +191,34 @@ def _verdict_box(data: RunData) -> str:
 
 
 def _key_figures(data: RunData) -> str:
+    names = _names(data)
     items: list[tuple[str, str]] = []
     ranked = data.tables["bottlenecks"]
     if not ranked.empty:
         top = ranked.iloc[0]
+        criterion = top.get("criterion")
+        fields = {
+            "resource": resource_label(top["kind"], top["resource"], data),
+            "kind": localise(str(top["kind"])),
+            "utilisation": top["utilisation"],
+            "wait_h": top["mean_wait_h"],
+            "share": top["wait_share"],
+        }
         items.append(
             (
-                "Main bottleneck",
-                f"{resource_label(top['kind'], top['resource'], data)} ({top['kind']}): "
-                f"{top['utilisation']:.0%} utilised, mean wait {top['mean_wait_h']:.2f} h, "
-                f"{top['wait_share']:.2%} of all vessel time waiting for it"
-                + (
-                    f"; service criterion: {top['criterion']}"
-                    if isinstance(top.get("criterion"), str) and top.get("criterion")
-                    else ""
+                tr("Main bottleneck"),
+                tr(
+                    "{resource} ({kind}): {utilisation:.0%} utilised, mean wait {wait_h:.2f} h, "
+                    "{share:.2%} of all vessel time waiting for it; service criterion: "
+                    "{criterion}",
+                    criterion=localise(str(criterion), names),
+                    **fields,
+                )
+                if isinstance(criterion, str) and criterion
+                else tr(
+                    "{resource} ({kind}): {utilisation:.0%} utilised, mean wait {wait_h:.2f} h, "
+                    "{share:.2%} of all vessel time waiting for it",
+                    **fields,
                 ),
             )
         )
@@ -165,10 +227,15 @@ def _key_figures(data: RunData) -> str:
         busiest = locks.sort_values("utilisation", ascending=False).iloc[0]
         items.append(
             (
-                "Busiest lock",
-                f"{resource_label('lock', busiest['resource'], data)}: "
-                f"{busiest['utilisation']:.0%} of chamber time, mean wait "
-                f"{busiest['mean_wait_h']:.2f} h (95th percentile {busiest['p95_wait_h']:.2f} h)",
+                tr("Busiest lock"),
+                tr(
+                    "{lock}: {utilisation:.0%} of chamber time, mean wait {wait_h:.2f} h (95th "
+                    "percentile {p95_h:.2f} h)",
+                    lock=resource_label("lock", busiest["resource"], data),
+                    utilisation=busiest["utilisation"],
+                    wait_h=busiest["mean_wait_h"],
+                    p95_h=busiest["p95_wait_h"],
+                ),
             )
         )
     economics = data.tables.get("economics", pd.DataFrame())
@@ -176,18 +243,27 @@ def _key_figures(data: RunData) -> str:
         row = economics.iloc[0]
         items.append(
             (
-                "Port cargo delivered",
-                f"{_mt(row['tonnes'])} Mt in the counted period; transport cost "
-                f"{row['cost_cny_per_t']:,.1f} CNY/t; CO2 {row['co2_kg_per_t']:,.1f} kg/t",
+                tr("Port cargo delivered"),
+                tr(
+                    "{tonnes_mt} Mt in the counted period; transport cost {cost:,.1f} CNY/t; CO2 "
+                    "{co2:,.1f} kg/t",
+                    tonnes_mt=_mt(row["tonnes"]),
+                    cost=row["cost_cny_per_t"],
+                    co2=row["co2_kg_per_t"],
+                ),
             )
         )
     split = data.tables.get("modal_split", pd.DataFrame())
     if not split.empty:
         items.append(
             (
-                "Landside modal split",
-                ", ".join(
-                    f"{r.landside} {r.share:.0%}"
+                tr("Landside modal split"),
+                tr(", ").join(
+                    tr(
+                        "{landside} {share:.0%}",
+                        landside=_landside_words(r.landside),
+                        share=r.share,
+                    )
                     for r in split.sort_values("share", ascending=False).itertuples(index=False)
                 ),
             )
@@ -197,20 +273,49 @@ def _key_figures(data: RunData) -> str:
         busiest = landside.loc[landside["utilisation"].idxmax()]
         items.append(
             (
-                "Busiest landside resource",
-                f"{busiest['resource']} ({busiest['kind']}): {busiest['utilisation']:.0%} of "
-                "its capacity",
+                tr("Busiest landside resource"),
+                tr(
+                    "{resource} ({kind}): {utilisation:.0%} of its capacity",
+                    resource=_resource_words(data)(busiest["resource"]),
+                    kind=localise(str(busiest["kind"])),
+                    utilisation=busiest["utilisation"],
+                ),
             )
         )
     items.append(
         (
-            "Run",
-            f"{data.replications} replications, seed {data.summary.get('seed')}, "
-            f"{data.summary.get('events', 0):,} events in "
-            f"{data.summary.get('wall_s', 0):.1f} s",
+            tr("Run"),
+            tr(
+                "{replications} replications, seed {seed}, {events:,} events in {wall_s:.1f} s",
+                replications=data.replications,
+                seed=data.summary.get("seed"),
+                events=data.summary.get("events", 0),
+                wall_s=data.summary.get("wall_s", 0),
+            ),
         )
     )
     return definition_list(items)
+
+
+def _landside_words(landside: Any) -> str:
+    """A landside mode label (``road+rail``) in the current language."""
+    if current_language() == "en":
+        return str(landside)
+    return " + ".join(mode_label(m.strip()) for m in str(landside).split("+"))
+
+
+def _resource_words(data: RunData) -> Callable[[Any], str]:
+    """How a table names a resource: its id (``HA_NEWPORT/NP_CY``); in Chinese the place's
+    Chinese name in place of its id (``淮安港新港作业区/NP_CY``)."""
+    if current_language() == "en":
+        return str
+    chinese = zh_names(data.model)
+
+    def words(value: Any) -> str:
+        place, slash, rest = str(value).partition("/")
+        return chinese.get(place, place) + slash + rest
+
+    return words
 
 
 def _titled_table(
@@ -256,11 +361,28 @@ def _judged_criteria(frame: pd.DataFrame | None, year: Any) -> pd.DataFrame | No
         column: [format_value(n, float(v)) for n, v in zip(mine["name"], mine[column], strict=True)]
         for column in ("value", "value_ci95_low", "value_ci95_high", "limit")
     }
-    holds = ["uncertain" if pd.isna(h) else "yes" if bool(h) else "no" for h in mine["holds"]]
+    holds = [
+        tr("uncertain") if pd.isna(h) else tr("yes") if bool(h) else tr("no") for h in mine["holds"]
+    ]
     return mine.assign(**text, holds=holds)
 
 
 def _tables(data: RunData) -> str:
+    names = _names(data)
+
+    def words(value: Any) -> str:  # stored English text (a kind, a basis, a criterion)
+        return localise(str(value), names)
+
+    def area(value: Any) -> str:
+        return str(value) if current_language() == "en" else port_area_label(data.model, value)
+
+    def mode(value: Any) -> str:
+        return str(value) if current_language() == "en" else mode_label(str(value))
+
+    def criterion(name: Any) -> str:
+        return tr(str(name).replace("_", " "))
+
+    resource = _resource_words(data)
     tables = data.tables
     year = data.summary.get("target_year")
     by_area = tables.get("throughput_port_area")
@@ -269,156 +391,164 @@ def _tables(data: RunData) -> str:
     return "".join(
         [
             _titled_table(
-                "Port throughput and the verdict by year",
+                tr("Port throughput and the verdict by year"),
                 tables.get("verdict"),
                 [
-                    Column("year", "year"),
-                    Column("basis", "basis"),
-                    Column("throughput_t", "mean (Mt)", _mt),
-                    Column("throughput_t_ci95_low", "95 % CI low (Mt)", _mt),
-                    Column("throughput_t_ci95_high", "95 % CI high (Mt)", _mt),
-                    Column("target_t", "target (Mt)", _mt),
-                    Column("p_target_met", "replications meeting the target", _pct),
-                    Column("verdict", "verdict"),
+                    Column("year", tr("year")),
+                    Column("basis", tr("basis"), words),
+                    Column("throughput_t", tr("mean (Mt)"), _mt),
+                    Column("throughput_t_ci95_low", tr("95 % CI low (Mt)"), _mt),
+                    Column("throughput_t_ci95_high", tr("95 % CI high (Mt)"), _mt),
+                    Column("target_t", tr("target (Mt)"), _mt),
+                    Column("p_target_met", tr("replications meeting the target"), _pct),
+                    Column("verdict", tr("verdict"), verdict_word),
                 ],
-                caption="Whole calendar years (a warm-up before 1 January is not counted); the "
-                "same figures as the verdict above and `hubsim run`.",
+                caption=tr(
+                    "Whole calendar years (a warm-up before 1 January is not counted); the "
+                    "same figures as the verdict above and `hubsim run`."
+                ),
                 optional=False,
             ),
             _titled_table(
-                f"Service criteria in {year}",
+                tr("Service criteria in {year}", year=year),
                 _judged_criteria(tables.get("criteria"), year),
                 [
-                    Column("label", "where"),
-                    Column("name", "criterion", lambda n: str(n).replace("_", " ")),
-                    Column("value", "mean"),
-                    Column("value_ci95_low", "95 % CI low"),
-                    Column("value_ci95_high", "95 % CI high"),
-                    Column("limit", "limit"),
-                    Column("holds", "holds"),
-                    Column("replications_failing", "replications failing", ",.0f"),
+                    Column("label", tr("where"), words),
+                    Column("name", tr("criterion"), criterion),
+                    Column("value", tr("mean")),
+                    Column("value_ci95_low", tr("95 % CI low")),
+                    Column("value_ci95_high", tr("95 % CI high")),
+                    Column("limit", tr("limit")),
+                    Column("holds", tr("holds")),
+                    Column("replications_failing", tr("replications failing"), ",.0f"),
                 ],
-                caption="Every criterion the scenario sets, on every berth queue and lock with at "
-                "least 20 calls; holds: yes when the whole 95 % CI is within the limit, "
-                "uncertain when it straddles it.",
+                caption=tr(
+                    "Every criterion the scenario sets, on every berth queue and lock with at "
+                    "least 20 calls; holds: yes when the whole 95 % CI is within the limit, "
+                    "uncertain when it straddles it."
+                ),
             ),
             _titled_table(
-                f"Throughput by port area in {year}",
+                tr("Throughput by port area in {year}", year=year),
                 by_area,
                 [
-                    Column("port_area", "port area"),
-                    Column("tonnes", "mean (Mt)", _mt),
-                    Column("tonnes_ci95_low", "95 % CI low", _mt),
-                    Column("tonnes_ci95_high", "95 % CI high", _mt),
-                    Column("calls", "port calls", ",.0f"),
+                    Column("port_area", tr("port area"), area),
+                    Column("tonnes", tr("mean (Mt)"), _mt),
+                    Column("tonnes_ci95_low", tr("95 % CI low"), _mt),
+                    Column("tonnes_ci95_high", tr("95 % CI high"), _mt),
+                    Column("calls", tr("port calls"), ",.0f"),
                 ],
             ),
             _titled_table(
-                "Bottlenecks (top 10)",
+                tr("Bottlenecks (top 10)"),
                 tables["bottlenecks"].head(10),
                 [
-                    Column("rank", "rank"),
-                    Column("resource", "resource"),
-                    Column("kind", "kind"),
-                    Column("criterion", "service criterion"),
-                    Column("criterion_ratio", "value / limit", ".2f"),
-                    Column("utilisation", "utilisation", _pct),
-                    Column("mean_wait_h", "mean wait (h)", _h),
-                    Column("wait_share", "share of vessel time waiting", _pct),
-                    Column("blocked_h", "berth time blocked by a full yard (h)", ",.0f"),
+                    Column("rank", tr("rank")),
+                    Column("resource", tr("resource"), resource),
+                    Column("kind", tr("kind"), words),
+                    Column("criterion", tr("service criterion"), words),
+                    Column("criterion_ratio", tr("value / limit"), ".2f"),
+                    Column("utilisation", tr("utilisation"), _pct),
+                    Column("mean_wait_h", tr("mean wait (h)"), _h),
+                    Column("wait_share", tr("share of vessel time waiting"), _pct),
+                    Column("blocked_h", tr("berth time blocked by a full yard (h)"), ",.0f"),
                 ],
                 optional=False,
             ),
             _titled_table(
-                "Bottleneck relief",
+                tr("Bottleneck relief"),
                 data.relief,
                 [
-                    Column("resource", "resource"),
-                    Column("change", "change"),
-                    Column("gain_t", "capacity gained (Mt/yr)", _mt),
-                    Column("gain_t_ci95_low", "95 % CI low", _mt),
-                    Column("gain_t_ci95_high", "95 % CI high", _mt),
-                    Column("capacity_t", "sustainable capacity after it (Mt/yr)", _mt),
+                    Column("resource", tr("resource"), resource),
+                    Column("change", tr("change"), words),
+                    Column("gain_t", tr("capacity gained (Mt/yr)"), _mt),
+                    Column("gain_t_ci95_low", tr("95 % CI low"), _mt),
+                    Column("gain_t_ci95_high", tr("95 % CI high"), _mt),
+                    Column("capacity_t", tr("sustainable capacity after it (Mt/yr)"), _mt),
                 ],
             ),
             _titled_table(
-                "Locks",
+                tr("Locks"),
                 tables.get("locks"),
                 [
-                    Column("resource", "lock"),
-                    Column("chambers", "chambers", ".0f"),
-                    Column("passages", "passages", ",.0f"),
-                    Column("utilisation", "utilisation", _pct),
-                    Column("mean_wait_h", "mean wait (h)", _h),
-                    Column("p95_wait_h", "95th pct wait (h)", _h),
-                    Column("max_wait_h", "max wait (h)", _h),
-                    Column("vessels_per_lockage", "ships per lockage", ".2f"),
-                    Column("tonnes_per_lockage", "cargo per lockage (t)", ",.0f"),
-                    Column("ship_tonnage_t_per_lockage", "ship tonnage per lockage (t)", ",.0f"),
-                    Column("area_share", "chamber area used", _pct),
+                    Column("resource", tr("lock"), resource),
+                    Column("chambers", tr("chambers"), ".0f"),
+                    Column("passages", tr("passages"), ",.0f"),
+                    Column("utilisation", tr("utilisation"), _pct),
+                    Column("mean_wait_h", tr("mean wait (h)"), _h),
+                    Column("p95_wait_h", tr("95th pct wait (h)"), _h),
+                    Column("max_wait_h", tr("max wait (h)"), _h),
+                    Column("vessels_per_lockage", tr("ships per lockage"), ".2f"),
+                    Column("tonnes_per_lockage", tr("cargo per lockage (t)"), ",.0f"),
+                    Column(
+                        "ship_tonnage_t_per_lockage", tr("ship tonnage per lockage (t)"), ",.0f"
+                    ),
+                    Column("area_share", tr("chamber area used"), _pct),
                 ],
             ),
             _titled_table(
-                "Berth groups (10 busiest)",
+                tr("Berth groups (10 busiest)"),
                 _largest(tables.get("berths"), "occupancy"),
                 [
-                    Column("resource", "berth group"),
-                    Column("berths", "berths", ".0f"),
-                    Column("calls", "calls", ",.0f"),
-                    Column("occupancy", "occupancy", _pct),
-                    Column("mean_wait_h", "mean wait (h)", _h),
-                    Column("mean_service_h", "mean service (h)", _h),
-                    Column("waiting_service_ratio", "waiting/service", ".2f"),
-                    Column("blocked_h", "blocked (h)", ",.0f"),
+                    Column("resource", tr("berth group"), resource),
+                    Column("berths", tr("berths"), ".0f"),
+                    Column("calls", tr("calls"), ",.0f"),
+                    Column("occupancy", tr("occupancy"), _pct),
+                    Column("mean_wait_h", tr("mean wait (h)"), _h),
+                    Column("mean_service_h", tr("mean service (h)"), _h),
+                    Column("waiting_service_ratio", tr("waiting/service"), ".2f"),
+                    Column("blocked_h", tr("blocked (h)"), ",.0f"),
                 ],
             ),
             _titled_table(
-                "Yards (10 fullest)",
+                tr("Yards (10 fullest)"),
                 _largest(tables.get("yards"), "occupancy"),
                 [
-                    Column("resource", "yard"),
-                    Column("cargo_group", "cargo"),
-                    Column("capacity_t", "capacity (kt)", lambda v: f"{v / 1000:,.0f}"),
-                    Column("occupancy", "mean occupancy", _pct),
-                    Column("peak_occupancy_t", "peak (kt)", lambda v: f"{v / 1000:,.1f}"),
-                    Column("blocked_h", "blocking (h)", ",.0f"),
-                    Column("ships_blocked", "ships blocked", ",.0f"),
+                    Column("resource", tr("yard"), resource),
+                    Column("cargo_group", tr("cargo"), words),
+                    Column("capacity_t", tr("capacity (kt)"), lambda v: f"{v / 1000:,.0f}"),
+                    Column("occupancy", tr("mean occupancy"), _pct),
+                    Column("peak_occupancy_t", tr("peak (kt)"), lambda v: f"{v / 1000:,.1f}"),
+                    Column("blocked_h", tr("blocking (h)"), ",.0f"),
+                    Column("ships_blocked", tr("ships blocked"), ",.0f"),
                 ],
             ),
             _titled_table(
-                "Transport by mode (all cargo delivered in the counted period)",
+                tr("Transport by mode (all cargo delivered in the counted period)"),
                 tables.get("transport"),
                 [
-                    Column("mode", "mode"),
-                    Column("tonnes", "tonnes (Mt)", _mt),
-                    Column("tonne_km", "tonne-km (billion)", lambda v: f"{v / 1e9:,.3f}"),
-                    Column("co2_t", "CO2 (kt)", lambda v: f"{v / 1e3:,.1f}"),
-                    Column("cost_cny", "cost (million CNY)", lambda v: f"{v / 1e6:,.1f}"),
+                    Column("mode", tr("mode"), mode),
+                    Column("tonnes", tr("tonnes (Mt)"), _mt),
+                    Column("tonne_km", tr("tonne-km (billion)"), lambda v: f"{v / 1e9:,.3f}"),
+                    Column("co2_t", tr("CO2 (kt)"), lambda v: f"{v / 1e3:,.1f}"),
+                    Column("cost_cny", tr("cost (million CNY)"), lambda v: f"{v / 1e6:,.1f}"),
                 ],
             ),
             _titled_table(
-                "Landside resources (gates, rail sidings and links, airports)",
+                tr("Landside resources (gates, rail sidings and links, airports)"),
                 _landside_rows(tables.get("landside")),
                 [
-                    Column("resource", "resource"),
-                    Column("kind", "kind"),
-                    Column("tonnes", "tonnes (kt)", lambda v: f"{v / 1000:,.1f}"),
-                    Column("vehicles", "vehicles", ",.0f"),
-                    Column("utilisation", "utilisation", _pct),
-                    Column("utilisation_ci95_low", "95 % CI low", _pct),
-                    Column("utilisation_ci95_high", "95 % CI high", _pct),
+                    Column("resource", tr("resource"), resource),
+                    Column("kind", tr("kind"), words),
+                    Column("tonnes", tr("tonnes (kt)"), lambda v: f"{v / 1000:,.1f}"),
+                    Column("vehicles", tr("vehicles"), ",.0f"),
+                    Column("utilisation", tr("utilisation"), _pct),
+                    Column("utilisation_ci95_low", tr("95 % CI low"), _pct),
+                    Column("utilisation_ci95_high", tr("95 % CI high"), _pct),
                 ],
-                caption="Vehicles: trucks at gates, trains at sidings, train movements on rail "
-                "links, flights at airports. Utilisation '-': ample sidings, not limiting.",
+                caption=tr(
+                    "Vehicles: trucks at gates, trains at sidings, train movements on rail "
+                    "links, flights at airports. Utilisation '-': ample sidings, not limiting."
+                ),
             ),
             _titled_table(
-                "Landside modal split of port cargo",
+                tr("Landside modal split of port cargo"),
                 tables.get("modal_split"),
                 [
-                    Column("landside", "landside modes"),
-                    Column("tonnes", "tonnes (Mt)", _mt),
-                    Column("share", "share", _pct),
-                    Column("diverted_t", "diverted to it (Mt)", _mt),
+                    Column("landside", tr("landside modes"), _landside_words),
+                    Column("tonnes", tr("tonnes (Mt)"), _mt),
+                    Column("share", tr("share"), _pct),
+                    Column("diverted_t", tr("diverted to it (Mt)"), _mt),
                 ],
             ),
         ]
@@ -428,8 +558,8 @@ def _tables(data: RunData) -> str:
 def _dates(item: dict[str, Any]) -> str:
     start = item.get("commissioning")
     end = item.get("decommissioning")
-    text = f"from {start}" if start else ""
-    return text + (f" to {end}" if end else "")
+    text = tr("from {start}", start=start) if start else ""
+    return text + (tr(" to {end}", end=end) if end else "")
 
 
 def _plan_additions(scenario: dict[str, Any], first_year: int) -> pd.DataFrame:
@@ -451,15 +581,20 @@ def _plan_additions(scenario: dict[str, Any], first_year: int) -> pd.DataFrame:
         facility = details.get(item.facility)
         dates = _dates(facility.model_dump(mode="json")) if facility is not None else ""
         basis = (
-            f"{item.fixed_cny / 1e6:,.0f} M + {item.units:,.0f} {item.unit} x "
-            f"{item.unit_cost_cny / 1e6:,.3g} M"
+            tr(
+                "{fixed:,.0f} M + {units:,.0f} {unit} x {unit_cost:,.3g} M",
+                fixed=item.fixed_cny / 1e6,
+                units=item.units,
+                unit=tr(item.unit),
+                unit_cost=item.unit_cost_cny / 1e6,
+            )
             if item.unit_cost_cny > 0
-            else "fixed"
+            else tr("fixed")
         )
         rows.append(
             (
                 item.facility,
-                item.kind,
+                localise(item.kind),
                 _size(item.kind, item.units, item.unit, facility),
                 dates,
                 item.capex_cny,
@@ -488,11 +623,15 @@ def _facility_details(scenario: Scenario) -> dict[str, Any]:
 
 def _size(kind: str, units: float, unit: str, facility: Any) -> str:
     if kind == "berths":
-        return f"{units:,.0f} berths, up to {facility.max_vessel_dwt_t:,.0f} t"
+        return tr(
+            "{units:,.0f} berths, up to {dwt:,.0f} t", units=units, dwt=facility.max_vessel_dwt_t
+        )
     if kind == "yard":
-        return f"{units / 1000:,.0f} kt {facility.cargo_group}"
+        return tr(
+            "{kt:,.0f} kt {cargo}", kt=units / 1000, cargo=localise(str(facility.cargo_group))
+        )
     if kind == "lock chamber":
-        return f"{facility.length_m:g} x {facility.width_m:g} m"
+        return tr("{length:g} x {width:g} m", length=facility.length_m, width=facility.width_m)
     if kind == "link upgrade":
         return ", ".join(
             f"{k} {v}"
@@ -500,7 +639,7 @@ def _size(kind: str, units: float, unit: str, facility: Any) -> str:
             if v is not None
             and k not in ("commissioning", "decommissioning", "capex_cny", "opex_cny_per_year")
         )
-    return f"{units:,.0f} {unit}"
+    return tr("{units:,.0f} {unit}", units=units, unit=tr(unit))
 
 
 def _assumptions(data: RunData) -> str:
@@ -548,7 +687,7 @@ def scenario_assumptions(
     run = scenario.get("run", {})
     warmup = _warmup_days(scenario) if warmup_days is None else warmup_days
     period = (
-        f"{run.get('horizon_days'):g} days from 1 January {first_year}"
+        tr("{days:g} days from 1 January {year}", days=run.get("horizon_days"), year=first_year)
         if run.get("horizon_days")
         else f"{run.get('start_year')}-{run.get('end_year')}"
     )
@@ -558,95 +697,145 @@ def scenario_assumptions(
     demand = scenario.get("demand", {})
     streams = demand.get("streams") or []
     through = demand.get("through_traffic") or []
+    nothing = tr("none")
     items = [
         (
-            "Simulated period",
-            f"{period}; a {warmup:g}-day warm-up before 1 January {first_year}, not counted",
+            tr("Simulated period"),
+            tr(
+                "{period}; a {warmup:g}-day warm-up before 1 January {year}, not counted",
+                period=period,
+                warmup=warmup,
+                year=first_year,
+            ),
         ),
         (
-            "Target",
-            f"{_mt(target.get('throughput_t', 0))} Mt/yr in {target.get('year')}"
-            + (f" at {', '.join(target['terminals'])}" if target.get("terminals") else ""),
+            tr("Target"),
+            tr(
+                "{target_mt} Mt/yr in {year}",
+                target_mt=_mt(target.get("throughput_t", 0)),
+                year=target.get("year"),
+            )
+            + (
+                tr(" at {terminals}", terminals=", ".join(target["terminals"]))
+                if target.get("terminals")
+                else ""
+            ),
         ),
         (
-            "Demand",
-            f"{len(streams)} port streams ({_mt(sum(s.get('annual_t') or 0 for s in streams))} "
-            f"Mt/yr in their first year, base year {demand.get('base_year')}), "
-            f"{len(through)} through-traffic flows "
-            f"({_mt(sum(t.get('annual_t') or 0 for t in through))} Mt/yr); demand multiplier "
-            f"{demand.get('multiplier', 1.0):g}",
+            tr("Demand"),
+            tr(
+                "{streams} port streams ({streams_mt} Mt/yr in their first year, base year "
+                "{base}), {through} through-traffic flows ({through_mt} Mt/yr); demand "
+                "multiplier {multiplier:g}",
+                streams=len(streams),
+                streams_mt=_mt(sum(s.get("annual_t") or 0 for s in streams)),
+                base=demand.get("base_year"),
+                through=len(through),
+                through_mt=_mt(sum(t.get("annual_t") or 0 for t in through)),
+                multiplier=demand.get("multiplier", 1.0),
+            ),
         ),
-        ("Berth allocation", str(operations.get("berth_policy"))),
+        (tr("Berth allocation"), str(operations.get("berth_policy"))),
         (
-            "Lock policy",
-            f"{operations.get('lock_policy')}; locks not modelled take "
-            f"{operations.get('unmodelled_lock_h', 0):g} h each",
-        ),
-        ("Berth working hours", f"{operations.get('berth_working_h_per_day', 24):g} h/day"),
-        (
-            "Weather downtime",
-            f"{weather.get('downtime_days_per_year', 0):g} days/yr in events of "
-            f"{weather.get('mean_event_h', 0):g} h on average, stopping "
-            f"{', '.join(weather.get('applies_to') or []) or 'nothing'}",
+            tr("Lock policy"),
+            tr(
+                "{policy}; locks not modelled take {hours:g} h each",
+                policy=operations.get("lock_policy"),
+                hours=operations.get("unmodelled_lock_h", 0),
+            ),
         ),
         (
-            "Low water",
-            "; ".join(
-                f"{p['start']} to {p['end']}: draught at most {p['max_draught_m']:g} m on "
-                f"{', '.join(p.get('links') or []) or 'every inland waterway'}"
+            tr("Berth working hours"),
+            tr("{hours:g} h/day", hours=operations.get("berth_working_h_per_day", 24)),
+        ),
+        (
+            tr("Weather downtime"),
+            tr(
+                "{days:g} days/yr in events of {hours:g} h on average, stopping {what}",
+                days=weather.get("downtime_days_per_year", 0),
+                hours=weather.get("mean_event_h", 0),
+                what=", ".join(weather.get("applies_to") or []) or tr("nothing"),
+            ),
+        ),
+        (
+            tr("Low water"),
+            tr("; ").join(
+                tr(
+                    "{start} to {end}: draught at most {draught:g} m on {links}",
+                    start=p["start"],
+                    end=p["end"],
+                    draught=p["max_draught_m"],
+                    links=", ".join(p.get("links") or []) or tr("every inland waterway"),
+                )
                 for p in operations.get("low_water") or []
             )
-            or "none",
+            or nothing,
         ),
         (
-            "Closures",
-            "; ".join(
-                f"{c['resource']} {c['start']} to {c['end']}"
+            tr("Closures"),
+            tr("; ").join(
+                tr(
+                    "{resource} {start} to {end}",
+                    resource=c["resource"],
+                    start=c["start"],
+                    end=c["end"],
+                )
                 for c in operations.get("closures") or []
             )
-            or "none",
+            or nothing,
         ),
         (
-            "Breakdowns",
-            "; ".join(
-                f"{b['resource_kind']}: MTBF {b['mtbf_h']:g} h, MTTR {b['mttr_h']:g} h"
+            tr("Breakdowns"),
+            tr("; ").join(
+                tr(
+                    "{kind}: MTBF {mtbf:g} h, MTTR {mttr:g} h",
+                    kind=b["resource_kind"],
+                    mtbf=b["mtbf_h"],
+                    mttr=b["mttr_h"],
+                )
                 for b in operations.get("breakdowns") or []
             )
-            or "none",
+            or nothing,
         ),
         (
-            "Service criteria",
-            ", ".join(
-                f"{k.replace('_', ' ')} {v:g}"
+            tr("Service criteria"),
+            tr(", ").join(
+                tr("{criterion} {value:g}", criterion=tr(k.replace("_", " ")), value=v)
                 for k, v in (scenario.get("service_criteria") or {}).items()
                 if v is not None
             ),
         ),
         (
-            "Overload limit",
-            f"a queue of {operations.get('overload_queue_vessels')} vessels stops a run",
+            tr("Overload limit"),
+            tr(
+                "a queue of {vessels} vessels stops a run",
+                vessels=operations.get("overload_queue_vessels"),
+            ),
         ),
     ]
     parts.append(definition_list(items))
     additions = _plan_additions(scenario, first_year)
     if not additions.empty:
-        parts.append("<h3>What the plan adds (facilities in service after the run starts)</h3>")
+        heading = tr("What the plan adds (facilities in service after the run starts)")
+        parts.append(f"<h3>{escape(heading)}</h3>")
         parts.append(
             table(
                 additions,
                 [
-                    Column("facility", "facility"),
-                    Column("kind", "kind"),
-                    Column("size", "size"),
-                    Column("in service", "in service"),
-                    Column("capex_cny", "CAPEX (million CNY)", lambda v: f"{v / 1e6:,.0f}"),
-                    Column("capex basis", "CAPEX basis (fixed + units x unit cost, CNY)"),
+                    Column("facility", tr("facility")),
+                    Column("kind", tr("kind")),
+                    Column("size", tr("size")),
+                    Column("in service", tr("in service")),
+                    Column("capex_cny", tr("CAPEX (million CNY)"), lambda v: f"{v / 1e6:,.0f}"),
+                    Column("capex basis", tr("CAPEX basis (fixed + units x unit cost, CNY)")),
                 ],
             )
         )
     if notes:
-        parts.append("<h3>Not simulated by this engine version</h3>")
-        parts.append("<ul>" + "".join(f"<li>{paragraph(n)}</li>" for n in notes) + "</ul>")
+        parts.append(f"<h3>{escape(tr('Not simulated by this engine version'))}</h3>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{paragraph(localise(n))}</li>" for n in notes) + "</ul>"
+        )
     return "".join(parts)
 
 
@@ -673,46 +862,57 @@ def run_report_html(
     -------
     str
     """
-    title = f"hubsim report: {data.name}"
-    contents = [("verdict", "Verdict"), ("key-figures", "Key figures")]
-    contents += [(f"chart-{spec.name}", spec.title) for spec, _ in charts]
+    title = tr("hubsim report: {name}", name=data.name)
+    contents = [("verdict", tr("Verdict")), ("key-figures", tr("Key figures"))]
+    contents += [(f"chart-{spec.name}", tr(spec.title)) for spec, _ in charts]
+    animation_title = tr("Vessels over a day (animation)")
     if animation is not None:
-        contents.append(("animation", "Vessels over a day (animation)"))
-    contents += [("tables", "Tables"), ("assumptions", "Scenario and assumptions")]
+        contents.append(("animation", animation_title))
+    contents += [("tables", tr("Tables")), ("assumptions", tr("Scenario and assumptions"))]
     nav = contents_nav(contents)
-    figures = chart_figures(charts)
+    figures = chart_figures(charts, translate=tr)
     if animation is not None:
         figures += image(
             animation,
-            alt="Vessels over a day (animation)",
-            title="Vessels over a day (animation)",
-            caption="Every vessel around the Huai'an hub over the first day after the warm-up, "
-            "coloured by what it does (sailing, waiting at or in a lock, waiting for or at a "
-            "berth).",
+            alt=animation_title,
+            title=animation_title,
+            caption=tr(
+                "Every vessel around the Huai'an hub over the first day after the warm-up, "
+                "coloured by what it does (sailing, waiting at or in a lock, waiting for or at a "
+                "berth)."
+            ),
             anchor="animation",
             mime="image/gif",
         )
-    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    generated = format_datetime(dt.datetime.now())
     body = "".join(
         [
             f"<h1>{escape(title)}</h1>",
             paragraph(
-                f"Generated {generated} by hubsim from {data.source}: "
-                f"{data.replications} replications, seed {data.summary.get('seed')}.",
+                tr(
+                    "Generated {generated} by hubsim from {source}: {replications} "
+                    "replications, seed {seed}.",
+                    generated=generated,
+                    source=data.source,
+                    replications=data.replications,
+                    seed=data.summary.get("seed"),
+                ),
                 css="subtitle",
             ),
             _verdict_box(data),
             (
-                f'<p class="viewer-link"><a href="{escape(viewer)}">Open the map viewer</a>: '
-                "vessels, queues, yards and landside flows over time (hubsim view).</p>"
+                f'<p class="viewer-link"><a href="{escape(viewer)}">'
+                f"{escape(tr('Open the map viewer'))}</a>"
+                + escape(tr(": vessels, queues, yards and landside flows over time (hubsim view)."))
+                + "</p>"
                 if viewer
                 else ""
             ),
             nav,
-            section("key-figures", "Key figures", _key_figures(data)),
-            section("charts", "Charts", figures),
-            section("tables", "Tables", _tables(data)),
-            section("assumptions", "Scenario and assumptions", _assumptions(data)),
+            section("key-figures", tr("Key figures"), _key_figures(data)),
+            section("charts", tr("Charts"), figures),
+            section("tables", tr("Tables"), _tables(data)),
+            section("assumptions", tr("Scenario and assumptions"), _assumptions(data)),
         ]
     )
-    return document(title, body)
+    return document(title, body, language=HTML_LANGUAGES[current_language()])

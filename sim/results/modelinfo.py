@@ -124,7 +124,9 @@ class ModelInfo:
         ``route_links`` (every link the cargo uses, all
         modes).
     places : DataFrame
-        ``id, name, kind, lon, lat`` (empty without network).
+        ``id, name, name_zh, kind, lon, lat`` (empty without network; ``name_zh`` is empty
+        where the data gives no Chinese name, and missing in a ``model.json`` written before
+        it was added).
     links : DataFrame
         ``id, from_node, to_node, mode, corridor, length_km, speed_kmh`` (speed after the
         plan's upgrades) and ``coords`` (list of ``[lon, lat]``).
@@ -301,7 +303,7 @@ def describe_model(
         check = check_network(scenario)
     dataset = check.dataset
     names: dict[str, str] = {}
-    places = pd.DataFrame(columns=["id", "name", "kind", "lon", "lat"])
+    places = pd.DataFrame(columns=["id", "name", "name_zh", "kind", "lon", "lat"])
     links = pd.DataFrame(
         columns=[
             "id",
@@ -322,6 +324,11 @@ def describe_model(
             {
                 "id": nodes["node_id"].to_list(),
                 "name": nodes["name"].to_list(),
+                # the Chinese name (data/ports/nodes.geojson), empty where the data has none
+                "name_zh": [
+                    v if isinstance(v, str) else ""
+                    for v in nodes.get("name_zh", pd.Series([""] * len(nodes)))
+                ],
                 "kind": nodes["kind"].to_list(),
                 "lon": nodes.geometry.x.to_list(),
                 "lat": nodes.geometry.y.to_list(),

@@ -22,6 +22,7 @@ from sim.analysis.criteria import MIN_CALLS, measure_criteria
 from sim.analysis.stats import mean_ci
 from sim.analysis.verdict import counted_periods, failure_text
 from sim.engine import Records, simulate
+from sim.i18n import en
 from sim.model.compile import compile_scenario
 from sim.model.specs import CompiledModel
 from sim.runs.executor import process_pool
@@ -109,7 +110,13 @@ def criteria_failures(
     failures = []
     overload = records.overload
     if overload is not None and overload.time_h < period.end_h:
-        failures.append(f"queue overflow at {overload.kind} {overload.resource}")
+        failures.append(
+            en(
+                "queue overflow at {kind} {resource}",
+                kind=overload.kind,
+                resource=overload.resource,
+            )
+        )
     failures += [
         failure_text(c)
         for c in measure_criteria(model, records, (period.start_h, period.end_h))
@@ -230,7 +237,7 @@ def quick_capacity(
     if bracket is not None:
         # a relieved plan: it carries at least what the plan did; look above that
         low, high = bracket
-        binding = f"none up to {high:g} x demand (the top of the bracket searched)"
+        binding = en("none up to {x:g} x demand (the top of the bracket searched)", x=high)
         third = (high - low) / 3.0
         probes = [low + third, low + 2.0 * third]
     else:
@@ -266,7 +273,7 @@ def quick_capacity(
         if pool is not None:
             pool.shutdown()
     if math.isinf(high):
-        binding = f"none up to {low:g} x demand"
+        binding = en("none up to {x:g} x demand", x=low)
     return CapacityResult(
         chosen,
         offered,
@@ -319,7 +326,7 @@ def _bisect(
             break
         low, high = high, probe
         failures = passes(high)
-    last_failure = failures[0] if failures else f"none up to {_GROW[-1]:g} x demand"
+    last_failure = failures[0] if failures else en("none up to {x:g} x demand", x=_GROW[-1])
     if low == 0.0:
         for probe in _SHRINK:
             failures = passes(probe)

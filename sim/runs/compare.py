@@ -30,6 +30,8 @@ from rich.table import Table
 from sim.analysis import CriterionResult, Verdict, with_capacity
 from sim.analysis.criteria import format_value
 from sim.analysis.stats import mean_ci
+from sim.analysis.verdict_text import verdict_word
+from sim.i18n import N_, en, localise, tr
 from sim.runs.capacity import CapacityResult, criteria_failures, evaluation_scenario, quick_capacity
 from sim.runs.run import RunResult
 from sim.runs.run import run as simulate
@@ -55,10 +57,10 @@ DELTAS = {
 }
 
 _CRITERION_NAMES = {
-    "berth_waiting_service_ratio": "berth waiting/service",
-    "berth_occupancy": "berth occupancy",
-    "mean_lock_wait_h": "mean lock wait (h)",
-    "yard_blocking_share": "ships held at berth (share)",
+    "berth_waiting_service_ratio": N_("berth waiting/service"),
+    "berth_occupancy": N_("berth occupancy"),
+    "mean_lock_wait_h": N_("mean lock wait (h)"),
+    "yard_blocking_share": N_("ships held at berth (share)"),
 }
 
 
@@ -146,11 +148,13 @@ class Comparison:
     @property
     def paired_note(self) -> str:
         """How the deltas were computed, in words."""
-        return (
-            f"deltas against {self.reference.name} are paired: each plan ran "
-            f"{self.replications} replications with seed {self.seed} (common random numbers: "
-            "replication r of every plan sees the same demand), and the 95 % CI is that of "
-            "the per-replication differences"
+        return en(
+            "deltas against {reference} are paired: each plan ran {n} replications with seed "
+            "{seed} (common random numbers: replication r of every plan sees the same demand), "
+            "and the 95 % CI is that of the per-replication differences",
+            reference=self.reference.name,
+            n=self.replications,
+            seed=self.seed,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -415,8 +419,17 @@ def criterion_column(name: str, label: str) -> str:
 def _brief(c: CriterionResult) -> str:
     value = format_value(c.name, c.value[0])
     limit = format_value(c.name, c.limit)
-    where = c.resource if c.kind != "yard" else "all berths"
-    return f"{where} {_CRITERION_NAMES.get(c.name, c.name)} {value} > {limit}"
+    where = c.resource if c.kind != "yard" else en("all berths")
+    fields = {"where": where, "value": value, "limit": limit}
+    if c.name == "berth_waiting_service_ratio":
+        return en("{where} berth waiting/service {value} > {limit}", **fields)
+    if c.name == "berth_occupancy":
+        return en("{where} berth occupancy {value} > {limit}", **fields)
+    if c.name == "mean_lock_wait_h":
+        return en("{where} mean lock wait (h) {value} > {limit}", **fields)
+    if c.name == "yard_blocking_share":
+        return en("{where} ships held at berth (share) {value} > {limit}", **fields)
+    return en("{where} {criterion} {value} > {limit}", criterion=c.name, **fields)
 
 
 def _short_reasons(verdict: Verdict) -> list[str]:
@@ -428,19 +441,20 @@ def _short_reasons(verdict: Verdict) -> list[str]:
     if judged is not None and judged.reasons:
         first = judged.reasons[0]
         if "below" in first:
-            reasons.append(f"throughput {mean / 1e6:,.2f} Mt below the target")
+            reasons.append(en("throughput {mt:,.2f} Mt below the target", mt=mean / 1e6))
         elif "not clearly" in first:
-            reasons.append(f"throughput {mean / 1e6:,.2f} Mt: CI straddles the target")
+            reasons.append(en("throughput {mt:,.2f} Mt: CI straddles the target", mt=mean / 1e6))
     elif mean < target:
-        reasons.append(f"throughput {mean / 1e6:,.2f} Mt below the target")
+        reasons.append(en("throughput {mt:,.2f} Mt below the target", mt=mean / 1e6))
     if verdict.criteria_applied:
-        reasons += [f"fails: {_brief(c)}" for c in verdict.criteria if c.holds is False]
+        reasons += [
+            en("fails: {what}", what=_brief(c)) for c in verdict.criteria if c.holds is False
+        ]
         uncertain = sum(c.holds is None for c in verdict.criteria)
-        if uncertain:
-            reasons.append(
-                f"{uncertain} criteri{'a' if uncertain > 1 else 'on'} uncertain (CI straddles "
-                "the limit)"
-            )
+        if uncertain == 1:
+            reasons.append(en("1 criterion uncertain (CI straddles the limit)"))
+        elif uncertain:
+            reasons.append(en("{n} criteria uncertain (CI straddles the limit)", n=uncertain))
     reasons += [r for r in verdict.reasons if r.startswith("overflow:")]
     return reasons
 
@@ -448,13 +462,19 @@ def _short_reasons(verdict: Verdict) -> list[str]:
 def _bottlenecks(result: RunResult, top: int = 3) -> list[str]:
     out = []
     for row in result.bottlenecks.head(top).itertuples(index=False):
+        fields = {"resource": row.resource, "kind": row.kind}
         if row.criterion:
-            out.append(f"{row.resource} ({row.kind}): {row.criterion}")
-        else:
-            utilisation = (
-                "" if row.utilisation != row.utilisation else f"utilisation {row.utilisation:.0%}"
+            out.append(en("{resource} ({kind}): {what}", what=row.criterion, **fields))
+        elif row.utilisation == row.utilisation:
+            out.append(
+                en(
+                    "{resource} ({kind}): utilisation {share:.0%}",
+                    share=row.utilisation,
+                    **fields,
+                )
             )
-            out.append(f"{row.resource} ({row.kind}): {utilisation or 'no criterion'}")
+        else:
+            out.append(en("{resource} ({kind}): no criterion", **fields))
     return out
 
 
@@ -585,24 +605,32 @@ def console_table(comparison: Comparison) -> Table:
     cut), with a caption defining every column."""
     capacity = "capacity_t" in comparison.table
     table = Table(
-        title=(
-            f"Plans compared in {comparison.year} against the "
-            f"{comparison.target_t / 1e6:,.0f} Mt target ({comparison.replications} "
-            f"replications, seed {comparison.seed}; reference: {comparison.reference.name})"
+        title=tr(
+            "Plans compared in {year} against the {target:,.0f} Mt target ({n} replications, "
+            "seed {seed}; reference: {reference})",
+            year=comparison.year,
+            target=comparison.target_t / 1e6,
+            n=comparison.replications,
+            seed=comparison.seed,
+            reference=comparison.reference.name,
         ),
         title_justify="left",
-        caption=(
+        caption=tr(
             "plan: the scenario's name (file); verdict: met / not met / uncertain and why "
             "(failing criteria, how many are uncertain); throughput: judged-year port "
             "throughput, Mt, mean (95 % CI) and P(met), the share of replications meeting the "
             "target"
-            + (
+        )
+        + (
+            tr(
                 "; capacity: quick sustainable-capacity estimate (Mt/yr, from replication 0) "
                 "and its margin to the target"
-                if capacity
-                else ""
             )
-            + "; criteria: every criterion that fails (x) or may fail (?) in any plan (ok: "
+            if capacity
+            else ""
+        )
+        + tr(
+            "; criteria: every criterion that fails (x) or may fail (?) in any plan (ok: "
             "holds), its value / its limit; top bottlenecks: the three resources ranked by their "
             "effect on the verdict; CAPEX: the plan's investment, bn CNY (the reference's "
             "facilities plus what the plan adds), and what it adds against the reference, "
@@ -615,21 +643,21 @@ def console_table(comparison: Comparison) -> Table:
         show_lines=True,
         expand=True,
     )
-    headings = ["plan", "verdict", "throughput Mt\n(95% CI)"]
+    headings = [N_("plan"), N_("verdict"), N_("throughput Mt\n(95% CI)")]
     if capacity:
-        headings.append("capacity Mt/yr\n(margin)")
+        headings.append(N_("capacity Mt/yr\n(margin)"))
     headings += [
-        "criteria failing or uncertain in any plan",
-        "top bottlenecks",
-        "CAPEX bn CNY\n(added)",
-        "per tonne\n(95% CI)",
-        "delta vs reference\n(paired 95% CI)",
+        N_("criteria failing or uncertain in any plan"),
+        N_("top bottlenecks"),
+        N_("CAPEX bn CNY\n(added)"),
+        N_("per tonne\n(95% CI)"),
+        N_("delta vs reference\n(paired 95% CI)"),
     ]
     ratios = {"criteria": 5, "top": 4, "verdict": 3, "delta": 3, "plan": 2, "CAPEX": 2}
     for heading in headings:
         numeric = heading.startswith(("throughput", "capacity", "per tonne"))
         table.add_column(
-            heading,
+            tr(heading),
             justify="right" if numeric else "left",
             overflow="fold",
             ratio=ratios.get(heading.split(" ")[0], 2),
@@ -645,9 +673,10 @@ def _console_cells(
     verdict = plan.verdict
     colour = _COLOURS[verdict.verdict]
     cells = [
-        escape(plan.name) + ("\n[dim]reference[/]" if plan is comparison.reference else ""),
-        f"[bold {colour}]{verdict.verdict}[/]"
-        + "".join(f"\n- {escape(r)}" for r in _short_reasons(verdict)),
+        escape(plan.name)
+        + (f"\n[dim]{escape(tr('reference'))}[/]" if plan is comparison.reference else ""),
+        f"[bold {colour}]{escape(verdict_word(verdict.verdict))}[/]"
+        + "".join(f"\n- {escape(localise(r))}" for r in _short_reasons(verdict)),
         _ci(row, "throughput_t", _mt) + f"\nP(met) {verdict.p_target_met:.0%}",
     ]
     if capacity:
@@ -660,9 +689,9 @@ def _console_cells(
     lines = []
     for name, resource, _ in comparison.criteria:
         c = by_key.get((name, resource))
-        what = f"{resource} {_CRITERION_NAMES.get(name, name)}"
+        what = f"{resource} {tr(_CRITERION_NAMES.get(name, name))}"
         if c is None:
-            lines.append(f"{what}: not judged")
+            lines.append(tr("{what}: not judged", what=what))
             continue
         mark = {True: "ok", False: "x", None: "?"}[c.holds]
         lines.append(
@@ -670,7 +699,9 @@ def _console_cells(
         )
     cells.append(escape("\n".join(lines)) or "-")
     bottlenecks = _bottlenecks(plan.result)
-    cells.append(escape("\n".join(f"{i}. {b}" for i, b in enumerate(bottlenecks, 1))) or "-")
+    cells.append(
+        escape("\n".join(f"{i}. {localise(b)}" for i, b in enumerate(bottlenecks, 1))) or "-"
+    )
     capex = f"{row['capex_cny'] / 1e9:,.2f}"
     if plan is not comparison.reference:
         added = _signed(lambda v: f"{v / 1e6:,.0f}")(row["capex_added_cny"])
@@ -684,7 +715,7 @@ def _console_cells(
         + _ci(row, "co2_kg_per_t", lambda v: f"{v:,.2f}")
     )
     if plan is comparison.reference:
-        cells.append("reference")
+        cells.append(tr("reference"))
         return cells
     deltas: list[tuple[str, str, Callable[[float], str]]] = [
         ("throughput", "throughput_t", lambda v: _mt(v) + " Mt"),

@@ -29,6 +29,7 @@ from sim.analysis import (
 from sim.analysis.stats import aggregate
 from sim.engine import Records
 from sim.engine.environment import Process
+from sim.i18n import en
 from sim.model.compile import compile_scenario
 from sim.model.specs import CompiledModel
 from sim.runs.replicate import days_per_replication, replicate
@@ -93,10 +94,17 @@ class RunResult:
         gains."""
         bindings = sorted(set(capacity.binding))
         note = (
-            "quick estimate from replication 0"
+            en(
+                "quick estimate from replication 0; beyond it: {bindings}",
+                bindings="; ".join(bindings),
+            )
             if quick
-            else f"{len(capacity.multipliers)} replications"
-        ) + f"; beyond it: {'; '.join(bindings)}"
+            else en(
+                "{n} replications; beyond it: {bindings}",
+                n=len(capacity.multipliers),
+                bindings="; ".join(bindings),
+            )
+        )
         verdict = with_capacity(
             self.verdict,
             capacity.capacity_t,

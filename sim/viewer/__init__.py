@@ -8,13 +8,18 @@ plotly.js and the data inside: no tile server, no CDN, nothing fetched when it o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
 
-from sim.viewer._source import RunFolderError, RunSource, atomic_path, read_run
+import pandas as pd
+
+from sim.i18n import current_language, tr
+from sim.viewer._source import Run, RunFolderError, RunSource, atomic_path, read_run
 from sim.viewer.page import PLOTLY_JS_LICENCE, PLOTLY_JS_VERSION, page_html
 from sim.viewer.scene import MAX_TRACK_DAYS, Aggregate, Scene, ViewWindow, build_scene, step_for
+from sim.viz.labels import zh_names
 
 __all__ = [
     "MAX_TRACK_DAYS",
@@ -131,6 +136,29 @@ def resolve_window(
     return ViewWindow(start_h, start_h + steps * step_h, step_h, aggregate)
 
 
+def _named(run: Run) -> Run:
+    """The run with its places, terminals and locks named in the current language (Chinese:
+    ``name_zh`` of the network data where it has one; the viewer reads names only there)."""
+    if current_language() == "en":
+        return run
+    model = run.data.model
+    chinese = zh_names(model)
+
+    def renamed(table: pd.DataFrame) -> pd.DataFrame:
+        if table.empty or "name" not in table:
+            return table
+        names = [chinese.get(str(i), n) for i, n in zip(table["id"], table["name"], strict=True)]
+        return table.assign(name=names)
+
+    named = dataclasses.replace(
+        model,
+        places=renamed(model.places),
+        terminals=renamed(model.terminals),
+        locks=renamed(model.locks),
+    )
+    return dataclasses.replace(run, data=dataclasses.replace(run.data, model=named))
+
+
 def write_viewer(
     source: RunSource,
     path: str | Path | None = None,
@@ -189,8 +217,8 @@ def write_viewer(
         days=days,
         aggregate=aggregate,
     )
-    scene = build_scene(run, chosen)
-    title = f"hubsim viewer: {run.data.name}"
+    scene = build_scene(_named(run), chosen)
+    title = tr("hubsim viewer: {name}", name=run.data.name)
     path = Path(path)
     with atomic_path(path) as temporary:
         temporary.write_text(page_html(scene, title=title), encoding="utf-8")

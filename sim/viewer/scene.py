@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from sim.i18n import localised_name, tr
 from sim.viewer._source import BASEMAP, MODE_COLOURS, Run, commodity_colour
 from sim.viewer.tracks import Waypoints, waypoints
 
@@ -495,7 +496,11 @@ def _resources(run: Run, window: ViewWindow) -> tuple[list[dict[str, Any]], dict
             {
                 "id": yard.id,
                 "kind": "yard",
-                "name": f"{_short(places.at[yard.terminal, 'name'])} yard {yard.id.split('/')[-1]}"
+                "name": tr(
+                    "{place} yard {yard}",
+                    place=_short(places.at[yard.terminal, "name"]),
+                    yard=yard.id.split("/")[-1],
+                )
                 if yard.terminal in places.index
                 else yard.id,
                 "place": yard.terminal,
@@ -536,7 +541,9 @@ def _resources(run: Run, window: ViewWindow) -> tuple[list[dict[str, Any]], dict
                 base
                 | {
                     "kind": stage.kind,
-                    "name": f"{name} {'truck gate' if stage.kind == 'gate' else 'air cargo'}",
+                    "name": tr("{place} truck gate", place=name)
+                    if stage.kind == "gate"
+                    else tr("{place} air cargo", place=name),
                     "capacity": round(capacity, 1),
                     "unit": "trucks/h" if stage.kind == "gate" else "flights/h",
                 },
@@ -554,7 +561,7 @@ def _resources(run: Run, window: ViewWindow) -> tuple[list[dict[str, Any]], dict
                 base
                 | {
                     "kind": "rail",
-                    "name": f"{name} rail siding",
+                    "name": tr("{place} rail siding", place=name),
                     "capacity": 0,
                     "unit": "trains",
                 },
@@ -742,7 +749,13 @@ def _labels(run: Run, links: pd.DataFrame, basemap: dict[str, Any]) -> list[dict
             }
         )
     out += [
-        {"text": n["name"], "x": n["x"], "y": n["y"], "kind": "lake", "priority": 2}
+        {
+            "text": localised_name(n["name"], chinese=n.get("name_zh", "")),
+            "x": n["x"],
+            "y": n["y"],
+            "kind": "lake",
+            "priority": 2,
+        }
         for n in basemap["names"]
     ]
     out += _corridor_labels(links)

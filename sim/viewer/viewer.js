@@ -15,6 +15,14 @@
   }
   window.hubsimTimings.decoded = performance.now();
   const TRACKS = M.aggregate === null;
+  // the page's words in its language (M.i18n: English -> translation, from sim/i18n/zh.po);
+  // say(text, {name: value}) fills in the fields named {name} in the text
+  const L = M.i18n || {};
+  const ZH = M.lang === "zh";
+  function say(text, fields) {
+    const said = L[text] || text;
+    return fields ? said.replace(/\{(\w+)\}/g, (m, k) => (k in fields ? fields[k] : m)) : said;
+  }
   const STEPS = M.steps;
   const STATES = [
     ["sailing", "#1f77b4"],
@@ -36,19 +44,26 @@
   function hourOf(step) { return M.start_h + step * M.step_h; }
   function dateOf(hour) { return new Date(M.origin_ms + hour * 3600e3); }
   function pad(n) { return String(n).padStart(2, "0"); }
+  function day(hour) {
+    const d = dateOf(hour);
+    if (ZH) return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  }
   function stamp(hour) {
+    const d = dateOf(hour);
+    return `${day(hour)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  }
+  function isoStamp(hour) {
+    // the chart's x values: plotly reads dates as YYYY-MM-DD HH:MM in every language
     const d = dateOf(hour);
     return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
       `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
   }
-  function day(hour) {
-    const d = dateOf(hour);
-    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  }
-  const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const WEEKDAYS = ZH ? ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
+    : ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
   function fmt(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) return "-";
-    return Number(v).toLocaleString("en-US", { maximumFractionDigits: digits ?? 0,
+    return Number(v).toLocaleString(ZH ? "zh-CN" : "en-US", { maximumFractionDigits: digits ?? 0,
       minimumFractionDigits: digits ?? 0 });
   }
   function esc(s) {
@@ -99,26 +114,26 @@
   function buildFilters() {
     const layers = document.getElementById("layers");
     const names = TRACKS
-      ? [["vessels", "Vessels (inland waterways, sea)"], ["queues", "Queues at locks and berths"],
-        ["yards", "Yard levels"], ["trucks", "Trucks on roads"], ["trains", "Trains on rail links"],
-        ["air", "Flights and drones"], ["labels", "Names"]]
-      : [["vessels", "Vessels sailing each waterway"], ["queues", "Queues at locks and berths"],
-        ["yards", "Yard levels"], ["trucks", "Trucks on roads"],
-        ["trains", "Train movements on rail links"], ["air", "Flights and drones"],
-        ["labels", "Names"]];
+      ? [["vessels", say("Vessels (inland waterways, sea)")], ["queues", say("Queues at locks and berths")],
+        ["yards", say("Yard levels")], ["trucks", say("Trucks on roads")], ["trains", say("Trains on rail links")],
+        ["air", say("Flights and drones")], ["labels", say("Names")]]
+      : [["vessels", say("Vessels sailing each waterway")], ["queues", say("Queues at locks and berths")],
+        ["yards", say("Yard levels")], ["trucks", say("Trucks on roads")],
+        ["trains", say("Train movements on rail links")], ["air", say("Flights and drones")],
+        ["labels", say("Names")]];
     for (const [key, label] of names) {
       checkbox(layers, label, FILTER.layers[key], (on) => { FILTER.layers[key] = on; redraw(); });
     }
     const commodities = document.getElementById("commodities");
-    T.commodities.forEach((c, i) => checkbox(commodities, c.toLowerCase().replace(/_/g, " "), true,
+    T.commodities.forEach((c, i) => checkbox(commodities, commodityWords(c), true,
       (on) => { on ? FILTER.commodity.add(i) : FILTER.commodity.delete(i); redraw(); },
       T.commodity_colours[i]));
-    checkbox(commodities, "through traffic (no call)", true,
+    checkbox(commodities, say("through traffic (no call)"), true,
       (on) => { on ? FILTER.commodity.add(-1) : FILTER.commodity.delete(-1); redraw(); }, "#9e9e9e");
     const areas = document.getElementById("areas");
     T.areas.forEach((a, i) => checkbox(areas, T.area_names[a] || a, true,
       (on) => { on ? FILTER.area.add(i) : FILTER.area.delete(i); redraw(); }));
-    checkbox(areas, "through traffic (no call)", true,
+    checkbox(areas, say("through traffic (no call)"), true,
       (on) => { on ? FILTER.area.add(-1) : FILTER.area.delete(-1); redraw(); });
     document.getElementById("colourby").addEventListener("change", (e) => {
       FILTER.colourBy = e.target.value;
@@ -132,31 +147,31 @@
     if (TRACKS) {
       if (FILTER.colourBy === "state") {
         for (const [name, colour] of STATES) {
-          parts.push(`<div><span class="swatch" style="background:${colour}"></span>${name}</div>`);
+          parts.push(`<div><span class="swatch" style="background:${colour}"></span>${say(name)}</div>`);
         }
       } else if (FILTER.colourBy === "class") {
         T.classes.forEach((c, i) => parts.push(`<div><span class="swatch" style="background:` +
           `${CLASS_COLOURS[i % CLASS_COLOURS.length]}"></span>${esc(c)}</div>`));
       } else {
-        parts.push('<div class="small">the colours of the commodity list below</div>');
+        parts.push(`<div class="small">${say("the colours of the commodity list below")}</div>`);
       }
     } else {
       parts.push('<div><span class="line" style="border-color:#1f77b4"></span>' +
-        "vessels sailing a waterway (mean of the step)</div>");
+        say("vessels sailing a waterway (mean of the step)") + "</div>");
     }
     parts.push('<div><span class="swatch" style="background:#fd8d3c"></span>' +
-      "queue: area = ships waiting; colour = share of berths or chambers in use</div>");
+      say("queue: area = ships waiting; colour = share of berths or chambers in use") + "</div>");
     parts.push('<div class="gradient"></div><div class="small">0 % &nbsp;&nbsp; 50 % ' +
-      "&nbsp;&nbsp; 100 % in use</div>");
+      "&nbsp;&nbsp; " + say("100 % in use") + "</div>");
     parts.push('<div><span class="swatch sq" style="background:#74c476"></span>' +
-      "yard: colour = fullest yard of the terminal (green empty, red full)</div>");
+      say("yard: colour = fullest yard of the terminal (green empty, red full)") + "</div>");
     parts.push(`<div><span class="line" style="border-color:${T.mode_colours.road || "#999"}">` +
-      "</span>trucks per hour on a road (width)</div>");
+      "</span>" + say("trucks per hour on a road (width)") + "</div>");
     parts.push(`<div><span class="line" style="border-color:${T.mode_colours.rail || "#555"}">` +
-      "</span>rail: train movements in the last 24 h</div>");
+      "</span>" + say("rail: train movements in the last 24 h") + "</div>");
     parts.push('<div><span class="swatch" style="background:#111"></span>' +
-      "train on a rail link &nbsp; <span class=\"swatch\" style=\"background:#9467bd\"></span>" +
-      "flight or drone</div>");
+      say("train on a rail link") + " &nbsp; <span class=\"swatch\" style=\"background:#9467bd\"></span>" +
+      say("flight or drone") + "</div>");
     document.getElementById("legend").innerHTML = parts.join("");
   }
 
@@ -199,28 +214,41 @@
     return FILTER.commodity.has(commodity) && FILTER.area.has(area);
   }
   function V_FLOW(v) { return A.v_flow[v]; }
+  function resId(id) {
+    // a resource id; in Chinese with its place's name in place of the place id
+    const head = id.split("/")[0];
+    const at = P.id.indexOf(head);
+    return ZH && at >= 0 ? P.name[at].split(" (")[0] + id.slice(head.length) : id;
+  }
+  function commodityWords(c) {
+    // English: "building mat"; Chinese: the catalogue's name of "Building Mat"
+    const english = c.toLowerCase().replace(/_/g, " ");
+    if (!ZH) return english;
+    return say(english.replace(/\b\w/g, (ch) => ch.toUpperCase()));
+  }
   function vesselText(v, at) {
     const flow = V_FLOW(v);
     const cls = T.classes[A.v_class[v]];
     const commodity = FLOWS.commodity[flow] >= 0 ? T.commodities[FLOWS.commodity[flow]] : "";
     const kind = FLOWS.kind[flow];
     const dest = FLOWS.terminal[flow] >= 0 ? P.name[P.id.indexOf(T.terminals[FLOWS.terminal[flow]])]
-      : `${FLOWS.origin[flow]} to ${FLOWS.destination[flow]}`;
-    let doing = STATES[at.state][0];
+      : say("{origin} to {destination}", { origin: FLOWS.origin[flow], destination: FLOWS.destination[flow] });
+    let doing = say(STATES[at.state][0]);
     if (at.state > 0 && at.place !== undefined) {
-      doing += ` at ${P.name[at.place].split(" (")[0]}`;
-      if (at.state === 1 || at.state === 3) doing += ` for ${fmt(at.since, 1)} h`;
+      doing += say(" at {place}", { place: P.name[at.place].split(" (")[0] });
+      if (at.state === 1 || at.state === 3) doing += say(" for {hours} h", { hours: fmt(at.since, 1) });
     } else if (at.link !== undefined) {
-      doing += ` on ${LINKS[at.link].corridor} towards ${P.name[at.to].split(" (")[0]}`;
+      doing += say(" on {corridor} towards {place}",
+        { corridor: LINKS[at.link].corridor, place: P.name[at.to].split(" (")[0] });
     }
     const berthWait = A.v_berth_wait[v];
-    return `<b>vessel ${A.v_id[v]}</b> · ${esc(cls)} · ${fmt(A.v_payload[v])} t` +
-      (commodity ? ` ${esc(commodity.toLowerCase())}` : "") +
-      `<br>${kind === "through" ? "through traffic" : "calls at"} ${esc(dest)} ` +
-      `(${esc(FLOWS.id[flow])})${A.v_diverted[v] ? ", diverted" : ""}` +
+    return `<b>${esc(say("vessel {id}", { id: A.v_id[v] }))}</b> · ${esc(cls)} · ${fmt(A.v_payload[v])} t` +
+      (commodity ? ` ${esc(ZH ? commodityWords(commodity) : commodity.toLowerCase())}` : "") +
+      `<br>${kind === "through" ? say("through traffic") : say("calls at")} ${esc(dest)} ` +
+      `(${esc(FLOWS.id[flow])})${A.v_diverted[v] ? say(", diverted") : ""}` +
       `<br>${esc(doing)}` +
-      `<br>waits this trip: locks ${fmt(A.v_lock_wait[v], 1)} h` +
-      (isFinite(berthWait) ? `, berth ${fmt(berthWait, 1)} h` : "");
+      `<br>${esc(say("waits this trip: locks {hours} h", { hours: fmt(A.v_lock_wait[v], 1) }))}` +
+      (isFinite(berthWait) ? esc(say(", berth {hours} h", { hours: fmt(berthWait, 1) })) : "");
   }
 
   // ---------------------------------------------------------------- static traces
@@ -403,29 +431,31 @@
     for (const r of site.members) {
       const res = RES[r];
       const q = series(r, "queue", s), n = series(r, "inside", s), c = series(r, "capacity", s);
-      const label = site.kind === "lock" ? "in a chamber" : "at a berth";
-      let line = `${esc(res.id)}: ${fmt(q, TRACKS ? 0 : 1)} waiting, ${fmt(n, TRACKS ? 0 : 1)} ${label} ` +
-        `of ${fmt(c)} ${res.unit}`;
-      if (M.aggregate === "daily") line += ` (largest queue ${fmt(peak(r, "queue", s))})`;
+      const label = site.kind === "lock" ? say("in a chamber") : say("at a berth");
+      let line = esc(say("{resource}: {waiting} waiting, {inside} {where} of {capacity} {unit}", {
+        resource: resId(res.id), waiting: fmt(q, TRACKS ? 0 : 1), inside: fmt(n, TRACKS ? 0 : 1),
+        where: label, capacity: fmt(c), unit: say(res.unit) }));
+      if (M.aggregate === "daily") line += esc(say(" (largest queue {n})", { n: fmt(peak(r, "queue", s)) }));
       rows.push(line);
     }
     if (site.gate >= 0) {
-      rows.push(`truck gate: ${fmt(series(site.gate, "flow", s), 0)} trucks in the hour ` +
-        `(capacity ${fmt(RES[site.gate].capacity)} an open hour)`);
+      rows.push(esc(say("truck gate: {trucks} trucks in the hour (capacity {capacity} an open hour)",
+        { trucks: fmt(series(site.gate, "flow", s), 0), capacity: fmt(RES[site.gate].capacity) })));
     }
-    rows.push('<span style="color:#666">click for its queue over time</span>');
+    rows.push(`<span style="color:#666">${say("click for its queue over time")}</span>`);
     return rows.join("<br>");
   }
   function yardState(site, s) {
     let fullest = 0;
-    const rows = [`<b>${esc(site.name.split(" (")[0])}: yards</b>`];
+    const rows = [`<b>${esc(say("{place}: yards", { place: site.name.split(" (")[0] }))}</b>`];
     for (const r of site.members) {
       const res = RES[r];
       const level = series(r, "level", s);
       const share = res.capacity > 0 ? level / res.capacity : 0;
       fullest = Math.max(fullest, share);
-      rows.push(`${esc(res.id.split("/").pop())} (${esc(res.cargo.replace("_", " "))}): ` +
-        `${fmt(level)} t of ${fmt(res.capacity)} t (${fmt(100 * share)} %)`);
+      rows.push(`${esc(res.id.split("/").pop())} (${esc(say(res.cargo.replace("_", " ")))}): ` +
+        esc(say("{level} t of {capacity} t ({share} %)",
+          { level: fmt(level), capacity: fmt(res.capacity), share: fmt(100 * share) })));
     }
     return { fullest, text: rows.join("<br>") };
   }
@@ -493,8 +523,9 @@
         const loading = series(r, "inside", s), departed = series(r, "flow", s);
         sd.x.push(site.x); sd.y.push(site.y); sd.customdata.push(`s${k}`);
         sd.text.push("");
-        sd.hovertext.push(`<b>${esc(RES[r].name)}</b><br>${fmt(loading, TRACKS ? 0 : 1)} trains ` +
-          `loading; ${fmt(departed, TRACKS ? 0 : 1)} departed in the last 24 h`);
+        sd.hovertext.push(`<b>${esc(RES[r].name)}</b><br>` +
+          esc(say("{loading} trains loading; {departed} departed in the last 24 h",
+            { loading: fmt(loading, TRACKS ? 0 : 1), departed: fmt(departed, TRACKS ? 0 : 1) })));
       });
     }
     set("sidings", { x: sd.x, y: sd.y, text: sd.text, hovertext: sd.hovertext, customdata: sd.customdata });
@@ -508,10 +539,12 @@
         const li = A.t_link[i];
         const [px, py] = pointOnLink(li, (t - start) / A.t_run[i], A.t_forward[i] === 1);
         tr.x.push(px); tr.y.push(py);
-        tr.text.push(`<b>train</b> on ${esc(LINKS[li].corridor)} (${esc(LINKS[li].id)})<br>` +
-          `entered the line ${stamp(M.start_h + start)}, ${fmt(A.t_run[i] * 60)} min to run it` +
-          '<br><span style="color:#666">the records say when a train takes the line ' +
-          "(laden run, then its empty return), not which way: drawn alternating</span>");
+        tr.text.push(`<b>${say("train")}</b> ` +
+          esc(say("on {corridor} ({link})", { corridor: LINKS[li].corridor, link: LINKS[li].id })) +
+          "<br>" + esc(say("entered the line {when}, {minutes} min to run it",
+            { when: stamp(M.start_h + start), minutes: fmt(A.t_run[i] * 60) })) +
+          '<br><span style="color:#666">' + say("the records say when a train takes the line " +
+          "(laden run, then its empty return), not which way: drawn alternating") + "</span>");
       }
     }
     set("trains", tr);
@@ -525,8 +558,8 @@
         for (let k = 0; k < n; k++) {
           const [px, py] = pointOnLink(li, (k + 0.5) / n, true);
           air.x.push(px); air.y.push(py);
-          air.text.push(`<b>${esc(link.corridor)}</b><br>${fmt(v, 1)} flights under way ` +
-            "(flights in the hour x flight time, spaced evenly)");
+          air.text.push(`<b>${esc(link.corridor)}</b><br>` + esc(say("{n} flights under way " +
+            "(flights in the hour x flight time, spaced evenly)", { n: fmt(v, 1) })));
         }
       });
     }
@@ -562,7 +595,7 @@
         count++;
         if (A.p_place[i] < 0 || !FILTER.layers.vessels) continue;
         pl.x.push(P.x[A.p_place[i]]); pl.y.push(P.y[A.p_place[i]]);
-        pl.text.push("a vessel without a path on the map, drawn at its terminal");
+        pl.text.push(say("a vessel without a path on the map, drawn at its terminal"));
         drawn++;
       }
       set("pathless", pl);
@@ -576,10 +609,10 @@
       ? `${WEEKDAYS[d.getUTCDay()]} ${stamp(hour)}`
       : `${WEEKDAYS[d.getUTCDay()]} ${day(hour)}`;
     document.getElementById("counts").textContent = TRACKS
-      ? `vessels in the system: ${fmt(inSystem)}` +
-        (drawn !== inSystem ? ` (drawn with the filters: ${fmt(drawn)})` : "")
-      : `vessels in the system: ${fmt(inSystem, M.aggregate === "daily" ? 0 : 0)}` +
-        (M.aggregate === "daily" ? ` (mean of the day; largest ${fmt(A.total_in_system_max[s])})` : "");
+      ? say("vessels in the system: {n}", { n: fmt(inSystem) }) +
+        (drawn !== inSystem ? say(" (drawn with the filters: {n})", { n: fmt(drawn) }) : "")
+      : say("vessels in the system: {n}", { n: fmt(inSystem, M.aggregate === "daily" ? 0 : 0) }) +
+        (M.aggregate === "daily" ? say(" (mean of the day; largest {n})", { n: fmt(A.total_in_system_max[s]) }) : "");
     state.count = count;
     document.getElementById("slider").value = String(s);
     moveChartCursor();
@@ -676,14 +709,14 @@
   }
   function stepDates() {
     const out = [];
-    for (let s = 0; s < STEPS; s++) out.push(stamp(hourOf(s)));
+    for (let s = 0; s < STEPS; s++) out.push(isoStamp(hourOf(s)));
     return out;
   }
   const DATES = stepDates();
   function drawChart() {
     if (!selected) {
       Plotly.react(chart, [], { margin: { l: 50, r: 50, t: 26, b: 30 },
-        title: { text: "click a lock, berths, a yard or a rail siding on the map", font: { size: 12 } },
+        title: { text: say("click a lock, berths, a yard or a rail siding on the map"), font: { size: 12 } },
         xaxis: { visible: false }, yaxis: { visible: false } }, { displaylogo: false, responsive: true });
       return;
     }
@@ -698,27 +731,27 @@
       const label = site.members.length > 1 ? `${res.id.split("/").pop()} ` : "";
       if (kind === "y") {
         const level = Array.from(A[`r${r}_level`], (v) => (100 * v) / Math.max(1, res.capacity));
-        data.push({ x: DATES, y: level, name: `${label}fill %`, line: { color: colour, width: 1.5 } });
-        yTitle = "yard fill (% of capacity)";
-        title += ": yards";
+        data.push({ x: DATES, y: level, name: label + say("fill %"), line: { color: colour, width: 1.5 } });
+        yTitle = say("yard fill (% of capacity)");
+        title = say("{place}: yards", { place: title });
       } else if (kind === "s") {
-        data.push({ x: DATES, y: Array.from(A[`r${r}_inside`]), name: "trains loading", line: { color: colour } });
-        data.push({ x: DATES, y: Array.from(A[`r${r}_flow`]), name: "trains departed in 24 h",
+        data.push({ x: DATES, y: Array.from(A[`r${r}_inside`]), name: say("trains loading"), line: { color: colour } });
+        data.push({ x: DATES, y: Array.from(A[`r${r}_flow`]), name: say("trains departed in 24 h"),
           line: { color: "#555", dash: "dot" } });
-        yTitle = "trains";
+        yTitle = say("trains");
       } else {
-        data.push({ x: DATES, y: Array.from(A[`r${r}_queue`]), name: `${label}ships waiting`,
+        data.push({ x: DATES, y: Array.from(A[`r${r}_queue`]), name: label + say("ships waiting"),
           line: { color: colour, width: 1.6 } });
         if (M.aggregate === "daily") {
-          data.push({ x: DATES, y: Array.from(A[`r${r}_queue_max`]), name: `${label}largest queue`,
+          data.push({ x: DATES, y: Array.from(A[`r${r}_queue_max`]), name: label + say("largest queue"),
             line: { color: colour, width: 0.8, dash: "dot" } });
         }
         const cap = A[`r${r}_capacity`], inside = A[`r${r}_inside`];
         data.push({ x: DATES, y: Array.from(inside, (v, i) => (cap[i] > 0 ? (100 * v) / cap[i] : null)),
-          name: `${label}% ${kind === "q" && site.kind === "lock" ? "chambers" : "berths"} in use`,
+          name: label + (kind === "q" && site.kind === "lock" ? say("% chambers in use") : say("% berths in use")),
           yaxis: "y2", line: { color: colour, width: 1, dash: "dash" }, opacity: 0.7,
           visible: STEPS > 1000 ? "legendonly" : true });
-        yTitle = "ships waiting";
+        yTitle = say("ships waiting");
       }
     });
     // whole ships on the axis of a short queue (no tick at half a ship)
@@ -726,14 +759,16 @@
     data.forEach((d) => { if (d.yaxis !== "y2") d.y.forEach((v) => { if (v > most) most = v; }); });
     const lay = {
       margin: { l: 52, r: 52, t: 24, b: 28 },
-      title: { text: `${esc(title)}${TRACKS ? "" : (M.aggregate === "daily" ? " (daily means)" : "")}`,
+      title: { text: `${esc(title)}${TRACKS ? "" : (M.aggregate === "daily" ? say(" (daily means)") : "")}`,
         font: { size: 12 }, x: 0.01, xanchor: "left" },
-      xaxis: { type: "date" },
+      // Chinese dates on the axis (plotly's own month names are English)
+      xaxis: ZH ? { type: "date", tickformat: "%-m月%-d日 %H:%M", hoverformat: "%Y年%-m月%-d日 %H:%M" }
+        : { type: "date" },
       yaxis: { title: { text: yTitle, font: { size: 11 } }, rangemode: "tozero",
         dtick: kind !== "y" && most <= 6 ? 1 : undefined,
         range: kind === "y" ? [0, 105] : most <= 6 ? [0, Math.max(1, most) + 0.3] : undefined },
       yaxis2: { overlaying: "y", side: "right", range: [0, 105], showgrid: false, dtick: 25,
-        title: { text: "% in use", font: { size: 11 } }, visible: kind === "q" },
+        title: { text: say("% in use"), font: { size: 11 } }, visible: kind === "q" },
       legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom", font: { size: 10 } },
       shapes: [cursorShape()],
       hovermode: "x unified",
@@ -759,11 +794,11 @@
         html += `<tr><td>${esc(res.id.split("/").pop())}</td><td class="n">${fmt(series(r, "level", step))} t</td>` +
           `<td class="n">${fmt(100 * series(r, "level", step) / Math.max(1, res.capacity))} %</td></tr>`;
       } else if (kind === "s") {
-        html += `<tr><td>trains loading</td><td class="n">${fmt(series(r, "inside", step), 1)}</td></tr>` +
-          `<tr><td>departed in 24 h</td><td class="n">${fmt(series(r, "flow", step), 1)}</td></tr>`;
+        html += `<tr><td>${say("trains loading")}</td><td class="n">${fmt(series(r, "inside", step), 1)}</td></tr>` +
+          `<tr><td>${say("departed in 24 h")}</td><td class="n">${fmt(series(r, "flow", step), 1)}</td></tr>`;
       } else {
-        html += `<tr><td>${esc(res.id.split("/").pop())}</td><td class="n">${fmt(series(r, "queue", step), TRACKS ? 0 : 1)} waiting</td>` +
-          `<td class="n">${fmt(series(r, "inside", step), TRACKS ? 0 : 1)}/${fmt(series(r, "capacity", step))} ${res.unit}</td></tr>`;
+        html += `<tr><td>${esc(res.id.split("/").pop())}</td><td class="n">${esc(say("{n} waiting", { n: fmt(series(r, "queue", step), TRACKS ? 0 : 1) }))}</td>` +
+          `<td class="n">${fmt(series(r, "inside", step), TRACKS ? 0 : 1)}/${fmt(series(r, "capacity", step))} ${esc(say(res.unit))}</td></tr>`;
       }
     }
     box.innerHTML = `${html}</table>`;
@@ -776,11 +811,11 @@
     if (on && timer === null) {
       const rate = Number(document.getElementById("speed").value);
       timer = setInterval(() => update((step + 1) % STEPS), 1000 / rate);
-      button.innerHTML = "&#10074;&#10074; Pause";
+      button.innerHTML = "&#10074;&#10074; " + say("Pause");
     } else if (!on && timer !== null) {
       clearInterval(timer);
       timer = null;
-      button.innerHTML = "&#9654; Play";
+      button.innerHTML = "&#9654; " + say("Play");
     }
   }
   function redraw() { return update(step).then(placeLabels); }
@@ -803,15 +838,20 @@
     Plotly.relayout(gd, { "xaxis.range": v.slice(0, 2), "yaxis.range": v.slice(2) });
   }));
   const about = [
-    `${esc(M.scenario)}, replication ${M.replication + 1} of ${M.replications} (seed ${esc(M.seed)}).`,
-    TRACKS ? `Every vessel from ${stamp(M.start_h)} to ${stamp(M.end_h)}, a step every ${fmt(M.step_h * 60)} min.`
-      : `${M.aggregate === "daily" ? "Daily" : "Hourly"} aggregates from ${day(M.start_h)} to ${day(M.end_h)}` +
-        " (instants every hour, averaged over each step).",
-    T.vessels.pathless ? `${T.vessels.pathless} vessels have no path on the map (drawn at their terminal).` : "",
-    `Vessels sail their itinerary between the recorded moments (entry, locks, berth, exit), ` +
-      "shared between the links by length and speed.",
-    `Basemap: ${esc(T.basemap.source)}. Network: hubsim data/ports. Drawn with plotly.js ${esc(M.plotly_js)} (MIT).`,
-    `Written ${esc(M.generated)} from ${esc(M.source)}.`,
+    esc(say("{scenario}, replication {replication} of {replications} (seed {seed}).",
+      { scenario: M.scenario, replication: M.replication + 1, replications: M.replications, seed: M.seed })),
+    TRACKS ? say("Every vessel from {start} to {end}, a step every {minutes} min.",
+      { start: stamp(M.start_h), end: stamp(M.end_h), minutes: fmt(M.step_h * 60) })
+      : (M.aggregate === "daily"
+        ? say("Daily aggregates from {start} to {end}", { start: day(M.start_h), end: day(M.end_h) })
+        : say("Hourly aggregates from {start} to {end}", { start: day(M.start_h), end: day(M.end_h) })) +
+        say(" (instants every hour, averaged over each step)."),
+    T.vessels.pathless ? say("{n} vessels have no path on the map (drawn at their terminal).", { n: T.vessels.pathless }) : "",
+    say("Vessels sail their itinerary between the recorded moments (entry, locks, berth, exit), " +
+      "shared between the links by length and speed."),
+    esc(say("Basemap: {basemap}. Network: hubsim data/ports. Drawn with plotly.js {version} (MIT).",
+      { basemap: T.basemap.source, version: M.plotly_js })),
+    esc(say("Written {when} from {source}.", { when: M.generated, source: M.source })),
   ];
   document.getElementById("about").innerHTML = about.filter(Boolean).map((p) => `<p>${p}</p>`).join("");
   buildFilters();

@@ -16,8 +16,10 @@ from matplotlib.lines import Line2D
 
 from network.files import atomic_path
 from network.plot import HUB_WINDOW
+from sim.i18n import N_, format_datetime, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz.journeys import default_start_h
+from sim.viz.labels import place_label
 from sim.viz.measures import hour_of_date
 from sim.viz.style import MODE_COLOURS, hours_to_datetimes, new_figure, no_data
 from sim.viz.tracks import vessel_waypoints
@@ -27,7 +29,7 @@ __all__ = ["STATE_COLOURS", "animate_vessels", "vessel_positions", "vessel_posit
 When = dt.date | dt.datetime | float | None
 
 #: Colour of a vessel by what it is doing.
-STATE_COLOURS = {
+STATE_COLOURS = {  # the keys are shown through tr(), marked in _STATES
     "sailing": MODE_COLOURS["water"],
     "waiting at a lock": "#ff7f0e",
     "in a lock": "#08306b",
@@ -129,7 +131,7 @@ def _background(ax: Axes, data: RunData) -> None:
                 and HUB_WINDOW[2] <= row.lat <= HUB_WINDOW[3]
             ):
                 ax.annotate(
-                    str(row.name).split(" (")[0],
+                    place_label(data.model, str(row.id), str(row.name).split(" (")[0]),
                     (row.lon, row.lat),
                     xytext=(4, 3),
                     textcoords="offset points",
@@ -139,11 +141,11 @@ def _background(ax: Axes, data: RunData) -> None:
     ax.set_xlim(HUB_WINDOW[0], HUB_WINDOW[1])
     ax.set_ylim(HUB_WINDOW[2], HUB_WINDOW[3])
     ax.set_aspect(1 / 0.84)
-    ax.set_xlabel("Longitude (°E)")
-    ax.set_ylabel("Latitude (°N)")
+    ax.set_xlabel(tr("Longitude (°E)"))
+    ax.set_ylabel(tr("Latitude (°N)"))
     ax.legend(
         handles=[
-            Line2D([], [], linestyle="none", marker="o", color=c, label=s)
+            Line2D([], [], linestyle="none", marker="o", color=c, label=tr(s))
             for s, c in STATE_COLOURS.items()
         ],
         loc="lower left",
@@ -153,7 +155,12 @@ def _background(ax: Axes, data: RunData) -> None:
 
 def _title(data: RunData, time_h: float, count: int) -> str:
     when = pd.Timestamp(hours_to_datetimes(data.model.calendar, np.array([time_h]))[0])
-    return f"{data.name}: vessels at {when:%Y-%m-%d %H:%M} ({count:,} under way in the network)"
+    return tr(
+        "{name}: vessels at {when} ({count:,} under way in the network)",
+        name=data.name,
+        when=format_datetime(when.to_pydatetime()),
+        count=count,
+    )
 
 
 def vessel_positions_chart(source: RunSource, *, at: When = None, replication: int = 0) -> Figure:
@@ -174,7 +181,7 @@ def vessel_positions_chart(source: RunSource, *, at: When = None, replication: i
     data = as_run_data(source)
     figure, ax = new_figure(9, 8)
     if not data.model.has_network:
-        no_data(ax, "this scenario has no network to map")
+        no_data(ax, tr("this scenario has no network to map"))
         return figure
     time_h = hour_of_date(data, at, default_start_h(data) + 12.0)
     positions = vessel_positions(data, time_h, replication=replication)
@@ -248,3 +255,12 @@ def animate_vessels(
             writer.grab_frame()
         writer.finish()
     return path
+
+
+_STATES = (
+    N_("sailing"),
+    N_("waiting at a lock"),
+    N_("in a lock"),
+    N_("waiting for a berth"),
+    N_("at a berth"),
+)

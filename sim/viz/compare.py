@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.verdict_text import verdict_word
+from sim.i18n import tr
 from sim.results.rundata import RunSource, as_run_data
 from sim.viz.measures import resource_label
 from sim.viz.style import (
@@ -45,7 +47,7 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
         14, 2.8 + 0.6 * max(len(datas), 3), ncols=2, gridspec_kw={"width_ratios": [1, 1.4]}
     )
     if not datas:
-        no_data(bars_ax, "no plans to compare")
+        no_data(bars_ax, tr("no plans to compare"))
         no_data(grid_ax, "")
         return figure
     plans = list(datas)
@@ -74,21 +76,31 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
         bars_ax,
         values + errors[1],
         [
-            f"{value:,.1f} Mt: {verdict} ({data.summary['p_target_met']:.0%})"
+            tr(
+                "{value:,.1f} Mt: {verdict} ({share:.0%})",
+                value=value,
+                verdict=verdict_word(verdict),
+                share=data.summary["p_target_met"],
+            )
             for value, verdict, data in zip(values, verdicts, datas.values(), strict=True)
         ],
         rows=y,
     )
     target = next(iter(datas.values())).model.target_t / 1e6
     bars_ax.axvline(
-        target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt/yr"
+        target,
+        color=TARGET_COLOUR,
+        linestyle="--",
+        label=tr("target {target:,.0f} Mt/yr", target=target),
     )
     bars_ax.set_yticks(y, [_wrapped(p) for p in plans])
     bars_ax.set_xlim(0, max(float(np.nanmax(values + errors[1])), target) * 1.45)
-    bars_ax.set_xlabel("Port throughput in the compared year (Mt/yr, 95 % CI; share meeting it)")
+    bars_ax.set_xlabel(
+        tr("Port throughput in the compared year (Mt/yr, 95 % CI; share meeting it)")
+    )
     bars_ax.legend(loc="lower right", fontsize=8)
     bars_ax.grid(axis="x", alpha=0.3)
-    bars_ax.set_title("Throughput against the target (edge: verdict)")
+    bars_ax.set_title(tr("Throughput against the target (edge: verdict)"))
 
     frames = []
     for plan, data in datas.items():
@@ -100,7 +112,7 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
         table.groupby(["kind", "resource"])["utilisation"].max().sort_values(ascending=False)
     ).head(resources)
     if busiest.empty:
-        no_data(grid_ax, "no locks or berths")
+        no_data(grid_ax, tr("no locks or berths"))
         return figure
     grid = (
         table.set_index(["kind", "resource"])
@@ -130,9 +142,9 @@ def plans_chart(runs: Mapping[str, RunSource], *, resources: int = 8) -> Figure:
         fontsize=8,
     )
     grid_ax.set_yticks(np.arange(len(plans)), [_wrapped(p) for p in plans])
-    grid_ax.set_title("Utilisation of the busiest locks and berth groups (%)")
-    figure.colorbar(image, ax=grid_ax, shrink=0.8).set_label("Utilisation (%)")
-    figure.suptitle("Plans side by side (same random numbers)")
+    grid_ax.set_title(tr("Utilisation of the busiest locks and berth groups (%)"))
+    figure.colorbar(image, ax=grid_ax, shrink=0.8).set_label(tr("Utilisation (%)"))
+    figure.suptitle(tr("Plans side by side (same random numbers)"))
     return figure
 
 
@@ -164,7 +176,7 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
         13, 1.8 + 0.85 * max(count, 2), ncols=2, gridspec_kw={"width_ratios": [1.3, 1]}
     )
     if table.empty:
-        no_data(bars_ax, "no plans to compare")
+        no_data(bars_ax, tr("no plans to compare"))
         no_data(delta_ax, "")
         return figure
     names = [_wrapped(str(p)) for p in table["plan"]]
@@ -186,22 +198,35 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
         bars_ax,
         mean + errors[1],
         [
-            f"{m:,.1f} Mt, {v} ({p:.0%} of runs meet it)"
+            tr(
+                "{mean:,.1f} Mt, {verdict} ({share:.0%} of runs meet it)",
+                mean=m,
+                verdict=verdict_word(v),
+                share=p,
+            )
             for m, v, p in zip(mean, table["verdict"], table["p_target_met"], strict=True)
         ],
         rows=y,
     )
     target = target_t / 1e6
-    bars_ax.axvline(target, color=TARGET_COLOUR, linestyle="--", label=f"target {target:,.0f} Mt")
+    bars_ax.axvline(
+        target,
+        color=TARGET_COLOUR,
+        linestyle="--",
+        label=tr("target {target:,.0f} Mt", target=target),
+    )
     bars_ax.set_yticks(y, names)
     bars_ax.set_xlim(0, max(float(np.nanmax(mean + errors[1])), target) * 1.5)
     bars_ax.set_ylim(-0.6, count - 0.4)
     bars_ax.set_xlabel(
-        f"Port throughput in {year} (Mt, 95 % CI); met also needs every service criterion"
+        tr(
+            "Port throughput in {year} (Mt, 95 % CI); met also needs every service criterion",
+            year=year,
+        )
     )
     bars_ax.legend(loc="lower right", fontsize=8)
     bars_ax.grid(axis="x", alpha=0.3)
-    bars_ax.set_title("Throughput against the target (bar edge: verdict)", loc="left")
+    bars_ax.set_title(tr("Throughput against the target (bar edge: verdict)"), loc="left")
 
     delta = table["throughput_t_vs_reference"].to_numpy(dtype=float) / 1e6
     d_low = table["throughput_t_vs_reference_ci95_low"].to_numpy(dtype=float) / 1e6
@@ -224,17 +249,26 @@ def comparison_chart(table: pd.DataFrame, *, target_t: float, year: int) -> Figu
     delta_ax.set_xlim(-reach * 1.9, reach * 1.9)
     for row, d, lo, hi, present in zip(y, delta, d_low, d_high, others, strict=True):
         if not present:
-            delta_ax.text(0, row, "reference", ha="center", va="center", fontsize=9, color="#555")
+            delta_ax.text(
+                0, row, tr("reference"), ha="center", va="center", fontsize=9, color="#555"
+            )
             continue
-        interval = "" if np.isnan(lo) else f" (95 % CI {lo:+,.3g} to {hi:+,.3g})"
+        interval = (
+            "" if np.isnan(lo) else tr(" (95 % CI {low:+,.3g} to {high:+,.3g})", low=lo, high=hi)
+        )
         digits = 2 if abs(d) >= 0.01 or d == 0 else 3
         # above the bar, clear of its error bar
         delta_ax.text(
-            0, row + 0.28, f"{d:+,.{digits}f} Mt{interval}", ha="center", va="bottom", fontsize=8
+            0,
+            row + 0.28,
+            tr("{delta} Mt{interval}", delta=f"{d:+,.{digits}f}", interval=interval),
+            ha="center",
+            va="bottom",
+            fontsize=8,
         )
     delta_ax.set_yticks(y, [""] * count)
     delta_ax.set_ylim(-0.6, count - 0.4)
-    delta_ax.set_xlabel("Throughput minus the reference's (Mt, paired 95 % CI)")
+    delta_ax.set_xlabel(tr("Throughput minus the reference's (Mt, paired 95 % CI)"))
     delta_ax.grid(axis="x", alpha=0.3)
-    delta_ax.set_title("Paired difference from the reference", loc="left")
+    delta_ax.set_title(tr("Paired difference from the reference"), loc="left")
     return figure

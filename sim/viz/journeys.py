@@ -24,10 +24,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from sim.i18n import N_, current_language, format_date, format_datetime, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import commodity_label, concise_date_formats, place_label
 from sim.viz.measures import hour_of_date
 from sim.viz.style import (
     ChartFigure,
+    bold_text,
     commodity_colour,
     hours_to_datetimes,
     new_figure,
@@ -60,7 +63,7 @@ def default_start_h(data: RunData) -> float:
 def _date_axis(ax: Axes) -> None:
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, **concise_date_formats()))
 
 
 def _to_num(data: RunData, hours: np.ndarray) -> np.ndarray:
@@ -69,9 +72,9 @@ def _to_num(data: RunData, hours: np.ndarray) -> np.ndarray:
 
 #: Size bands of the ships in the time-space diagram: (upper bound in dwt t, label, colour).
 SIZE_BANDS = (
-    (1000.0, "up to 1,000 t", "#41ab5d"),
-    (2000.0, "1,000-2,000 t", "#2171b5"),
-    (math.inf, "over 2,000 t (convoys, river-sea)", "#6a51a3"),
+    (1000.0, N_("up to 1,000 t"), "#41ab5d"),
+    (2000.0, N_("1,000-2,000 t"), "#2171b5"),
+    (math.inf, N_("over 2,000 t (convoys, river-sea)"), "#6a51a3"),
 )
 #: Hours of the detail panels when the diagram's window is longer than a day.
 DETAIL_H = 8.0
@@ -278,7 +281,7 @@ def time_space_chart(
     km = canal_km(data.model, corridor)
     if not km:
         figure, ax = new_figure(12, 4)
-        no_data(ax, f"no {corridor} in this scenario's network")
+        no_data(ax, tr("no {corridor} in this scenario's network", corridor=corridor))
         return figure
     if start is None:
         begin = busiest_window(data, hours=hours, replication=replication, corridor=corridor)
@@ -290,11 +293,25 @@ def time_space_chart(
     points = vessel_waypoints(data, replication=replication, start_h=begin, end_h=finish)
     segments = _segments(data, points, km, corridor, run_end)
     when = hours_to_datetimes(data.model.calendar, np.array([begin]))[0]
-    window = f"{hours / 24:g} days" if hours >= 48 else f"{hours:g} h"
-    chosen = "busiest " if start is None else ""
+    window = tr("{days:g} days", days=hours / 24) if hours >= 48 else tr("{hours:g} h", hours=hours)
+    fields = {
+        "name": data.name,
+        "window": window,
+        "when": format_datetime(pd.Timestamp(when).to_pydatetime()),
+        "replication": replication,
+    }
     title = (
-        f"{data.name}: ships on the Grand Canal, the {chosen}{window} from "
-        f"{pd.Timestamp(when):%Y-%m-%d %H:%M} (replication {replication})"
+        tr(
+            "{name}: ships on the Grand Canal, the busiest {window} from {when} (replication "
+            "{replication})",
+            **fields,
+        )
+        if start is None
+        else tr(
+            "{name}: ships on the Grand Canal, the {window} from {when} (replication "
+            "{replication})",
+            **fields,
+        )
     )
     if hours <= 24.0:
         figure, axes = new_figure(14, 6.5, ncols=2, sharey=True)
@@ -322,7 +339,7 @@ def time_space_chart(
     density_ax.text(
         _to_num(data, np.array([detail + detail_hours / 2]))[0],
         high,
-        "below",
+        tr("shown below"),
         ha="center",
         va="bottom",
         color="#d62728",
@@ -331,8 +348,12 @@ def time_space_chart(
     _line_panels(data, line_axes, segments, km, (low, high), detail, detail + detail_hours, run_end)
     detail_when = hours_to_datetimes(data.model.calendar, np.array([detail]))[0]
     bottom.suptitle(
-        f"The {detail_hours:g} h of it with most ships through the locks, from "
-        f"{pd.Timestamp(detail_when):%Y-%m-%d %H:%M}: each ship a line",
+        tr(
+            "The {hours:g} h of it with most ships through the locks, from {when}: each ship "
+            "a line",
+            hours=detail_hours,
+            when=format_datetime(pd.Timestamp(detail_when).to_pydatetime()),
+        ),
         fontsize=11,
     )
     figure.suptitle(title)
@@ -383,15 +404,17 @@ def _density_panel(
     )
     mesh.set_gid("density")
     bar = ax.figure.colorbar(mesh, ax=ax, pad=0.01, fraction=0.03)
-    bar.set_label(f"Ships per km of canal (mean over {bin_h:g} h)")
+    bar.set_label(tr("Ships per km of canal (mean over {hours:g} h)", hours=bin_h))
     _mark_places(ax, data, km, *km_range)
     ax.set_xlim(edges_t[0], _to_num(data, np.array([finish]))[0])
     ax.set_ylim(*km_range)
     _date_axis(ax)
-    ax.set_ylabel("Grand Canal km from the Yangtze (south)")
+    ax.set_ylabel(tr("Grand Canal km from the Yangtze (south)"))
     ax.set_title(
-        "All ships, both directions (busiest: most ships through the modelled locks); "
-        "dark streaks are ships stopped: queueing at a lock, alongside at a berth",
+        tr(
+            "All ships, both directions (busiest: most ships through the modelled locks); "
+            "dark streaks are ships stopped: queueing at a lock, alongside at a berth"
+        ),
         fontsize=10,
     )
     if finish > run_end:
@@ -420,10 +443,10 @@ def _line_panels(
     # drawn in this order: a lockage shows as a thin line on the queue at its lock, which
     # stays visible around it
     styles = {
-        "wait": (_WAIT_COLOUR, 4.5, "waiting for a lock"),
-        "berth": (_BERTH_COLOUR, 2.4, "at a berth"),
-        "chamber": (_CHAMBER_COLOUR, 1.0, "in a lock chamber"),
-        "stop": ("#7f7f7f", 2.0, "at a lock not modelled"),
+        "wait": (_WAIT_COLOUR, 4.5, N_("waiting for a lock")),
+        "berth": (_BERTH_COLOUR, 2.4, N_("at a berth")),
+        "chamber": (_CHAMBER_COLOUR, 1.0, N_("in a lock chamber")),
+        "stop": ("#7f7f7f", 2.0, N_("at a lock not modelled")),
     }
     for ax, north in zip(axes, (True, False), strict=True):
         mine = shown[shown["north"] == north]
@@ -445,31 +468,38 @@ def _line_panels(
             ax.text(
                 0.5,
                 0.5,
-                f"no ship {'northbound' if north else 'southbound'} on this stretch",
+                tr("no ship northbound on this stretch")
+                if north
+                else tr("no ship southbound on this stretch"),
                 transform=ax.transAxes,
                 ha="center",
                 va="center",
                 fontsize=10,
                 color="#555555",
             )
-        ax.set_title(f"{'Northbound' if north else 'Southbound'}: {ships:,} ships", fontsize=10)
+        ax.set_title(
+            tr("Northbound: {count:,} ships", count=ships)
+            if north
+            else tr("Southbound: {count:,} ships", count=ships),
+            fontsize=10,
+        )
         _mark_places(ax, data, km, *km_range, names=not north)
         ax.set_xlim(*_to_num(data, np.array([begin, finish])))
         ax.set_ylim(*km_range)
         _date_axis(ax)
-        ax.set_xlabel("Time")
+        ax.set_xlabel(tr("Time"))
         ax.grid(alpha=0.2)
         if finish > run_end:
             _stopped(ax, data, run_end)
-    axes[0].set_ylabel("Grand Canal km from the Yangtze (south)")
+    axes[0].set_ylabel(tr("Grand Canal km from the Yangtze (south)"))
     sailing = in_range[in_range["kind"] == "sail"]
     handles = [
-        Line2D([], [], color=colour, linewidth=1.5, label=f"sailing, {label}")
+        Line2D([], [], color=colour, linewidth=1.5, label=tr("sailing, {size}", size=tr(label)))
         for band, (_, label, colour) in enumerate(SIZE_BANDS)
         if (sailing["band"] == band).any()
     ]
     handles += [
-        Line2D([], [], color=colour, linewidth=width, label=label)
+        Line2D([], [], color=colour, linewidth=width, label=tr(label))
         for kind, (colour, width, label) in styles.items()
         if (in_range["kind"] == kind).any()
     ]
@@ -485,12 +515,14 @@ def _stopped(ax: Axes, data: RunData, run_end: float) -> None:
     left, right = ax.get_xlim()
     end = max(float(_to_num(data, np.array([run_end]))[0]), left)
     ax.axvspan(end, right, color="#eeeeee", zorder=0.2)
-    when = pd.Timestamp(hours_to_datetimes(data.model.calendar, np.array([run_end]))[0])
-    warmup = " during the warm-up" if run_end < data.model.warmup_h else ""
+    stamp = pd.Timestamp(hours_to_datetimes(data.model.calendar, np.array([run_end]))[0])
+    when = format_datetime(stamp.to_pydatetime())
     if run_end >= data.model.horizon_h - 1e-9:
-        text = f"the run ends {when:%Y-%m-%d %H:%M} (its horizon)"
+        text = tr("the run ends {when} (its horizon)", when=when)
+    elif run_end < data.model.warmup_h:
+        text = tr("the run stopped {when} during the warm-up: a queue overflowed", when=when)
     else:
-        text = f"the run stopped {when:%Y-%m-%d %H:%M}{warmup}: a queue overflowed"
+        text = tr("the run stopped {when}: a queue overflowed", when=when)
     ax.text(
         (end + right) / 2,
         0.92,
@@ -549,16 +581,16 @@ def _mark_places(
         line.set_gid(f"{kind}:{place}")
         if not names:
             continue
-        name = str(places.at[place, "name"]).split(" (")[0]
+        name = place_label(data.model, place, str(places.at[place, "name"]).split(" (")[0])
         ax.text(
             1.005,
             position,
-            name + (" (modelled)" if place in modelled else ""),
+            name + (tr(" (modelled)") if place in modelled else ""),
             transform=labels,
             va="center",
             fontsize=7.5,
             color="black",
-            fontweight="bold" if kind == "lock" else "normal",
+            **(bold_text() if kind == "lock" else {}),
         )
 
 
@@ -624,7 +656,7 @@ def berth_gantt_chart(
     lanes_total = int(model.groups.set_index("id").loc[chosen, "berths"].sum()) if chosen else 0
     figure, ax = new_figure(12, min(2.2 + 0.22 * max(lanes_total, 4), 16))
     if not chosen:
-        no_data(ax, "no berth group in this scenario")
+        no_data(ax, tr("no berth group in this scenario"))
         return figure
     ids = model.groups["id"].tolist()
     commodities = model.flows["commodity"].to_numpy()
@@ -673,24 +705,39 @@ def berth_gantt_chart(
     ax.set_ylim(offset - 0.5, -0.5)
     ax.set_xlim(*_to_num(data, np.array([begin, finish])))
     _date_axis(ax)
-    ax.set_xlabel("Time")
-    ax.set_ylabel("Berth")
-    handles = [
-        Patch(facecolor=commodity_colour(c), label=c.replace("_", " ").title())
-        for c in sorted(seen)
-    ]
+    ax.set_xlabel(tr("Time"))
+    ax.set_ylabel(tr("Berth"))
+    handles = [Patch(facecolor=commodity_colour(c), label=commodity_label(c)) for c in sorted(seen)]
     handles.append(
-        Patch(facecolor="#cccccc", edgecolor="#d62728", hatch="////", label="held: yard full")
+        Patch(facecolor="#cccccc", edgecolor="#d62728", hatch="////", label=tr("held: yard full"))
     )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     when = hours_to_datetimes(model.calendar, np.array([begin]))[0]
-    named = chosen[0] if len(chosen) == 1 else f"{len(chosen)} berth groups"
+    named = (
+        _group_words(data, chosen[0])
+        if len(chosen) == 1
+        else tr("{count} berth groups", count=len(chosen))
+    )
     ax.set_title(
-        f"{data.name}: {named}, berths from {pd.Timestamp(when):%Y-%m-%d} "
-        f"({days:g} days, replication {replication})"
+        tr(
+            "{name}: {named}, berths from {date} ({days:g} days, replication {replication})",
+            name=data.name,
+            named=named,
+            date=format_date(pd.Timestamp(when).date()),
+            days=days,
+            replication=replication,
+        )
     )
     return figure
+
+
+def _group_words(data: RunData, group: str) -> str:
+    """A berth group's id, with its terminal's Chinese name in place of the terminal id."""
+    terminal, slash, rest = group.partition("/")
+    if current_language() == "en" or not slash:
+        return group
+    return place_label(data.model, terminal, terminal) + slash + rest
 
 
 def _chosen_groups(data: RunData, groups: str | Sequence[str] | None) -> list[str]:

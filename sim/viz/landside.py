@@ -10,11 +10,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim import facilities
+from sim.i18n import N_, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import mode_label, place_label
 from sim.viz.measures import hour_of_day_profile, yard_level_t
 from sim.viz.style import (
     MODE_COLOURS,
-    MODE_LABELS,
     ci_bounds,
     error_bars,
     hours_to_datetimes,
@@ -82,7 +83,7 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
     table = data.tables["yards"]
     if table.empty:
         figure, ax = new_figure(9, 3)
-        no_data(ax, "no yards in this scenario")
+        no_data(ax, tr("no yards in this scenario"))
         return figure
     ranked = table.assign(peak_share=table["peak_occupancy_t"] / table["capacity_t"])
     ranked = ranked.sort_values(["peak_share", "blocked_h"], ascending=False).head(top)
@@ -112,23 +113,40 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
             ax.axvspan(span[0], span[1], color="#d62728", alpha=0.35, linewidth=0)
         hours_blocked = float(np.sum(periods[:, 1] - periods[:, 0])) if len(periods) else 0.0
         ax.set_ylim(0, 110)
-        ax.set_ylabel("% full", fontsize=8)
+        ax.set_ylabel(tr("% full"), fontsize=8)
         ax.set_title(
-            f"{row.resource} ({row.cargo_group.replace('_', ' ')}, "
-            f"{spec['capacity_t'] / 1000:,.0f} kt): unloading blocked {hours_blocked:,.0f} h",
+            tr(
+                "{resource} ({cargo}, {kt:,.0f} kt): unloading blocked {hours_blocked:,.0f} h",
+                resource=_resource_words(data, row.resource),
+                cargo=tr(row.cargo_group.replace("_", " ")),
+                kt=spec["capacity_t"] / 1000,
+                hours_blocked=hours_blocked,
+            ),
             fontsize=9,
             loc="left",
         )
         ax.grid(alpha=0.3)
-    axes[-1, 0].set_xlabel("Date (red: periods a full yard held ships at the berth)")
-    figure.suptitle(f"{data.name}: yard occupancy (replication {replication})")
+    axes[-1, 0].set_xlabel(tr("Date (red: periods a full yard held ships at the berth)"))
+    figure.suptitle(
+        tr(
+            "{name}: yard occupancy (replication {replication})",
+            name=data.name,
+            replication=replication,
+        )
+    )
     figure.autofmt_xdate()
     return figure
 
 
 def _place_name(data: RunData, place: str) -> str:
     names = dict(zip(data.model.places["id"], data.model.places["name"], strict=True))
-    return str(names.get(place, place)).split(" (")[0]
+    return place_label(data.model, place, str(names.get(place, place)).split(" (")[0])
+
+
+def _resource_words(data: RunData, resource: str) -> str:
+    """A resource id with its place's Chinese name in place of the place id (in Chinese)."""
+    place, slash, rest = str(resource).partition("/")
+    return place_label(data.model, place, place) + slash + rest
 
 
 def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
@@ -139,7 +157,9 @@ def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
         return f"{place} {str(corridor.iloc[0]).split(' (')[0]}" if len(corridor) else resource
     if kind == "rate":
         return resource
-    return f"{_place_name(data, place)}: {facilities.kind(kind).unit_word}"
+    return tr(
+        "{place}: {unit}", place=_place_name(data, place), unit=tr(facilities.kind(kind).unit_word)
+    )
 
 
 def _landside_text(kind: str, utilisation: float, tonnes: float, vehicles: float) -> str:
@@ -147,16 +167,16 @@ def _landside_text(kind: str, utilisation: float, tonnes: float, vehicles: float
     vehicle_word = LANDSIDE_KINDS[kind][3]
     moved = []
     if kind != "rail line" and np.isfinite(tonnes):
-        moved.append(f"{tonnes / 1e3:,.0f} kt")
+        moved.append(tr("{kt:,.0f} kt", kt=tonnes / 1e3))
     if vehicle_word and np.isfinite(vehicles):
-        moved.append(f"{vehicles:,.0f} {vehicle_word}")
+        moved.append(tr("{vehicles:,.0f} {word}", vehicles=vehicles, word=tr(vehicle_word)))
     if not np.isnan(utilisation):
-        head = f"{utilisation:.0f} %"
+        head = tr("{utilisation:.0f} %", utilisation=utilisation)
     elif kind == "rail":
-        head = "ample sidings, not limiting"
+        head = tr("ample sidings, not limiting")
     else:
-        head = "no capacity in the counted period"
-    return head + (f": {', '.join(moved)}" if moved else "")
+        head = tr("no capacity in the counted period")
+    return head + (tr(": {moved}", moved=tr(", ").join(moved)) if moved else "")
 
 
 def landside_chart(source: RunSource) -> Figure:
@@ -185,7 +205,7 @@ def landside_chart(source: RunSource) -> Figure:
         table = table[table["kind"].isin(list(LANDSIDE_KINDS))]
     if table.empty or "utilisation" not in table:
         figure, ax = new_figure(9, 3)
-        no_data(ax, "no landside resources in this scenario: cargo leaves the quay unhindered")
+        no_data(ax, tr("no landside resources in this scenario: cargo leaves the quay unhindered"))
         return figure
     group = {kind: i for i, kind in enumerate(LANDSIDE_KINDS)}
     table = (
@@ -233,18 +253,21 @@ def landside_chart(source: RunSource) -> Figure:
     )
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, float(np.nanmax(ends))) * 1.45)
-    ax.set_xlabel("Utilisation in the counted period (% of capacity; whiskers: 95 % CI)")
-    ax.set_ylabel("Landside resource")
+    ax.set_xlabel(tr("Utilisation in the counted period (% of capacity; whiskers: 95 % CI)"))
+    ax.set_ylabel(tr("Landside resource"))
     ax.grid(axis="x", alpha=0.3)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=colour, edgecolor="black", hatch=hatch, label=label)
+        Patch(facecolor=colour, edgecolor="black", hatch=hatch, label=tr(label))
         for kind, (label, colour, hatch, _) in LANDSIDE_KINDS.items()
         if kind in set(kinds)
     ]
-    handles.append(Line2D([], [], color="black", linestyle="--", label="full capacity (100 %)"))
+    handles.append(Line2D([], [], color="black", linestyle="--", label=tr("full capacity (100 %)")))
     figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8)
     ax.set_title(
-        f"{data.name}: landside utilisation (labels: tonnes and vehicles in the counted period)"
+        tr(
+            "{name}: landside utilisation (labels: tonnes and vehicles in the counted period)",
+            name=data.name,
+        )
     )
     return figure
 
@@ -279,7 +302,7 @@ def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
     profiles = profiles[:top]
     if not profiles:
         figure, ax = new_figure(9, 3)
-        no_data(ax, "no truck gate or airport moved cargo in the counted period")
+        no_data(ax, tr("no truck gate or airport moved cargo in the counted period"))
         return figure
     columns = min(2, len(profiles))
     panels = -(-len(profiles) // columns)
@@ -302,38 +325,54 @@ def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
         )
         peak = int(np.nanargmax(moved))
         share = moved[peak] / capacity[peak] if capacity[peak] > 0 else np.nan
-        busiest = f"{share:.0%} of capacity" if np.isfinite(share) else "while closed"
-        word = "airport" if spec["kind"] == "air" else "gate"
+        busiest = (
+            tr("{share:.0%} of capacity", share=share) if np.isfinite(share) else tr("while closed")
+        )
+        word = tr("airport") if spec["kind"] == "air" else tr("gate")
         ax.set_title(
-            f"{_place_name(data, str(spec['place']))} {word}: busiest {peak:02d}:00-"
-            f"{peak + 1:02d}:00, {moved[peak]:,.0f} t/h ({busiest})",
+            tr(
+                "{place} {word}: busiest {peak:02d}:00-{after:02d}:00, {moved:,.0f} t/h "
+                "({busiest})",
+                place=_place_name(data, str(spec["place"])),
+                word=word,
+                peak=peak,
+                after=peak + 1,
+                moved=moved[peak],
+                busiest=busiest,
+            ),
             fontsize=9,
             loc="left",
         )
         ax.set_ylim(0, max(float(np.nanmax(capacity)), float(np.nanmax(moved))) * 1.15)
-        ax.set_ylabel("Tonnes per hour", fontsize=8)
+        ax.set_ylabel(tr("Tonnes per hour"), fontsize=8)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes.flat[len(profiles) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xticks(np.arange(0, 25, 3))
         ax.set_xlim(0, 24)
-        ax.set_xlabel("Hour of the day (h)")
+        ax.set_xlabel(tr("Hour of the day (h)"))
     figure.legend(
         handles=[
-            Patch(facecolor=MODE_COLOURS["road"], edgecolor="black", label="mean tonnes moved"),
-            Line2D([], [], color="black", linestyle="--", label="capacity, all lanes (closed: 0)"),
+            Patch(facecolor=MODE_COLOURS["road"], edgecolor="black", label=tr("mean tonnes moved")),
+            Line2D(
+                [], [], color="black", linestyle="--", label=tr("capacity, all lanes (closed: 0)")
+            ),
         ],
         loc="outside lower center",
         ncol=2,
         fontsize=8,
     )
-    figure.suptitle(f"{data.name}: cargo through the gates by hour of the day (counted days)")
+    figure.suptitle(
+        tr("{name}: cargo through the gates by hour of the day (counted days)", name=data.name)
+    )
     return figure
 
 
 def _tonnes_text(tonnes: float) -> str:
-    return f"{tonnes / 1e6:,.2f} Mt" if tonnes >= 1e4 else f"{tonnes / 1e3:,.1f} kt"
+    if tonnes >= 1e4:
+        return tr("{mt:,.2f} Mt", mt=tonnes / 1e6)
+    return tr("{kt:,.1f} kt", kt=tonnes / 1e3)
 
 
 def _diverted_note(split: pd.DataFrame, labels: list[str]) -> str:
@@ -344,15 +383,17 @@ def _diverted_note(split: pd.DataFrame, labels: list[str]) -> str:
     total = float(np.nansum(diverted))
     if total <= 0:
         return ""
-    taken = ", ".join(
-        f"{label} {_tonnes_text(tonnes)}"
+    taken = tr(", ").join(
+        tr("{label} {tonnes}", label=label, tonnes=_tonnes_text(tonnes))
         for label, tonnes in sorted(zip(labels, diverted, strict=True), key=lambda p: -p[1])
         if tonnes > 0
     )
     share = total / float(split["tonnes"].sum())
-    return (
-        f"\nDiverted from a congested option: {_tonnes_text(total)} ({share:.1%} of port "
-        f"cargo),\nnow by {taken}"
+    return tr(
+        "\nDiverted from a congested option: {tonnes} ({share:.1%} of port cargo),\nnow by {taken}",
+        tonnes=_tonnes_text(total),
+        share=share,
+        taken=taken,
     )
 
 
@@ -376,15 +417,14 @@ def modal_co2_chart(source: RunSource) -> Figure:
     transport = data.tables["transport"]
     figure, (split_ax, tkm_ax, co2_ax) = new_figure(14, 4.8, ncols=3)
     if split.empty:
-        no_data(split_ax, "no port cargo delivered")
+        no_data(split_ax, tr("no port cargo delivered"))
     else:
         split = split.sort_values("share")
         share = split["share"].to_numpy() * 100
         colours = [mode_colour(m) for m in split["landside"]]
         hatches = ["//" if "+" in m else "" for m in split["landside"]]
         labels = [
-            " + ".join(MODE_LABELS.get(m, m.title()) for m in str(label).split("+"))
-            for label in split["landside"]
+            " + ".join(mode_label(m) for m in str(label).split("+")) for label in split["landside"]
         ]
         bars = split_ax.barh(labels, share, color=colours, edgecolor="black")
         for bar, hatch in zip(bars, hatches, strict=True):
@@ -399,23 +439,23 @@ def modal_co2_chart(source: RunSource) -> Figure:
         )
         split_ax.set_xlim(0, max(float(share.max()), 1.0) * 1.6)
         note = _diverted_note(split, labels)
-        split_ax.set_xlabel("Share of port cargo (%)" + note)
-    split_ax.set_title("Landside modal split (to and from the quay)")
+        split_ax.set_xlabel(tr("Share of port cargo (%)") + note)
+    split_ax.set_title(tr("Landside modal split (to and from the quay)"))
     moved = (
         transport[transport["tonne_km"] > 0].sort_values("tonne_km")
         if len(transport)
         else transport
     )
     for ax, column, scale, unit, title in (
-        (tkm_ax, "tonne_km", 1e9, "billion t-km", "Transport work by mode"),
-        (co2_ax, "co2_t", 1e3, "kt CO2", "CO2 by mode"),
+        (tkm_ax, "tonne_km", 1e9, tr("billion t-km"), tr("Transport work by mode")),
+        (co2_ax, "co2_t", 1e3, tr("kt CO2"), tr("CO2 by mode")),
     ):
         if moved.empty:
-            no_data(ax, "no cargo moved")
+            no_data(ax, tr("no cargo moved"))
             continue
         values, low, high = (bound / scale for bound in ci_bounds(moved, column))
         errors = error_bars(values, low, high)
-        labels = [MODE_LABELS.get(m, m.title()) for m in moved["mode"]]
+        labels = [mode_label(m) for m in moved["mode"]]
         ax.barh(
             labels,
             values,
@@ -426,9 +466,23 @@ def modal_co2_chart(source: RunSource) -> Figure:
         )
         label_bar_ends(ax, values + errors[1], [f"{value:,.2f}" for value in values])
         ax.set_xlim(0, float(np.nanmax(values + errors[1])) * 1.3)
-        ax.set_xlabel(f"{unit} in the counted period")
+        ax.set_xlabel(tr("{unit} in the counted period", unit=unit))
         ax.set_title(title)
     for ax in (split_ax, tkm_ax, co2_ax):
         ax.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"{data.name}: modal split, transport work and CO2 (all cargo delivered)")
+    figure.suptitle(
+        tr("{name}: modal split, transport work and CO2 (all cargo delivered)", name=data.name)
+    )
     return figure
+
+
+# the words of the landside descriptors (sim.facilities), shown through tr()
+_WORDS = (
+    N_("gate"),
+    N_("sidings"),
+    N_("slots"),
+    N_("trucks"),
+    N_("trains"),
+    N_("train movements"),
+    N_("flights"),
+)

@@ -9,6 +9,9 @@ and colour bar have their own space beside them.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -21,10 +24,19 @@ from matplotlib.lines import Line2D
 
 from network.basemap import draw_basemap, read_basemap
 from network.maplabels import MapLabel, place_labels
-from network.plot import HUB_WINDOW, frame_hub_map, map_panels, water_labels, window_of
+from network.plot import (
+    HUB_WINDOW,
+    WATERWAY_NAMES_ZH,
+    frame_hub_map,
+    map_panels,
+    water_labels,
+    window_of,
+)
+from sim.i18n import current_language, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import mode_label, place_label
 from sim.viz.measures import link_flows
-from sim.viz.style import MODE_LABELS, ChartFigure, mode_colour, new_figure, no_data
+from sim.viz.style import ChartFigure, bold_text, mode_colour, new_figure, no_data
 
 __all__ = ["flow_map", "resource_utilisation"]
 
@@ -66,6 +78,33 @@ def _short(name: str) -> str:
 
 def _inside(x: float, y: float, window: tuple[float, float, float, float]) -> bool:
     return window[0] <= x <= window[1] and window[2] <= y <= window[3]
+
+
+def _bold_weight() -> str:
+    """The weight of the map's bold names: bold, or regular where :func:`bold_text` draws
+    bold with an outline (Chinese: the CJK font has no bold face)."""
+    return str(bold_text().get("fontweight", "bold"))
+
+
+def _embolden(artists: list[Any]) -> None:
+    """Outline the gateway names and link figures placed on a map, where :func:`_bold_weight` left
+    them regular (their size was measured regular, and an outline takes no room)."""
+    if _bold_weight() == "bold":
+        return
+    for artist in artists:
+        if str(artist.get_gid()).startswith(("gateway:", "flow:")):
+            artist.set_path_effects(bold_text(artist.get_color())["path_effects"])
+
+
+def _water_names(labels: list[MapLabel]) -> list[MapLabel]:
+    """The names of the waterways, lakes and seas (:func:`network.plot.water_labels`, in
+    English) in the current language, before they are placed (a Chinese name is shorter);
+    the labels' ids stay English."""
+    if current_language() == "en":
+        return labels
+    chinese = {f"{w.kind}:{w.name}": w.name_zh for w in read_basemap().waters if w.name_zh}
+    chinese.update({f"waterway:{name}": zh for name, zh in WATERWAY_NAMES_ZH.items()})
+    return [dataclasses.replace(label, text=chinese.get(label.gid, label.text)) for label in labels]
 
 
 def _draw(
@@ -143,7 +182,7 @@ def _draw(
     if panel == "region":
         labels.append(
             MapLabel(
-                "Huai'an hub (right)",
+                tr("Huai'an hub (right)"),
                 (HUB_WINDOW[0] + HUB_WINDOW[1]) / 2,
                 HUB_WINDOW[3],
                 priority=0.1,
@@ -167,11 +206,11 @@ def _draw(
             markers.append((float(row["lon"]), float(row["lat"]), float(np.sqrt(size)) / 2))
             labels.append(
                 MapLabel(
-                    _short(row["name"]),
+                    place_label(model, str(place), _short(row["name"])),
                     float(row["lon"]),
                     float(row["lat"]),
                     priority=0.0,
-                    weight="bold",
+                    weight=_bold_weight(),
                     gid=f"gateway:{place}",
                 )
             )
@@ -183,8 +222,8 @@ def _draw(
             if _inside(x, y, window):
                 labels.append(
                     MapLabel(
-                        f"{_short(places.at[place, 'name'])}: "
-                        + (f"{value:.0%}" if value == value else "n/a"),
+                        f"{place_label(model, place, _short(places.at[place, 'name']))}: "
+                        + (f"{value:.0%}" if value == value else tr("n/a")),
                         x,
                         y,
                         priority=0.0 if places.at[place, "kind"] == "terminal" else 0.2,
@@ -195,7 +234,7 @@ def _draw(
             if place not in modelled and _inside(float(row["lon"]), float(row["lat"]), window):
                 labels.append(
                     MapLabel(
-                        _short(row["name"]),
+                        place_label(model, str(place), _short(row["name"])),
                         float(row["lon"]),
                         float(row["lat"]),
                         priority=3.0,
@@ -230,7 +269,7 @@ def _draw(
                     lines=(coords[seen],),
                     fontsize=7.0,
                     colour=mode_colour(row.mode),
-                    weight="bold",
+                    weight=_bold_weight(),
                     gid=f"flow:{row.link}",
                 )
             )
@@ -240,7 +279,9 @@ def _draw(
             model.links["mode"], model.links["corridor"], model.links["coords"], strict=True
         )
     ]
-    labels += water_labels(named_links, window, fontsize=8.0 if panel == "hub" else 7.5)
+    labels += _water_names(
+        water_labels(named_links, window, fontsize=8.0 if panel == "hub" else 7.5)
+    )
     return labels, markers, cover
 
 
@@ -268,7 +309,7 @@ def flow_map(source: RunSource) -> Figure:
     data = as_run_data(source)
     if not data.model.has_network:
         figure, ax = new_figure(8, 3)
-        no_data(ax, "this scenario has no network to map")
+        no_data(ax, tr("this scenario has no network to map"))
         return figure
     flows = link_flows(data)
     usage = resource_utilisation(data)
@@ -283,17 +324,21 @@ def flow_map(source: RunSource) -> Figure:
     hub.set_xlim(HUB_WINDOW[0], HUB_WINDOW[1])
     hub.set_ylim(HUB_WINDOW[2], HUB_WINDOW[3])
     frame_hub_map(region, hub)
-    region.set_title("Region: cargo on the corridors (Mt/yr)")
-    hub.set_title("Huai'an hub: port areas and locks (labels: utilisation; on links: Mt/yr)")
+    for ax in (region, hub):  # network.plot writes them in English
+        ax.set_xlabel(tr(ax.get_xlabel()))
+        ax.set_ylabel(tr(ax.get_ylabel()))
+    region.set_title(tr("Region: cargo on the corridors (Mt/yr)"))
+    hub.set_title(tr("Huai'an hub: port areas and locks (labels: utilisation; on links: Mt/yr)"))
     left_out: list[str] = []
     for ax, panel in ((region, "region"), (hub, "hub")):
         labels, markers, cover = _draw(ax, data, flows, usage, largest, panel=panel)
         placed = place_labels(ax, labels, markers=markers, lines=cover)
+        _embolden(placed.artists)
         left_out += [label.text for label in placed.left_out if label.required]
         ax.set_gid(f"map:{panel}")
     steps = [v for v in (1.0, 5.0, 10.0, 25.0, 50.0, 100.0, 200.0) if v <= largest] or [largest]
     handles = [
-        Line2D([], [], color=mode_colour(m), linewidth=4, label=MODE_LABELS[m])
+        Line2D([], [], color=mode_colour(m), linewidth=4, label=mode_label(m))
         for m in ("water", "sea", "rail", "road", "air")
         if m in set(flows["mode"])
     ]
@@ -303,7 +348,7 @@ def flow_map(source: RunSource) -> Figure:
             [],
             color="#555555",
             linewidth=float(_width(np.array([v]), largest)[0]),
-            label=f"{v:,.0f} Mt/yr",
+            label=tr("{v:,.0f} Mt/yr", v=v),
         )
         for v in steps[-3:]
     ]
@@ -316,7 +361,7 @@ def flow_map(source: RunSource) -> Figure:
             markersize=10,
             color="#ff7f0e",
             markeredgecolor="black",
-            label="gateway",
+            label=tr("gateway"),
         ),
         Line2D(
             [],
@@ -325,7 +370,7 @@ def flow_map(source: RunSource) -> Figure:
             marker="D",
             color="#bdbdbd",
             markeredgecolor="black",
-            label="lock not modelled",
+            label=tr("lock not modelled"),
         ),
         Line2D(
             [],
@@ -334,7 +379,7 @@ def flow_map(source: RunSource) -> Figure:
             marker="s",
             color="#bdbdbd",
             markeredgecolor="black",
-            label="terminal not in the plan",
+            label=tr("terminal not in the plan"),
         ),
     ]
     figure.legend(
@@ -347,10 +392,10 @@ def flow_map(source: RunSource) -> Figure:
         frameon=False,
     )
     bar = figure.colorbar(ScalarMappable(norm=Normalize(0, 100), cmap=_CMAP), cax=bar_ax)
-    bar.set_label("Utilisation of locks and berths (%)")
-    note = f"Basemap: {read_basemap().source}."
+    bar.set_label(tr("Utilisation of locks and berths (%)"))
+    note = tr("Basemap: {source}.", source=read_basemap().source)
     if left_out:
-        note = f"Not labelled for lack of room: {', '.join(left_out)}. " + note
+        note = tr("Not labelled for lack of room: {names}. ", names=tr(", ").join(left_out)) + note
     figure.text(0.995, 0.005, note, ha="right", va="bottom", fontsize=6.5, color="#555555")
-    figure.suptitle(f"{data.name}: cargo flows and resource utilisation", fontsize=13)
+    figure.suptitle(tr("{name}: cargo flows and resource utilisation", name=data.name), fontsize=13)
     return figure

@@ -15,7 +15,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from sim.i18n import tr
 from sim.results.rundata import RunData
+from sim.viz.labels import place_label
 
 __all__ = [
     "hour_of_date",
@@ -117,12 +119,19 @@ def resource_label(kind: str, resource: str, data: RunData) -> str:
     model = data.model
     if kind == "lock":
         names = dict(zip(model.locks["id"], model.locks["name"], strict=True))
-        return str(names.get(resource, resource)).split(" (")[0]
+        return place_label(model, resource, str(names.get(resource, resource)).split(" (")[0])
+    # a berth group or yard: its terminal's Chinese name in place of the terminal id
+    terminal, slash, rest = resource.partition("/")
+    if rest == "cargo by land":  # a terminal's landside supply (sim.analysis.kpi)
+        rest = tr("cargo by land")
+    shown = place_label(model, terminal, terminal) + slash + rest
     if kind == "berths":
         counts = dict(zip(model.groups["id"], model.groups["berths"], strict=True))
         count = counts.get(resource)
-        return f"{resource} ({count} berths)" if count is not None else resource
-    return resource
+        return (
+            tr("{group} ({count} berths)", group=shown, count=count) if count is not None else shown
+        )
+    return shown
 
 
 def monthly_utilisation(data: RunData) -> pd.DataFrame:

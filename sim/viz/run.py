@@ -31,6 +31,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from network.files import atomic_path
+from sim.i18n import N_, chart_fonts, cjk_font, current_language, language
 from sim.results.manifest import MANIFEST, RunFolderError
 from sim.results.rundata import RunData, RunSource, as_run_data
 from sim.viz import (
@@ -86,9 +87,9 @@ class ChartSpec:
     name : str
         File stem of its PNG.
     title : str
-        Heading in a report.
+        Heading in a report (English: the report translates it with :func:`sim.i18n.tr`).
     caption : str
-        How to read it.
+        How to read it (English, as the title).
     draw : callable
         ``RunData -> Figure``.
     """
@@ -102,132 +103,161 @@ class ChartSpec:
 RUN_CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "throughput",
-        "Throughput against the target",
-        "Left: port throughput (tonnes across the quay) per simulated year against the target "
-        "(dashed line), each bar labelled with the share of replications meeting the target "
-        "(throughput, service criteria, no overflow). Right: each port area's throughput per "
-        "year and its share of the port's. Error bars are 95 % confidence intervals across "
-        "replications, drawn from 3 replications on (with fewer the chart says so). Whole "
-        "calendar years are counted (the warm-up before 1 January is not); a run given in days "
-        "is hatched and shown at its annual rate.",
+        N_("Throughput against the target"),
+        N_(
+            "Left: port throughput (tonnes across the quay) per simulated year against the target "
+            "(dashed line), each bar labelled with the share of replications meeting the target "
+            "(throughput, service criteria, no overflow). Right: each port area's throughput per "
+            "year and its share of the port's. Error bars are 95 % confidence intervals across "
+            "replications, drawn from 3 replications on (with fewer the chart says so). Whole "
+            "calendar years are counted (the warm-up before 1 January is not); a run given in days "
+            "is hatched and shown at its annual rate."
+        ),
         throughput_chart,
     ),
     ChartSpec(
         "throughput_month",
-        "Monthly throughput",
-        "Each month's throughput at an annual rate, so seasonality, growth and the target read "
-        "on one scale; the band is the 95 % confidence interval (from 3 replications on).",
+        N_("Monthly throughput"),
+        N_(
+            "Each month's throughput at an annual rate, so seasonality, growth and the target read "
+            "on one scale; the band is the 95 % confidence interval (from 3 replications on)."
+        ),
         throughput_month_chart,
     ),
     ChartSpec(
         "throughput_breakdown",
-        "Throughput by port area and commodity",
-        "Where the compared year's throughput is handled and what it is (95 % CIs from 3 "
-        "replications on).",
+        N_("Throughput by port area and commodity"),
+        N_(
+            "Where the compared year's throughput is handled and what it is (95 % CIs from 3 "
+            "replications on)."
+        ),
         throughput_breakdown_chart,
     ),
     ChartSpec(
         "bottlenecks",
-        "Ranked bottlenecks",
-        "Resources in the order of the run's ranking by effect on the verdict (the rank is the "
-        "one the verdict and `hubsim run` give): each bar is the resource's service criterion "
-        "as value / limit, on an axis fitted to the largest (past the dashed line it breaks "
-        "it). Striped: it breaks its criterion; dotted: its own part is under the limit but "
-        "it adds to a port-wide criterion that fails (a yard's share of the berth time ships "
-        "are held, against a limit on all berths); back-striped: the 95 % CI straddles the "
-        "limit. Beside each bar: the criterion, utilisation, mean wait and share of all vessel "
-        "time spent waiting for it. When bottleneck relief was computed, the right panel shows "
-        "the sustainable capacity one more berth or chamber (or 25 % more yard) would add.",
+        N_("Ranked bottlenecks"),
+        N_(
+            "Resources in the order of the run's ranking by effect on the verdict (the rank is the "
+            "one the verdict and `hubsim run` give): each bar is the resource's service criterion "
+            "as value / limit, on an axis fitted to the largest (past the dashed line it breaks "
+            "it). Striped: it breaks its criterion; dotted: its own part is under the limit but "
+            "it adds to a port-wide criterion that fails (a yard's share of the berth time ships "
+            "are held, against a limit on all berths); back-striped: the 95 % CI straddles the "
+            "limit. Beside each bar: the criterion, utilisation, mean wait and share of all vessel "
+            "time spent waiting for it. When bottleneck relief was computed, the right panel shows "
+            "the sustainable capacity one more berth or chamber (or 25 % more yard) would add."
+        ),
         bottleneck_chart,
     ),
     ChartSpec(
         "utilisation",
-        "Utilisation by month",
-        "Share of each lock's chamber time, each berth group's berth time and each yard's "
-        "capacity in use, month by month. Red rows that stay red are where the hub chokes.",
+        N_("Utilisation by month"),
+        N_(
+            "Share of each lock's chamber time, each berth group's berth time and each yard's "
+            "capacity in use, month by month. Red rows that stay red are where the hub chokes."
+        ),
         utilisation_heatmap,
     ),
     ChartSpec(
         "lock_waits",
-        "Waiting at the locks",
-        "Mean and 95th-percentile wait of the ships at each modelled lock (95 % CIs).",
+        N_("Waiting at the locks"),
+        N_("Mean and 95th-percentile wait of the ships at each modelled lock (95 % CIs)."),
         lock_wait_chart,
     ),
     ChartSpec(
         "queues",
-        "Queues and waits over time",
-        "Ships waiting and the mean wait of arriving ships per day (per week for runs over a "
-        "year) at the locks and berth groups that hold ships longest; peaks follow weather "
-        "stoppages, closures and seasonal demand.",
+        N_("Queues and waits over time"),
+        N_(
+            "Ships waiting and the mean wait of arriving ships per day (per week for runs over a "
+            "year) at the locks and berth groups that hold ships longest; peaks follow weather "
+            "stoppages, closures and seasonal demand."
+        ),
         queue_chart,
     ),
     ChartSpec(
         "turnaround",
-        "Vessel turnaround",
-        "Time from a ship's arrival at the berth area to the end of its handling (berth wait, "
-        "handling, yard blocking): all port calls, and by port area.",
+        N_("Vessel turnaround"),
+        N_(
+            "Time from a ship's arrival at the berth area to the end of its handling (berth wait, "
+            "handling, yard blocking): all port calls, and by port area."
+        ),
         turnaround_chart,
     ),
     ChartSpec(
         "time_space",
-        "Vessels along the Grand Canal (time-space diagram)",
-        "The busiest week on the canal near the hub (most ships through the modelled locks), "
-        "km against time. Top: ships per km of canal, every ship sailing or stopped; the dark "
-        "streaks at a lock are its queue (after a weather stoppage they fade as it clears). "
-        "Below: the 8 hours of that week with most ships through the locks (the red frame "
-        "above), each ship a line, northbound and southbound apart, coloured by its size; "
-        "sloped lines sail, flat stretches stop: orange while waiting for a lock, dark blue in "
-        "the chamber, red at a berth. Horizontal lines mark the locks (solid: modelled, names "
-        "in bold) and terminals.",
+        N_("Vessels along the Grand Canal (time-space diagram)"),
+        N_(
+            "The busiest week on the canal near the hub (most ships through the modelled locks), "
+            "km against time. Top: ships per km of canal, every ship sailing or stopped; the dark "
+            "streaks at a lock are its queue (after a weather stoppage they fade as it clears). "
+            "Below: the 8 hours of that week with most ships through the locks (the red frame "
+            "above), each ship a line, northbound and southbound apart, coloured by its size; "
+            "sloped lines sail, flat stretches stop: orange while waiting for a lock, dark blue in "
+            "the chamber, red at a berth. Horizontal lines mark the locks (solid: modelled, names "
+            "in bold) and terminals."
+        ),
         time_space_chart,
     ),
     ChartSpec(
         "berth_gantt",
-        "Berth occupation in a week",
-        "Each bar is a ship's stay at a berth of the berth group ships waited longest for, "
-        "coloured by commodity; hatched ends are time a full yard held the ship.",
+        N_("Berth occupation in a week"),
+        N_(
+            "Each bar is a ship's stay at a berth of the berth group ships waited longest for, "
+            "coloured by commodity; hatched ends are time a full yard held the ship."
+        ),
         berth_gantt_chart,
     ),
     ChartSpec(
         "yards",
-        "Yard occupancy",
-        "Fill level of the fullest yards over time; red periods are when a full yard held "
-        "unloading ships at the berth.",
+        N_("Yard occupancy"),
+        N_(
+            "Fill level of the fullest yards over time; red periods are when a full yard held "
+            "unloading ships at the berth."
+        ),
         yard_chart,
     ),
     ChartSpec(
         "landside",
-        "Landside utilisation",
-        "Share of the capacity of every truck gate, rail siding set, airport and rail link used "
-        "in the counted period, with its 95 % confidence interval; the dashed line is full "
-        "capacity. Gates and airports: tonnes moved over the tonnes their open hours allow; "
-        "sidings: busy siding-hours; rail links: train movements over the paths their headway "
-        "allows. Labels give the tonnes and vehicles each moved. Bars near 100 % are where "
-        "cargo queues on land and yards fill up.",
+        N_("Landside utilisation"),
+        N_(
+            "Share of the capacity of every truck gate, rail siding set, airport and rail link "
+            "used in the counted period, with its 95 % confidence interval; the dashed line is "
+            "full capacity. Gates and airports: tonnes moved over the tonnes their open hours "
+            "allow; sidings: busy siding-hours; rail links: train movements over the paths their "
+            "headway allows. Labels give the tonnes and vehicles each moved. Bars near 100 % are "
+            "where cargo queues on land and yards fill up."
+        ),
         landside_chart,
     ),
     ChartSpec(
         "gate_hours",
-        "Gate throughput by hour of day",
-        "Mean tonnes the busiest truck gates (and airports) move in each hour of the day over "
-        "the counted days; the dashed step is what their opening hours allow with every lane "
-        "working. A peak at opening time is cargo that waited for the gate overnight.",
+        N_("Gate throughput by hour of day"),
+        N_(
+            "Mean tonnes the busiest truck gates (and airports) move in each hour of the day over "
+            "the counted days; the dashed step is what their opening hours allow with every lane "
+            "working. A peak at opening time is cargo that waited for the gate overnight."
+        ),
         gate_hours_chart,
     ),
     ChartSpec(
         "modal_co2",
-        "Modal split and CO2",
-        "How port cargo reaches or leaves the quay on land, and the transport work and CO2 of "
-        "all cargo delivered, by mode (95 % CIs).",
+        N_("Modal split and CO2"),
+        N_(
+            "How port cargo reaches or leaves the quay on land, and the transport work and CO2 of "
+            "all cargo delivered, by mode (95 % CIs)."
+        ),
         modal_co2_chart,
     ),
     ChartSpec(
         "flow_map",
-        "Cargo flows and utilisation on the map",
-        "Line width is the cargo on each link (Mt/yr, all modes of each cargo's route), colour "
-        "its mode; locks and terminals are coloured by utilisation (grey: not modelled). Under "
-        "the network: the coast and sea, lakes (Hongze Lake) and rivers (the Yangtze) of GSHHG; "
-        "the waterways, lakes and gateways are named, and no two names overlap.",
+        N_("Cargo flows and utilisation on the map"),
+        N_(
+            "Line width is the cargo on each link (Mt/yr, all modes of each cargo's route), "
+            "colour its mode; locks and terminals are coloured by utilisation (grey: not "
+            "modelled). Under the network: the coast and sea, lakes (Hongze Lake) and rivers (the "
+            "Yangtze) of GSHHG; the waterways, lakes and gateways are named, and no two names "
+            "overlap."
+        ),
         flow_map,
     ),
 )
@@ -311,7 +341,8 @@ def render_run_charts(
     folder: str | Path | None = None,
     run_id: str | None = None,
 ) -> dict[str, bytes]:
-    """Draw charts of :data:`RUN_CHARTS` as PNG bytes, in this process and in spawned workers.
+    """Draw charts of :data:`RUN_CHARTS` as PNG bytes, in this process and in spawned workers,
+    in the current language (:func:`sim.i18n.language`) and its fonts, workers alike.
 
     Parameters
     ----------
@@ -348,10 +379,23 @@ def render_run_charts(
     helpers = min(count - 1, len(specs) - 1) if folder is not None else 0
     drawn: dict[str, bytes] = {}
     todo = deque(specs)
-    if helpers > 0:
-        _share(data, todo, drawn, helpers=helpers, dpi=dpi, folder=str(folder), run_id=run_id)
-    for spec in todo:  # all of them without workers; what is left if the workers failed
-        drawn[spec.name] = chart_png(spec.draw(data), dpi=dpi)
+    # the current language's fonts here; a spawned worker starts in English and is handed
+    # the language with each chart
+    lang = current_language()
+    with chart_fonts():
+        if helpers > 0:
+            _share(
+                data,
+                todo,
+                drawn,
+                helpers=helpers,
+                dpi=dpi,
+                folder=str(folder),
+                run_id=run_id,
+                lang=lang,
+            )
+        for spec in todo:  # all of them without workers; what is left if the workers failed
+            drawn[spec.name] = chart_png(spec.draw(data), dpi=dpi)
     return {spec.name: drawn[spec.name] for spec in specs}
 
 
@@ -364,6 +408,7 @@ def _share(
     dpi: int,
     folder: str,
     run_id: str | None,
+    lang: str,
 ) -> None:
     """Draw ``todo`` here (from the front) and on ``helpers`` workers (from the back, one chart
     in flight each, so that whoever is free takes the next); leaves in ``todo`` only what a
@@ -378,7 +423,7 @@ def _share(
                 def feed() -> None:
                     while todo and len(running) < helpers:
                         spec = todo.pop()
-                        future = pool.submit(_draw_in_worker, folder, run_id, spec.name, dpi)
+                        future = pool.submit(_draw_in_worker, folder, run_id, spec.name, dpi, lang)
                         running[future] = spec
 
                 feed()
@@ -402,8 +447,8 @@ def _share(
 _WORKER_RUN: dict[tuple[str, str | None], RunData] = {}
 
 
-def _draw_in_worker(folder: str, run_id: str | None, name: str, dpi: int) -> bytes:
-    """Runs in a worker: the PNG of chart ``name`` of the run in ``folder``."""
+def _draw_in_worker(folder: str, run_id: str | None, name: str, dpi: int, lang: str) -> bytes:
+    """Runs in a worker: the PNG of chart ``name`` of the run in ``folder``, in ``lang``."""
     if run_id is not None:
         try:
             found = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))["run_id"]
@@ -420,26 +465,47 @@ def _draw_in_worker(folder: str, run_id: str | None, name: str, dpi: int) -> byt
         data = RunData.from_folder(folder, verify=False)
         _WORKER_RUN.clear()
         _WORKER_RUN[key] = data
-    return chart_png(_SPECS[name].draw(data), dpi=dpi)
+    with language(lang), chart_fonts():
+        return chart_png(_SPECS[name].draw(data), dpi=dpi)
 
 
-def chart_settings(*, dpi: int = CHART_DPI) -> dict[str, Any]:
+def chart_settings(*, dpi: int = CHART_DPI, lang: str | None = None) -> dict[str, Any]:
     """What the charts of a run look like besides the run: the options they are drawn with
-    and a fingerprint of the code that draws them (hubsim's chart and run-folder modules, the
-    network's colours, matplotlib's version). Charts drawn with other settings are drawn
-    again rather than reused (see :func:`read_chart_index`).
+    (resolution, language and, for Chinese, the CJK font) and a fingerprint of the code that
+    draws them (hubsim's chart, run-folder and translation modules with the catalogues, the
+    network's colours, map labels and basemap, matplotlib's version). Charts drawn with other
+    settings are drawn again rather than reused (see :func:`read_chart_index`): a Chinese
+    report never embeds English charts.
 
     Every option that changes how a chart is drawn belongs here.
+
+    Parameters
+    ----------
+    dpi : int
+        Resolution.
+    lang : str, optional
+        Language of the charts (default: the current language, :mod:`sim.i18n`).
     """
+    lang = current_language() if lang is None else lang
     code = hashlib.sha256(matplotlib.__version__.encode())
     here = Path(__file__).resolve().parent
-    sources = [*sorted(here.glob("*.py")), *sorted((here.parent / "results").glob("*.py"))]
-    sources.append(here.parents[1] / "network" / "plot.py")
+    sim = here.parent
+    sources = [
+        *sorted(here.glob("*.py")),
+        *sorted((sim / "results").glob("*.py")),
+        *sorted((sim / "i18n").glob("*.py")),
+        *sorted((sim / "i18n").glob("*.po")),
+    ]
+    network = sim.parent / "network"
+    sources.extend(network / name for name in ("plot.py", "maplabels.py", "basemap.py"))
     for source in sources:
         if source.is_file():
             code.update(source.name.encode())
             code.update(source.read_bytes())
-    return {"dpi": dpi, "code": code.hexdigest()}
+    settings: dict[str, Any] = {"dpi": dpi, "lang": lang, "code": code.hexdigest()}
+    if lang != "en":
+        settings["font"] = cjk_font()  # None: drawn as boxes, drawn again once there is one
+    return settings
 
 
 def write_chart_index(
@@ -501,8 +567,8 @@ def write_run_charts(
     dpi: int = CHART_DPI,
     workers: int | None = 1,
 ) -> list[Path]:
-    """Save every chart of the run as ``folder/<name>.png``, with ``folder/charts.json``;
-    returns the paths.
+    """Save every chart of the run as ``folder/<name>.png`` in the current language, with
+    ``folder/charts.json``; returns the paths.
 
     ``workers`` (default 1: all in this process; ``None``: one per idle CPU) share the
     charts when ``source`` is a run folder or was read from one (see

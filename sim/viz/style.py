@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from network.plot import MODE_COLOURS, MODE_LABELS
 from sim import facilities
 from sim.analysis.verdict import MIN_REPLICATIONS
+from sim.i18n import current_language, tr
 from sim.model.calendar import Calendar
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "TARGET_COLOUR",
     "THROUGH_COLOUR",
     "ChartFigure",
+    "bold_text",
     "ci_bounds",
     "ci_note",
     "ci_shown",
@@ -60,9 +62,10 @@ def kind_colour(kind: str) -> str:
 
 
 def kind_label(kind: str) -> str:
-    """What charts call a facility kind ("Lock", "Truck gate"); the kind itself if unknown."""
+    """What charts call a facility kind ("Lock", "Truck gate", in the current language); the
+    kind itself if unknown."""
     try:
-        return facilities.kind(kind).label
+        return tr(facilities.kind(kind).label)
     except facilities.UnknownKind:
         return kind
 
@@ -116,6 +119,24 @@ class ChartFigure(Figure):
         return buffer.getvalue()
 
 
+def bold_text(colour: str = "black") -> dict[str, Any]:
+    """Keyword arguments of a matplotlib text drawn bold.
+
+    English: ``fontweight="bold"``. Chinese is drawn in Noto Sans SC as hubsim ships it
+    (:mod:`sim.i18n.fonts`), which has no bold face: matplotlib would draw the text regular and
+    log that it found none. There the text is regular with a thin outline of its own colour,
+    which reads as bold and takes the same room.
+    """
+    if current_language() == "en":
+        return {"fontweight": "bold"}
+    from matplotlib import patheffects
+
+    return {
+        "fontweight": "normal",
+        "path_effects": [patheffects.withStroke(linewidth=0.6, foreground=colour)],
+    }
+
+
 def new_figure(width_in: float, height_in: float, **subplots: Any) -> tuple[Figure, Any]:
     """A figure with constrained layout and its axes (``Figure.subplots`` arguments)."""
     figure = ChartFigure(figsize=(width_in, height_in), layout="constrained")
@@ -162,13 +183,15 @@ def ci_note(replications: int) -> str:
     if ci_shown(replications):
         return ""
     if replications <= 1:
-        return (
-            "1 replication: no 95 % confidence interval (one needs at least "
-            f"{MIN_REPLICATIONS} replications)"
+        return tr(
+            "1 replication: no 95 % confidence interval (one needs at least {least} replications)",
+            least=MIN_REPLICATIONS,
         )
-    return (
-        f"{replications} replications: too few for a meaningful 95 % confidence interval "
-        f"(at least {MIN_REPLICATIONS}); values are the mean"
+    return tr(
+        "{replications} replications: too few for a meaningful 95 % confidence interval "
+        "(at least {least}); values are the mean",
+        replications=replications,
+        least=MIN_REPLICATIONS,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
@@ -18,7 +19,10 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from sim.analysis.verdict_text import verdict_word
+from sim.i18n import N_, current_language, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.viz.labels import commodity_label, port_area_label
 from sim.viz.style import (
     PORT_COLOUR,
     TARGET_COLOUR,
@@ -39,7 +43,7 @@ __all__ = [
     "throughput_month_chart",
 ]
 
-_NO_TONNES = "no tonnes crossed the quay in the counted period"
+_NO_TONNES = N_("no tonnes crossed the quay in the counted period")
 
 
 def counted_hours(data: RunData, start_h: float, end_h: float) -> float:
@@ -56,7 +60,7 @@ def _year_hours(data: RunData, year: int) -> tuple[float, float]:
 
 def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
     target = data.model.target_t / 1e6
-    label = f"target {target:,.0f} Mt/yr ({data.model.target_year})"
+    label = tr("target {target:,.0f} Mt/yr ({year})", target=target, year=data.model.target_year)
     if horizontal:
         ax.axvline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
     else:
@@ -114,8 +118,8 @@ def throughput_chart(source: RunSource) -> Figure:
     years = _counted_years(data, table) if not table.empty else []
     if not years:
         figure, ax = new_figure(8.5, 3.5)
-        no_data(ax, _NO_TONNES)
-        ax.set_title(f"{data.name}: port throughput against the target")
+        no_data(ax, tr(_NO_TONNES))
+        ax.set_title(tr("{name}: port throughput against the target", name=data.name))
         return figure
     figure, (ax, area_ax) = new_figure(13.5, 5.6, ncols=2, gridspec_kw={"width_ratios": [1, 1.8]})
     judged = int(data.summary.get("target_year") or years[-1][0])
@@ -125,14 +129,22 @@ def throughput_chart(source: RunSource) -> Figure:
     with_ci = ci_shown(data.replications)
     _port_panel(ax, data, table, years, colours, with_ci=with_ci)
     areas = data.tables.get("throughput_port_area", pd.DataFrame())
-    _area_panel(area_ax, areas, table, years, judged, colours, with_ci=with_ci)
+    _area_panel(area_ax, data, areas, table, years, judged, colours, with_ci=with_ci)
     verdict = data.summary.get("verdict", "")
-    figure.suptitle(f"{data.name}: port throughput against the target (verdict: {verdict})")
+    figure.suptitle(
+        tr(
+            "{name}: port throughput against the target (verdict: {verdict})",
+            name=data.name,
+            verdict=verdict_word(verdict),
+        )
+    )
     notes = []
     if _by_year(data):
         notes.append(
-            "* share of replications meeting the target: throughput at or above it, every "
-            "service criterion holding and no queue overflowing"
+            tr(
+                "* share of replications meeting the target: throughput at or above it, every "
+                "service criterion holding and no queue overflowing"
+            )
         )
     if ci_note(data.replications):
         notes.append(ci_note(data.replications))
@@ -174,7 +186,7 @@ def _port_panel(
     reach = mean + (errors[1] if errors is not None else 0.0)
     for i, (value, (year, _)) in enumerate(zip(mean, years, strict=True)):
         share = met.get(year)
-        text = _mt(value) + (f"\nmet in {share:.0%}*" if share is not None else "")
+        text = _mt(value) + (tr("\nmet in {share:.0%}*", share=share) if share is not None else "")
         ax.annotate(
             text,
             (i, reach[i]),
@@ -190,11 +202,11 @@ def _port_panel(
         color=TARGET_COLOUR,
         linestyle="--",
         linewidth=1.5,
-        label=f"target {target:,.0f} Mt/yr ({data.model.target_year})",
+        label=tr("target {target:,.0f} Mt/yr ({year})", target=target, year=data.model.target_year),
         zorder=3,
     )
     line.set_gid("target")
-    ci_text = " (95 % CI)" if with_ci else ""
+    ci_text = tr(" (95 % CI)") if with_ci else ""
     handles: list[Artist]
     if len(years) > 1:
         handles = [
@@ -202,7 +214,7 @@ def _port_panel(
                 facecolor=colours[y],
                 edgecolor="black",
                 hatch="//" if f != 1.0 else None,
-                label=f"{y}{' annualised' if f != 1.0 else ''}{ci_text}",
+                label=(tr("{year} annualised", year=y) if f != 1.0 else str(y)) + ci_text,
             )
             for y, f in years
         ]
@@ -212,7 +224,8 @@ def _port_panel(
                 facecolor=PORT_COLOUR,
                 edgecolor="black",
                 hatch="//" if partial[0] else None,
-                label=("annualised, part year" if partial[0] else "calendar year") + ci_text,
+                label=(tr("annualised, part year") if partial[0] else tr("calendar year"))
+                + ci_text,
             )
         ]
     handles.append(line)
@@ -228,13 +241,14 @@ def _port_panel(
     ax.set_xlim(-0.6, len(years) - 0.4)
     top = max(float(np.nanmax(reach)), target)
     ax.set_ylim(0, top * 1.2)
-    ax.set_ylabel("Port throughput (Mt/yr)")
-    ax.set_title("Port")
+    ax.set_ylabel(tr("Port throughput (Mt/yr)"))
+    ax.set_title(tr("Port"))
     ax.grid(axis="y", alpha=0.3)
 
 
 def _area_panel(
     ax: Axes,
+    data: RunData,
     areas: pd.DataFrame,
     port: pd.DataFrame,
     years: list[tuple[int, float]],
@@ -244,7 +258,7 @@ def _area_panel(
     with_ci: bool,
 ) -> None:
     if areas.empty:
-        no_data(ax, "no throughput by port area")
+        no_data(ax, tr("no throughput by port area"))
         return
     factors = dict(years)
     areas = areas[areas["year"].astype(int).isin(list(factors))]
@@ -280,7 +294,7 @@ def _area_panel(
             color=colours[year],
             edgecolor="black",
             linewidth=0.6,
-            label=str(year) + (" (annualised)" if factor != 1.0 else ""),
+            label=str(year) + (tr(" (annualised)") if factor != 1.0 else ""),
         )
         reach = np.nan_to_num(mean) + (np.nan_to_num(errors[1]) if errors is not None else 0.0)
         top = max(top, float(reach.max(initial=0.0)))
@@ -302,15 +316,15 @@ def _area_panel(
                         va="bottom",
                         fontsize=7.5 if len(years) > 1 else 8.5,
                     )
-    ax.set_xticks(x, [str(a).replace("_", " ").title() for a in order])
+    ax.set_xticks(x, [port_area_label(data.model, a) for a in order])
     ax.set_ylim(0, top * 1.25 if top > 0 else 1.0)
     pad = max(0.0, (3 - len(order)) / 2)  # one or two areas: bars no wider than for three
     ax.set_xlim(-0.6 - pad, len(order) - 0.4 + pad)
-    ax.set_ylabel("Throughput (Mt/yr)")
+    ax.set_ylabel(tr("Throughput (Mt/yr)"))
     ax.set_title(
-        f"By port area (label: Mt/yr and share of the port in {judged})"
+        tr("By port area (label: Mt/yr and share of the port in {year})", year=judged)
         if len(years) > 1
-        else "By port area (label: Mt/yr and share of the port)"
+        else tr("By port area (label: Mt/yr and share of the port)")
     )
     ax.grid(axis="y", alpha=0.3)
 
@@ -339,7 +353,7 @@ def throughput_month_chart(source: RunSource) -> Figure:
     table = data.tables["throughput_month"]
     figure, ax = new_figure(10, 4.6)
     if table.empty:
-        no_data(ax, _NO_TONNES)
+        no_data(ax, tr(_NO_TONNES))
         return figure
     calendar = data.model.calendar
     rows = []
@@ -379,12 +393,12 @@ def throughput_month_chart(source: RunSource) -> Figure:
             frame["high"],
             color=PORT_COLOUR,
             alpha=0.25,
-            label="95 % CI",
+            label=tr("95 % CI"),
             linewidth=0,
         )
     else:
         figure.supxlabel(ci_note(data.replications), fontsize=8.5)
-    ax.plot(when, frame["mean"], color=PORT_COLOUR, marker="o", label="mean of replications")
+    ax.plot(when, frame["mean"], color=PORT_COLOUR, marker="o", label=tr("mean of replications"))
     partial = frame["partial"].to_numpy()
     if partial.any():
         ax.plot(
@@ -394,16 +408,18 @@ def throughput_month_chart(source: RunSource) -> Figure:
             marker="o",
             markerfacecolor="white",
             color=PORT_COLOUR,
-            label="part month (annualised)",
+            label=tr("part month (annualised)"),
         )
     _target_line(ax, data)
     shown = frame[["mean", "high"]] if with_ci else frame[["mean"]]
     ax.set_ylim(0, max(float(np.nanmax(shown.to_numpy())), data.model.target_t / 1e6) * 1.15)
-    ax.set_ylabel("Port throughput, annualised (Mt/yr)")
-    ax.set_xlabel("Month")
-    ax.set_title(f"{data.name}: monthly port throughput at an annual rate")
+    ax.set_ylabel(tr("Port throughput, annualised (Mt/yr)"))
+    ax.set_xlabel(tr("Month"))
+    ax.set_title(tr("{name}: monthly port throughput at an annual rate", name=data.name))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=9)
+    if current_language() != "en":  # matplotlib's default writes 2028-03
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y年%-m月"))
     figure.autofmt_xdate()
     return figure
 
@@ -427,11 +443,11 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
     figure, (left, right) = new_figure(12, 5.2, ncols=2)
     counted, whole = _year_hours(data, chosen)
     if counted <= 0:
-        no_data(left, f"{chosen} is not in the counted period")
+        no_data(left, tr("{chosen} is not in the counted period", chosen=chosen))
         no_data(right, "")
         return figure
     factor = (1.0 if counted >= whole - 1e-6 else 8760.0 / counted) / 1e6
-    suffix = "" if factor == 1e-6 else " (annualised)"
+    suffix = "" if factor == 1e-6 else tr(" (annualised)")
     for ax, name, key in (
         (left, "throughput_port_area", "port_area"),
         (right, "throughput_commodity", "commodity"),
@@ -439,7 +455,7 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
         table = data.tables[name]
         table = table[table["year"] == chosen].sort_values("tonnes")
         if table.empty:
-            no_data(ax, f"no throughput in {chosen}")
+            no_data(ax, tr("no throughput in {chosen}", chosen=chosen))
             continue
         mean = table["tonnes"].to_numpy() * factor
         errors = error_bars(
@@ -449,7 +465,10 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
         )
         if not ci_shown(data.replications):
             errors = np.zeros_like(errors)
-        labels = [str(v).replace("_", " ").title() for v in table[key]]
+        labels = [
+            commodity_label(v) if key == "commodity" else port_area_label(data.model, v)
+            for v in table[key]
+        ]
         colours = (
             [commodity_colour(c) for c in table[key]]
             if key == "commodity"
@@ -464,14 +483,16 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
             edgecolor="black",
         )
         label_bar_ends(ax, mean + errors[1], [f"{value:,.1f}" for value in mean], offset_pt=5)
-        ax.set_xlabel(f"Port throughput in {chosen}{suffix} (Mt/yr)")
+        ax.set_xlabel(
+            tr("Port throughput in {chosen}{suffix} (Mt/yr)", chosen=chosen, suffix=suffix)
+        )
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlim(0, float(np.nanmax(mean + errors[1])) * 1.25)
-    left.set_title("By port area")
-    right.set_title("By commodity")
+    left.set_title(tr("By port area"))
+    right.set_title(tr("By commodity"))
     figure.suptitle(
-        f"{data.name}: where the {chosen} throughput is handled"
-        + (" (95 % CI)" if ci_shown(data.replications) else "")
+        tr("{name}: where the {chosen} throughput is handled", name=data.name, chosen=chosen)
+        + (tr(" (95 % CI)") if ci_shown(data.replications) else "")
     )
     if not ci_shown(data.replications):
         figure.supxlabel(ci_note(data.replications), fontsize=8.5)

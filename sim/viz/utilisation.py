@@ -9,7 +9,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from sim import facilities
+from sim.i18n import N_, localise, tr
 from sim.results.rundata import RunSource, as_run_data
+from sim.viz.labels import localise_names
 from sim.viz.measures import monthly_utilisation, resource_label
 from sim.viz.style import (
     KIND_COLOURS,
@@ -63,7 +65,7 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     table = monthly_utilisation(data)
     if table.empty:
         figure, ax = new_figure(8, 3)
-        no_data(ax, "no resource in service in the counted period")
+        no_data(ax, tr("no resource in service in the counted period"))
         return figure
     table = table.assign(
         column=table["year"].astype(str) + "-" + table["month"].map("{:02d}".format)
@@ -84,7 +86,10 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     )
     ax.set_yticks(
         np.arange(rows),
-        [f"{kind_label(k)}: {resource_label(k, r, data)}" for k, r in grid.index],
+        [
+            tr("{kind}: {resource}", kind=kind_label(k), resource=resource_label(k, r, data))
+            for k, r in grid.index
+        ],
         fontsize=8,
     )
     ax.set_xticks(np.arange(columns), list(grid.columns), rotation=45, ha="right", fontsize=8)
@@ -106,9 +111,9 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
         if kinds[y] != kinds[y - 1]:
             ax.axhline(y - 0.5, color="black", linewidth=1.2)
     colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
-    colourbar.set_label("Utilisation (% of capacity in service)")
-    ax.set_xlabel("Month")
-    ax.set_title(f"{data.name}: utilisation by month")
+    colourbar.set_label(tr("Utilisation (% of capacity in service)"))
+    ax.set_xlabel(tr("Month"))
+    ax.set_title(tr("{name}: utilisation by month", name=data.name))
     return figure
 
 
@@ -119,9 +124,9 @@ _HATCHES = {
     "uncertain": "\\\\",
 }
 _HATCH_LABELS = {
-    "fails": "breaks its criterion",
-    "shared": "adds to a port-wide criterion that fails",
-    "uncertain": "may break it (95 % CI straddles the limit)",
+    "fails": N_("breaks its criterion"),
+    "shared": N_("adds to a port-wide criterion that fails"),
+    "uncertain": N_("may break it (95 % CI straddles the limit)"),
 }
 
 
@@ -201,7 +206,7 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     ranked = "criterion_ratio" in table
     if table.empty:
         figure, ax = new_figure(11, height)
-        no_data(ax, "no resource to rank")
+        no_data(ax, tr("no resource to rank"))
         return figure
     widths = [1.0, 0.62] if ranked else [1.0]
     if with_relief:
@@ -222,7 +227,7 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     ]
     y = np.arange(len(table))
     if ranked:
-        _criterion_panel(ax, axes[1], table, y)
+        _criterion_panel(ax, axes[1], table, y, names=localise_names(data.model))
     else:  # a folder written before the ranking by effect on the verdict
         _wait_share_panel(ax, table, y)
     ax.set_yticks(y, labels, fontsize=9)
@@ -231,7 +236,7 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
     if with_relief:
         assert relief is not None
         _relief_panel(axes[-1], relief, table, y)
-    figure.suptitle(f"{data.name}: what holds the verdict back (rank 1 first)")
+    figure.suptitle(tr("{name}: what holds the verdict back (rank 1 first)", name=data.name))
     return figure
 
 
@@ -267,14 +272,16 @@ def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: n
         gain_ax,
         ends,
         [
-            (f"{value:+.2f}" + (" (most)" if i == best else "")) if ok else "not relieved"
+            (tr("{gain:+.2f} (most)", gain=value) if i == best else f"{value:+.2f}")
+            if ok
+            else tr("not relieved")
             for i, (value, ok) in enumerate(zip(values, relieved, strict=True))
         ],
         colours=["black" if ok else "grey" for ok in relieved],
     )
     gain_ax.axvline(0, color="black", linewidth=0.8)
-    gain_ax.set_xlabel("Sustainable capacity gained (Mt/yr)\n+1 berth or chamber, +25 % yard")
-    gain_ax.set_title("Capacity gained by relieving it", pad=14)
+    gain_ax.set_xlabel(tr("Sustainable capacity gained (Mt/yr)\n+1 berth or chamber, +25 % yard"))
+    gain_ax.set_title(tr("Capacity gained by relieving it"), pad=14)
     gain_ax.grid(axis="x", alpha=0.3)
     right = float(np.nanmax(np.append(values + np.array(err_high), 0.0)))
     left = float(np.nanmin(np.append(values - np.array(err_low), 0.0)))
@@ -283,7 +290,14 @@ def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: n
     gain_ax.tick_params(axis="y", left=False)
 
 
-def _criterion_panel(ax: Axes, text_ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
+def _criterion_panel(
+    ax: Axes,
+    text_ax: Axes,
+    table: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    names: dict[str, str] | None = None,
+) -> None:
     """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
     order of the ranking, on an axis fitted to the largest; ``text_ax`` beside it carries each
     one's criterion, utilisation, wait and share of vessel time."""
@@ -305,44 +319,50 @@ def _criterion_panel(ax: Axes, text_ax: Axes, table: pd.DataFrame, y: np.ndarray
     ax.text(
         1.0,
         1.0,
-        " limit",
+        tr(" limit"),
         color="#d62728",
         fontsize=8,
         va="bottom",
         transform=ax.get_xaxis_transform(),
     )
     ax.set_xlim(0, nice_limit(max(float(shown.max(initial=0.0)), 1.0) * 1.04))
-    ax.set_xlabel("Service criterion: value / limit (over 1 breaks it)")
-    ax.set_title("Ranked by effect on the verdict", pad=14)
+    ax.set_xlabel(tr("Service criterion: value / limit (over 1 breaks it)"))
+    ax.set_title(tr("Ranked by effect on the verdict"), pad=14)
     for value, row_y, state in zip(shown, y, status, strict=True):
         if state == "overflowed":
-            ax.text(value, row_y, "overflowed ", ha="right", va="center", fontsize=7.5)
+            ax.text(value, row_y, tr("overflowed "), ha="right", va="center", fontsize=7.5)
     texts = []
     for row in table.itertuples(index=False):
         criterion = row.criterion if isinstance(row.criterion, str) and row.criterion else ""
         parts = []
         if row.utilisation == row.utilisation:
-            parts.append(f"util {row.utilisation:.0%}")
+            parts.append(tr("util {utilisation:.0%}", utilisation=row.utilisation))
         if row.mean_wait_h == row.mean_wait_h:
-            parts.append(f"wait {row.mean_wait_h:.1f} h")
+            parts.append(tr("wait {wait_h:.1f} h", wait_h=row.mean_wait_h))
         if row.wait_share == row.wait_share:
-            parts.append(f"{row.wait_share:.2%} of vessel time")
-        texts.append(f"{criterion or 'no service criterion'}\n{', '.join(parts)}")
+            parts.append(tr("{share:.2%} of vessel time", share=row.wait_share))
+        said = localise(criterion, names) if criterion else tr("no service criterion")
+        texts.append(f"{said}\n{tr(', ').join(parts)}")
     text_ax.set_axis_off()
     text_ax.set_xlim(0, 1)
     for row_y, text in zip(y, texts, strict=True):
         text_ax.text(0.0, row_y, text, va="center", ha="left", fontsize=7.5)
-    text_ax.set_title("Criterion (value, limit) and measures", fontsize=10, loc="left", pad=14)
+    text_ax.set_title(tr("Criterion (value, limit) and measures"), fontsize=10, loc="left", pad=14)
     kinds = _kinds_in(table["kind"])
     handles = [Patch(color=kind_colour(k), label=kind_label(k)) for k in kinds]
     handles += [
-        Patch(facecolor="white", edgecolor="black", hatch=_HATCHES[state], label=label)
+        Patch(facecolor="white", edgecolor="black", hatch=_HATCHES[state], label=tr(label))
         for state, label in _HATCH_LABELS.items()
         if state in status
     ]
     if "overflowed" in status:
         handles.append(
-            Patch(facecolor="white", edgecolor="#d62728", hatch="xx", label="its queue overflowed")
+            Patch(
+                facecolor="white",
+                edgecolor="#d62728",
+                hatch="xx",
+                label=tr("its queue overflowed"),
+            )
         )
     ax.legend(
         handles=handles,
@@ -370,13 +390,13 @@ def _wait_share_panel(ax: Axes, table: pd.DataFrame, y: np.ndarray) -> None:
         ax,
         reach,
         [
-            f"util {utilisation:.0%}, mean wait {wait:.1f} h"
+            tr("util {utilisation:.0%}, mean wait {wait:.1f} h", utilisation=utilisation, wait=wait)
             for utilisation, wait in zip(table["utilisation"], table["mean_wait_h"], strict=True)
         ],
     )
     ax.set_xlim(0, max(float(np.nanmax(reach)), 1e-3) * 1.7)
-    ax.set_xlabel("Share of all vessel time spent waiting for the resource (%)")
-    ax.set_title("Ranked bottlenecks (95 % CI)")
+    ax.set_xlabel(tr("Share of all vessel time spent waiting for the resource (%)"))
+    ax.set_title(tr("Ranked bottlenecks (95 % CI)"))
 
 
 def lock_wait_chart(source: RunSource) -> Figure:
@@ -395,21 +415,21 @@ def lock_wait_chart(source: RunSource) -> Figure:
     table = data.tables["locks"]
     figure, ax = new_figure(8.5, 4.5)
     if table.empty:
-        no_data(ax, "no locks in this scenario")
+        no_data(ax, tr("no locks in this scenario"))
         return figure
     x = np.arange(len(table))
     for offset, column, label, colour in (
-        (-0.2, "mean_wait_h", "mean", KIND_COLOURS["lock"]),
-        (0.2, "p95_wait_h", "95th percentile", "#08306b"),
+        (-0.2, "mean_wait_h", N_("mean"), KIND_COLOURS["lock"]),
+        (0.2, "p95_wait_h", N_("95th percentile"), "#08306b"),
     ):
         values, low, high = ci_bounds(table, column)
         errors = error_bars(values, low, high, floor=0.0)
-        ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=label, color=colour)
+        ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=tr(label), color=colour)
     ax.set_xticks(
         x, [resource_label("lock", r, data) for r in table["resource"]], rotation=20, ha="right"
     )
-    ax.set_ylabel("Waiting time at the lock (h)")
-    ax.set_title(f"{data.name}: waiting at the locks (95 % CI)")
+    ax.set_ylabel(tr("Waiting time at the lock (h)"))
+    ax.set_title(tr("{name}: waiting at the locks (95 % CI)", name=data.name))
     ax.grid(axis="y", alpha=0.3)
     ax.legend()
     return figure

@@ -117,3 +117,23 @@ def test_a_resource_chart_follows_the_click(browser, viewer_page):
     assert title
     rows = browser.find_elements("css selector", "#selected tr")
     assert rows
+
+
+def test_the_chinese_page_plays_with_no_error(browser, plan_folder, in_system, tmp_path):
+    from sim.i18n import language
+    from sim.viewer import write_viewer
+
+    with language("zh"):
+        page = write_viewer(plan_folder, tmp_path / "viewer_zh.html", days=1)
+    _open(browser, page)
+    later = _step(browser, 40)
+    assert later["drawn"] == in_system(later["hour"]) > 100
+    assert "年" in browser.find_element("id", "when").text
+    assert "系统内船舶" in browser.find_element("id", "counts").text
+    assert "播放" in browser.find_element("id", "play").text
+    title = browser.execute_script(
+        "hubsimViewer.select('q0'); return document.querySelector('#chart .gtitle').textContent"
+    )
+    assert title and not title.isascii()  # a lock's Chinese name
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == [], errors
