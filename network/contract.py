@@ -78,6 +78,9 @@ class Column:
         For numbers: must be > 0 rather than >= 0.
     choices : tuple of str
         Allowed values of an ``enum`` (or of each item of a ``list`` when given).
+    may_be_absent : bool
+        Whether a file may leave the column out altogether (it is then read as all empty):
+        for columns added after data files were written, such as ``corridor_zh``.
     """
 
     name: str
@@ -85,6 +88,7 @@ class Column:
     required: bool = True
     positive: bool = False
     choices: tuple[str, ...] = ()
+    may_be_absent: bool = False
 
 
 NODES = (
@@ -106,6 +110,7 @@ LINKS = (
     Column("to_node", "id"),
     Column("mode", "enum", choices=MODES),
     Column("corridor", "text"),
+    Column("corridor_zh", "text", required=False, may_be_absent=True),
     Column("length_km", "number", required=False, positive=True),
     Column("speed_kmh", "number", positive=True),
     Column("capacity_movements_per_day", "number", positive=True),
@@ -303,11 +308,12 @@ def parse_frame(
     import pandas as pd
 
     problems: list[Problem] = []
-    missing = [c.name for c in columns if c.name not in raw.columns]
+    missing = [c.name for c in columns if c.name not in raw.columns and not c.may_be_absent]
     for name in missing:
         problems.append(Problem(file, "column is missing (see data/ports/README.md)", column=name))
     if missing:
         return raw.copy(), problems
+    raw = raw.assign(**{c.name: None for c in columns if c.name not in raw.columns})
     frame = raw.copy()
     for column in columns:
         values: list[Any] = []

@@ -128,8 +128,10 @@ class ModelInfo:
         where the data gives no Chinese name, and missing in a ``model.json`` written before
         it was added).
     links : DataFrame
-        ``id, from_node, to_node, mode, corridor, length_km, speed_kmh`` (speed after the
-        plan's upgrades) and ``coords`` (list of ``[lon, lat]``).
+        ``id, from_node, to_node, mode, corridor, corridor_zh, length_km, speed_kmh`` (speed
+        after the plan's upgrades) and ``coords`` (list of ``[lon, lat]``); ``corridor_zh``
+        is the corridor's Chinese name, empty where the data gives none, and missing in a
+        ``model.json`` written before it was added.
     stages : DataFrame
         Landside stages (row ``i`` is ``stage == i`` in the ``stage_hours`` and ``trains``
         records): ``id, kind (gate, rail, air or rate), place, rate_t_per_h`` (tonnes an open
@@ -242,6 +244,11 @@ class ModelInfo:
             raise ModelInfoError(f"malformed model description: {error}") from None
 
 
+def _text(value: Any) -> str:
+    """A text field of the network data, "" where it is missing (None or NaN)."""
+    return value if isinstance(value, str) else ""
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe value: tuples as lists, infinite or NaN floats as null."""
     if isinstance(value, tuple | list):
@@ -311,6 +318,7 @@ def describe_model(
             "to_node",
             "mode",
             "corridor",
+            "corridor_zh",
             "length_km",
             "speed_kmh",
             "coords",
@@ -325,10 +333,7 @@ def describe_model(
                 "id": nodes["node_id"].to_list(),
                 "name": nodes["name"].to_list(),
                 # the Chinese name (data/ports/nodes.geojson), empty where the data has none
-                "name_zh": [
-                    v if isinstance(v, str) else ""
-                    for v in nodes.get("name_zh", pd.Series([""] * len(nodes)))
-                ],
+                "name_zh": [_text(v) for v in nodes.get("name_zh", pd.Series([""] * len(nodes)))],
                 "kind": nodes["kind"].to_list(),
                 "lon": nodes.geometry.x.to_list(),
                 "lat": nodes.geometry.y.to_list(),
@@ -345,6 +350,8 @@ def describe_model(
                     "to_node": row.to_node,
                     "mode": row.mode,
                     "corridor": row.corridor,
+                    # the Chinese name (data/ports/links.geojson), empty where the data has none
+                    "corridor_zh": _text(getattr(row, "corridor_zh", "")),
                     "length_km": float(row.length_km),
                     "speed_kmh": float(speed or row.speed_kmh),
                     "coords": [[float(x), float(y)] for x, y in row.geometry.coords],

@@ -27,6 +27,7 @@ import pandas as pd
 from sim.i18n import localised_name, tr
 from sim.viewer._source import BASEMAP, MODE_COLOURS, Run, commodity_colour
 from sim.viewer.tracks import Waypoints, waypoints
+from sim.viz.labels import corridor_names_zh
 
 __all__ = ["MAX_TRACK_DAYS", "Scene", "ViewWindow", "build_scene", "step_for"]
 
@@ -208,6 +209,7 @@ def _basemap() -> dict[str, Any]:
 
 def _links(run: Run) -> tuple[list[dict[str, Any]], pd.DataFrame]:
     links = run.data.model.links
+    chinese = corridor_names_zh(links)
     out = []
     for row in links.itertuples(index=False):
         coords = np.asarray(row.coords, dtype=float)
@@ -218,7 +220,7 @@ def _links(run: Run) -> tuple[list[dict[str, Any]], pd.DataFrame]:
             {
                 "id": row.id,
                 "mode": row.mode,
-                "corridor": row.corridor,
+                "corridor": localised_name(row.corridor, chinese),
                 "from": row.from_node,
                 "to": row.to_node,
                 "length_km": round(float(row.length_km), 1),
@@ -234,6 +236,7 @@ def _links(run: Run) -> tuple[list[dict[str, Any]], pd.DataFrame]:
 def _corridor_labels(links: pd.DataFrame) -> list[dict[str, Any]]:
     """One label per named corridor at the middle of its longest link (water, rail, road)."""
     out = []
+    chinese = corridor_names_zh(links)
     frame = links.assign(group=links["corridor"].map(_corridor_name))
     for (mode, group), rows in frame.groupby(["mode", "group"], sort=True):
         if mode not in ("water", "rail", "road") or not group:
@@ -246,7 +249,7 @@ def _corridor_labels(links: pd.DataFrame) -> list[dict[str, Any]]:
         middle = coords[len(coords) // 2] if len(coords) > 2 else coords.mean(axis=0)
         out.append(
             {
-                "text": group,
+                "text": localised_name(group, chinese=_corridor_name_zh(group, rows, chinese)),
                 "x": round(float(middle[0]), 4),
                 "y": round(float(middle[1]), 4),
                 "kind": f"corridor-{mode}",
@@ -254,6 +257,20 @@ def _corridor_labels(links: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+#: Chinese names of the waterways :func:`_corridor_name` groups several corridors into
+_GROUPS_ZH = {"Grand Canal": "京杭大运河", "Yangtze River": "长江", "Huai River": "淮河"}
+
+
+def _corridor_name_zh(group: str, rows: pd.DataFrame, chinese: dict[str, str]) -> str:
+    """The Chinese name of a group of corridors (:func:`_corridor_name`): the waterway's for
+    the Grand Canal, the Yangtze and the Huai, else the ``corridor_zh`` its corridors share
+    (without a note in brackets); "" where the data has none."""
+    if group in _GROUPS_ZH:
+        return _GROUPS_ZH[group]
+    names = {chinese.get(str(c), "").split("（")[0] for c in rows["corridor"]}
+    return names.pop() if len(names) == 1 else ""
 
 
 def _corridor_name(corridor: str) -> str:

@@ -20,6 +20,8 @@ from sim.results.modelinfo import ModelInfo
 __all__ = [
     "commodity_label",
     "concise_date_formats",
+    "corridor_label",
+    "corridor_names_zh",
     "localise_names",
     "mode_label",
     "place_label",
@@ -144,6 +146,30 @@ def _common_start(texts: list[str]) -> str:
         if any(text[i] != character for text in texts):
             return first[:i]
     return first
+
+
+def corridor_names_zh(links: pd.DataFrame) -> dict[str, str]:
+    """English corridor -> its Chinese name (``corridor_zh`` of the links that have one; none
+    for a ``model.json`` written before it was kept)."""
+    if "corridor_zh" not in links:
+        return {}
+    return {
+        str(english): str(chinese)
+        for english, chinese in zip(links["corridor"], links["corridor_zh"], strict=True)
+        if isinstance(chinese, str) and chinese
+    }
+
+
+def corridor_label(model: ModelInfo, corridor: Any, *, short: bool = False) -> str:
+    """A corridor's name: ``Grand Canal (Subei) - Li canal``, in Chinese its ``corridor_zh``
+    (京杭运河苏北段—里运河) where the data has one, else the English name. ``short`` leaves
+    out a note in brackets: ``Yangtze River``, 长江."""
+    english = str(corridor)
+    if current_language() != "en":
+        chinese = corridor_names_zh(model.links).get(english)
+        if chinese:
+            return chinese.split("（")[0] if short else chinese
+    return english.split(" (")[0] if short else english
 
 
 def commodity_label(commodity: Any) -> str:

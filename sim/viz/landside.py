@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from sim import facilities
 from sim.i18n import N_, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.labels import mode_label, place_label
+from sim.viz.labels import corridor_label, mode_label, place_label
 from sim.viz.measures import hour_of_day_profile, yard_level_t
 from sim.viz.style import (
     MODE_COLOURS,
@@ -154,7 +154,9 @@ def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
     if kind == "rail line":
         links = data.model.links
         corridor = links.loc[links["id"] == place, "corridor"]
-        return f"{place} {str(corridor.iloc[0]).split(' (')[0]}" if len(corridor) else resource
+        if not len(corridor):
+            return resource
+        return f"{place} {corridor_label(data.model, corridor.iloc[0], short=True)}"
     if kind == "rate":
         return resource
     return tr(

@@ -240,3 +240,19 @@ def test_cli_reports_bad_data_with_exit_2_and_no_traceback(tmp_path):
     assert result.exit_code == 2
     assert "unknown node id 'HL_TOWN'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_corridor_zh_may_be_left_out_or_given(tmp_path):
+    """``corridor_zh`` came after data files were written: a file without the column reads
+    (empty names), one with it keeps the names; a required column still may not be left out."""
+    tiny = datasets.tiny()
+    assert all("corridor_zh" not in f["properties"] for f in tiny["links"]["features"])
+    plain = network.read_dataset(datasets.write(tmp_path / "plain", tiny))
+    assert set(plain.links["corridor_zh"]) == {""}
+
+    def named(data):
+        _link(data, "R1")["properties"]["corridor_zh"] = "一号公路"
+
+    folder = datasets.altered(tmp_path / "named", named)
+    links = network.read_dataset(folder).links.set_index("link_id")
+    assert links.loc["R1", "corridor_zh"] == "一号公路" and links.loc["R2", "corridor_zh"] == ""

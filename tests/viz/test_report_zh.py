@@ -166,6 +166,36 @@ def test_chinese_viewer(run_folder, tmp_path):
     assert '"i18n"' not in text and '<html lang="en">' in text
 
 
+def test_corridors_are_named_from_corridor_zh(run_folder, folder_data, tmp_path):
+    from sim.viz.labels import corridor_label
+
+    model = folder_data.model
+    assert (model.links["corridor_zh"] != "").all()  # the shipped data names every corridor
+    assert corridor_label(model, "Suqian-Huai'an railway") == "Suqian-Huai'an railway"
+    assert corridor_label(model, "Yangtze River (Liuwei - Nanjing)", short=True) == "Yangtze River"
+    with language("zh"):
+        assert corridor_label(model, "Suqian-Huai'an railway") == "宿淮铁路"
+        assert corridor_label(model, "Yangtze River (Liuwei - Nanjing)") == "长江（六圩—南京）"
+        assert corridor_label(model, "Yangtze River (Liuwei - Nanjing)", short=True) == "长江"
+        assert corridor_label(model, "Unknown corridor (note)") == "Unknown corridor (note)"
+        html = write_viewer(run_folder, tmp_path / "viewer.html", days=1).read_text("utf-8")
+    # the map's corridor labels and the links' hover text in Chinese, in English without --lang
+    assert '"text":"京杭大运河"' in html and '"corridor":"宿淮铁路"' in html
+    assert '"corridor":"Suqian-Huai\'an railway"' not in html
+    english = write_viewer(run_folder, tmp_path / "viewer_en.html", days=1).read_text("utf-8")
+    assert '"text":"Grand Canal"' in english and '"corridor":"Suqian-Huai\'an railway"' in english
+
+
+def test_a_network_without_corridor_zh_keeps_english_corridors(folder_data):
+    from dataclasses import replace
+
+    from sim.viz.labels import corridor_label
+
+    model = replace(folder_data.model, links=folder_data.model.links.drop(columns="corridor_zh"))
+    with language("zh"):
+        assert corridor_label(model, "Suqian-Huai'an railway") == "Suqian-Huai'an railway"
+
+
 def test_run_prints_the_verdict_in_chinese_and_writes_english_files(tmp_path):
     out = tmp_path / "run"
     result = CliRunner().invoke(
