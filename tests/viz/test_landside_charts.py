@@ -166,3 +166,42 @@ def test_stages_travel_in_model_json_and_old_files_read_without_them(baseline_da
     older = dataclasses.replace(baseline_data, model=ModelInfo.from_json(document))
     assert older.model.stages.empty
     assert "no truck gate" in " ".join(t.get_text() for t in gate_hours_chart(older).axes[0].texts)
+
+
+def test_yard_chart_draws_blocking_only_in_the_counted_period(folder_data):
+    """Red periods (a full yard holding ships at the berth) are clipped to the counted period,
+    like the level drawn: a hold in the warm-up does not stretch the time axis, and the hours
+    in each panel's title are the hours drawn."""
+    import re
+
+    from matplotlib.collections import PolyCollection
+    from matplotlib.dates import date2num
+
+    from sim.viz import yard_chart
+    from sim.viz.style import hours_to_datetimes
+
+    low, high = folder_data.window_h(0)
+    first = yard_chart(folder_data).axes[0].get_title(loc="left").split(" ")[0]
+    yard = folder_data.model.yards["id"].tolist().index(first)
+    vessels = folder_data.events["vessels"].copy()
+    of_yard = folder_data.model.itineraries["yard"].to_numpy()[vessels["itinerary"].to_numpy()]
+    mine = np.flatnonzero((of_yard == yard) & (vessels["replication"].to_numpy() == 0))
+    block = np.zeros(len(vessels))
+    # one hold from 10 h before the warm-up ends to 10 h after, one of 5 h mid-year
+    vessels.loc[vessels.index[mine[0]], "berth_start_h"] = low - 10
+    block[mine[0]] = 20
+    vessels.loc[vessels.index[mine[1]], "berth_start_h"] = (low + high) / 2
+    block[mine[1]] = 5
+    vessels["block_h"] = block
+    events = {"vessels": vessels, "yard_levels": folder_data.events["yard_levels"]}
+    figure = yard_chart(dataclasses.replace(folder_data, events=events))
+    ax = figure.axes[0]
+    assert ax.get_title(loc="left").startswith(first)
+    assert re.search(r"blocked 15 h", ax.get_title(loc="left"))
+    spans = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_alpha() == 0.35]
+    assert len(spans) == 1 and len(spans[0].get_paths()) == 2
+    start, end = date2num(hours_to_datetimes(folder_data.model.calendar, np.array([low, high])))
+    x = np.concatenate([p.vertices[:, 0] for p in spans[0].get_paths()])
+    assert x.min() == pytest.approx(start) and x.max() <= end
+    assert sum(np.ptp(p.vertices[:, 0]) for p in spans[0].get_paths()) * 24 == pytest.approx(15)
+    assert ax.get_xlim()[0] >= start - 20  # the axis starts by 1 January, not in the warm-up
