@@ -43,19 +43,10 @@ def _digest(values: Any) -> str:
 
 
 def _arrays(records: Any) -> dict[str, str]:
+    from sim.results.rundata import EVENT_KINDS  # every table of records a run folder keeps
+
     out: dict[str, str] = {}
-    for group in (
-        "vessels",
-        "passages",
-        "lockages",
-        "yard_levels",
-        "jobs",
-        "stage_hours",
-        "trains",
-        "rail_movements",
-        "holds",
-        "actions",
-    ):
+    for group in EVENT_KINDS:
         for column, values in getattr(records, group).items():
             out[f"{group}.{column}"] = _digest(values)
     out["weather_windows"] = _digest(records.weather_windows)

@@ -10,11 +10,13 @@ places and links of the network with their geometry. :meth:`ModelInfo.to_json` a
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.model.calendar import Calendar
@@ -22,7 +24,14 @@ from sim.model.specs import CompiledModel
 from sim.scenario import Scenario
 from sim.scenario.routes import NetworkCheck, check_network
 
-__all__ = ["FORMAT", "ModelInfo", "ModelInfoError", "describe_model", "lock_and_berth_sailing"]
+__all__ = [
+    "FORMAT",
+    "ModelInfo",
+    "ModelInfoError",
+    "describe_model",
+    "interpolate_sailing",
+    "lock_and_berth_sailing",
+]
 
 
 def lock_and_berth_sailing(itinerary: Any) -> tuple[int, list[float]]:
@@ -42,6 +51,40 @@ def lock_and_berth_sailing(itinerary: Any) -> tuple[int, list[float]]:
         else:
             carried += float(hours)
     return len(sails), [*sails, carried + float(itinerary["sail_after_h"])]
+
+
+def interpolate_sailing(
+    arrive: np.ndarray,
+    serve: np.ndarray,
+    depart: np.ndarray,
+    legs: Sequence[int],
+    hop_h: np.ndarray,
+    dwell: np.ndarray,
+    sail: Sequence[float],
+) -> None:
+    """Fill in, in place, the times at the places a ship passes between the places it was
+    recorded at (the time-space diagram's and the viewer's tracks).
+
+    ``arrive``, ``serve`` and ``depart`` are (ships, places) hours, known at the places whose
+    columns ``legs`` lists in order (entry, locks and berths, exit); ``hop_h[j]`` is the
+    nominal time from place ``j`` to ``j + 1`` (link length over speed), ``dwell[j]`` the time
+    passing place ``j`` takes and ``sail[leg]`` the sailing hours the itinerary gives from
+    ``legs[leg]`` to ``legs[leg + 1]``. The links of a leg share its sailing hours as their
+    nominal times do, scaled so that the ship reaches the next recorded place when it was
+    recorded there; a recorded place keeps its recorded arrival.
+    """
+    for leg, (a, b) in enumerate(itertools.pairwise(legs)):
+        nominal = np.concatenate([[0.0], np.cumsum(hop_h[a:b] + dwell[a + 1 : b + 1])])
+        nominal_total = nominal[-1] - dwell[b]
+        scale = float(sail[leg]) / nominal_total if nominal_total > 0 else 1.0
+        for k, j in enumerate(range(a + 1, b + 1)):
+            due = depart[:, a] + scale * (nominal[k + 1] - dwell[j]) + 0.0
+            if j == b:
+                arrive[:, j] = np.where(np.isnan(arrive[:, j]), due, arrive[:, j])
+            else:
+                arrive[:, j] = due
+                serve[:, j] = due
+                depart[:, j] = due + dwell[j]
 
 
 #: ``format`` field of ``model.json``; :meth:`ModelInfo.from_json` refuses anything else.

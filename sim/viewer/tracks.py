@@ -13,13 +13,12 @@ scenario does not model lasts ``unmodelled_lock_h``.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from sim.results.modelinfo import lock_and_berth_sailing
+from sim.results.modelinfo import interpolate_sailing, lock_and_berth_sailing
 from sim.viewer._source import ModelTables
 
 __all__ = ["STOP_CODES", "Waypoints", "waypoints"]
@@ -222,19 +221,7 @@ def waypoints(
             depart[:, berth_at] = berth_columns["service_end_h"][mine]
         arrive[:, 0] = serve[:, 0] = depart[:, 0] = entry[mine]
         arrive[:, last] = serve[:, last] = depart[:, last] = exit_h[mine]
-        legs = [0, *anchors, last]
-        for leg, (a, b) in enumerate(itertools.pairwise(legs)):
-            nominal = np.concatenate([[0.0], np.cumsum(hop_h[a:b] + dwell[a + 1 : b + 1])])
-            nominal_total = nominal[-1] - dwell[b]
-            scale = float(sail[leg]) / nominal_total if nominal_total > 0 else 1.0
-            for k, j in enumerate(range(a + 1, b + 1)):
-                due = depart[:, a] + scale * (nominal[k + 1] - dwell[j]) + 0.0
-                if j == b:
-                    arrive[:, j] = np.where(np.isnan(arrive[:, j]), due, arrive[:, j])
-                else:
-                    arrive[:, j] = due
-                    serve[:, j] = due
-                    depart[:, j] = due + dwell[j]
+        interpolate_sailing(arrive, serve, depart, [0, *anchors, last], hop_h, dwell, sail)
         links = np.array([link_index[h] if h else -1 for h in [*hops, ""]], dtype=np.int64)
         forward = np.array(
             [bool(h) and link_from[h] == places[j] for j, h in enumerate([*hops, ""])]

@@ -12,13 +12,12 @@ waypoints meet the recorded times exactly; a stop at a lock the scenario does no
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 import pandas as pd
 
-from sim.results.modelinfo import ModelInfo, lock_and_berth_sailing
+from sim.results.modelinfo import ModelInfo, interpolate_sailing, lock_and_berth_sailing
 from sim.results.rundata import RunData
 
 __all__ = ["WAYPOINT_COLUMNS", "canal_km", "vessel_waypoints"]
@@ -210,19 +209,7 @@ def vessel_waypoints(
         arrive[:, last] = serve[:, last] = depart[:, last] = exit_h[mine]
         # sail between consecutive recorded places: links shared by length / speed, scaled so
         # the arrival meets the itinerary's sailing hours (and so the recorded time)
-        legs = [0, *anchors, last]
-        for leg, (a, b) in enumerate(itertools.pairwise(legs)):
-            nominal = np.concatenate([[0.0], np.cumsum(hop_h[a:b] + dwell[a + 1 : b + 1])])
-            nominal_total = nominal[-1] - dwell[b]
-            scale = float(sail[leg]) / nominal_total if nominal_total > 0 else 1.0
-            for k, j in enumerate(range(a + 1, b + 1)):
-                due = depart[:, a] + scale * (nominal[k + 1] - dwell[j]) + 0.0
-                if j == b:
-                    arrive[:, j] = np.where(np.isnan(arrive[:, j]), due, arrive[:, j])
-                else:
-                    arrive[:, j] = due
-                    serve[:, j] = due
-                    depart[:, j] = due + dwell[j]
+        interpolate_sailing(arrive, serve, depart, [0, *anchors, last], hop_h, dwell, sail)
         frames.append(
             pd.DataFrame(
                 {
