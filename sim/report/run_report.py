@@ -29,7 +29,13 @@ from sim.report.html import (
 from sim.results.rundata import RunData
 from sim.scenario import Scenario
 from sim.scenario.costs import capex_items
-from sim.viz.labels import localise_names, mode_label, port_area_label, zh_names
+from sim.viz.labels import (
+    corridor_label,
+    localise_names,
+    mode_label,
+    port_area_label,
+    zh_names,
+)
 from sim.viz.measures import resource_label
 from sim.viz.run import ChartSpec
 
@@ -306,13 +312,20 @@ def _landside_words(landside: Any) -> str:
 
 def _resource_words(data: RunData) -> Callable[[Any], str]:
     """How a table names a resource: its id (``HA_NEWPORT/NP_CY``); in Chinese the place's
-    Chinese name in place of its id (``淮安港新港作业区/NP_CY``)."""
+    Chinese name in place of its id (``淮安港新港作业区/NP_CY``), a rail link by its id and its
+    corridor (``R_SP_03 淮阴港区铁路专用线``)."""
     if current_language() == "en":
         return str
     chinese = zh_names(data.model)
+    links = data.model.links
+    corridors = dict(zip(links["id"], links["corridor"], strict=True))
 
     def words(value: Any) -> str:
-        place, slash, rest = str(value).partition("/")
+        text = str(value)
+        if text.startswith("rail link ") and text.removeprefix("rail link ") in corridors:
+            link = text.removeprefix("rail link ")  # R_SP_03 淮阴港区铁路专用线
+            return f"{link} {corridor_label(data.model, corridors[link], short=True)}"
+        place, slash, rest = text.partition("/")
         return chinese.get(place, place) + slash + rest
 
     return words

@@ -54,6 +54,8 @@ def test_chinese_report_has_chinese_labels(zh_report):
     assert "吞吐量：" in reasons.group(1) and "精度：" in reasons.group(1)
     assert "throughput" not in reasons.group(1) and "replications" not in reasons.group(1)
     assert "Verdict" not in zh_report and "Key figures" not in zh_report
+    # rail links by their id and corridor (the English report writes "rail link R_SP_03")
+    assert "rail link" not in zh_report and "R_SP_03 淮阴港区铁路专用线" in zh_report
 
 
 def test_english_report_has_no_chinese(run_folder, tmp_path):
