@@ -18,6 +18,8 @@ from sim.viz.measures import hour_of_day_profile, yard_level_t
 from sim.viz.style import (
     MODE_COLOURS,
     ci_bounds,
+    ci_note,
+    ci_shown,
     error_bars,
     hours_to_datetimes,
     kind_colour,
@@ -229,14 +231,15 @@ def landside_chart(source: RunSource) -> Figure:
     # top to bottom, with a gap between kinds
     rows = np.arange(len(table)) + 0.6 * table["group"].rank(method="dense").to_numpy() - 0.6
     mean, low, high = (bound * 100 for bound in ci_bounds(table, "utilisation"))
-    errors = error_bars(mean, low, high, floor=0.0)
+    with_ci = ci_shown(data.replications)  # no whiskers that a replication or two cannot back
+    errors = error_bars(mean, low, high, floor=0.0) * (1.0 if with_ci else 0.0)
     known = ~np.isnan(mean)
     kinds = table["kind"].tolist()
     figure, ax = new_figure(11, 1.9 + 0.36 * len(table))
     bars = ax.barh(
         rows[known],
         mean[known],
-        xerr=errors[:, known],
+        xerr=errors[:, known] if with_ci else None,
         capsize=3,
         color=[LANDSIDE_KINDS[k][1] for k, ok in zip(kinds, known, strict=True) if ok],
         edgecolor="black",
@@ -266,7 +269,14 @@ def landside_chart(source: RunSource) -> Figure:
     )
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, float(np.nanmax(ends))) * 1.45)
-    ax.set_xlabel(tr("Utilisation in the counted period (% of capacity; whiskers: 95 % CI)"))
+    if with_ci:
+        ax.set_xlabel(tr("Utilisation in the counted period (% of capacity; whiskers: 95 % CI)"))
+    else:
+        ax.set_xlabel(
+            tr("Utilisation in the counted period (% of capacity)")
+            + "\n"
+            + ci_note(data.replications)
+        )
     ax.set_ylabel(tr("Landside resource"))
     ax.grid(axis="x", alpha=0.3)
     handles: list[Patch | Line2D] = [
@@ -467,12 +477,13 @@ def modal_co2_chart(source: RunSource) -> Figure:
             no_data(ax, tr("no cargo moved"))
             continue
         values, low, high = (bound / scale for bound in ci_bounds(moved, column))
-        errors = error_bars(values, low, high)
+        with_ci = ci_shown(data.replications)
+        errors = error_bars(values, low, high) * (1.0 if with_ci else 0.0)
         labels = [mode_label(m) for m in moved["mode"]]
         ax.barh(
             labels,
             values,
-            xerr=errors,
+            xerr=errors if with_ci else None,
             capsize=3,
             color=[mode_colour(m) for m in moved["mode"]],
             edgecolor="black",

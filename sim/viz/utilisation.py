@@ -16,6 +16,8 @@ from sim.viz.measures import monthly_utilisation, resource_label
 from sim.viz.style import (
     KIND_COLOURS,
     ci_bounds,
+    ci_note,
+    ci_shown,
     error_bars,
     kind_colour,
     kind_label,
@@ -418,18 +420,23 @@ def lock_wait_chart(source: RunSource) -> Figure:
         no_data(ax, tr("no locks in this scenario"))
         return figure
     x = np.arange(len(table))
+    with_ci = ci_shown(data.replications)  # no whiskers that a replication or two cannot back
     for offset, column, label, colour in (
         (-0.2, "mean_wait_h", N_("mean"), KIND_COLOURS["lock"]),
         (0.2, "p95_wait_h", N_("95th percentile"), "#08306b"),
     ):
         values, low, high = ci_bounds(table, column)
-        errors = error_bars(values, low, high, floor=0.0)
+        errors = error_bars(values, low, high, floor=0.0) if with_ci else None
         ax.bar(x + offset, values, width=0.4, yerr=errors, capsize=3, label=tr(label), color=colour)
     ax.set_xticks(
         x, [resource_label("lock", r, data) for r in table["resource"]], rotation=20, ha="right"
     )
     ax.set_ylabel(tr("Waiting time at the lock (h)"))
-    ax.set_title(tr("{name}: waiting at the locks (95 % CI)", name=data.name))
+    if with_ci:
+        ax.set_title(tr("{name}: waiting at the locks (95 % CI)", name=data.name))
+    else:
+        ax.set_title(tr("{name}: waiting at the locks", name=data.name))
+        figure.supxlabel(ci_note(data.replications), fontsize=8.5)
     ax.grid(axis="y", alpha=0.3)
     ax.legend()
     return figure

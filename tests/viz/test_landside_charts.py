@@ -205,3 +205,28 @@ def test_yard_chart_draws_blocking_only_in_the_counted_period(folder_data):
     assert x.min() == pytest.approx(start) and x.max() <= end
     assert sum(np.ptp(p.vertices[:, 0]) for p in spans[0].get_paths()) * 24 == pytest.approx(15)
     assert ax.get_xlim()[0] >= start - 20  # the axis starts by 1 January, not in the warm-up
+
+
+@pytest.mark.parametrize("replications", [2, 3])
+def test_whiskers_only_where_the_replications_back_a_ci(baseline_data, replications):
+    """The lock-wait, landside and modal charts draw 95 % CI whiskers only from 3 replications
+    (as the throughput chart); with fewer they say so instead of drawing caps at the mean."""
+    from matplotlib.collections import LineCollection
+
+    from sim.viz import lock_wait_chart
+
+    data = dataclasses.replace(
+        baseline_data, summary={**baseline_data.summary, "replications": replications}
+    )
+    shown = replications >= 3
+    for draw in (lock_wait_chart, landside_chart, modal_co2_chart):
+        figure = draw(data)
+        whiskers = [
+            c for ax in figure.axes for c in ax.collections if isinstance(c, LineCollection)
+        ]
+        texts = [t.get_text() for t in figure.findobj(match=lambda a: hasattr(a, "get_text"))]
+        assert bool(whiskers) == shown, draw.__name__
+        said = any(f"{replications} replications: too few" in t for t in texts)
+        assert said == (not shown and draw is not modal_co2_chart), draw.__name__
+    title = lock_wait_chart(data).axes[0].get_title()
+    assert ("95 % CI" in title) == shown
