@@ -163,6 +163,56 @@ _NODE_KINDS = {
 }
 
 
+#: The fixed words of the network map (``network.plot_network``), marked for the catalogue.
+_MAP_WORDS = (
+    N_("Region: corridors to the gateways"),
+    N_("Huai'an hub: port areas and Grand Canal locks"),
+    N_("Terminal"),
+    N_("Gateway"),
+    N_("Rail station"),
+    N_("Airport"),
+    N_("Logistics park"),
+    N_("Hinterland"),
+    N_("Junction"),
+    N_("Basemap:"),
+)
+
+
+def _network_map_words(dataset: Any) -> dict[str, Any]:
+    """``network.plot_network``'s ``title``, ``words`` and ``labels`` in the current language:
+    places named from ``name_zh`` of the network data, lakes and seas from the basemap's,
+    waterways from :data:`network.plot.WATERWAY_NAMES_ZH` (English where there is none)."""
+    import dataclasses
+
+    from network.basemap import read_basemap
+    from network.maplabels import MapLabel
+    from network.plot import WATERWAY_NAMES_ZH
+
+    nodes = dataset.nodes
+    names = {
+        f"{kind}:{node}": str(chinese)
+        for node, kind, chinese in zip(
+            nodes["node_id"], nodes["kind"], nodes.get("name_zh", [""] * len(nodes)), strict=True
+        )
+        if isinstance(chinese, str) and chinese
+    }
+    names.update({f"{w.kind}:{w.name}": w.name_zh for w in read_basemap().waters if w.name_zh})
+    names.update({f"waterway:{name}": zh for name, zh in WATERWAY_NAMES_ZH.items()})
+
+    def labels(wanted: list[MapLabel]) -> list[MapLabel]:
+        # the CJK font has no bold face: the gateways' names are written regular
+        return [
+            dataclasses.replace(label, text=names.get(label.gid, label.text), weight="normal")
+            for label in wanted
+        ]
+
+    return {
+        "title": tr("hubsim multimodal network ({name})", name=dataset.directory.name),
+        "words": tr,
+        "labels": labels,
+    }
+
+
 @app.command("network")
 @_in_language
 def network_command(
@@ -208,7 +258,13 @@ def network_command(
         )
     )
     if map_png is not None:
-        network.write_map(dataset, map_png)
+        if english:
+            network.write_map(dataset, map_png)
+        else:
+            from sim.i18n import chart_fonts
+
+            with chart_fonts():
+                network.write_map(dataset, map_png, **_network_map_words(dataset))
         _out.print(tr("map written to {path}", path=map_png), markup=False)
     if gpkg is not None:
         network.write_geopackage(dataset, gpkg)

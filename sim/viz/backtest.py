@@ -5,6 +5,7 @@ draw it inside :func:`sim.i18n.chart_fonts` for Chinese glyphs)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -83,7 +84,7 @@ def _row_label(row: BacktestRow) -> str:
     )
 
 
-def _line_spacing() -> dict[str, float]:
+def _line_spacing() -> dict[str, Any]:
     """Two-line labels in Chinese get more room between their lines (the glyphs are taller);
     English keeps matplotlib's spacing."""
     return {} if current_language() == "en" else {"linespacing": 1.4}

@@ -379,6 +379,36 @@ def test_network_summary_in_chinese():
     assert "places:" not in result.output and "water " not in result.output
 
 
+def test_network_map_in_chinese(tmp_path, monkeypatch, no_missing_glyph):
+    import network
+    from sim.cli import _network_map_words
+
+    drawn = {}
+    plot = network.plot_network
+
+    def keep(data, **options):  # the figure write_map saves, to read its texts
+        drawn["figure"] = figure = plot(data, **options)
+        return figure
+
+    monkeypatch.setattr("network.export.plot_network", keep)
+    result = _invoke("network", "--map", str(tmp_path / "map.png"), "--lang", "zh")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "地图已写入" in result.output  # type: ignore[attr-defined]
+    assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
+    found = drawn["figure"].findobj(match=_has_text)
+    texts = {str(t.get_gid()): t.get_text() for t in found if t.get_gid()}
+    assert texts["lock:LOCK_HUAIAN"] == "淮安船闸" and texts["gateway:GW_LIANYUNGANG"] == "连云港港"
+    assert texts["lake:Hongze Lake"] == "洪泽湖"
+    words = " ".join(t.get_text() for t in found)
+    for chinese in ("淮安枢纽：港区与大运河船闸", "经度", "内河水运", "作业区", "底图："):
+        assert chinese in words, chinese
+    assert "Region:" not in words and "Inland waterway" not in words
+    # English: the map as it always was
+    with language("en"):
+        english = _network_map_words(network.read_dataset())
+    assert english["words"]("Terminal") == "Terminal"
+
+
 @pytest.mark.parametrize(
     "command",
     [
