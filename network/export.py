@@ -6,6 +6,7 @@ GIS and plotting libraries are imported by the functions that use them, not by `
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from network.dataset import Dataset
 from network.files import atomic_path
@@ -37,12 +38,13 @@ def write_geopackage(data: Dataset, path: str | Path) -> Path:
     return path
 
 
-def write_map(data: Dataset, path: str | Path, *, dpi: int = 150) -> Path:
-    """Draw :func:`network.plot_network` to a PNG file. Returns the path written."""
+def write_map(data: Dataset, path: str | Path, *, dpi: int = 150, **options: Any) -> Path:
+    """Draw :func:`network.plot_network` to a PNG file (``options``: its keyword arguments,
+    ``title``, ``words``, ``labels``). Returns the path written."""
     import matplotlib.pyplot as plt
 
     path = Path(path)
-    figure = plot_network(data)
+    figure = plot_network(data, **options)
     try:
         with atomic_path(path) as temporary:
             figure.savefig(temporary, dpi=dpi, format="png")

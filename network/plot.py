@@ -7,7 +7,7 @@ frame of the panels are shared with the flow map of a run (:mod:`sim.viz.maps`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -330,7 +330,13 @@ def _cover_lines(data: Dataset) -> list[tuple[np.ndarray, float]]:
     ]
 
 
-def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
+def plot_network(
+    data: Dataset,
+    *,
+    title: str | None = None,
+    words: Callable[[str], str] | None = None,
+    labels: Callable[[list[MapLabel]], list[MapLabel]] | None = None,
+) -> Figure:
     """Map of the network: the region on the left, the Huai'an hub enlarged on the right.
 
     The basemap (coast and sea, lakes with Hongze Lake, rivers with the Yangtze; see
@@ -347,6 +353,13 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
         As returned by :func:`network.read_dataset`.
     title : str, optional
         Figure title (a default one names the dataset).
+    words : callable, optional
+        English text -> the text to write (the panel titles, axis labels, legend entries and
+        the basemap's credit word), for a map in another language; default: as is.
+    labels : callable, optional
+        The labels a panel wants -> the labels to place (a map in another language names
+        places in it: the labels' ``gid`` say what each names), applied before they are
+        placed so that their room is measured in the text written; default: as they are.
 
     Returns
     -------
@@ -356,6 +369,9 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
     from matplotlib.lines import Line2D
 
     from network.basemap import read_basemap
+
+    say = words or (lambda text: text)
+    relabel = labels or (lambda wanted: wanted)
 
     figure = plt.figure(figsize=(16, 9.5))
     region, hub, _ = map_panels(figure)
@@ -372,12 +388,15 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
     hub.set_xlim(HUB_WINDOW[0], HUB_WINDOW[1])
     hub.set_ylim(HUB_WINDOW[2], HUB_WINDOW[3])
     frame_hub_map(region, hub)
-    region.set_title("Region: corridors to the gateways")
-    hub.set_title("Huai'an hub: port areas and Grand Canal locks")
+    for ax in (region, hub):
+        ax.set_xlabel(say(ax.get_xlabel()))
+        ax.set_ylabel(say(ax.get_ylabel()))
+    region.set_title(say("Region: corridors to the gateways"))
+    hub.set_title(say("Huai'an hub: port areas and Grand Canal locks"))
     for ax, panel in ((region, "region"), (hub, "hub")):
         place_labels(
             ax,
-            wanted[panel],
+            relabel(wanted[panel]),
             markers=_marker_obstacles(data, window_of(ax)),
             lines=_cover_lines(data),
         )
@@ -388,7 +407,7 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
             color=MODE_COLOURS[m],
             linewidth=_MODE_WIDTH[m],
             linestyle=_MODE_STYLE[m],
-            label=MODE_LABELS[m],
+            label=say(MODE_LABELS[m]),
         )
         for m in ("water", "sea", "rail", "road", "air")
     ]
@@ -400,7 +419,7 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
             marker=style["marker"],
             color=style["color"],
             markeredgecolor=style.get("edgecolor", style["color"]),
-            label=kind.replace("_", " ").capitalize(),
+            label=say(kind.replace("_", " ").capitalize()),
         )
         for kind, style in _KIND_MARKERS.items()
     ]
@@ -413,7 +432,12 @@ def plot_network(data: Dataset, *, title: str | None = None) -> Figure:
         frameon=False,
     )
     figure.text(
-        0.995, 0.005, f"Basemap: {read_basemap().source}", ha="right", va="bottom", fontsize=6
+        0.995,
+        0.005,
+        f"{say('Basemap:')} {read_basemap().source}",
+        ha="right",
+        va="bottom",
+        fontsize=6,
     )
     figure.suptitle(title or f"hubsim multimodal network ({data.directory.name})", fontsize=13)
     return figure

@@ -150,7 +150,71 @@ DataOption = Annotated[
 ]
 
 
+#: The kinds of place of the network data, as ``hubsim network`` counts them.
+_NODE_KINDS = {
+    "terminal": N_("terminal"),
+    "lock": N_("lock"),
+    "junction": N_("junction"),
+    "gateway": N_("gateway"),
+    "hinterland": N_("hinterland"),
+    "logistics_park": N_("logistics_park"),
+    "airport": N_("airport"),
+    "rail_station": N_("rail_station"),
+}
+
+
+#: The fixed words of the network map (``network.plot_network``), marked for the catalogue.
+_MAP_WORDS = (
+    N_("Region: corridors to the gateways"),
+    N_("Huai'an hub: port areas and Grand Canal locks"),
+    N_("Terminal"),
+    N_("Gateway"),
+    N_("Rail station"),
+    N_("Airport"),
+    N_("Logistics park"),
+    N_("Hinterland"),
+    N_("Junction"),
+    N_("Basemap:"),
+)
+
+
+def _network_map_words(dataset: Any) -> dict[str, Any]:
+    """``network.plot_network``'s ``title``, ``words`` and ``labels`` in the current language:
+    places named from ``name_zh`` of the network data, lakes and seas from the basemap's,
+    waterways from :data:`network.plot.WATERWAY_NAMES_ZH` (English where there is none)."""
+    import dataclasses
+
+    from network.basemap import read_basemap
+    from network.maplabels import MapLabel
+    from network.plot import WATERWAY_NAMES_ZH
+
+    nodes = dataset.nodes
+    names = {
+        f"{kind}:{node}": str(chinese)
+        for node, kind, chinese in zip(
+            nodes["node_id"], nodes["kind"], nodes.get("name_zh", [""] * len(nodes)), strict=True
+        )
+        if isinstance(chinese, str) and chinese
+    }
+    names.update({f"{w.kind}:{w.name}": w.name_zh for w in read_basemap().waters if w.name_zh})
+    names.update({f"waterway:{name}": zh for name, zh in WATERWAY_NAMES_ZH.items()})
+
+    def labels(wanted: list[MapLabel]) -> list[MapLabel]:
+        # the CJK font has no bold face: the gateways' names are written regular
+        return [
+            dataclasses.replace(label, text=names.get(label.gid, label.text), weight="normal")
+            for label in wanted
+        ]
+
+    return {
+        "title": tr("hubsim multimodal network ({name})", name=dataset.directory.name),
+        "words": tr,
+        "labels": labels,
+    }
+
+
 @app.command("network")
+@_in_language
 def network_command(
     data: DataOption = None,
     map_png: Annotated[
@@ -159,9 +223,12 @@ def network_command(
     gpkg: Annotated[
         Path | None, typer.Option("--gpkg", help="Write a GeoPackage (nodes, links) here.")
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Check the network data, summarise it, and draw a map or export a GeoPackage."""
     import network
+    from network.plot import MODE_LABELS
+    from sim.i18n import current_language
 
     try:
         dataset = network.read_dataset(data)
@@ -169,25 +236,39 @@ def network_command(
         raise _bad_input(str(error)) from None
     graph = network.build_graph(dataset)
 
-    table = Table(title=f"Network {dataset.directory}", title_justify="left")
-    table.add_column("mode")
-    table.add_column("links", justify="right")
-    table.add_column("km", justify="right")
+    english = current_language() == "en"
+    table = Table(title=tr("Network {folder}", folder=dataset.directory), title_justify="left")
+    table.add_column(tr("mode"))
+    table.add_column(tr("links"), justify="right")
+    table.add_column(tr("km"), justify="right")
     for mode, group in dataset.links.groupby("mode"):
-        table.add_row(str(mode), str(len(group)), f"{group['length_km'].sum():,.0f}")
+        name = str(mode) if english else tr(MODE_LABELS.get(str(mode), str(mode)))
+        table.add_row(name, str(len(group)), f"{group['length_km'].sum():,.0f}")
     _out.print(table)
     kinds = dataset.nodes["kind"].value_counts()
     _out.print(
-        "places: "
-        + ", ".join(f"{count} {kind}" for kind, count in kinds.items())
-        + f"; graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+        tr(
+            "places: {kinds}; graph: {nodes} nodes, {edges} edges",
+            kinds=tr(", ").join(
+                tr("{n} {kind}", n=count, kind=tr(_NODE_KINDS.get(str(kind), str(kind))))
+                for kind, count in kinds.items()
+            ),
+            nodes=graph.number_of_nodes(),
+            edges=graph.number_of_edges(),
+        )
     )
     if map_png is not None:
-        network.write_map(dataset, map_png)
-        _out.print(f"map written to {map_png}", markup=False)
+        if english:
+            network.write_map(dataset, map_png)
+        else:
+            from sim.i18n import chart_fonts
+
+            with chart_fonts():
+                network.write_map(dataset, map_png, **_network_map_words(dataset))
+        _out.print(tr("map written to {path}", path=map_png), markup=False)
     if gpkg is not None:
         network.write_geopackage(dataset, gpkg)
-        _out.print(f"GeoPackage written to {gpkg}", markup=False)
+        _out.print(tr("GeoPackage written to {path}", path=gpkg), markup=False)
 
 
 @app.command("schema")
@@ -199,10 +280,16 @@ def schema_command() -> None:
 
 
 @app.command("validate")
+@_in_language
 def validate_command(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    lang: LangOption = None,
 ) -> None:
-    """Check scenario files (format, network references, routes) and summarise each."""
+    """Check scenario files (format, network references, routes) and summarise each.
+
+    The summary and the warnings are written in the chosen language; a problem with a file is
+    always reported in English, as it quotes the file's (English) field names.
+    """
     from sim.scenario import ScenarioError
     from sim.scenario.checks import scenario_warnings
     from sim.scenario.routes import load_checked
@@ -223,7 +310,10 @@ def validate_command(
         for line in summary_lines(scenario, check):
             _out.print(f"  {line}", highlight=False, markup=False)
         for warning in scenario_warnings(scenario):
-            _out.print(f"  [yellow]warning:[/] {escape(warning)}", highlight=False)
+            _out.print(
+                f"  [yellow]{escape(tr('warning:'))}[/] {escape(localise(warning))}",
+                highlight=False,
+            )
     if failed:
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -711,6 +801,7 @@ def _shown(path: Path) -> Path:
 
 
 @app.command("backtest")
+@_in_language
 def backtest_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document: {rows: [...], verdict, ...}.")
@@ -758,6 +849,7 @@ def backtest_command(
             "scenarios/).",
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Hold the model against published observations: run the scenario each row names, compute
     the row's KPI over its calendar months in every replication, and print observed against
@@ -767,6 +859,9 @@ def backtest_command(
     are listed as not predicted, with the reason. Exit status: 0 when every predicted row is
     inside its band, 1 when one is outside, 2 for bad input (a missing scenario file, a row
     outside the years its scenario simulates, a malformed row).
+
+    The printout, backtest.html and backtest.png are written in the chosen language;
+    backtest.csv and backtest.json stay English (they are data).
     """
     from sim.backtest import (
         OBSERVED_TABLE,
@@ -793,7 +888,9 @@ def backtest_command(
 
         def show(file: str, done: int, total: int) -> None:
             if file not in tasks:
-                tasks[file] = progress.add_task(f"simulating {file} (days)", total=None)
+                tasks[file] = progress.add_task(
+                    tr("simulating {file} (days)", file=file), total=None
+                )
             progress.update(tasks[file], completed=done, total=total)
 
         try:
@@ -809,28 +906,40 @@ def backtest_command(
     _out.print(backtest_table(result))
     missing = not_predicted_lines(result)
     if missing:
-        _out.print(f"[bold]Not predicted ({len(missing)}):[/]", highlight=False)
+        heading = tr("Not predicted ({n}):", n=len(missing))
+        _out.print(f"[bold]{escape(heading)}[/]", highlight=False)
         for line in missing:
             _out.print(f"  - {line}", highlight=False, markup=False)
     colour = "green" if result.all_inside else "red"
-    _out.print(f"[bold {colour}]{escape(result.verdict)}[/]", highlight=False)
+    _out.print(f"[bold {colour}]{escape(localise(result.verdict))}[/]", highlight=False)
     if not result.predicted:
         _out.print(
-            "[yellow]note:[/] no observation was predicted, so exit status 0 says nothing "
-            "about the model",
+            f"[yellow]{escape(tr('note:'))}[/] "
+            + escape(
+                tr("no observation was predicted, so exit status 0 says nothing about the model")
+            ),
             highlight=False,
         )
     for row in result.rows:
         for warning in row.warnings:
             _out.print(
-                f"[yellow]warning:[/] {row.observation.id}: {escape(warning)}", highlight=False
+                f"[yellow]{escape(tr('warning:'))}[/] {row.observation.id}: "
+                f"{escape(localise(warning))}",
+                highlight=False,
             )
     _out.print(
-        f"{len(result.scenarios)} scenario(s) simulated in {result.wall_s:.1f} s", highlight=False
+        tr(
+            "{n} scenario(s) simulated in {wall_s:.1f} s",
+            n=len(result.scenarios),
+            wall_s=result.wall_s,
+        ),
+        highlight=False,
     )
     if out is not None:
         _out.print(
-            f"backtest.csv, .json, .png and .html written to {out}", highlight=False, markup=False
+            tr("backtest.csv, .json, .png and .html written to {out}", out=out),
+            highlight=False,
+            markup=False,
         )
     raise typer.Exit(status)
 
@@ -951,6 +1060,7 @@ def view_command(
 
 
 @app.command("sweep")
+@_in_language
 def sweep_command(
     file: Annotated[Path, typer.Argument(help="Sweep file.")],
     workers: Annotated[
@@ -973,10 +1083,12 @@ def sweep_command(
         bool, typer.Option("--resume", help="Continue the store, skipping stored runs.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Compare infrastructure options under uncertainty: every variant of a sweep file,
     locally (process pool) or on a Dask cluster, into a Parquet store; then the comparison
-    table, the choice of the cheapest variant meeting the target, and charts."""
+    table, the choice of the cheapest variant meeting the target, and charts (drawn in the
+    chosen language; the store, comparison.csv and summary.json stay English)."""
     from sim.scenario import ScenarioError
     from sim.sweep import (
         BackendError,
@@ -996,14 +1108,16 @@ def sweep_command(
         raise _bad_input("give --scheduler or --scheduler-file, not both")
     folder = out or Path("out") / "sweeps" / file.stem
     with _progress() as progress:
-        task = progress.add_task(f"{plan.sweep.name}: 0 failed", total=None)
+        task = progress.add_task(
+            tr("{name}: {failed} failed", name=plan.sweep.name, failed=0), total=None
+        )
 
         def show(done: int, failed: int, total: int) -> None:
             progress.update(
                 task,
                 completed=done,
                 total=total,
-                description=f"{plan.sweep.name}: {failed} failed",
+                description=tr("{name}: {failed} failed", name=plan.sweep.name, failed=failed),
             )
 
         try:
@@ -1025,8 +1139,11 @@ def sweep_command(
 
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             _err.print(
-                f"interrupted: {stop.stored} runs are stored in {escape(str(folder))}; "
-                "add --resume to carry on",
+                tr(
+                    "interrupted: {stored} runs are stored in {folder}; add --resume to carry on",
+                    stored=stop.stored,
+                    folder=escape(str(folder)),
+                ),
                 highlight=False,
             )
             raise typer.Exit(130) from None
@@ -1037,35 +1154,66 @@ def sweep_command(
         return
     _print_sweep(decision, plan.baseline)
     _out.print(
-        f"{result.executed} runs executed, {result.skipped} already stored "
-        f"({result.backend}, {result.workers} workers, {result.wall_s:.1f} s); store, "
-        f"comparison.csv and charts in {escape(str(folder))}",
+        tr(
+            "{executed} runs executed, {skipped} already stored ({backend}, {workers} workers, "
+            "{wall_s:.1f} s); store, comparison.csv and charts in {folder}",
+            executed=result.executed,
+            skipped=result.skipped,
+            backend=result.backend,
+            workers=result.workers,
+            wall_s=result.wall_s,
+            folder=escape(str(folder)),
+        ),
         highlight=False,
     )
 
 
+_SWEEP_COLUMNS = (
+    N_("variant"),
+    N_("cost bn CNY"),
+    N_("runs"),
+    N_("throughput"),
+    N_("difference"),
+    N_("P(target met)"),
+    N_("robust"),
+    N_("selection"),
+)
+_SELECTION_LABELS = {
+    "feasible": N_("feasible"),
+    "infeasible": N_("infeasible"),
+    "undecided": N_("undecided"),
+}
+
+
 def _print_sweep(decision: SweepDecision, baseline: str) -> None:
     table = Table(
-        title=f"{decision.name}: throughput (Mt/yr) against {_mt(decision.target_t)} Mt",
+        title=tr(
+            "{name}: throughput (Mt/yr) against {target_mt} Mt",
+            name=decision.name,
+            target_mt=_mt(decision.target_t),
+        ),
         title_justify="left",
-        caption=f"95% CIs; difference: throughput minus {baseline}'s, paired by replication "
-        "(same random numbers); P(target met): share of runs meeting the target (throughput, "
-        "service criteria unless switched off, no overflow), Wilson interval; robust: share of "
-        "futures in which at least the selection probability (default half) of runs meet it; "
-        "selection: the rule's label",
+        caption=tr(
+            "95% CIs; difference: throughput minus {baseline}'s, paired by replication (same "
+            "random numbers); P(target met): share of runs meeting the target (throughput, "
+            "service criteria unless switched off, no overflow), Wilson interval; robust: share "
+            "of futures in which at least the selection probability (default half) of runs meet "
+            "it; selection: the rule's label",
+            baseline=baseline,
+        ),
         caption_justify="left",
     )
     selection = "selection" in decision.table
-    columns = ["variant", "cost bn CNY", "runs", "throughput", "difference", "P(target met)"]
-    for column in [*columns, "robust", *(["selection"] if selection else [])]:
+    for column in _SWEEP_COLUMNS if selection else _SWEEP_COLUMNS[:-1]:
         table.add_column(
-            column, justify="left" if column == "variant" else "right", overflow="fold"
+            tr(column), justify="left" if column == "variant" else "right", overflow="fold"
         )
     for row in decision.table.itertuples(index=False):
+        label = str(row.selection) if selection else ""
         cells = [
             str(row.variant),
             f"{row.cost_cny / 1e9:,.2f}",
-            f"{row.runs}" + (f" ({row.errors} failed)" if row.errors else ""),
+            f"{row.runs}" + (tr(" ({failed} failed)", failed=row.errors) if row.errors else ""),
             f"{_mt(row.throughput_t)} ({_mt(row.throughput_t_ci95_low)}-"
             f"{_mt(row.throughput_t_ci95_high)})",
             f"{_mt(row.throughput_vs_baseline_t)} ({_mt(row.throughput_vs_baseline_t_ci95_low)}"
@@ -1074,12 +1222,20 @@ def _print_sweep(decision: SweepDecision, baseline: str) -> None:
             f"{row.p_target_met_ci95_high:.0%})",
             f"{row.robustness:.0%}",
         ]
-        table.add_row(*cells, *([str(row.selection)] if selection else []))
+        shown = tr(_SELECTION_LABELS[label]) if label in _SELECTION_LABELS else label
+        table.add_row(*cells, *([shown] if selection else []))
     _out.print(table)
     if decision.selection is not None:
-        _out.print(f"[bold]choice:[/] {escape(decision.selection.statement)}", highlight=False)
-        _out.print(f"procedure: {decision.selection.procedure}", highlight=False, markup=False)
-    _out.print(decision.best_throughput, highlight=False, markup=False)
+        _out.print(
+            f"[bold]{escape(tr('choice:'))}[/] {escape(localise(decision.selection.statement))}",
+            highlight=False,
+        )
+        _out.print(
+            tr("procedure: {procedure}", procedure=localise(decision.selection.procedure)),
+            highlight=False,
+            markup=False,
+        )
+    _out.print(localise(decision.best_throughput), highlight=False, markup=False)
 
 
 def _mt(tonnes: float) -> str:

@@ -4,6 +4,9 @@
 Each file is written to a temporary name beside its target and renamed into place
 (:func:`network.files.atomic_path`), as ``hubsim run --out`` writes its files: an interrupted
 write never leaves a half-written file.
+
+The page and the chart are written in the current language (:mod:`sim.i18n`); the CSV and
+JSON files are data and stay English.
 """
 
 from __future__ import annotations
@@ -19,13 +22,18 @@ import pandas as pd
 from network.files import atomic_path
 from sim.backtest.formats import (
     CONVENTIONS,
-    KPI_LABELS,
     format_band,
     format_quantity,
     format_with_ci,
+    kpi_words,
+    period_words,
+    place_words,
+    role_words,
 )
 from sim.backtest.results import ROLES, Backtest
+from sim.i18n import N_, chart_fonts, current_language, localise, tr
 from sim.report.html import Column, definition_list, document, image, paragraph, section, table
+from sim.report.run_report import HTML_LANGUAGES
 from sim.viz.backtest import backtest_chart
 
 __all__ = ["FILES", "backtest_frame", "backtest_html", "write_backtest"]
@@ -34,7 +42,7 @@ __all__ = ["FILES", "backtest_frame", "backtest_html", "write_backtest"]
 FILES = ("backtest.csv", "backtest.json", "backtest.png", "backtest.html")
 
 #: How the split of the rows is explained wherever the result is shown.
-SPLIT = (
+SPLIT = N_(
     "Calibration rows are the figures a parameter of the calibration scenarios is set from "
     "(the row's note says which); validation rows were never used to set anything, so they "
     "show whether the calibrated model carries over to other figures, places and years. A "
@@ -67,14 +75,24 @@ def backtest_frame(result: Backtest) -> pd.DataFrame:
 
 def _png(result: Backtest) -> bytes:
     buffer = io.BytesIO()
-    backtest_chart(result).savefig(buffer, format="png", dpi=100)
+    with chart_fonts():  # the current language's: a font with Chinese glyphs for Chinese
+        backtest_chart(result).savefig(buffer, format="png", dpi=100)
     return buffer.getvalue()
 
 
-def _display(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows with every value formatted for reading."""
+def _display(frame: pd.DataFrame, result: Backtest) -> pd.DataFrame:
+    """The rows (``frame``: :func:`backtest_frame` of ``result``) with every value formatted
+    for reading, in the current language."""
     shown = frame.copy()
-    shown["what"] = [KPI_LABELS[k] for k in frame["kpi"]]
+    shown["what"] = [kpi_words(k) for k in frame["kpi"]]
+    if current_language() != "en":  # the files' English words, for reading
+        shown["place_name"] = [place_words(row) for row in result.rows]
+        shown["period"] = [period_words(row.observation) for row in result.rows]
+        shown["role_text"] = [role_words(role) for role in frame["role"]]
+        shown["reason"] = [localise(r) if isinstance(r, str) else r for r in frame["reason"]]
+        shown["warnings"] = [" | ".join(localise(w) for w in row.warnings) for row in result.rows]
+    else:
+        shown["role_text"] = frame["role"]
     shown["observed_text"] = [
         format_quantity(v, u) for v, u in zip(frame["observed"], frame["unit"], strict=True)
     ]
@@ -93,7 +111,7 @@ def _display(frame: pd.DataFrame) -> pd.DataFrame:
         for lo, hi, u in zip(frame["band_low"], frame["band_high"], frame["unit"], strict=True)
     ]
     shown["inside_text"] = [
-        "-" if _value(i) is None else ("✔ yes" if i else "✘ NO") for i in frame["inside"]
+        "-" if _value(i) is None else (tr("✔ yes") if i else tr("✘ NO")) for i in frame["inside"]
     ]
     return shown
 
@@ -102,103 +120,147 @@ def _value(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and value != value) else value
 
 
-_PREDICTED_COLUMNS = [
-    Column("id", "id"),
-    Column("place_name", "place"),
-    Column("what", "what"),
-    Column("period", "period"),
-    Column("observed_text", "observed"),
-    Column("predicted_text", "predicted mean (95 % CI)"),
-    Column("band", "band"),
-    Column("inside_text", "inside"),
-    Column("scenario", "scenario"),
-    Column("source", "source"),
-    Column("warnings", "warnings"),
-]
-_NOT_PREDICTED_COLUMNS = [
-    Column("id", "id"),
-    Column("place_name", "place"),
-    Column("what", "what"),
-    Column("period", "period"),
-    Column("observed_text", "observed"),
-    Column("role", "role"),
-    Column("reason", "why not predicted"),
-]
-_NOTES_COLUMNS = [
-    Column("id", "id"),
-    Column("band_reason", "why the band is this wide"),
-    Column("note", "what the figure is"),
-]
+#: The page's tables: (column of :func:`_display`, heading), headings translated where shown.
+_PREDICTED_COLUMNS = (
+    ("id", N_("id")),
+    ("place_name", N_("place")),
+    ("what", N_("what")),
+    ("period", N_("period")),
+    ("observed_text", N_("observed")),
+    ("predicted_text", N_("predicted mean (95 % CI)")),
+    ("band", N_("band")),
+    ("inside_text", N_("inside")),
+    ("scenario", N_("scenario")),
+    ("source", N_("source")),
+    ("warnings", N_("warnings")),
+)
+_NOT_PREDICTED_COLUMNS = (
+    ("id", N_("id")),
+    ("place_name", N_("place")),
+    ("what", N_("what")),
+    ("period", N_("period")),
+    ("observed_text", N_("observed")),
+    ("role_text", N_("role")),
+    ("reason", N_("why not predicted")),
+)
+_NOTES_COLUMNS = (
+    ("id", N_("id")),
+    ("band_reason", N_("why the band is this wide")),
+    ("note", N_("what the figure is")),
+)
+
+
+def _columns(spec: tuple[tuple[str, str], ...]) -> list[Column]:
+    return [Column(name, tr(heading)) for name, heading in spec]
 
 
 def backtest_html(result: Backtest, chart_png: bytes) -> str:
     """The back-test as one self-contained HTML page in the report's style."""
-    frame = _display(backtest_frame(result))
+    frame = _display(backtest_frame(result), result)
     predicted = frame[frame["inside"].notna()]
     inside, count = result.counts()
-    word = "all inside" if result.all_inside else f"{count - inside} of {count} outside"
+    word = (
+        tr("all inside")
+        if result.all_inside
+        else tr("{outside} of {count} outside", outside=count - inside, count=count)
+    )
     css = "verdict-met" if result.all_inside else "verdict-not-met"
-    runs = "; ".join(
-        f"{run.file} ({run.name}; seed {run.seed}; simulating {', '.join(map(str, run.years))})"
+    runs = tr("; ").join(
+        tr(
+            "{file} ({name}; seed {seed}; simulating {years})",
+            file=run.file,
+            name=run.name,
+            seed=run.seed,
+            years=", ".join(map(str, run.years)),
+        )
         for run in result.scenarios
     )
+    title = tr("Each predicted observation as a ratio to its observed value")
     parts = [
-        "<h1>Back-test: hubsim against published observations</h1>",
+        f"<h1>{escape(tr('Back-test: hubsim against published observations'))}</h1>",
         paragraph(
-            f"{len(result.rows)} observations from {result.observations}; "
-            f"{result.replications} replications of each scenario: {runs or 'none'}; "
-            f"run in {result.wall_s:,.0f} s.",
+            tr(
+                "{n} observations from {table}; {replications} replications of each scenario: "
+                "{runs}; run in {wall_s:,.0f} s.",
+                n=len(result.rows),
+                table=result.observations,
+                replications=result.replications,
+                runs=runs or tr("none"),
+                wall_s=result.wall_s,
+            ),
             css="subtitle",
         ),
         f'<div class="verdict {css}"><p><strong class="word">{escape(word)}</strong></p>'
-        + paragraph(result.verdict + ".")
+        + paragraph(localise(result.verdict) + tr("."))
         + "</div>",
         section(
             "reading",
-            "How to read this page",
-            paragraph(SPLIT),
-            definition_list(CONVENTIONS),
+            tr("How to read this page"),
+            paragraph(tr(SPLIT)),
+            definition_list((tr(term), tr(text)) for term, text in CONVENTIONS),
         ),
         section(
             "chart",
-            "Observed against predicted",
+            tr("Observed against predicted"),
             image(
                 chart_png,
-                alt="observed values with their bands and predicted means with 95 % CIs",
-                title="Each predicted observation as a ratio to its observed value",
-                caption="Blue bar: the tolerance band; black line: the observed value (1x); "
-                "marker: the predicted mean (circle: calibration, diamond: validation), green "
-                "inside the band, red outside, with its 95 % CI over replications. Values "
-                "are divided by the observed value so that lockages, tonnes and TEU share "
-                "one log axis; the text on the right gives both in their units.",
+                alt=tr("observed values with their bands and predicted means with 95 % CIs"),
+                title=title,
+                caption=tr(
+                    "Blue bar: the tolerance band; black line: the observed value (1x); marker: "
+                    "the predicted mean (circle: calibration, diamond: validation), green inside "
+                    "the band, red outside, with its 95 % CI over replications. Values are "
+                    "divided by the observed value so that lockages, tonnes and TEU share one "
+                    "log axis; the text on the right gives both in their units."
+                ),
                 anchor="chart-backtest",
             ),
         ),
     ]
+    headings = {
+        "calibration": N_("Calibration rows: {k} of {n} inside"),
+        "validation": N_("Validation rows: {k} of {n} inside"),
+    }
+    nothing = {
+        "calibration": N_("No calibration row was predicted."),
+        "validation": N_("No validation row was predicted."),
+    }
     for role in ROLES:
         mine = predicted[predicted["role"] == role].assign(
             scenario=lambda f: f["scenario"].str.removesuffix(".yaml")  # narrower columns
         )
         k, n = result.counts(role)
-        heading = f"{role.capitalize()} rows: {k} of {n} inside"
-        columns = [c for c in _PREDICTED_COLUMNS if c.name != "warnings" or mine["warnings"].any()]
+        heading = tr(headings[role], k=k, n=n)
+        columns = [
+            c
+            for c in _columns(_PREDICTED_COLUMNS)
+            if c.name != "warnings" or mine["warnings"].any()
+        ]
         if n:
             wide = f'<div class="wide">{table(mine, columns)}</div>'  # scrolls, if need be
             parts.append(section(role, heading, wide))
         else:
-            parts.append(section(role, heading, paragraph(f"No {role} row was predicted.")))
+            parts.append(section(role, heading, paragraph(tr(nothing[role]))))
     missing = frame[frame["inside"].isna()]
     parts.append(
         section(
             "not-predicted",
-            f"Not predicted: {len(missing)} rows",
-            table(missing, _NOT_PREDICTED_COLUMNS)
+            tr("Not predicted: {n} rows", n=len(missing)),
+            table(missing, _columns(_NOT_PREDICTED_COLUMNS))
             if len(missing)
-            else paragraph("Every row was predicted."),
+            else paragraph(tr("Every row was predicted.")),
         )
     )
-    parts.append(section("notes", "Bands and notes, row by row", table(frame, _NOTES_COLUMNS)))
-    return document("hubsim back-test", "".join(parts))
+    parts.append(
+        section(
+            "notes",
+            tr("Bands and notes, row by row"),
+            table(frame, _columns(_NOTES_COLUMNS)),
+        )
+    )
+    return document(
+        tr("hubsim back-test"), "".join(parts), language=HTML_LANGUAGES[current_language()]
+    )
 
 
 def write_backtest(result: Backtest, out: str | Path) -> list[Path]:

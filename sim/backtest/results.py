@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.analysis.stats import mean_ci
 from sim.backtest.observations import Observation
+from sim.i18n import en
 
 __all__ = ["ROLES", "Backtest", "BacktestRow", "Prediction", "ScenarioRun"]
 
@@ -44,7 +45,9 @@ class BacktestRow:
 
     ``prediction`` is None when the row is not predicted; ``reason`` then says why.
     ``warnings`` flag a prediction that stands on less than the whole window (a replication
-    stopped early when a queue overflowed).
+    stopped early when a queue overflowed). ``label_zh`` is the place's Chinese name in the
+    network data (``name_zh``), if it has one, for output in Chinese (not in the JSON: the
+    files of a back-test are English).
     """
 
     observation: Observation
@@ -53,6 +56,7 @@ class BacktestRow:
     reason: str | None = None
     replications: int | None = None
     warnings: tuple[str, ...] = ()
+    label_zh: str = ""
 
     @property
     def inside(self) -> bool | None:
@@ -158,17 +162,40 @@ class Backtest:
 
     @property
     def verdict(self) -> str:
-        """The back-test in one sentence."""
+        """The back-test in one sentence (English, as the JSON holds it; :func:`sim.i18n.localise`
+        writes it in the current language)."""
         inside, predicted = self.counts()
-        parts = []
-        for role in ROLES:
-            k, n = self.counts(role)
-            if n:
-                parts.append(f"{role} {k} of {n}")
-        split = f" ({', '.join(parts)})" if parts else ""
-        return (
-            f"{inside} of {predicted} predicted observations inside their bands{split}; "
-            f"{len(self.not_predicted)} not predicted"
+        (cal_inside_n, cal_n), (val_inside_n, val_n) = (self.counts(role) for role in ROLES)
+        counts = {
+            "cal_inside_n": cal_inside_n,
+            "cal_n": cal_n,
+            "val_inside_n": val_inside_n,
+            "val_n": val_n,
+        }
+        if cal_n and val_n:
+            roles = en(
+                "calibration {cal_inside_n} of {cal_n}, validation {val_inside_n} of {val_n}",
+                **counts,
+            )
+        elif cal_n:
+            roles = en("calibration {cal_inside_n} of {cal_n}", **counts)
+        elif val_n:
+            roles = en("validation {val_inside_n} of {val_n}", **counts)
+        else:
+            return en(
+                "{inside_n} of {predicted_n} predicted observations inside their bands; "
+                "{missing_n} not predicted",
+                inside_n=inside,
+                predicted_n=predicted,
+                missing_n=len(self.not_predicted),
+            )
+        return en(
+            "{inside_n} of {predicted_n} predicted observations inside their bands ({roles}); "
+            "{missing_n} not predicted",
+            inside_n=inside,
+            predicted_n=predicted,
+            roles=roles,
+            missing_n=len(self.not_predicted),
         )
 
     def to_json(self) -> dict[str, Any]:

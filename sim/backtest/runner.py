@@ -29,8 +29,9 @@ from sim.backtest.observations import (
 )
 from sim.backtest.predict import month_window_h, months_span
 from sim.backtest.results import Backtest, BacktestRow, Prediction, ScenarioRun
-from sim.backtest.targets import Target, measure, place_label, resolve
+from sim.backtest.targets import Target, measure, place_label, place_label_zh, resolve
 from sim.engine import Records, simulate
+from sim.i18n import en
 from sim.model.compile import compile_scenario
 from sim.model.specs import CompiledModel
 from sim.runs.executor import process_pool
@@ -137,8 +138,9 @@ def plan_backtest(
     for position, observation in enumerate(chosen):
         where = f"{table}: row {observation.id}"
         if observation.scenario is None:
-            reason = f"no scenario predicts it: {observation.note}"
-            rows.append(BacktestRow(observation, _label(observation.place), reason=reason))
+            reason = en("no scenario predicts it: {note}", note=observation.note)
+            label, label_zh = _label(observation.place)
+            rows.append(BacktestRow(observation, label, reason=reason, label_zh=label_zh))
             continue
         name = observation.scenario
         path = folder / name
@@ -163,8 +165,14 @@ def plan_backtest(
             )
         target = resolve(observation, plan.scenario, dataset, where=where, file=name)
         if isinstance(target, str):
+            label = place_label(observation.place, dataset)
             rows.append(
-                BacktestRow(observation, place_label(observation.place, dataset), reason=target)
+                BacktestRow(
+                    observation,
+                    label,
+                    reason=target,
+                    label_zh=place_label_zh(observation.place, dataset, label),
+                )
             )
             continue
         plan.rows.append((position, observation, target))
@@ -177,12 +185,15 @@ def _bundled() -> network.Dataset:
     return network.read_dataset()
 
 
-def _label(place: str) -> str:
-    """A place in words from the bundled network (for rows no scenario predicts)."""
+def _label(place: str) -> tuple[str, str]:
+    """A place in words from the bundled network (for rows no scenario predicts), and its
+    Chinese name there ("" for none)."""
     try:
-        return place_label(place, _bundled())
+        dataset = _bundled()
     except network.DataError:
-        return place
+        return place, ""
+    label = place_label(place, dataset)
+    return label, place_label_zh(place, dataset, label)
 
 
 def _cut_short(replication: int, records: Records, origin: dt.datetime) -> str:
@@ -190,11 +201,20 @@ def _cut_short(replication: int, records: Records, origin: dt.datetime) -> str:
     when = f"{origin + dt.timedelta(hours=records.end_h):%Y-%m-%d %H:%M}"
     stop = records.overload
     if stop is None:
-        return f"replication {replication} ended on {when}, before the end of the period"
-    return (
-        f"replication {replication} stopped on {when}: the queue at {stop.kind} "
-        f"{stop.resource} reached {stop.length} vessels (over operations."
-        "overload_queue_vessels); its figures cover the period only up to then"
+        return en(
+            "replication {replication} ended on {when}, before the end of the period",
+            replication=replication,
+            when=when,
+        )
+    return en(
+        "replication {replication} stopped on {when}: the queue at {kind} {resource} reached "
+        "{length} vessels (over operations.overload_queue_vessels); its figures cover the "
+        "period only up to then",
+        replication=replication,
+        when=when,
+        kind=stop.kind,
+        resource=stop.resource,
+        length=stop.length,
     )
 
 
@@ -304,8 +324,10 @@ def run_backtest(
             notes = [w for r in range(replications) if (w := results[(s, r)][1][k]) is not None]
             if all(math.isnan(v) for v in values):
                 notes.append(
-                    "no replication gives a value (a ratio without any lockage in the period "
-                    "is undefined): counted as outside"
+                    en(
+                        "no replication gives a value (a ratio without any lockage in the "
+                        "period is undefined): counted as outside"
+                    )
                 )
             rows[position] = BacktestRow(
                 observation,
@@ -313,6 +335,7 @@ def run_backtest(
                 Prediction.of(values),
                 replications=replications,
                 warnings=tuple(notes),
+                label_zh=target.label_zh,
             )
         runs.append(
             ScenarioRun(

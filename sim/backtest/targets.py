@@ -10,7 +10,7 @@ never a partial sum. A place that does not exist, or does not fit the KPI, is ba
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -25,10 +25,21 @@ from sim.backtest.predict import (
     quay_tonnes_t,
 )
 from sim.engine import Records
+from sim.i18n import en
 from sim.model.specs import CompiledModel
 from sim.scenario import Scenario
 
-__all__ = ["AGGREGATES", "CANAL_CORRIDOR", "PORT", "Aggregate", "Target", "measure", "resolve"]
+__all__ = [
+    "AGGREGATES",
+    "CANAL_CORRIDOR",
+    "PORT",
+    "Aggregate",
+    "Target",
+    "measure",
+    "place_label",
+    "place_label_zh",
+    "resolve",
+]
 
 #: The whole port: every terminal of the scenario.
 PORT = "PORT"
@@ -93,6 +104,9 @@ class Target:
         Tonnes per TEU of the containerised commodities (``port_teu``).
     canal_links : frozenset of str
         Link ids of the canal (``canal_cargo_carried_t``).
+    label_zh : str
+        The place's Chinese name in the network data, if the label is its name and it has
+        one (:func:`place_label_zh`).
     """
 
     kpi: str
@@ -101,6 +115,7 @@ class Target:
     locks: tuple[str, ...] = ()
     t_per_teu: Mapping[str, float] = field(default_factory=dict)
     canal_links: frozenset[str] = frozenset()
+    label_zh: str = ""
 
 
 def place_label(place: str, dataset: Dataset) -> str:
@@ -112,6 +127,17 @@ def place_label(place: str, dataset: Dataset) -> str:
     if place in dataset.nodes.index:
         return str(dataset.nodes.loc[place, "name"])
     return place
+
+
+def place_label_zh(place: str, dataset: Dataset, label: str) -> str:
+    """The Chinese name of a place labelled ``label`` (:func:`place_label`): the node's
+    ``name_zh`` when the label is the node's own name, else "" (an aggregate, the port, or a
+    port area named for its area: the back-test's own words, translated where shown)."""
+    nodes = dataset.nodes
+    if place not in nodes.index or "name_zh" not in nodes or label != nodes.loc[place, "name"]:
+        return ""
+    chinese = nodes.loc[place, "name_zh"]
+    return chinese if isinstance(chinese, str) else ""
 
 
 def _node_kind(dataset: Dataset, place: str) -> str | None:
@@ -140,6 +166,15 @@ def resolve(
     BacktestInputError
         The place is not in the network data nor an aggregate, or does not fit the KPI.
     """
+    target = _resolve(observation, scenario, dataset, where=where, file=file)
+    if isinstance(target, str):
+        return target
+    return replace(target, label_zh=place_label_zh(observation.place, dataset, target.label))
+
+
+def _resolve(
+    observation: Observation, scenario: Scenario, dataset: Dataset, *, where: str, file: str
+) -> Target | str:
     kpi, place = observation.kpi, observation.place
     kind = _node_kind(dataset, place)
     if kind is None and place != PORT and place not in AGGREGATES:
@@ -168,7 +203,7 @@ def resolve(
     area = str(dataset.nodes.loc[place, "port_area"])
     terminals = tuple(t for t in scenario.terminals if _area(scenario, dataset, t) == area)
     if not terminals:
-        return f"no terminal of port area {area} is modelled in {file}"
+        return en("no terminal of port area {area} is modelled in {file}", area=area, file=file)
     if "port area" not in label:
         label = f"{_AREA_NAMES.get(area, area.title())} port area"
     return Target(kpi, label, terminals=terminals, t_per_teu=t_per_teu)
@@ -178,14 +213,23 @@ def _lock_target(kpi: str, place: str, label: str, scenario: Scenario, file: str
     """A lock or a group of locks, each of them modelled, or why not."""
     group = AGGREGATES.get(place) or Aggregate(label, (place,))
     if group.outside_network:
-        return (
-            f"{place} includes {', '.join(group.outside_network)}, which is not in the network "
-            "data: hubsim cannot sum all of its locks"
+        return en(
+            "{place} includes {outside}, which is not in the network data: hubsim cannot sum "
+            "all of its locks",
+            place=place,
+            outside=", ".join(group.outside_network),
         )
     missing = [lock for lock in group.locks if lock not in scenario.locks]
+    if len(missing) == 1:
+        return en(
+            "{locks} is not modelled in {file} (not under its locks:)", locks=missing[0], file=file
+        )
     if missing:
-        verb = "is" if len(missing) == 1 else "are"
-        return f"{', '.join(missing)} {verb} not modelled in {file} (not under its locks:)"
+        return en(
+            "{locks} are not modelled in {file} (not under its locks:)",
+            locks=", ".join(missing),
+            file=file,
+        )
     return Target(kpi, label, locks=group.locks)
 
 
@@ -194,11 +238,13 @@ def _canal_target(
 ) -> Target | str:
     """The links of the Subei canal in the scenario's network, or why there are none."""
     if scenario.network is None:
-        return f"{file} has no network: none of its ships sails a canal link"
+        return en("{file} has no network: none of its ships sails a canal link", file=file)
     links = dataset.links
     canal = links.index[links["corridor"].fillna("").str.startswith(CANAL_CORRIDOR)]
     if not len(canal):
-        return f"the network data of {file} has no {CANAL_CORRIDOR} link"
+        return en(
+            "the network data of {file} has no {corridor} link", file=file, corridor=CANAL_CORRIDOR
+        )
     return Target(kpi, label, canal_links=frozenset(canal))
 
 

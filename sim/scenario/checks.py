@@ -5,13 +5,15 @@
 - unit slips: a target or a stream of a few tonnes, where million tonnes were meant.
 
 ``hubsim validate`` prints them, and a run carries them among its model notes (printed by
-``hubsim run``, in ``summary.json`` and the report).
+``hubsim run``, in ``summary.json`` and the report). They are stored English (:func:`sim.i18n.en`),
+written in the chosen language where they are shown (:func:`sim.i18n.localise`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from sim.i18n import en
 from sim.scenario.models import ALWAYS, Scenario
 
 __all__ = ["scenario_warnings", "timing_warnings", "unit_warnings"]
@@ -48,24 +50,40 @@ def timing_warnings(scenario: Scenario) -> list[str]:
     def late(what: str, commissioning: dt.date) -> None:
         if commissioning > end:
             warnings.append(
-                f"{what} enters service on {_day(commissioning)}, after the simulated period "
-                f"ends ({_day(end)}): it serves no ship in this run"
+                en(
+                    "{what} enters service on {date}, after the simulated period ends ({end}): "
+                    "it serves no ship in this run",
+                    what=what,
+                    date=_day(commissioning),
+                    end=_day(end),
+                )
             )
 
     for terminal_id, terminal in scenario.terminals.items():
         for group in terminal.berths:
-            late(f"berth group {terminal_id}/{group.id}", group.commissioning)
+            late(
+                en("berth group {terminal}/{group}", terminal=terminal_id, group=group.id),
+                group.commissioning,
+            )
         for yard in terminal.yards:
-            late(f"yard {terminal_id}/{yard.id}", yard.commissioning)
+            late(
+                en("yard {terminal}/{yard}", terminal=terminal_id, yard=yard.id), yard.commissioning
+            )
         if terminal.gate is not None:
-            late(f"the gate of {terminal_id}", terminal.gate.commissioning)
+            late(en("the gate of {terminal}", terminal=terminal_id), terminal.gate.commissioning)
         if terminal.rail is not None:
-            late(f"the rail sidings of {terminal_id}", terminal.rail.commissioning)
+            late(
+                en("the rail sidings of {terminal}", terminal=terminal_id),
+                terminal.rail.commissioning,
+            )
     for lock_id, lock in scenario.locks.items():
         for chamber in lock.chambers:
-            late(f"lock chamber {lock_id}/{chamber.id}", chamber.commissioning)
+            late(
+                en("lock chamber {lock}/{chamber}", lock=lock_id, chamber=chamber.id),
+                chamber.commissioning,
+            )
     for airport_id, airport in scenario.airports.items():
-        late(f"airport {airport_id}", airport.commissioning)
+        late(en("airport {airport}", airport=airport_id), airport.commissioning)
 
     for stream in scenario.demand.streams:
         home = scenario.terminals.get(stream.terminal)
@@ -81,14 +99,26 @@ def timing_warnings(scenario: Scenario) -> list[str]:
         if first.commissioning == ALWAYS or first.commissioning <= flows:
             continue
         ready = (
-            f"until {_day(first.commissioning)} ({stream.terminal}/{first.id})"
+            en(
+                "until {date} ({terminal}/{group})",
+                date=_day(first.commissioning),
+                terminal=stream.terminal,
+                group=first.id,
+            )
             if first.commissioning <= end
-            else "at any time of the simulated period"
+            else en("at any time of the simulated period")
         )
         warnings.append(
-            f"stream {stream.id} ({stream.commodity} at {stream.terminal}) flows from "
-            f"{_day(flows)}, but no berth group of {stream.terminal} handling "
-            f"{stream.commodity} is in service {ready}: its ships are diverted or wait"
+            en(
+                "stream {stream} ({commodity} at {terminal}) flows from {date}, but no berth "
+                "group of {terminal} handling {commodity} is in service {ready}: its ships are "
+                "diverted or wait",
+                stream=stream.id,
+                commodity=stream.commodity,
+                terminal=stream.terminal,
+                date=_day(flows),
+                ready=ready,
+            )
         )
     return warnings
 
@@ -98,21 +128,34 @@ _TARGET_AT_LEAST_T = 100_000.0
 _STREAM_AT_LEAST_T = 1_000.0
 
 
+def _slip(tonnes: float) -> dict[str, str]:
+    """A figure as typed (``5``), read as Mt (``5``) and as the tonnes meant (``5_000_000``,
+    the spelling a YAML file takes), formatted here: text fields of a stored template."""
+    return {"typed": f"{tonnes:,g}", "typed_mt": f"{tonnes:g}", "meant": f"{tonnes * 1e6:_.0f}"}
+
+
 def unit_warnings(scenario: Scenario) -> list[str]:
     """Figures in tonnes small enough to be million tonnes typed into a tonnes field."""
     warnings: list[str] = []
     target = scenario.target.throughput_t
     if target < _TARGET_AT_LEAST_T:
         warnings.append(
-            f"target.throughput_t is {target:,g} t: did you mean {target:g} Mt "
-            f"({target * 1e6:_.0f})? The field is in tonnes"
+            en(
+                "target.throughput_t is {typed} t: did you mean {typed_mt} Mt ({meant})? The "
+                "field is in tonnes",
+                **_slip(target),
+            )
         )
     for flow in (*scenario.demand.streams, *scenario.demand.through_traffic):
         tonnes = flow.annual_t
         if tonnes is not None and tonnes < _STREAM_AT_LEAST_T:
             warnings.append(
-                f"{flow.id} carries {tonnes:,g} t a year: did you mean {tonnes:g} Mt "
-                f"({tonnes * 1e6:_.0f})? annual_t is in tonnes"
+                en(
+                    "{flow} carries {typed} t a year: did you mean {typed_mt} Mt ({meant})? "
+                    "annual_t is in tonnes",
+                    flow=flow.id,
+                    **_slip(tonnes),
+                )
             )
     return warnings
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.i18n import en
 from sim.sweep.load import SweepPlan
 from sim.sweep.selection import (
     PROCEDURE,
@@ -57,20 +58,25 @@ class SweepDecision:
             target", statement)``, or ``("no selection rule", ...)`` naming the option of
             largest mean throughput.
         """
+        # English, as summary.json holds the decision: sim.i18n.localise writes it in the
+        # reader's language
         selection = self.selection
         if selection is None:
             return (
-                "no selection rule",
-                f"The sweep has no selection rule, so no option is chosen; {self.best_throughput}.",
+                en("no selection rule"),
+                en(
+                    "The sweep has no selection rule, so no option is chosen; {best}.",
+                    best=self.best_throughput,
+                ),
             )
         if selection.chosen is not None:
-            return f"chosen: {selection.chosen}", selection.statement
+            return en("chosen: {variant}", variant=selection.chosen), selection.statement
         # choose_cheapest names no option when an undecided one comes before every feasible
         # one, or when all are infeasible
         labels = self.table["selection"] if "selection" in self.table else pd.Series(dtype=str)
         if (labels == "undecided").any():
-            return "undecided", selection.statement
-        return "none meets the target", selection.statement
+            return en("undecided"), selection.statement
+        return en("none meets the target"), selection.statement
 
     def explain(self) -> str:
         """The decision in a few lines: headline and statement, the procedure and its
@@ -165,13 +171,16 @@ class SweepDecision:
 
 
 def _best_throughput(plan: SweepPlan, runs: pd.DataFrame, table: pd.DataFrame) -> str:
+    # stored English (summary.json), shown in the reader's language by sim.i18n.localise
     ranked = table.dropna(subset=["throughput_t"]).sort_values("throughput_t", ascending=False)
     if ranked.empty:
-        return "no successful runs"
+        return en("no successful runs")
     best = str(ranked.iloc[0]["variant"])
     rule = plan.sweep.selection
     if rule is None:
-        return f"{best} has the largest mean throughput (no selection rule in the sweep)"
+        return en(
+            "{best} has the largest mean throughput (no selection rule in the sweep)", best=best
+        )
     n0 = plan.sweep.replications
     means = replication_means(runs, "throughput_t")
     first = {
@@ -185,16 +194,19 @@ def _best_throughput(plan: SweepPlan, runs: pd.DataFrame, table: pd.DataFrame) -
     )
     done = dict(zip(table["variant"], table["replications"], strict=True))
     short = [v for v, size in sizes.items() if done.get(v, 0) < size]
-    zone = f"{rule.indifference_zone_t / 1e6:g} Mt/yr"
     if short:
-        return (
-            f"{best} has the largest mean throughput; Rinott's guarantee does not hold: "
-            f"{', '.join(short)} stopped at selection.max_replications below the second-stage "
-            "size"
+        return en(
+            "{best} has the largest mean throughput; Rinott's guarantee does not hold: "
+            "{variants} stopped at selection.max_replications below the second-stage size",
+            best=best,
+            variants=", ".join(short),
         )
-    return (
-        f"{best} has the largest mean throughput: it is the best with probability >= "
-        f"{rule.confidence:.0%} if the best exceeds the others by at least {zone} (Rinott)"
+    return en(
+        "{best} has the largest mean throughput: it is the best with probability >= "
+        "{confidence:.0%} if the best exceeds the others by at least {zone_mt:g} Mt/yr (Rinott)",
+        best=best,
+        confidence=rule.confidence,
+        zone_mt=rule.indifference_zone_t / 1e6,
     )
 
 

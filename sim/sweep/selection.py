@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from sim.i18n import en
+
 __all__ = [
     "PROCEDURE",
     "Classification",
@@ -51,7 +53,7 @@ __all__ = [
     "rinott_sizes",
 ]
 
-PROCEDURE = (
+PROCEDURE = en(
     "Rinott's two-stage indifference-zone procedure on throughput (averaged over futures, "
     "common random numbers), then Bonferroni-adjusted Clopper-Pearson intervals on the "
     "probability of meeting the target; the cheapest variant declared feasible is chosen "
@@ -67,11 +69,13 @@ def guarantee(probability: float, confidence: float) -> str:
     >>> guarantee(0.9, 0.95)[:60]
     'With probability >= 95%, every feasible and infeasible label'
     """
-    return (
-        f"With probability >= {confidence:.0%}, every feasible and infeasible label is right at "
+    return en(
+        "With probability >= {confidence:.0%}, every feasible and infeasible label is right at "
         "once (approximately: runs are treated as independent trials), so a chosen variant "
-        f"meets the target with probability >= {probability:.0%} and every cheaper variant "
-        "does not; undecided variants need more replications."
+        "meets the target with probability >= {probability:.0%} and every cheaper variant "
+        "does not; undecided variants need more replications.",
+        confidence=confidence,
+        probability=probability,
     )
 
 
@@ -241,22 +245,40 @@ def choose_cheapest(
             break
         if item.label == "undecided":
             undecided.append(item.variant)
-    share = f"{probability:.0%}"
+    # stored English (summary.json), shown in the reader's language by sim.i18n.localise
     if chosen is not None:
-        statement = (
-            f"{chosen} is the cheapest variant that meets the target with probability >= "
-            f"{share} (every cheaper one is below it; joint confidence {confidence:.0%})"
+        statement = en(
+            "{chosen} is the cheapest variant that meets the target with probability >= "
+            "{probability:.0%} (every cheaper one is below it; joint confidence "
+            "{confidence:.0%})",
+            chosen=chosen,
+            probability=probability,
+            confidence=confidence,
         )
     elif undecided:
         feasible = next((c.variant for c in labelled if c.label == "feasible"), None)
         statement = (
-            f"undecided: {', '.join(undecided)} may or may not meet the target with probability "
-            f">= {share}; more replications needed"
-            + (f" (the cheapest shown to meet it is {feasible})" if feasible else "")
+            en(
+                "undecided: {variants} may or may not meet the target with probability >= "
+                "{probability:.0%}; more replications needed (the cheapest shown to meet it is "
+                "{feasible})",
+                variants=", ".join(undecided),
+                probability=probability,
+                feasible=feasible,
+            )
+            if feasible
+            else en(
+                "undecided: {variants} may or may not meet the target with probability >= "
+                "{probability:.0%}; more replications needed",
+                variants=", ".join(undecided),
+                probability=probability,
+            )
         )
     else:
-        statement = (
-            f"no variant meets the target with probability >= {share} "
-            f"(joint confidence {confidence:.0%})"
+        statement = en(
+            "no variant meets the target with probability >= {probability:.0%} (joint "
+            "confidence {confidence:.0%})",
+            probability=probability,
+            confidence=confidence,
         )
     return SelectionResult(chosen, statement, tuple(labelled), probability, confidence)

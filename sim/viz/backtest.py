@@ -1,9 +1,11 @@
 """The back-test chart: every predicted observation, its band and the prediction, as ratios
-to the observed value, one panel per kind of KPI."""
+to the observed value, one panel per kind of KPI; in the current language (:mod:`sim.i18n`:
+draw it inside :func:`sim.i18n.chart_fonts` for Chinese glyphs)."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -12,19 +14,27 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
-from sim.backtest.formats import KPI_LABELS, format_band, format_quantity
+from sim.backtest.formats import (
+    format_band,
+    format_quantity,
+    kpi_words,
+    period_words,
+    place_words,
+    role_words,
+)
 from sim.backtest.results import Backtest, BacktestRow
-from sim.viz.style import ChartFigure, no_data
+from sim.i18n import N_, current_language, tr
+from sim.viz.style import ChartFigure, bold_text, no_data
 
 __all__ = ["PANELS", "backtest_chart"]
 
 #: Panels of the chart, in order: title and the KPIs drawn in it.
 PANELS = (
-    ("Lockages", ("lock_lockages",)),
-    ("Ships passing locks", ("lock_ships",)),
-    ("Ships per lockage", ("lock_ships_per_lockage",)),
+    (N_("Lockages"), ("lock_lockages",)),
+    (N_("Ships passing locks"), ("lock_ships",)),
+    (N_("Ships per lockage"), ("lock_ships_per_lockage",)),
     (
-        "Tonnes: port throughput, cargo and ship tonnage through locks, freight on the canal",
+        N_("Tonnes: port throughput, cargo and ship tonnage through locks, freight on the canal"),
         (
             "port_throughput_t",
             "port_area_throughput_t",
@@ -33,9 +43,9 @@ PANELS = (
             "canal_cargo_carried_t",
         ),
     ),
-    ("Tonnes per lockage", ("lock_cargo_t_per_lockage", "lock_ship_tonnage_t_per_lockage")),
-    ("Containers (TEU)", ("port_teu",)),
-    ("Peak queue at a lock (ships waiting)", ("lock_peak_queue_ships",)),
+    (N_("Tonnes per lockage"), ("lock_cargo_t_per_lockage", "lock_ship_tonnage_t_per_lockage")),
+    (N_("Containers (TEU)"), ("port_teu",)),
+    (N_("Peak queue at a lock (ships waiting)"), ("lock_peak_queue_ships",)),
 )
 INSIDE = "#2ca02c"
 OUTSIDE = "#d62728"
@@ -65,7 +75,19 @@ def _limits(rows: list[BacktestRow]) -> tuple[float, float]:
 
 def _row_label(row: BacktestRow) -> str:
     o = row.observation
-    return f"{row.label}: {KPI_LABELS[o.kpi]}\n{o.period}, {o.role}"
+    return tr(
+        "{place}: {kpi}\n{period}, {role}",
+        place=place_words(row),
+        kpi=kpi_words(o.kpi),
+        period=period_words(o),
+        role=role_words(o.role),
+    )
+
+
+def _line_spacing() -> dict[str, Any]:
+    """Two-line labels in Chinese get more room between their lines (the glyphs are taller);
+    English keeps matplotlib's spacing."""
+    return {} if current_language() == "en" else {"linespacing": 1.4}
 
 
 def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], left: float, right: float) -> None:
@@ -94,10 +116,12 @@ def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], left: float, righ
                 markeredgecolor="black",
                 linestyle="none",
             )
-        predicted = "undefined" if math.isnan(p.mean) else format_quantity(p.mean, o.unit)
-        text = (
-            f"{predicted} predicted, {format_quantity(o.value, o.unit)} observed\n"
-            f"band {format_band(o.band_low, o.band_high, o.unit)}"
+        predicted = tr("undefined") if math.isnan(p.mean) else format_quantity(p.mean, o.unit)
+        text = tr(
+            "{predicted} predicted, {observed} observed\nband {band}",
+            predicted=predicted,
+            observed=format_quantity(o.value, o.unit),
+            band=format_band(o.band_low, o.band_high, o.unit),
         )
         ax.annotate(
             text,
@@ -108,11 +132,12 @@ def _draw_panel(ax: Axes, title: str, rows: list[BacktestRow], left: float, righ
             va="center",
             fontsize=9,
             color=colour,
+            **_line_spacing(),
         )
     ax.axvline(1.0, color="black", linewidth=1.2)
-    ax.set_yticks(y, [_row_label(r) for r in rows], fontsize=9.5)
+    ax.set_yticks(y, [_row_label(r) for r in rows], fontsize=9.5, **_line_spacing())
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_title(title, loc="left", fontsize=10.5, fontweight="bold")
+    ax.set_title(tr(title), loc="left", fontsize=10.5, **bold_text())
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
 
@@ -141,7 +166,7 @@ def backtest_chart(result: Backtest) -> Figure:
     height = 1.9 + sum(0.55 + 0.55 * len(rows) for _, rows in panels)
     figure = ChartFigure(figsize=(12, max(height, 3.0)), layout="constrained")
     if not panels:
-        no_data(figure.subplots(), "no observation was predicted")
+        no_data(figure.subplots(), tr("no observation was predicted"))
         return figure
     axes = figure.subplots(
         len(panels),
@@ -161,23 +186,30 @@ def backtest_chart(result: Backtest) -> Figure:
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:g}x")
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel("value / observed value (log scale): 1x is the published figure")
+    ax.set_xlabel(tr("value / observed value (log scale): 1x is the published figure"))
     inside, count = result.counts()
     figure.suptitle(
-        f"Back-test: {inside} of {count} predicted observations inside their bands "
-        f"({result.replications} replications per scenario)",
+        tr(
+            "Back-test: {inside} of {count} predicted observations inside their bands "
+            "({replications} replications per scenario)",
+            inside=inside,
+            count=count,
+            replications=result.replications,
+        ),
         fontsize=12,
         x=0.01,
         ha="left",
     )
     figure.legend(
         handles=[
-            Patch(facecolor=BAND, edgecolor="#6baed6", label="tolerance band"),
-            Line2D([], [], color="black", linewidth=1.2, label="observed (1x)"),
-            Line2D([], [], color=INSIDE, linewidth=2.2, label="predicted 95 % CI, inside"),
-            Line2D([], [], color=OUTSIDE, linewidth=2.2, label="predicted 95 % CI, outside"),
-            Line2D([], [], marker="o", color="grey", linestyle="none", label="calibration mean"),
-            Line2D([], [], marker="D", color="grey", linestyle="none", label="validation mean"),
+            Patch(facecolor=BAND, edgecolor="#6baed6", label=tr("tolerance band")),
+            Line2D([], [], color="black", linewidth=1.2, label=tr("observed (1x)")),
+            Line2D([], [], color=INSIDE, linewidth=2.2, label=tr("predicted 95 % CI, inside")),
+            Line2D([], [], color=OUTSIDE, linewidth=2.2, label=tr("predicted 95 % CI, outside")),
+            Line2D(
+                [], [], marker="o", color="grey", linestyle="none", label=tr("calibration mean")
+            ),
+            Line2D([], [], marker="D", color="grey", linestyle="none", label=tr("validation mean")),
         ],
         loc="outside lower center",
         ncols=6,

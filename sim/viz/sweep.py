@@ -7,6 +7,9 @@ or read back from a sweep folder) and returns a figure that shows itself in Jupy
 keep the sweep's order and one colour per selection label in every chart: green feasible,
 red infeasible, amber undecided (blue when the sweep has no selection rule); the chosen
 variant is starred and the baseline named.
+
+Charts are written in the current language (:mod:`sim.i18n`); draw them inside
+:func:`sim.i18n.chart_fonts` for a font with Chinese glyphs (:func:`write_sweep_charts` does).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
 from network.files import atomic_path
+from sim.i18n import N_, chart_fonts, tr
 from sim.sweep.summary import frontier
 from sim.viz.style import PORT_COLOUR, TARGET_COLOUR, error_bars, new_figure, no_data
 
@@ -48,11 +52,11 @@ LABEL_COLOURS = {
     "": PORT_COLOUR,
 }
 _LABEL_TEXT = {
-    "feasible": "feasible: meets the target with P >= {p}",
-    "infeasible": "infeasible: below P = {p}",
-    "undecided": "undecided: more replications needed",
+    "feasible": N_("feasible: meets the target with P >= {p}"),
+    "infeasible": N_("infeasible: below P = {p}"),
+    "undecided": N_("undecided: more replications needed"),
 }
-_NO_RUNS = "no variant has a successful run"
+_NO_RUNS = N_("no variant has a successful run")
 #: Value labels stay readable over grid and target lines.
 _LABEL_BOX = {
     "boxstyle": "square,pad=0.1",
@@ -78,7 +82,7 @@ def _names(decision: SweepDecision, table: pd.DataFrame) -> list[str]:
     names = []
     for row in table.itertuples(index=False):
         name = f"★ {row.variant}" if row.variant == chosen else str(row.variant)
-        names.append(name + (" (baseline)" if bool(row.baseline) else ""))
+        names.append(tr("{variant} (baseline)", variant=name) if bool(row.baseline) else name)
     return names
 
 
@@ -93,14 +97,16 @@ def _label_legend(figure: Figure, decision: SweepDecision, labels: list[str], *e
             marker="o",
             linestyle="",
             color=LABEL_COLOURS[label],
-            label=_LABEL_TEXT[label].format(p=probability),
+            label=tr(_LABEL_TEXT[label], p=probability),
         )
         for label in ("feasible", "undecided", "infeasible")
         if label in labels
     ]
     if decision.selection is not None and decision.selection.chosen is not None:
         handles.append(
-            Line2D([], [], linestyle="", marker="*", markersize=9, color="black", label="★ chosen")
+            Line2D(
+                [], [], linestyle="", marker="*", markersize=9, color="black", label=tr("★ chosen")
+            )
         )
     handles += list(extra)
     if handles:
@@ -110,7 +116,7 @@ def _label_legend(figure: Figure, decision: SweepDecision, labels: list[str], *e
 
 
 def _target_label(decision: SweepDecision) -> str:
-    return f"target {decision.target_t / 1e6:,.1f} Mt/yr"
+    return tr("target {target:,.1f} Mt/yr", target=decision.target_t / 1e6)
 
 
 def throughput_chart(decision: SweepDecision) -> Figure:
@@ -133,7 +139,7 @@ def throughput_chart(decision: SweepDecision) -> Figure:
     table = _chartable(decision)
     figure, (ax, diff_ax) = new_figure(12, 1.9 + 0.42 * max(len(table), 3), ncols=2, sharey=True)
     if table.empty:
-        no_data(ax, _NO_RUNS)
+        no_data(ax, tr(_NO_RUNS))
         no_data(diff_ax, "")
         return figure
     y = np.arange(len(table))
@@ -172,8 +178,8 @@ def throughput_chart(decision: SweepDecision) -> Figure:
     ax.set_xlim(left - 0.08 * span, right + 0.22 * span)
     ax.set_yticks(y, _names(decision, table))
     ax.invert_yaxis()
-    ax.set_xlabel("Port throughput (Mt/yr): mean over futures and replications, 95 % CI")
-    ax.set_title("Throughput against the target")
+    ax.set_xlabel(tr("Port throughput (Mt/yr): mean over futures and replications, 95 % CI"))
+    ax.set_title(tr("Throughput against the target"))
     ax.grid(axis="x", alpha=0.3)
     _label_legend(figure, decision, labels, line)
 
@@ -188,7 +194,7 @@ def throughput_chart(decision: SweepDecision) -> Figure:
     for row, colour in enumerate(colours):
         if bool(table["baseline"].iloc[row]):
             diff_ax.annotate(
-                "baseline", (0, y[row]), xytext=(5, 0), textcoords="offset points", va="center"
+                tr("baseline"), (0, y[row]), xytext=(5, 0), textcoords="offset points", va="center"
             )
             continue
         if np.isnan(difference[row]):
@@ -215,17 +221,19 @@ def throughput_chart(decision: SweepDecision) -> Figure:
     reach = np.nanmax(np.abs(np.r_[difference - diff_errors[0], difference + diff_errors[1], 0]))
     reach = reach if reach > 0 else 1.0
     diff_ax.set_xlim(-1.15 * reach, 1.35 * reach)
-    name = str(baseline.iloc[0]) if len(baseline) else "the baseline"
-    diff_ax.set_xlabel(f"Difference from {name} (Mt/yr), paired by replication, 95 % CI")
-    diff_ax.set_title("Gain over the baseline (same random numbers)")
+    name = str(baseline.iloc[0]) if len(baseline) else tr("the baseline")
+    diff_ax.set_xlabel(
+        tr("Difference from {name} (Mt/yr), paired by replication, 95 % CI", name=name)
+    )
+    diff_ax.set_title(tr("Gain over the baseline (same random numbers)"))
     diff_ax.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"{decision.name}: port throughput per option")
+    figure.suptitle(tr("{name}: port throughput per option", name=decision.name))
     return figure
 
 
 def _cost_unit(costs: np.ndarray) -> tuple[float, str]:
     largest = float(np.nanmax(np.abs(costs))) if len(costs) else 0.0
-    return (1e9, "bn CNY") if largest >= 1e9 else (1e6, "million CNY")
+    return (1e9, tr("bn CNY")) if largest >= 1e9 else (1e6, tr("million CNY"))
 
 
 #: Where a point's name may go: offset (points) and alignment, tried in this order.
@@ -235,6 +243,12 @@ _NAME_PLACES = (
     ((-7, 5), "right", "bottom"),
     ((-7, -5), "right", "top"),
 )
+
+
+def _ems(text: str) -> float:
+    """The width of ``text`` in em, roughly: 1 for a Chinese (full-width) character, 0.6 for
+    any other."""
+    return sum(1.0 if "\u2e80" <= c <= "\uffef" else 0.6 for c in text)
 
 
 def _name_points(
@@ -249,9 +263,9 @@ def _name_points(
     :data:`_NAME_PLACES` whose text stays inside the axes and clear of the names already
     placed (the first place when none is).
 
-    Text boxes are estimated in axes fractions from the axes' size before layout (a
-    character is about 0.6 em wide): close enough to keep neighbours apart. Call after the
-    limits are set.
+    Text boxes are estimated in axes fractions from the axes' size before layout (a Latin
+    character is about 0.6 em wide, a Chinese one 1 em): close enough to keep neighbours
+    apart. Call after the limits are set.
     """
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     box = ax.get_position()
@@ -263,7 +277,7 @@ def _name_points(
         row: int, place: tuple[tuple[int, int], str, str]
     ) -> tuple[float, float, float, float]:
         (dx, dy), ha, va = place
-        w = len(names[row]) * 0.6 * fontsize / width_pt
+        w = _ems(names[row]) * fontsize / width_pt
         h = 1.3 * fontsize / height_pt
         left = (xs[row] - x0) / (x1 - x0) + dx / width_pt - (w if ha == "right" else 0.0)
         bottom = (ys[row] - y0) / (y1 - y0) + dy / height_pt - (h if va == "top" else 0.0)
@@ -306,7 +320,7 @@ def cost_frontier_chart(decision: SweepDecision) -> Figure:
     table = _chartable(decision)
     figure, ax = new_figure(9, 5.6)
     if table.empty:
-        no_data(ax, _NO_RUNS)
+        no_data(ax, tr(_NO_RUNS))
         return figure
     labels = _labels(decision, table)
     scale, unit = _cost_unit(table["cost_cny"].to_numpy(dtype=float))
@@ -327,7 +341,7 @@ def cost_frontier_chart(decision: SweepDecision) -> Figure:
         markersize=13,
         markerfacecolor="none",
         zorder=1,
-        label="efficient frontier (ringed)",
+        label=tr("efficient frontier (ringed)"),
     )
     for row, label in enumerate(labels):
         ax.errorbar(
@@ -351,9 +365,9 @@ def cost_frontier_chart(decision: SweepDecision) -> Figure:
     pad = 0.08 * max(top - bottom, 0.02 * max(abs(top), 1e-9))
     ax.set_ylim(bottom - pad, top + pad)
     _name_points(figure, ax, cost, mean, _names(decision, table))
-    ax.set_xlabel(f"Investment cost ({unit})")
-    ax.set_ylabel("Port throughput (Mt/yr), mean and 95 % CI")
-    ax.set_title(f"{decision.name}: cost against throughput")
+    ax.set_xlabel(tr("Investment cost ({unit})", unit=unit))
+    ax.set_ylabel(tr("Port throughput (Mt/yr), mean and 95 % CI"))
+    ax.set_title(tr("{name}: cost against throughput", name=decision.name))
     ax.grid(alpha=0.3)
     _label_legend(figure, decision, labels, line, target_line)
     return figure
@@ -375,7 +389,7 @@ def target_probability_chart(decision: SweepDecision) -> Figure:
     table = _chartable(decision)
     figure, ax = new_figure(9, 1.9 + 0.42 * max(len(table), 3))
     if table.empty:
-        no_data(ax, _NO_RUNS)
+        no_data(ax, tr(_NO_RUNS))
         return figure
     labels = _labels(decision, table)
     y = np.arange(len(table))
@@ -399,7 +413,12 @@ def target_probability_chart(decision: SweepDecision) -> Figure:
     for row in range(len(table)):
         met = round(share[row] * runs[row])
         ax.annotate(
-            f"{share[row]:.0%} ({met:.0f} of {runs[row]:.0f} runs)",
+            tr(
+                "{share:.0%} ({met:.0f} of {runs:.0f} runs)",
+                share=share[row],
+                met=met,
+                runs=runs[row],
+            ),
             (share[row] + errors[1, row], y[row]),
             xytext=(5, 0),
             textcoords="offset points",
@@ -414,7 +433,7 @@ def target_probability_chart(decision: SweepDecision) -> Figure:
                 decision.probability,
                 color=TARGET_COLOUR,
                 linestyle="--",
-                label=f"required probability {decision.probability:.0%}",
+                label=tr("required probability {p:.0%}", p=decision.probability),
             )
         )
     ax.set_xlim(0, 1.32)
@@ -423,10 +442,13 @@ def target_probability_chart(decision: SweepDecision) -> Figure:
     ax.set_yticks(y, _names(decision, table))
     ax.invert_yaxis()
     ax.set_xlabel(
-        f"Runs meeting {decision.target_t / 1e6:,.1f} Mt/yr (one run: a replication under a "
-        "future), 95 % Wilson interval"
+        tr(
+            "Runs meeting {target:,.1f} Mt/yr (one run: a replication under a future), 95 % "
+            "Wilson interval",
+            target=decision.target_t / 1e6,
+        )
     )
-    ax.set_title(f"{decision.name}: probability of meeting the target")
+    ax.set_title(tr("{name}: probability of meeting the target", name=decision.name))
     ax.grid(axis="x", alpha=0.3)
     _label_legend(figure, decision, labels, *extra)
     return figure
@@ -434,8 +456,8 @@ def target_probability_chart(decision: SweepDecision) -> Figure:
 
 @dataclass(frozen=True)
 class SweepChart:
-    """One chart of a sweep: PNG file stem, heading and caption in a report, and how to draw
-    it (``SweepDecision -> Figure``)."""
+    """One chart of a sweep: PNG file stem, heading and caption in a report (English, marked
+    for :func:`sim.i18n.tr`), and how to draw it (``SweepDecision -> Figure``)."""
 
     name: str
     title: str
@@ -446,31 +468,37 @@ class SweepChart:
 SWEEP_CHARTS: tuple[SweepChart, ...] = (
     SweepChart(
         "throughput",
-        "Throughput per option",
-        "Left: each option's mean port throughput over the futures and replications with its "
-        "95 % confidence interval; the dashed line is the target. Right: its gain over the "
-        "baseline, paired replication by replication (every option sees the same demand and "
-        "random numbers), which is much tighter: an interval clear of zero is a real "
-        "difference. Colours are the selection labels; the chosen option is starred.",
+        N_("Throughput per option"),
+        N_(
+            "Left: each option's mean port throughput over the futures and replications with "
+            "its 95 % confidence interval; the dashed line is the target. Right: its gain over "
+            "the baseline, paired replication by replication (every option sees the same demand "
+            "and random numbers), which is much tighter: an interval clear of zero is a real "
+            "difference. Colours are the selection labels; the chosen option is starred."
+        ),
         throughput_chart,
     ),
     SweepChart(
         "cost_frontier",
-        "Cost against throughput",
-        "Each option's investment cost and mean throughput (95 % CI). Ringed options are on "
-        "the efficient frontier: no other option is both cheaper and carries more. Options "
-        "above the dashed target line carry it on average; whether they do so reliably is the "
-        "next chart.",
+        N_("Cost against throughput"),
+        N_(
+            "Each option's investment cost and mean throughput (95 % CI). Ringed options are on "
+            "the efficient frontier: no other option is both cheaper and carries more. Options "
+            "above the dashed target line carry it on average; whether they do so reliably is "
+            "the next chart."
+        ),
         cost_frontier_chart,
     ),
     SweepChart(
         "target_probability",
-        "Probability of meeting the target",
-        "Share of runs (one replication under one future, futures weighing equally) in which "
-        "the option meets the target, with its 95 % Wilson interval; the dashed line is the "
-        "probability the selection rule asks for. The selection itself uses stricter "
-        "Clopper-Pearson bounds, adjusted for comparing several options (see the selection "
-        "table).",
+        N_("Probability of meeting the target"),
+        N_(
+            "Share of runs (one replication under one future, futures weighing equally) in "
+            "which the option meets the target, with its 95 % Wilson interval; the dashed line "
+            "is the probability the selection rule asks for. The selection itself uses stricter "
+            "Clopper-Pearson bounds, adjusted for comparing several options (see the selection "
+            "table)."
+        ),
         target_probability_chart,
     ),
 )
@@ -479,11 +507,13 @@ SWEEP_CHARTS: tuple[SweepChart, ...] = (
 def write_sweep_charts(
     decision: SweepDecision, folder: str | Path, *, dpi: int = 120
 ) -> list[Path]:
-    """Save every chart of :data:`SWEEP_CHARTS` as ``folder/<name>.png`` (atomically)."""
+    """Save every chart of :data:`SWEEP_CHARTS` as ``folder/<name>.png`` (atomically), in the
+    current language."""
     written = []
-    for spec in SWEEP_CHARTS:
-        path = Path(folder) / f"{spec.name}.png"
-        with atomic_path(path) as temporary:
-            spec.draw(decision).savefig(temporary, dpi=dpi, format="png")
-        written.append(path)
+    with chart_fonts():
+        for spec in SWEEP_CHARTS:
+            path = Path(folder) / f"{spec.name}.png"
+            with atomic_path(path) as temporary:
+                spec.draw(decision).savefig(temporary, dpi=dpi, format="png")
+            written.append(path)
     return written
