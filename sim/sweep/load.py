@@ -225,6 +225,8 @@ def load_sweep(path: str | Path, *, network: bool = True) -> SweepPlan:
                 problems = [locate_issue(merged, loc, m) for loc, m in cross_checks(scenario)]
                 if problems:
                     raise ScenarioError(problems)
+                # network data beside the file that names it, not the working directory
+                scenario = _settled(scenario, merged, base_path, sweep)
                 if network:  # every future: one may break a route (a lever, a link's class)
                     key = _routing_key(scenario)
                     if key not in checked:
@@ -251,7 +253,7 @@ def load_sweep(path: str | Path, *, network: bool = True) -> SweepPlan:
                     ):
                         issues.append(labelled)
                 continue
-            scenarios[(variant.id, future.index)] = _settled(scenario, merged, base_path, sweep)
+            scenarios[(variant.id, future.index)] = scenario
     if issues:
         raise ScenarioError(issues)
     try:
