@@ -30,11 +30,11 @@ from sim.results.rundata import RunData
 from sim.scenario import Scenario
 from sim.scenario.costs import capex_items
 from sim.viz.labels import (
-    corridor_label,
     localise_names,
     mode_label,
     port_area_label,
-    zh_names,
+    rail_link_label,
+    resource_words,
 )
 from sim.viz.measures import resource_label
 from sim.viz.run import ChartSpec
@@ -316,17 +316,14 @@ def _resource_words(data: RunData) -> Callable[[Any], str]:
     corridor (``R_SP_03 淮阴港区铁路专用线``)."""
     if current_language() == "en":
         return str
-    chinese = zh_names(data.model)
-    links = data.model.links
-    corridors = dict(zip(links["id"], links["corridor"], strict=True))
 
     def words(value: Any) -> str:
         text = str(value)
-        if text.startswith("rail link ") and text.removeprefix("rail link ") in corridors:
-            link = text.removeprefix("rail link ")  # R_SP_03 淮阴港区铁路专用线
-            return f"{link} {corridor_label(data.model, corridors[link], short=True)}"
-        place, slash, rest = text.partition("/")
-        return chinese.get(place, place) + slash + rest
+        if text.startswith("rail link "):
+            named = rail_link_label(data.model, text.removeprefix("rail link "))
+            if named is not None:
+                return named
+        return resource_words(data.model, text)
 
     return words
 

@@ -24,9 +24,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sim.i18n import N_, current_language, format_date, format_datetime, tr
+from sim.i18n import N_, format_date, format_datetime, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.labels import commodity_label, concise_date_formats, place_label
+from sim.viz.labels import commodity_label, concise_date_formats, place_label, resource_words
 from sim.viz.measures import hour_of_date
 from sim.viz.style import (
     ChartFigure,
@@ -715,7 +715,7 @@ def berth_gantt_chart(
     ax.grid(axis="x", alpha=0.3)
     when = hours_to_datetimes(model.calendar, np.array([begin]))[0]
     named = (
-        _group_words(data, chosen[0])
+        resource_words(data.model, chosen[0])
         if len(chosen) == 1
         else tr("{count} berth groups", count=len(chosen))
     )
@@ -730,14 +730,6 @@ def berth_gantt_chart(
         )
     )
     return figure
-
-
-def _group_words(data: RunData, group: str) -> str:
-    """A berth group's id, with its terminal's Chinese name in place of the terminal id."""
-    terminal, slash, rest = group.partition("/")
-    if current_language() == "en" or not slash:
-        return group
-    return place_label(data.model, terminal, terminal) + slash + rest
 
 
 def _chosen_groups(data: RunData, groups: str | Sequence[str] | None) -> list[str]:

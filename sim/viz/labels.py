@@ -26,6 +26,8 @@ __all__ = [
     "mode_label",
     "place_label",
     "port_area_label",
+    "rail_link_label",
+    "resource_words",
     "zh_names",
 ]
 
@@ -170,6 +172,23 @@ def corridor_label(model: ModelInfo, corridor: Any, *, short: bool = False) -> s
         if chinese:
             return chinese.split("（")[0] if short else chinese
     return english.split(" (")[0] if short else english
+
+
+def resource_words(model: ModelInfo, resource: Any) -> str:
+    """A resource id (``HA_NEWPORT/NP_CY``) with its place's name in the current language in
+    place of the place id: unchanged in English, ``淮安港新港作业区/NP_CY`` in Chinese."""
+    place, slash, rest = str(resource).partition("/")
+    return place_label(model, place, place) + slash + rest
+
+
+def rail_link_label(model: ModelInfo, link: str) -> str | None:
+    """A rail link by its id and its corridor's short name in the current language
+    (``R_SP_03 Huaiyin port rail spur``, ``R_SP_03 淮阴港区铁路专用线``); None for a link the
+    network does not hold."""
+    corridor = model.links.loc[model.links["id"] == link, "corridor"]
+    if not len(corridor):
+        return None
+    return f"{link} {corridor_label(model, corridor.iloc[0], short=True)}"
 
 
 def commodity_label(commodity: Any) -> str:

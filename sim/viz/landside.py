@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 from sim import facilities
 from sim.i18n import N_, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.labels import corridor_label, mode_label, place_label
+from sim.viz.labels import mode_label, place_label, rail_link_label, resource_words
 from sim.viz.measures import hour_of_day_profile, yard_level_t
 from sim.viz.style import (
     MODE_COLOURS,
@@ -130,7 +130,7 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
         ax.set_title(
             tr(
                 "{resource} ({cargo}, {kt:,.0f} kt): unloading blocked {hours_blocked:,.0f} h",
-                resource=_resource_words(data, row.resource),
+                resource=resource_words(data.model, row.resource),
                 cargo=tr(row.cargo_group.replace("_", " ")),
                 kt=spec["capacity_t"] / 1000,
                 hours_blocked=hours_blocked,
@@ -156,20 +156,10 @@ def _place_name(data: RunData, place: str) -> str:
     return place_label(data.model, place, str(names.get(place, place)).split(" (")[0])
 
 
-def _resource_words(data: RunData, resource: str) -> str:
-    """A resource id with its place's Chinese name in place of the place id (in Chinese)."""
-    place, slash, rest = str(resource).partition("/")
-    return place_label(data.model, place, place) + slash + rest
-
-
 def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
     """How the landside chart names a resource: by its place, rail links by their corridor."""
     if kind == "rail line":
-        links = data.model.links
-        corridor = links.loc[links["id"] == place, "corridor"]
-        if not len(corridor):
-            return resource
-        return f"{place} {corridor_label(data.model, corridor.iloc[0], short=True)}"
+        return rail_link_label(data.model, place) or resource
     if kind == "rate":
         return resource
     return tr(
