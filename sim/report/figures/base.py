@@ -20,11 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from sim.i18n import current_language, tr
+from sim.i18n import current_language
 from sim.model.calendar import Calendar
 
 __all__ = [
     "FONT_FAMILY",
+    "UTILISATION_SCALE",
     "Figure",
     "axis",
     "date_axis",
@@ -34,6 +35,7 @@ __all__ = [
     "heat_cells",
     "no_data_figure",
     "note_annotation",
+    "notes_margin",
     "numbers",
     "packed",
     "rgba",
@@ -162,19 +164,26 @@ def error_bar(
     }
 
 
-def note_annotation(text: str, *, y: float = -0.18) -> dict[str, Any]:
-    """A note under the plot (paper coordinates), such as why no CI is drawn."""
+def note_annotation(text: str, *, line: int = 0) -> dict[str, Any]:
+    """A note under the plot, below the x axis and its title (line ``line`` of the notes),
+    such as why no CI is drawn; reserve :func:`notes_margin` pixels at the bottom for them."""
     return {
         "text": text,
         "xref": "paper",
         "yref": "paper",
         "x": 0,
-        "y": y,
+        "y": 0,
         "xanchor": "left",
         "yanchor": "top",
+        "yshift": -(58 + 18 * line),
         "showarrow": False,
         "font": {"size": 11, "color": "#555"},
     }
+
+
+def notes_margin(notes: int) -> int:
+    """Bottom margin (pixels) for an x axis with its title and ``notes`` lines of notes."""
+    return 64 + 18 * notes
 
 
 def no_data_figure(message: str, *, height: int = 160) -> Figure:
@@ -290,8 +299,3 @@ def heat_cells(
         ),
     }
     return [trace], layout
-
-
-def language_words() -> dict[str, str]:
-    """Words several figures use (in the current language)."""
-    return {"mean": tr("mean"), "ci": tr("95 % CI")}
