@@ -24,11 +24,7 @@ from sim.report.figures import run_figures
 from sim.report.run_report import run_report_html
 from sim.results.manifest import MANIFEST, RunFolderError, verify_folder
 from sim.results.rundata import RunData
-from sim.viz.charts import RUN_CHARTS
-
-#: Resolution of the PNG charts (as :data:`sim.viz.run.CHART_DPI`, without importing
-#: matplotlib); a test checks that the two agree.
-CHART_DPI = 110
+from sim.viz.charts import CHART_DPI, RUN_CHARTS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

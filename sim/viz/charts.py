@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
     from sim.results.rundata import RunData
 
-__all__ = ["RUN_CHARTS", "ChartSpec"]
+__all__ = ["CHART_DPI", "RUN_CHARTS", "ChartSpec"]
+
+#: Resolution of the charts of a run, in ``charts/`` and in the report alike (so that a report
+#: can embed the charts a run drew).
+CHART_DPI = 110
 
 
 class _Lazy:

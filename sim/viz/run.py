@@ -33,7 +33,7 @@ from network.files import atomic_path
 from sim.i18n import chart_fonts, cjk_font, current_language, language
 from sim.results.manifest import MANIFEST, RunFolderError
 from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.charts import RUN_CHARTS, ChartSpec
+from sim.viz.charts import CHART_DPI, RUN_CHARTS, ChartSpec
 
 __all__ = [
     "CHART_DPI",
@@ -53,9 +53,6 @@ __all__ = [
     "write_run_charts",
 ]
 
-#: Resolution of the charts of a run, in ``charts/`` and in the report alike (so that a report
-#: can embed the charts a run drew).
-CHART_DPI = 110
 #: Index of a folder of chart PNGs: what they were drawn with and the SHA-256 of each.
 CHART_INDEX = "charts.json"
 _INDEX_FORMAT = "hubsim-charts/1"

@@ -122,12 +122,12 @@ def test_a_chinese_report_never_reuses_english_charts(run_folder, tmp_path, monk
     monkeypatch.setattr(build, "render_run_charts", render)
     out = tmp_path / "report"
     every = [spec.name for spec in RUN_CHARTS]
-    write_report(run_folder, out, dpi=25)
+    write_report(run_folder, out, dpi=25, charts=True)
     with language("zh"):
-        write_report(run_folder, out, dpi=25)
+        write_report(run_folder, out, dpi=25, charts=True)
         assert json.loads((out / CHART_INDEX).read_text())["settings"] == chart_settings(dpi=25)
-        write_report(run_folder, out, dpi=25)  # Chinese again: reused
-    write_report(run_folder, out, dpi=25)
+        write_report(run_folder, out, dpi=25, charts=True)  # Chinese again: reused
+    write_report(run_folder, out, dpi=25, charts=True)
     assert drawn == [every, every, every]
     assert chart_settings(dpi=25)["lang"] == "en"
     assert chart_settings(dpi=25, lang="zh")["lang"] == "zh"
