@@ -251,13 +251,13 @@ def heat_cells(
         The trace list and the ``xaxis``/``yaxis`` layout that place the columns and rows.
     """
     grid = np.asarray(values, dtype=float)
-    row_index, column_index = np.nonzero(~np.isnan(grid))
+    row_index, column_index = (i.tolist() for i in np.nonzero(~np.isnan(grid)))
     trace: dict[str, Any] = {
         "type": "bar",
         "orientation": "h",
         "y": [rows[i] for i in row_index],
         "x": [1] * len(row_index),
-        "base": column_index.tolist(),
+        "base": column_index,
         "width": 0.96,
         "customdata": [[columns[j]] for j in column_index],
         "marker": {
