@@ -13,20 +13,21 @@ from sim.i18n import tr
 from sim.results.rundata import RunSource, as_run_data
 from sim.viz.labels import mode_label, resource_words
 from sim.viz.landside_data import (
+    BLOCKED_COLOUR,
     LANDSIDE_KINDS,
+    YARD_FILL_COLOUR,
+    YARD_LINE_COLOUR,
     blocking_periods,
     busiest_gates,
-    counted_blocking_periods,
     diverted_note,
-    fullest_yards,
     gate_peak,
     landside_label,
     landside_rows,
     landside_text,
     modal_split_rows,
     moved_modes,
-    yard_fill_pct,
     yard_grid_h,
+    yard_panels,
 )
 from sim.viz.style import (
     MODE_COLOURS,
@@ -73,21 +74,18 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
         figure, ax = new_figure(9, 3)
         no_data(ax, tr("no yards in this scenario"))
         return figure
-    ranked = fullest_yards(data, top)
-    panels = len(ranked)
-    figure, axes = new_figure(11, 1.2 + 1.7 * panels, nrows=panels, sharex=True, squeeze=False)
     grid = yard_grid_h(data, replication)
+    shown = yard_panels(data, grid, top=top, replication=replication)
+    figure, axes = new_figure(
+        11, 1.2 + 1.7 * len(shown), nrows=len(shown), sharex=True, squeeze=False
+    )
     when = hours_to_datetimes(data.model.calendar, grid)
-    ids = data.model.yards["id"].tolist()
-    for ax, row in zip(axes[:, 0], ranked.itertuples(index=False), strict=True):
-        index = ids.index(row.resource)
-        spec = data.model.yards.iloc[index]
-        share = yard_fill_pct(data, index, grid, replication)
-        ax.fill_between(when, share, color="#bcbd22", alpha=0.6, linewidth=0)
-        ax.plot(when, share, color="#7f7f00", linewidth=0.8)
+    for ax, panel in zip(axes[:, 0], shown, strict=True):
+        ax.fill_between(when, panel.fill_pct, color=YARD_FILL_COLOUR, alpha=0.6, linewidth=0)
+        ax.plot(when, panel.fill_pct, color=YARD_LINE_COLOUR, linewidth=0.8)
         ax.axhline(100, color="black", linestyle="--", linewidth=0.8)
         # the counted period only, as the level drawn and the KPI table
-        periods = counted_blocking_periods(data, index, replication)
+        periods = panel.periods
         if len(periods):  # one collection for all the periods (an axvspan each is slow)
             starts = date2num(hours_to_datetimes(data.model.calendar, periods[:, 0]))
             ends = date2num(hours_to_datetimes(data.model.calendar, periods[:, 1]))
@@ -95,20 +93,19 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
                 list(zip(starts, ends - starts, strict=True)),
                 (0, 1),
                 transform=ax.get_xaxis_transform(),
-                color="#d62728",
+                color=BLOCKED_COLOUR,
                 alpha=0.35,
                 linewidth=0,
             )
-        hours_blocked = float(np.sum(periods[:, 1] - periods[:, 0])) if len(periods) else 0.0
         ax.set_ylim(0, 110)
         ax.set_ylabel(tr("% full"), fontsize=8)
         ax.set_title(
             tr(
                 "{resource} ({cargo}, {kt:,.0f} kt): unloading blocked {hours_blocked:,.0f} h",
-                resource=resource_words(data.model, row.resource),
-                cargo=tr(row.cargo_group.replace("_", " ")),
-                kt=spec["capacity_t"] / 1000,
-                hours_blocked=hours_blocked,
+                resource=resource_words(data.model, panel.resource),
+                cargo=tr(panel.cargo_group.replace("_", " ")),
+                kt=panel.capacity_t / 1000,
+                hours_blocked=panel.blocked_h,
             ),
             fontsize=9,
             loc="left",

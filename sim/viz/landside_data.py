@@ -10,6 +10,7 @@ the busiest of them. Modal split: its order and names, and the note on diverted 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,12 @@ from sim.viz.measures import _open_share, yard_level_t
 from sim.viz.palette import kind_colour, mode_colour
 
 __all__ = [
+    "BLOCKED_COLOUR",
+    "GATE_KINDS",
     "LANDSIDE_KINDS",
+    "YARD_FILL_COLOUR",
+    "YARD_LINE_COLOUR",
+    "YardPanel",
     "blocking_periods",
     "busiest_gates",
     "counted_blocking_periods",
@@ -39,6 +45,7 @@ __all__ = [
     "tonnes_text",
     "yard_fill_pct",
     "yard_grid_h",
+    "yard_panels",
 ]
 
 #: Landside resource kinds of the ``landside`` KPI table, in the order the landside chart
@@ -49,6 +56,11 @@ LANDSIDE_KINDS: dict[str, tuple[str, str, str, str]] = {
     for k in facilities.kinds(side="landside")
     if k.kpi_table == "landside"
 }
+
+#: A yard's fill level (area, line) and the periods a full yard held ships at the berth.
+YARD_FILL_COLOUR = "#bcbd22"
+YARD_LINE_COLOUR = "#7f7f00"
+BLOCKED_COLOUR = "#d62728"
 
 #: Stage kinds of ``model.stages`` that the gate-hours chart shows (truck gates, airports).
 GATE_KINDS = ("gate", "air")
@@ -66,6 +78,8 @@ def _replication_columns(
     if frame.empty:
         return [np.zeros(0) for _ in columns]
     mine = frame["replication"].to_numpy() == replication
+    if mine.all():  # a run of one replication: no copy
+        return [frame[column].to_numpy() for column in columns]
     return [frame[column].to_numpy()[mine] for column in columns]
 
 
@@ -81,28 +95,42 @@ def _merged(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.column_stack([starts[first], reach[last]])
 
 
+def _holds(data: RunData, replication: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ships of a replication a full yard held at the berth: their yard (a row of
+    ``data.model.yards``), the start of their service and how long they were held (h)."""
+    itinerary, block, starts = _replication_columns(
+        data, "vessels", replication, ("itinerary", "block_h", "berth_start_h")
+    )
+    yard_of = data.model.itineraries["yard"].to_numpy()[itinerary.astype(np.int64)]
+    block = block.astype(float)
+    held = block > 1e-9
+    return yard_of[held], starts.astype(float)[held], block[held]
+
+
+def _periods(holds: tuple[np.ndarray, np.ndarray, np.ndarray], yard: int) -> np.ndarray:
+    yard_of, starts, block = holds
+    mine = yard_of == yard
+    return _merged(starts[mine], starts[mine] + block[mine])
+
+
+def _counted(periods: np.ndarray, window_h: tuple[float, float]) -> np.ndarray:
+    periods = np.clip(periods, *window_h)
+    return periods[periods[:, 1] > periods[:, 0]]
+
+
 def blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarray:
     """Periods ``(start_h, end_h)`` during which ships were held at the berth because yard
     ``yard`` (a row of ``data.model.yards``) was full, overlapping holds merged.
 
     A ship is held from the start of its service for its ``block_h`` (``events/vessels``).
     """
-    itinerary, block, starts = _replication_columns(
-        data, "vessels", replication, ("itinerary", "block_h", "berth_start_h")
-    )
-    yard_of = data.model.itineraries["yard"].to_numpy()[itinerary.astype(np.int64)]
-    block = block.astype(float)
-    mine = (yard_of == yard) & (block > 1e-9)
-    held_from = starts.astype(float)[mine]
-    return _merged(held_from, held_from + block[mine])
+    return _periods(_holds(data, replication), yard)
 
 
 def counted_blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarray:
     """:func:`blocking_periods` clipped to the counted period (the window of the KPI table
     and of the level the yard chart draws); periods outside it are left out."""
-    low, high = data.window_h(replication)
-    periods = np.clip(blocking_periods(data, yard, replication), low, high)
-    return periods[periods[:, 1] > periods[:, 0]]
+    return _counted(blocking_periods(data, yard, replication), data.window_h(replication))
 
 
 def fullest_yards(data: RunData, top: int = 6) -> pd.DataFrame:
@@ -120,15 +148,81 @@ def yard_grid_h(data: RunData, replication: int = 0) -> np.ndarray:
     return np.linspace(low, high, min(2000, max(200, int(high - low))))
 
 
+def _levels(data: RunData, replication: int) -> list[np.ndarray]:
+    return _replication_columns(data, "yard_levels", replication, ("yard", "time_h", "level_t"))
+
+
+def _fill_pct(
+    levels: list[np.ndarray], yard: int, at_h: np.ndarray, capacity_t: float
+) -> np.ndarray:
+    yards, times_h, levels_t = levels
+    mine = yards == yard
+    level = yard_level_t(times_h[mine].astype(float), levels_t[mine].astype(float), at_h)
+    return level / capacity_t * 100
+
+
 def yard_fill_pct(data: RunData, yard: int, at_h: np.ndarray, replication: int = 0) -> np.ndarray:
     """Fill level of yard ``yard`` (a row of ``data.model.yards``) at the hours ``at_h``, in
     % of its capacity (:func:`~sim.viz.measures.yard_level_t` of ``events/yard_levels``)."""
-    yards, times_h, levels_t = _replication_columns(
-        data, "yard_levels", replication, ("yard", "time_h", "level_t")
-    )
-    mine = yards == yard
-    level = yard_level_t(times_h[mine].astype(float), levels_t[mine].astype(float), at_h)
-    return level / float(data.model.yards["capacity_t"].iloc[yard]) * 100
+    capacity_t = float(data.model.yards["capacity_t"].iloc[yard])
+    return _fill_pct(_levels(data, replication), yard, at_h, capacity_t)
+
+
+class YardPanel(NamedTuple):
+    """One yard of the yard chart.
+
+    Attributes
+    ----------
+    resource : str
+        Its id (``HA_NEWPORT/NP_CY``).
+    cargo_group : str
+    yard : int
+        Its row of ``data.model.yards``.
+    capacity_t : float
+    fill_pct : ndarray
+        Its fill level (% of capacity) at the hours of :func:`yard_grid_h`.
+    periods : ndarray
+        :func:`counted_blocking_periods`: ``(start_h, end_h)`` rows.
+    """
+
+    resource: str
+    cargo_group: str
+    yard: int
+    capacity_t: float
+    fill_pct: np.ndarray
+    periods: np.ndarray
+
+    @property
+    def blocked_h(self) -> float:
+        """Hours a full yard held ships in the counted period (overlapping holds once)."""
+        return float(np.sum(self.periods[:, 1] - self.periods[:, 0])) if len(self.periods) else 0.0
+
+
+def yard_panels(
+    data: RunData, grid_h: np.ndarray, *, top: int = 6, replication: int = 0
+) -> list[YardPanel]:
+    """The :func:`fullest_yards` with their fill level at the hours ``grid_h`` and the periods
+    they held ships in the counted period (the records are read once for all of them)."""
+    ranked = fullest_yards(data, top)
+    ids = data.model.yards["id"].tolist()
+    holds = _holds(data, replication)
+    levels = _levels(data, replication)
+    window = data.window_h(replication)
+    panels = []
+    for row in ranked.itertuples(index=False):
+        index = ids.index(row.resource)
+        capacity_t = float(data.model.yards["capacity_t"].iloc[index])
+        panels.append(
+            YardPanel(
+                str(row.resource),
+                str(row.cargo_group),
+                index,
+                capacity_t,
+                _fill_pct(levels, index, grid_h, capacity_t),
+                _counted(_periods(holds, index), window),
+            )
+        )
+    return panels
 
 
 # --- landside resources ----------------------------------------------------------------------
