@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from typer.testing import CliRunner
 
-import sim.report.build as build
+import sim.viz.run as viz_run
 from sim.cli import app
 from sim.i18n import CJKFontWarning, chart_fonts, language
 from sim.i18n import fonts as fonts_module
@@ -119,7 +119,7 @@ def test_a_chinese_report_never_reuses_english_charts(run_folder, tmp_path, monk
         drawn.append(list(names))
         return render_run_charts(data, names=names, dpi=options["dpi"], workers=1)
 
-    monkeypatch.setattr(build, "render_run_charts", render)
+    monkeypatch.setattr(viz_run, "render_run_charts", render)  # as the report calls it
     out = tmp_path / "report"
     every = [spec.name for spec in RUN_CHARTS]
     write_report(run_folder, out, dpi=25, charts=True)
