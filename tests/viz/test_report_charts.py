@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-import sim.viz.run as viz_run
 import sim.results.rundata as rundata
+import sim.viz.run as viz_run
 from sim.cli import app
 from sim.report import REPORT_NAME, write_report
 from sim.results.manifest import MANIFEST, verify_folder, write_manifest
