@@ -236,6 +236,7 @@ def _busy_h(
         month[first[which] + step] += step
     hours = np.clip(np.minimum(end, high[month]) - np.maximum(start, low[month]), 0.0, None)
     busy = np.bincount(month * n + index, weights=hours, minlength=len(low) * n)
+    busy = busy.astype(float, copy=False)  # no intervals: numpy counts in integers
     return busy.reshape(len(low), n)
 
 
