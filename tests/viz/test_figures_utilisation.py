@@ -25,7 +25,7 @@ from sim.results.rundata import RunData
 from sim.runs.run import RunResult
 from sim.viz.labels import localise_names
 from sim.viz.measures import monthly_utilisation, resource_label
-from sim.viz.palette import ci_note, kind_label
+from sim.viz.palette import ci_note, kind_colour, kind_label
 from sim.viz.utilisation_data import bottleneck_notes, utilisation_grid
 
 NAMES = ("bottlenecks", "utilisation", "lock_waits")
@@ -55,6 +55,22 @@ def _ranked(data: RunData, ratios: list[float], holds: list[bool | None]) -> Run
     table["holds"] = pd.array(holds, dtype="boolean")
     table["overflowed"] = False
     return dataclasses.replace(data, tables={**data.tables, "bottlenecks": table}, relief=None)
+
+
+def _criterion_rows(figure: dict[str, Any]) -> list[dict[str, Any]]:
+    """The value / limit bars of a bottleneck figure (a trace per kind), row by row."""
+    rows: dict[int, dict[str, Any]] = {}
+    for trace in figure["data"]:
+        if trace["type"] == "bar" and "xaxis" not in trace and not trace.get("showlegend"):
+            for j, row in enumerate(trace["y"]):
+                rows[row] = {
+                    "x": trace["x"][j],
+                    "shape": trace["marker"]["pattern"]["shape"][j],
+                    "text": trace["text"][j],
+                    "hover": trace["hovertext"][j],
+                    "colour": trace["marker"]["color"],
+                }
+    return [rows[row] for row in sorted(rows)]
 
 
 def _with_replications(data: RunData, replications: int) -> RunData:
@@ -239,13 +255,14 @@ def test_bottleneck_rows_are_the_runs_ranking(baseline_data: RunData) -> None:
         for rank, k, r in zip(table["rank"], table["kind"], table["resource"], strict=True)
     ]
     # rank 1 on top: the rows run down the reversed axis
-    bars = figure["data"][0]
-    assert bars["y"] == list(range(len(table)))
+    bars = _criterion_rows(figure)
+    assert len(bars) == len(table)
     assert figure["layout"]["yaxis"]["range"] == [len(table) - 0.5, -0.5]
-    np.testing.assert_allclose(bars["x"], table["criterion_ratio"], rtol=1e-3)
+    np.testing.assert_allclose([b["x"] for b in bars], table["criterion_ratio"], rtol=1e-3)
+    assert [b["colour"] for b in bars] == [kind_colour(k) for k in table["kind"]]
     # the notes beside the bars are the PNG chart's
-    notes = figure["data"][1]
-    assert notes["type"] == "scatter" and notes["mode"] == "text"
+    notes = next(t for t in figure["data"] if t.get("mode") == "text" and t["xaxis"] == "x2")
+    assert notes["y"] == list(range(len(table)))
     for text, (said, measured) in zip(notes["text"], bottleneck_notes(table), strict=True):
         assert said in text and measured in text
 
@@ -261,14 +278,14 @@ def test_bottleneck_axis_fits_the_values(baseline_data: RunData) -> None:
 def test_bottleneck_states_are_told_apart(baseline_data: RunData) -> None:
     data = _ranked(baseline_data, [2.4, 1.07, 0.5, 0.8, 0.3], [False, False, False, None, True])
     figure = figures.bottleneck_figure(data)
-    shapes = figure["data"][0]["marker"]["pattern"]["shape"]
-    assert shapes == ["/", "/", ".", "\\", ""]
+    bars = _criterion_rows(figure)
+    assert [b["shape"] for b in bars] == ["/", "/", ".", "\\", ""]
     legend = {t["name"]: t["marker"]["pattern"]["shape"] for t in figure["data"] if t.get("name")}
     assert legend[tr("breaks its criterion")] == "/"
     assert legend[tr("adds to a port-wide criterion that fails")] == "."
     assert legend[tr("may break it (95 % CI straddles the limit)")] == "\\"
-    hover = figure["data"][0]["hovertext"]
-    assert tr("breaks its criterion") in hover[0] and tr("holds its criterion") in hover[4]
+    assert tr("breaks its criterion") in bars[0]["hover"]
+    assert tr("holds its criterion") in bars[4]["hover"]
     # one bar a row: the legend's entries take no room beside the bars
     assert figure["layout"]["barmode"] == "overlay"
 
@@ -278,10 +295,10 @@ def test_an_overflowed_queue_runs_past_the_others(baseline_data: RunData) -> Non
     table = data.tables["bottlenecks"].copy()
     table["overflowed"] = [False, True, False]
     data = dataclasses.replace(data, tables={**data.tables, "bottlenecks": table})
-    bars = figures.bottleneck_figure(data)["data"][0]
-    assert bars["x"][1] == pytest.approx(2.2)
-    assert bars["marker"]["pattern"]["shape"][1] == "x"
-    assert bars["text"][1] == tr("overflowed ").strip()
+    bars = _criterion_rows(figures.bottleneck_figure(data))
+    assert bars[1]["x"] == pytest.approx(2.2)
+    assert bars[1]["shape"] == "x"
+    assert bars[1]["text"] == tr("overflowed ").strip()
 
 
 def test_the_relief_panel_shows_the_capacity_each_relief_adds(baseline_data: RunData) -> None:

@@ -145,7 +145,7 @@ def bottleneck_figure(data: RunData) -> Figure:
         )
     for trace in traces:  # every mark of a row answers with all of the row
         if "hovertext" in trace:
-            trace["hovertext"] = hover
+            trace["hovertext"] = [hover[row] for row in trace["y"]]
             trace["hovertemplate"] = "%{hovertext}<extra></extra>"
     # the legend under the axis titles (three entries a line), placed in pixels
     entries = sum(1 for trace in traces if trace.get("showlegend"))
@@ -224,35 +224,43 @@ def _criterion_panel(
         for i, (said, measures) in enumerate(notes)
     ]
     kinds = table["kind"].tolist()
-    overflowed = [state == "overflowed" for state in bars.status]
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "x": numbers(bars.length),
-            "y": rows,
-            "marker": {
-                "color": [kind_colour(k) for k in kinds],
-                "line": {
-                    "color": [TARGET_COLOUR if o else "#222222" for o in overflowed],
-                    "width": 1,
+    # a trace per kind: plotly draws a bar's hatching in its own colour only when the
+    # trace has one colour (with a colour per bar it picks black or white itself)
+    traces: list[dict[str, Any]] = []
+    for kind in kinds_in(table["kind"]):
+        mine = [i for i in rows if kinds[i] == kind]
+        states = [bars.status[i] for i in mine]
+        overflowed = [state == "overflowed" for state in states]
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": numbers(bars.length[mine]),
+                "y": mine,
+                "marker": {
+                    "color": kind_colour(kind),
+                    "line": {
+                        "color": [TARGET_COLOUR if o else "#222222" for o in overflowed],
+                        "width": 1,
+                    },
+                    "pattern": {  # dark hatching over the kind's colour, as the PNG's
+                        "shape": [_PATTERNS.get(state, "") for state in states],
+                        "fillmode": "overlay",
+                        "fgcolor": "#222222",
+                        "fgopacity": 0.75,
+                        "size": 8,
+                        "solidity": 0.2,
+                    },
                 },
-                "pattern": {  # black hatching over the kind's colour, as the PNG's
-                    "shape": [_PATTERNS.get(state, "") for state in bars.status],
-                    "fillmode": "overlay",
-                    "fgcolor": "#222222",
-                    "fgopacity": 0.8,
-                    "size": 8,
-                    "solidity": 0.2,
-                },
-            },
-            "text": [tr("overflowed ").strip() if o else "" for o in overflowed],
-            "textposition": "inside",
-            "insidetextanchor": "end",
-            "textfont": {"size": 10},
-            "hovertext": None,  # the row's
-            "showlegend": False,
-        },
+                "text": [tr("overflowed ").strip() if o else "" for o in overflowed],
+                "textposition": "inside",
+                "insidetextanchor": "end",
+                "textfont": {"size": 10},
+                "hovertext": None,  # the rows'
+                "showlegend": False,
+            }
+        )
+    traces += [
         {  # the notes beside the bars: criterion, then the measures in grey
             "type": "scatter",
             "mode": "text",
