@@ -198,11 +198,14 @@ def _records(data: RunData, kind: str, replication: int, *columns: str) -> list[
     frame = data.events[kind]
     if not len(frame):
         return [np.empty(0) for _ in columns]
-    mine = np.flatnonzero(frame["replication"].to_numpy() == replication)
-    every = len(mine) == len(frame)
-    return [
-        frame[column].to_numpy() if every else frame[column].to_numpy()[mine] for column in columns
-    ]
+    replications = frame["replication"].to_numpy()
+    mine: slice | np.ndarray
+    if (replications[1:] >= replications[:-1]).all():  # one replication after the other
+        low, high = np.searchsorted(replications, [replication, replication + 1])
+        mine = slice(int(low), int(high))
+    else:
+        mine = np.flatnonzero(replications == replication)
+    return [frame[column].to_numpy()[mine] for column in columns]
 
 
 def _busy_h(
