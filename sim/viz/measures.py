@@ -11,13 +11,14 @@ lockages; a yard's level jumps at each booking and drains at a constant rate).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from sim.i18n import tr
+from sim.i18n import current_language, tr
 from sim.results.rundata import RunData
-from sim.viz.labels import place_label
+from sim.viz.labels import zh_names
 
 __all__ = [
     "hour_of_date",
@@ -27,6 +28,7 @@ __all__ = [
     "monthly_utilisation",
     "queue_length",
     "resource_label",
+    "resource_labels",
     "yard_level_t",
 ]
 
@@ -116,22 +118,31 @@ def _overlap_matrix_sum(start: np.ndarray, end: np.ndarray, edges: np.ndarray) -
 
 def resource_label(kind: str, resource: str, data: RunData) -> str:
     """How charts name a resource: locks by their place name, berth groups with their count."""
+    return resource_labels([(kind, resource)], data)[0]
+
+
+def resource_labels(resources: Iterable[tuple[str, str]], data: RunData) -> list[str]:
+    """:func:`resource_label` of each ``(kind, resource)``, the model's names looked up once."""
     model = data.model
-    if kind == "lock":
-        names = dict(zip(model.locks["id"], model.locks["name"], strict=True))
-        return place_label(model, resource, str(names.get(resource, resource)).split(" (")[0])
-    # a berth group or yard: its terminal's Chinese name in place of the terminal id
-    terminal, slash, rest = resource.partition("/")
-    if rest == "cargo by land":  # a terminal's landside supply (sim.analysis.kpi)
-        rest = tr("cargo by land")
-    shown = place_label(model, terminal, terminal) + slash + rest
-    if kind == "berths":
-        counts = dict(zip(model.groups["id"], model.groups["berths"], strict=True))
-        count = counts.get(resource)
-        return (
+    chinese = zh_names(model) if current_language() != "en" else {}
+    locks = dict(zip(model.locks["id"], model.locks["name"], strict=True))
+    counts = dict(zip(model.groups["id"], model.groups["berths"], strict=True))
+    out = []
+    for kind, resource in resources:
+        if kind == "lock":  # as place_label names a place: its Chinese name when it has one
+            english = str(locks.get(resource, resource)).split(" (")[0]
+            out.append(chinese.get(resource) or english)
+            continue
+        # a berth group or yard: its terminal's Chinese name in place of the terminal id
+        terminal, slash, rest = resource.partition("/")
+        if rest == "cargo by land":  # a terminal's landside supply (sim.analysis.kpi)
+            rest = tr("cargo by land")
+        shown = (chinese.get(terminal) or terminal) + slash + rest
+        count = counts.get(resource) if kind == "berths" else None
+        out.append(
             tr("{group} ({count} berths)", group=shown, count=count) if count is not None else shown
         )
-    return shown
+    return out
 
 
 def monthly_utilisation(data: RunData) -> pd.DataFrame:

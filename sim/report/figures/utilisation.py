@@ -26,7 +26,7 @@ from sim.report.figures.base import (
 )
 from sim.results.rundata import RunData
 from sim.viz.labels import localise_names
-from sim.viz.measures import resource_label
+from sim.viz.measures import resource_labels
 from sim.viz.palette import (
     KIND_COLOURS,
     TARGET_COLOUR,
@@ -94,10 +94,8 @@ def bottleneck_figure(data: RunData) -> Figure:
         return no_data_figure(tr("no resource to rank"))
     rows = list(range(len(table)))  # row 0, rank 1, at the top
     ranks = table["rank"].tolist() if "rank" in table else [i + 1 for i in rows]
-    labels = [
-        f"{int(rank)}. {resource_label(k, r, data)}"
-        for rank, k, r in zip(ranks, table["kind"], table["resource"], strict=True)
-    ]
+    names = resource_labels(zip(table["kind"], table["resource"], strict=True), data)
+    labels = [f"{int(rank)}. {name}" for rank, name in zip(ranks, names, strict=True)]
     hover = [
         f"<b>{_plain(label)}</b><br>{_plain(kind_label(k))}"
         for label, k in zip(labels, table["kind"], strict=True)
@@ -483,8 +481,8 @@ def utilisation_figure(data: RunData) -> Figure:
     if values.empty:
         return no_data_figure(tr("no resource in service in the counted period"))
     rows = [
-        tr("{kind}: {resource}", kind=kind_label(k), resource=resource_label(k, r, data))
-        for k, r in values.index
+        tr("{kind}: {resource}", kind=kind_label(k), resource=name)
+        for (k, _), name in zip(values.index, resource_labels(values.index, data), strict=True)
     ]
     columns = [str(c) for c in values.columns]
     percent = values.to_numpy(dtype=float) * 100
@@ -560,7 +558,9 @@ def lock_wait_figure(data: RunData) -> Figure:
     table = data.tables["locks"]
     if table.empty:
         return no_data_figure(tr("no locks in this scenario"))
-    locks = [_plain(resource_label("lock", r, data)) for r in table["resource"]]
+    locks = [
+        _plain(name) for name in resource_labels((("lock", r) for r in table["resource"]), data)
+    ]
     with_ci = ci_shown(data.replications)
     traces = []
     for column, name, colour in (
