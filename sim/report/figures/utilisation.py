@@ -253,7 +253,8 @@ def _criterion_panel(
                 "text": [tr("overflowed ").strip() if o else "" for o in overflowed],
                 "textposition": "inside",
                 "insidetextanchor": "end",
-                "textfont": {"size": 10},
+                # a white halo: the word reads over the hatching
+                "textfont": {"size": 10, "color": "#111111", "shadow": "0 0 3px white"},
                 "hovertext": None,  # the rows'
                 "showlegend": False,
             }
