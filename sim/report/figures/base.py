@@ -218,12 +218,18 @@ def rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha:g})"
 
 
-#: A colour scale from green (idle) through yellow to red (saturated), as the PNG heat map's.
+#: Utilisation colours (share 0-1 or 0-100 %): matplotlib's YlOrRd, as the PNG heat map and
+#: flow map draw it (light: idle, dark red: full).
 UTILISATION_SCALE = [
-    [0.0, "#1a9850"],
-    [0.5, "#fee08b"],
-    [0.8, "#fc8d59"],
-    [1.0, "#a50026"],
+    [0.0, "#ffffcc"],
+    [0.125, "#ffeda0"],
+    [0.25, "#fed976"],
+    [0.375, "#feb24c"],
+    [0.5, "#fd8d3c"],
+    [0.625, "#fc4e2a"],
+    [0.75, "#e31a1c"],
+    [0.875, "#bd0026"],
+    [1.0, "#800026"],
 ]
 
 

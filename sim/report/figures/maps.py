@@ -33,7 +33,7 @@ from network.labelboxes import Frame, PlacedBox, place_boxes
 from network.maplabels import MapLabel
 from network.plot import HUB_WINDOW
 from sim.i18n import tr
-from sim.report.figures.base import Figure, figure, no_data_figure
+from sim.report.figures.base import UTILISATION_SCALE, Figure, figure, no_data_figure
 from sim.results.rundata import RunData
 from sim.viz.labels import corridor_label, mode_label, place_label
 from sim.viz.maps_data import panel_labels, resource_utilisation
@@ -64,18 +64,6 @@ _MAX_WIDTH_PX = 11.0
 _MARKERS = {"terminal": ("square", 11, 8), "lock": ("diamond", 11, 8), "gateway": ("star", 15, 15)}
 _NOT_MODELLED = "#bdbdbd"
 _GATEWAY_COLOUR = "#ff7f0e"
-#: Utilisation colours (0-100 %), matplotlib's YlOrRd as the PNG draws it.
-_UTILISATION_SCALE = [
-    [0.0, "#ffffcc"],
-    [0.125, "#ffeda0"],
-    [0.25, "#fed976"],
-    [0.375, "#feb24c"],
-    [0.5, "#fd8d3c"],
-    [0.625, "#fc4e2a"],
-    [0.75, "#e31a1c"],
-    [0.875, "#bd0026"],
-    [1.0, "#800026"],
-]
 #: How far around a panel the basemap is kept (share of its span), for panning a little.
 _BASEMAP_MARGIN = 0.5
 
@@ -464,7 +452,7 @@ def _place_traces(
                     "symbol": coloured["symbol"],
                     "size": coloured["size"],
                     "color": [0.0 if v is None else v for v in coloured["value"]],
-                    "colorscale": _UTILISATION_SCALE,
+                    "colorscale": UTILISATION_SCALE,
                     "cmin": 0,
                     "cmax": 100,
                     "showscale": panel.name == "hub",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.i18n import localise, tr
 from sim.report.figures.base import (
+    UTILISATION_SCALE,
     Figure,
     axis,
     error_bar,
@@ -57,18 +58,6 @@ TOP_RESOURCES = 30
 #: Bar patterns by what the verdict says of the criterion (the PNG chart's hatches).
 _PATTERNS = {"fails": "/", "shared": ".", "uncertain": "\\", "overflowed": "x"}
 _RELIEF_COLOUR = "#2ca02c"
-#: matplotlib's YlOrRd, the colour map of the PNG heat map and map (light: idle, dark red: full).
-_YLORRD = [
-    [0.0, "#ffffcc"],
-    [0.125, "#ffeda0"],
-    [0.25, "#fed976"],
-    [0.375, "#feb24c"],
-    [0.5, "#fd8d3c"],
-    [0.625, "#fc4e2a"],
-    [0.75, "#e31a1c"],
-    [0.875, "#bd0026"],
-    [1.0, "#800026"],
-]
 _P95_COLOUR = "#08306b"
 
 
@@ -497,7 +486,7 @@ def utilisation_figure(data: RunData) -> Figure:
         columns,
         zmin=0.0,
         zmax=100.0,
-        colorscale=_YLORRD,
+        colorscale=UTILISATION_SCALE,
         hover="%{y}<br>%{customdata[0]}: "
         + _plain(tr("{percent} % of capacity in use", percent="%{marker.color:.0f}")),
         text=text,
