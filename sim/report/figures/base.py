@@ -164,9 +164,10 @@ def error_bar(
     }
 
 
-def note_annotation(text: str, *, line: int = 0) -> dict[str, Any]:
-    """A note under the plot, below the x axis and its title (line ``line`` of the notes),
-    such as why no CI is drawn; reserve :func:`notes_margin` pixels at the bottom for them."""
+def note_annotation(text: str, *, line: int = 0, below_px: float | None = None) -> dict[str, Any]:
+    """A note under the plot, such as why no CI is drawn: by default below the x axis and its
+    title (line ``line`` of the notes; reserve :func:`notes_margin` pixels at the bottom for
+    them), or ``below_px`` pixels under the plot area."""
     return {
         "text": text,
         "xref": "paper",
@@ -175,7 +176,7 @@ def note_annotation(text: str, *, line: int = 0) -> dict[str, Any]:
         "y": 0,
         "xanchor": "left",
         "yanchor": "top",
-        "yshift": -(58 + 18 * line),
+        "yshift": -(58 + 18 * line if below_px is None else below_px),
         "showarrow": False,
         "font": {"size": 11, "color": "#555"},
     }

@@ -90,11 +90,6 @@ def _stacked_domains(panels: int, panel_px: int, gap_px: int) -> tuple[list[list
     return domains, plot_px
 
 
-def _bottom_note(text: str, *, shift_px: int) -> dict[str, Any]:
-    """A note ``shift_px`` pixels under the plot area (under its x axis title)."""
-    return {**note_annotation(text), "y": 0, "yshift": -shift_px}
-
-
 def _zoomable_dates(settings: dict[str, Any]) -> dict[str, Any]:
     """A date axis that keeps the year in its Chinese tick labels over a run of years and
     shows days and hours when zoomed in (English: plotly's own ticks do)."""
@@ -676,7 +671,7 @@ def modal_co2_figure(data: RunData) -> Figure:
     note = ci_note(data.replications)
     bottom = 110 if "<br>" in split_title else 70
     if note:
-        annotations.append(_bottom_note(note, shift_px=bottom - 10))
+        annotations.append(note_annotation(note, below_px=bottom - 10))
         bottom += 24
     layout.update({"annotations": annotations, "margin": {"t": 56, "b": bottom}})
     return figure(traces, layout, height=376 + bottom, legend=False)

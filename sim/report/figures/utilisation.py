@@ -23,6 +23,7 @@ from sim.report.figures.base import (
     heat_cells,
     no_data_figure,
     note_annotation,
+    notes_margin,
     numbers,
 )
 from sim.results.rundata import RunData
@@ -140,7 +141,7 @@ def bottleneck_figure(data: RunData) -> Figure:
     top_px, below_px, plot_px = 75, 95, 46 * max(len(rows), 2)
     layout["margin"] = {"l": 70, "r": 30, "t": top_px, "b": below_px + legend_px}
     if not ranked and not ci_shown(data.replications):  # why the shares have no CI
-        note = note_annotation(ci_note(data.replications), y=-(below_px - 12) / plot_px)
+        note = note_annotation(ci_note(data.replications), below_px=below_px - 12)
         layout["annotations"].append(note)
     layout["legend"] = {
         "orientation": "h",
@@ -532,7 +533,7 @@ def utilisation_figure(data: RunData) -> Figure:
                     shown=len(rows),
                     total=grid.resources,
                 ),
-                y=-0.02,
+                below_px=6,
             )
         ]
     layout["margin"] = {"l": 70, "r": 30, "t": 30, "b": 40}
@@ -586,6 +587,6 @@ def lock_wait_figure(data: RunData) -> Figure:
         "yaxis": axis(_plain(tr("Waiting time at the lock (h)")), rangemode="tozero"),
     }
     if not with_ci:
-        layout["annotations"] = [note_annotation(ci_note(data.replications), y=-0.14)]
-        layout["margin"] = {"l": 70, "r": 30, "t": 40, "b": 80}
+        layout["annotations"] = [note_annotation(ci_note(data.replications))]
+        layout["margin"] = {"l": 70, "r": 30, "t": 40, "b": notes_margin(1)}
     return figure(traces, layout, height=400)
