@@ -136,30 +136,53 @@ def vessel_waypoints(
     if vessels.empty or not model.has_network:
         return pd.DataFrame(columns=WAYPOINT_COLUMNS)
     run_end = data.end_h(replication)
-    local = np.arange(len(vessels))  # vessel ids in the passages are row numbers
     entry = vessels["entry_h"].to_numpy(dtype=float)
     exit_h = vessels["exit_h"].to_numpy(dtype=float)
     active = (entry <= min(end_h, run_end)) & (np.isnan(exit_h) | (exit_h >= start_h))
-    # only the active ships' passages (a week of a plan year is a few % of them): ranking and
-    # matching the year's passages per itinerary took most of the time
+    # the active ships (a week of a plan year is a few % of them) grouped by itinerary once,
+    # and their passages with them, in numpy: masking the year's ships and passages per
+    # itinerary, and a frame per itinerary, took most of the time
+    itineraries = vessels["itinerary"].to_numpy()
+    ships = np.flatnonzero(active)  # vessel ids in the passages are row numbers
+    by_itinerary = np.argsort(itineraries[ships], kind="stable")
+    ships = ships[by_itinerary]
+    ship_bounds = np.searchsorted(itineraries[ships], np.arange(len(model.itineraries) + 1))
     passages = data.replication_events("passages", replication)
     passages = _passage_rank(passages[active[passages["vessel"].to_numpy(dtype=np.int64)]])
+    passage_vessel = passages["vessel"].to_numpy(dtype=np.int64)
+    passage_itinerary = itineraries[passage_vessel]
+    by_itinerary = np.argsort(passage_itinerary, kind="stable")
+    passage_vessel = passage_vessel[by_itinerary]
+    passage_rank = passages["rank"].to_numpy()[by_itinerary]
+    passage_times = [
+        passages[column].to_numpy(dtype=float)[by_itinerary]
+        for column in ("arrival_h", "start_h", "end_h")
+    ]
+    passage_bounds = np.searchsorted(
+        passage_itinerary[by_itinerary], np.arange(len(model.itineraries) + 1)
+    )
+    berth_times = [
+        vessels[column].to_numpy(dtype=float)
+        for column in ("berth_arrival_h", "berth_start_h", "service_end_h")
+    ]
     lock_ids = model.locks["id"].tolist()
     modelled = set(lock_ids)
     lock_places = set(model.places.loc[model.places["kind"] == "lock", "id"])
     lengths = dict(zip(model.links["id"], model.links["length_km"], strict=True))
     speeds = dict(zip(model.links["id"], model.links["speed_kmh"], strict=True))
-    frames = []
-    itineraries = vessels["itinerary"].to_numpy()
+    flow_kinds = model.flows["kind"].to_numpy()
+    class_speeds = model.classes["speed_kmh"].to_numpy(dtype=float)
+    parts: dict[str, list[np.ndarray]] = {column: [] for column in WAYPOINT_COLUMNS}
     for index, itinerary in model.itineraries.iterrows():
-        mine = local[active & (itineraries == index)]
-        if len(mine) == 0:
+        first, last_ship = ship_bounds[index], ship_bounds[index + 1]
+        if first == last_ship:
             continue
+        mine = ships[first:last_ship]
         journey = _journey(model, itinerary)
         if journey is None:
             continue
         places, hops, berth_at = journey
-        speed_vessel = float(model.classes["speed_kmh"].iloc[int(itinerary["vessel_class"])])
+        speed_vessel = float(class_speeds[int(itinerary["vessel_class"])])
         last = len(places) - 1
         stops = []
         for j, place in enumerate(places):
@@ -192,45 +215,36 @@ def vessel_waypoints(
         depart = np.full((m, n), np.nan)
         # recorded times at the anchors
         lock_columns = [j for j in anchors if stops[j] == "lock"]
-        ours = passages[passages["vessel"].isin(mine)]
-        row_of = np.searchsorted(mine, ours["vessel"].to_numpy())
-        rank = ours["rank"].to_numpy()
+        ours = slice(passage_bounds[index], passage_bounds[index + 1])
+        row_of = np.searchsorted(mine, passage_vessel[ours])
+        rank = passage_rank[ours]
         keep = rank < len(lock_columns)
         columns = np.array(lock_columns, dtype=np.int64)[rank[keep]]
-        arrive[row_of[keep], columns] = ours["arrival_h"].to_numpy()[keep]
-        serve[row_of[keep], columns] = ours["start_h"].to_numpy()[keep]
-        depart[row_of[keep], columns] = ours["end_h"].to_numpy()[keep]
+        for times, recorded in zip((arrive, serve, depart), passage_times, strict=True):
+            times[row_of[keep], columns] = recorded[ours][keep]
         if berth_at >= 0:
-            rows = vessels.iloc[mine]
-            arrive[:, berth_at] = rows["berth_arrival_h"].to_numpy(dtype=float)
-            serve[:, berth_at] = rows["berth_start_h"].to_numpy(dtype=float)
-            depart[:, berth_at] = rows["service_end_h"].to_numpy(dtype=float)
+            for times, recorded in zip((arrive, serve, depart), berth_times, strict=True):
+                times[:, berth_at] = recorded[mine]
         arrive[:, 0] = serve[:, 0] = depart[:, 0] = entry[mine]
         arrive[:, last] = serve[:, last] = depart[:, last] = exit_h[mine]
         # sail between consecutive recorded places: links shared by length / speed, scaled so
         # the arrival meets the itinerary's sailing hours (and so the recorded time)
         interpolate_sailing(arrive, serve, depart, [0, *anchors, last], hop_h, dwell, sail)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "vessel": np.repeat(mine, n),
-                    "itinerary": index,
-                    "flow_kind": model.flows["kind"].iloc[int(itinerary["flow"])],
-                    "seq": np.tile(np.arange(n), m),
-                    "place": np.tile(places, m),
-                    "stop": np.tile(stops, m),
-                    "arrive_h": arrive.ravel(),
-                    "serve_h": serve.ravel(),
-                    "depart_h": depart.ravel(),
-                    "next_link": np.tile([*hops, ""], m),
-                }
-            )
-        )
-    if not frames:
+        parts["vessel"].append(np.repeat(mine, n))
+        parts["itinerary"].append(np.full(m * n, index, dtype=np.int64))
+        parts["flow_kind"].append(np.full(m * n, flow_kinds[int(itinerary["flow"])], dtype=object))
+        parts["seq"].append(np.tile(np.arange(n), m))
+        parts["place"].append(np.tile(np.array(places, dtype=object), m))
+        parts["stop"].append(np.tile(np.array(stops, dtype=object), m))
+        parts["arrive_h"].append(arrive.ravel())
+        parts["serve_h"].append(serve.ravel())
+        parts["depart_h"].append(depart.ravel())
+        parts["next_link"].append(np.tile(np.array([*hops, ""], dtype=object), m))
+    if not parts["vessel"]:
         return pd.DataFrame(columns=WAYPOINT_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
+    columns = {column: np.concatenate(arrays) for column, arrays in parts.items()}
+    order = np.lexsort((columns["seq"], columns["vessel"]))
     # nothing is known after the run stopped, except arrivals due by sailing on
     for column in ("serve_h", "depart_h"):
-        late = out[column] > run_end
-        out.loc[late, column] = np.nan
-    return out.sort_values(["vessel", "seq"], kind="stable").reset_index(drop=True)
+        columns[column][columns[column] > run_end] = np.nan
+    return pd.DataFrame({column: values[order] for column, values in columns.items()})
