@@ -20,6 +20,7 @@ from sim.viz.queues_data import (
     turnaround_by_area,
     turnaround_calls,
     waiting_series,
+    waiting_series_of,
 )
 from sim.viz.style import PORT_COLOUR, hours_to_datetimes, kind_label, new_figure, no_data
 
@@ -89,8 +90,9 @@ def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) 
         return figure
     width = queue_bin_h(data, bin_h)
     handles = []
-    for colour, row in zip(QUEUE_COLOURS, ranked.itertuples(index=False), strict=False):
-        series = waiting_series(data, row.kind, row.resource, bin_h=width)
+    rows = list(ranked.itertuples(index=False))[: len(QUEUE_COLOURS)]
+    every = waiting_series_of(data, [(row.kind, row.resource) for row in rows], bin_h=width)
+    for colour, row, series in zip(QUEUE_COLOURS, rows, every, strict=False):
         middle = hours_to_datetimes(
             data.model.calendar, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
         )

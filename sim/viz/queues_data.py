@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.results.rundata import RunData
 from sim.viz.measures import queue_length
+from sim.viz.tracks import replication_columns
 
 __all__ = [
     "QUEUE_COLOURS",
@@ -25,6 +26,7 @@ __all__ = [
     "turnaround_by_area",
     "turnaround_calls",
     "waiting_series",
+    "waiting_series_of",
 ]
 
 #: Colours of the resources of the queue chart, in their rank order.
@@ -33,25 +35,29 @@ QUEUE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 TURNAROUND_PERCENTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def _waits(data: RunData, kind: str, resource: str, replication: int) -> tuple[np.ndarray, ...]:
-    """Arrival and service start of every ship served by one lock or berth group."""
-    # numpy masks on the two columns wanted: filtering whole frames of a plan year's records
-    # (a million passages) took most of the chart's time
-    if kind == "lock":
-        index = data.model.locks["id"].tolist().index(resource)
-        rows = data.replication_events("passages", replication)
-        mine = rows["lock"].to_numpy() == index
-        return (
-            rows["arrival_h"].to_numpy(dtype=float)[mine],
-            rows["start_h"].to_numpy(dtype=float)[mine],
-        )
-    index = data.model.groups["id"].tolist().index(resource)
-    rows = data.replication_events("vessels", replication)
-    mine = rows["berth_group"].to_numpy() == index
-    return (
-        rows["berth_arrival_h"].to_numpy(dtype=float)[mine],
-        rows["berth_start_h"].to_numpy(dtype=float)[mine],
-    )
+def _waits(
+    data: RunData, resources: list[tuple[str, str]], replication: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Arrival and service start of every ship served by each ``(kind, resource)``, a lock
+    (``kind="lock"``) or a berth group, in record order (the columns of the replication are
+    read once for all of them, and masked in numpy)."""
+    out: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+    for kind, table, code, arrived, served, ids in (
+        ("lock", "passages", "lock", "arrival_h", "start_h", data.model.locks["id"]),
+        ("berths", "vessels", "berth_group", "berth_arrival_h", "berth_start_h",
+         data.model.groups["id"]),
+    ):  # fmt: skip
+        mine = [resource for k, resource in resources if k == kind]
+        if not mine:
+            continue
+        rows = replication_columns(data, table, replication, [code, arrived, served])
+        index = ids.tolist()
+        arrival = np.asarray(rows[arrived], dtype=float)
+        start = np.asarray(rows[served], dtype=float)
+        for resource in mine:
+            where = rows[code] == index.index(resource)
+            out[kind, resource] = (arrival[where], start[where])
+    return [out[kind, resource] for kind, resource in resources]
 
 
 def waiting_series(data: RunData, kind: str, resource: str, *, bin_h: float = 24.0) -> pd.DataFrame:
@@ -73,35 +79,49 @@ def waiting_series(data: RunData, kind: str, resource: str, *, bin_h: float = 24
         ``mean_wait_h`` (mean wait of the ships arriving in it; NaN without arrivals),
         averaged over the replications.
     """
+    return waiting_series_of(data, [(kind, resource)], bin_h=bin_h)[0]
+
+
+def waiting_series_of(
+    data: RunData, resources: list[tuple[str, str]], *, bin_h: float = 24.0
+) -> list[pd.DataFrame]:
+    """:func:`waiting_series` of several ``(kind, resource)`` at once (each replication's
+    records are read once for all of them)."""
     low = data.model.warmup_h
     high = min(data.end_h(r) for r in range(data.replications))
     edges = np.arange(low, high + 1e-9, bin_h)
     if len(edges) < 2 or edges[-1] < high - 1e-9:
         edges = np.append(edges, high)
-    queues, waits = [], []
+    queues: list[list[np.ndarray]] = [[] for _ in resources]
+    waits: list[list[np.ndarray]] = [[] for _ in resources]
     for replication in range(data.replications):
-        arrival, start = _waits(data, kind, resource, replication)
-        queues.append(queue_length(arrival, start, edges))
-        bins = np.searchsorted(edges, arrival, side="right") - 1
-        inside = (bins >= 0) & (bins < len(edges) - 1) & ~np.isnan(start)
-        count = np.bincount(bins[inside], minlength=len(edges) - 1)
-        total = np.bincount(
-            bins[inside], weights=(start - arrival)[inside], minlength=len(edges) - 1
+        for k, (arrival, start) in enumerate(_waits(data, resources, replication)):
+            queues[k].append(queue_length(arrival, start, edges))
+            bins = np.searchsorted(edges, arrival, side="right") - 1
+            inside = (bins >= 0) & (bins < len(edges) - 1) & ~np.isnan(start)
+            count = np.bincount(bins[inside], minlength=len(edges) - 1)
+            total = np.bincount(
+                bins[inside], weights=(start - arrival)[inside], minlength=len(edges) - 1
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                waits[k].append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
+    out = []
+    for queue, wait in zip(queues, waits, strict=True):
+        stacked = np.vstack(wait)
+        mean_wait = np.full(stacked.shape[1], np.nan)
+        seen = ~np.all(np.isnan(stacked), axis=0)
+        mean_wait[seen] = np.nanmean(stacked[:, seen], axis=0)
+        out.append(
+            pd.DataFrame(
+                {
+                    "start_h": edges[:-1],
+                    "end_h": edges[1:],
+                    "queue_vessels": np.mean(np.vstack(queue), axis=0),
+                    "mean_wait_h": mean_wait,
+                }
+            )
         )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            waits.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
-    stacked = np.vstack(waits)
-    mean_wait = np.full(stacked.shape[1], np.nan)
-    seen = ~np.all(np.isnan(stacked), axis=0)
-    mean_wait[seen] = np.nanmean(stacked[:, seen], axis=0)
-    return pd.DataFrame(
-        {
-            "start_h": edges[:-1],
-            "end_h": edges[1:],
-            "queue_vessels": np.mean(np.vstack(queues), axis=0),
-            "mean_wait_h": mean_wait,
-        }
-    )
+    return out
 
 
 def anchorage_series(data: RunData, resource: str, edges_h: np.ndarray) -> np.ndarray:
@@ -144,24 +164,35 @@ def turnaround_calls(data: RunData) -> pd.DataFrame:
     -------
     DataFrame
         ``turnaround_h`` (arrival at the berth area to the end of handling), ``wait_h`` (for
-        a berth) and ``port_area`` of its berth group; empty without such a call.
+        a berth) and ``port_area`` of its berth group (categorical, the port areas in
+        alphabetical order); empty without such a call.
     """
     frames = []
-    areas = data.model.groups["port_area"].to_numpy()
+    names, group_area = np.unique(
+        data.model.groups["port_area"].to_numpy(dtype=str), return_inverse=True
+    )
     for replication in range(data.replications):
         low, high = data.window_h(replication)
-        vessels = data.replication_events("vessels", replication)
-        group = vessels["berth_group"].to_numpy()
-        arrival = vessels["berth_arrival_h"].to_numpy(dtype=float)
-        start = vessels["berth_start_h"].to_numpy(dtype=float)
-        end = vessels["service_end_h"].to_numpy(dtype=float)
+        vessels = replication_columns(
+            data,
+            "vessels",
+            replication,
+            ["berth_group", "berth_arrival_h", "berth_start_h", "service_end_h"],
+        )
+        group = np.asarray(vessels["berth_group"], dtype=np.int64)
+        arrival = np.asarray(vessels["berth_arrival_h"], dtype=float)
+        start = np.asarray(vessels["berth_start_h"], dtype=float)
+        end = np.asarray(vessels["service_end_h"], dtype=float)
         done = (group >= 0) & (arrival >= low) & (end <= high)
         frames.append(
             pd.DataFrame(
                 {
                     "turnaround_h": end[done] - arrival[done],
                     "wait_h": start[done] - arrival[done],
-                    "port_area": areas[group[done]],
+                    # categories, not a text per call: a plan year has a third of a million
+                    "port_area": pd.Categorical.from_codes(
+                        group_area[group[done]], categories=pd.Index(names, dtype="str")
+                    ),
                 }
             )
         )
@@ -169,11 +200,29 @@ def turnaround_calls(data: RunData) -> pd.DataFrame:
 
 
 def turnaround_by_area(calls: pd.DataFrame) -> pd.DataFrame:
-    """Turnaround statistics of each port area (:func:`turnaround_calls`), the shortest median
-    first: ``count, mean, std, min``, the :data:`TURNAROUND_PERCENTILES` (columns ``5%``,
-    ``25%``, ``50%``, ``75%``, ``95%``) and ``max``, hours, indexed by port area."""
-    return (
-        calls.groupby("port_area")["turnaround_h"]
-        .describe(percentiles=list(TURNAROUND_PERCENTILES))
-        .sort_values("50%")
+    """Turnaround statistics of each port area with calls (:func:`turnaround_calls`), the
+    shortest median first: ``count``, ``mean``, the :data:`TURNAROUND_PERCENTILES` (columns
+    ``5%``, ``25%``, ``50%``, ``75%``, ``95%``, linear interpolation) and ``max``, hours,
+    indexed by port area.
+
+    The numbers of ``calls.groupby("port_area")["turnaround_h"].describe(...)``, computed
+    with numpy on each area's calls (pandas took most of the chart's time).
+    """
+    areas = pd.Categorical(calls["port_area"])
+    values = calls["turnaround_h"].to_numpy(dtype=float)
+    codes = np.asarray(areas.codes)
+    order = np.argsort(codes.astype(np.int32), kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(areas.categories) + 1))
+    labels = [f"{q * 100:g}%" for q in TURNAROUND_PERCENTILES]
+    rows, index = [], []
+    for k, area in enumerate(areas.categories):
+        mine = values[order[bounds[k] : bounds[k + 1]]]
+        if len(mine) == 0:
+            continue
+        quantiles = np.percentile(mine, [q * 100 for q in TURNAROUND_PERCENTILES])
+        rows.append([float(len(mine)), float(np.mean(mine)), *quantiles, float(np.max(mine))])
+        index.append(area)
+    table = pd.DataFrame(
+        rows, index=pd.Index(index, name="port_area"), columns=["count", "mean", *labels, "max"]
     )
+    return table.sort_values("50%")

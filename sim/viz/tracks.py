@@ -56,9 +56,12 @@ def replication_columns(
     frame = data.events[kind]
     if frame.empty:
         return {column: np.empty(0) for column in columns}
-    mine = frame["replication"].to_numpy() == replication
-    if mine.all():
-        return {column: frame[column].to_numpy() for column in columns}
+    replications = frame["replication"].to_numpy()
+    if np.all(replications[1:] >= replications[:-1]):
+        # stored replication after replication (as runs write them): a slice of each column
+        low, high = np.searchsorted(replications, [replication, replication + 1])
+        return {column: frame[column].to_numpy()[low:high] for column in columns}
+    mine = replications == replication
     return {column: frame[column].to_numpy()[mine] for column in columns}
 
 

@@ -34,7 +34,7 @@ from sim.viz.queues_data import (
     queue_resources,
     turnaround_by_area,
     turnaround_calls,
-    waiting_series,
+    waiting_series_of,
 )
 
 __all__ = ["queue_figure", "turnaround_figure"]
@@ -102,8 +102,9 @@ def queue_figure(data: RunData) -> Figure:
     wait_hover = tr("{hours} h mean wait", hours="%{y:.1f}")
     traces: list[dict[str, Any]] = []
     peaks: dict[str, float] = {}
-    for colour, row in zip(QUEUE_COLOURS, ranked.itertuples(index=False), strict=False):
-        series = waiting_series(data, row.kind, row.resource, bin_h=width)
+    rows = list(ranked.itertuples(index=False))[: len(QUEUE_COLOURS)]
+    every = waiting_series_of(data, [(row.kind, row.resource) for row in rows], bin_h=width)
+    for colour, row, series in zip(QUEUE_COLOURS, rows, every, strict=False):
         middle = dates(data.model.calendar, (series["start_h"] + series["end_h"]) / 2)
         label = tr(
             "{kind}: {resource}",
