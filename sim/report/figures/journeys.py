@@ -54,22 +54,20 @@ from sim.viz.tracks import GRAND_CANAL, canal_km, vessel_waypoints
 __all__ = ["berth_gantt_figure", "time_axis", "time_space_figure"]
 
 _HOUR_MS = 3_600_000.0
-#: Matplotlib's ``YlGnBu`` (ColorBrewer), the PNG's density colours.
-_DENSITY_SCALE = [
-    [i / 8, colour]
-    for i, colour in enumerate(
-        (
-            "#ffffd9",
-            "#edf8b1",
-            "#c7e9b4",
-            "#7fcdbb",
-            "#41b6c4",
-            "#1d91c0",
-            "#225ea8",
-            "#253494",
-            "#081d58",
-        )
-    )
+#: Matplotlib's ``YlGnBu`` (ColorBrewer), the PNG's density colours, evenly spaced.
+_DENSITY_COLOURS = (
+    "#ffffd9",
+    "#edf8b1",
+    "#c7e9b4",
+    "#7fcdbb",
+    "#41b6c4",
+    "#1d91c0",
+    "#225ea8",
+    "#253494",
+    "#081d58",
+)
+_DENSITY_SCALE: list[list[float | str]] = [
+    [i / (len(_DENSITY_COLOURS) - 1), colour] for i, colour in enumerate(_DENSITY_COLOURS)
 ]
 #: Lowest density the colour scale tells apart (ships per km), as the PNG's ``LogNorm``.
 _DENSITY_FLOOR = 0.05
@@ -268,9 +266,9 @@ def _png(rgba: np.ndarray) -> bytes:
 
 def _density_colours(shade: np.ndarray) -> np.ndarray:
     """RGBA of shades 0-1 on :data:`_DENSITY_SCALE` (NaN: transparent)."""
-    stops = np.array([stop for stop, _ in _DENSITY_SCALE])
+    stops = np.linspace(0.0, 1.0, len(_DENSITY_COLOURS))
     colours = np.array(
-        [[int(colour[k : k + 2], 16) for k in (1, 3, 5)] for _, colour in _DENSITY_SCALE],
+        [[int(colour[k : k + 2], 16) for k in (1, 3, 5)] for colour in _DENSITY_COLOURS],
         dtype=float,
     )
     where = np.nan_to_num(shade)
@@ -429,9 +427,12 @@ def _mark_names(marks: list[PlaceMark], y_axes: list[str]) -> list[dict[str, Any
     return names
 
 
-def _stopped(data: RunData, run_end: float, finish: float, axes: list[str]) -> list[Any]:
-    """Grey over the time after the run stopped, and a note on the first panel saying why
-    (``[shapes, annotation]``; empty when the run went past the window)."""
+def _stopped(
+    data: RunData, run_end: float, begin: float, finish: float, axes: list[str]
+) -> list[Any]:
+    """Grey over the time of the window ``[begin, finish]`` after the run stopped, and a note
+    on the first panel saying why (``[shapes, annotation]``; empty when the run went past
+    the window)."""
     if finish <= run_end:
         return []
     when = _when(data, run_end)
@@ -441,7 +442,7 @@ def _stopped(data: RunData, run_end: float, finish: float, axes: list[str]) -> l
         text = tr("the run stopped {when} during the warm-up: a queue overflowed", when=when)
     else:
         text = tr("the run stopped {when}: a queue overflowed", when=when)
-    start, end = (float(v) for v in _epoch_ms(data, np.array([run_end, finish])))
+    start, end = (float(v) for v in _epoch_ms(data, np.array([max(run_end, begin), finish])))
     shapes = [
         {
             "type": "rect",
@@ -510,7 +511,7 @@ def _ship_lines(
     kinds = segments["kind"].to_numpy(dtype=object)[shown]
     bands = segments["band"].to_numpy()[shown]
     north = segments["north"].to_numpy(dtype=bool)[shown]
-    where = "%{x}<br>km %{y:.1f}"
+    where = "%{x}<br>" + tr("km {km}", km="%{y:.1f}")
     # where a ship's line may run on through its stop: the locks, whose wait and chamber
     # lines cover the stop (not a terminal: the wait for a berth is not drawn)
     locks_km = np.array([mark.km for mark in marks if mark.kind == "lock"])
@@ -631,8 +632,9 @@ def time_space_figure(data: RunData) -> Figure:
     week = _epoch_ms(data, np.array([begin, finish]))
     opening = _epoch_ms(data, np.array([detail, detail + DETAIL_H]))
     km_axis = {"range": [low, high], "autorange": False}
-    stopped = _stopped(data, run_end, finish, ["x", "x2", "x3"])
-    shapes = _mark_shapes(marks, ["y2", "y3"]) + (stopped[0] if stopped else [])
+    stopped = _stopped(data, run_end, begin, finish, ["x", "x2", "x3"])
+    # the grey after the run under the lines of the locks and terminals
+    shapes = (stopped[0] if stopped else []) + _mark_shapes(marks, ["y2", "y3"])
     shapes.append(
         {
             "type": "rect",
@@ -884,7 +886,7 @@ def berth_gantt_figure(data: RunData) -> Figure:
             type="category",
             categoryorder="array",
             categoryarray=lanes,
-            autorange="reversed",
+            range=[len(lanes) - 0.5, -0.5],  # the first berth on top, drawn with no stay too
             showgrid=False,
             tickfont={"size": 10},
         ),
