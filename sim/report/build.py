@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from network.files import atomic_path
-from sim.report.figures import run_figures
+from sim.report.figures import run_figures, stored_figures
 from sim.report.run_report import run_report_html
 from sim.results.manifest import MANIFEST, RunFolderError, verify_folder
 from sim.results.rundata import RunData
@@ -138,7 +138,7 @@ def write_report(
         data = RunData.from_folder(folder, verify=False)  # just verified
         if charts:
             _run_charts(data, folder, target, run_id, dpi=dpi, workers=workers)
-        figures = run_figures(data)
+        figures = stored_figures(folder) or run_figures(data)
     except RunFolderError as error:
         raise ReportInputError(str(error)) from None
     pngs = _png_links(folder, target, run_id, dpi=dpi)

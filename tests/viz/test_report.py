@@ -39,7 +39,7 @@ def test_report_is_valid_html5(report):
     html5lib.HTMLParser(strict=True).parse(report.read_text(encoding="utf-8"))
 
 
-_FIGURE = re.compile(r'<script type="application/json" id="figure-([a-z_]+)">(.*?)</script>')
+_FIGURE = re.compile(r'<script type="application/json" id="figure-([a-z0-9_]+)">(.*?)</script>')
 
 
 def test_verdict_comes_first_then_every_chart_as_a_figure(report, folder_data):
@@ -51,7 +51,7 @@ def test_verdict_comes_first_then_every_chart_as_a_figure(report, folder_data):
     for name, body in figures:
         figure = json.loads(body.replace("<\\/", "</"))
         assert figure["data"] or figure["layout"]["annotations"], name
-    headings = re.findall(r'<figure id="chart-[a-z_]+"><h3>([^<]+)</h3><div class="plot"', text)
+    headings = re.findall(r'<figure id="chart-[a-z0-9_]+"><h3>([^<]+)</h3><div class="plot"', text)
     assert headings == [html.escape(spec.title) for spec in RUN_CHARTS]
     assert text.index(verdict) < text.index('<div class="plot"')
     # plotly.js is inlined once, its banner kept; no PNG is drawn or linked without --charts
@@ -96,7 +96,11 @@ def test_self_contained_tables_and_assumptions(report, folder_data):
     # scripts are inline (plotly.js, the figures' data, the loader): nothing is fetched
     assert not re.search(r"<(link|iframe)\b", text)
     assert not re.search(r"<script[^>]*\ssrc=", text)
-    assert not re.search(r'(src|href)="(https?:|//|file:)', text)
+    # outside plotly.js (whose code holds the addresses of its own links, which the report's
+    # charts do not show: no logo, no "edit in Chart Studio")
+    ours = re.sub(r"<script>\n/\*\*\n\* plotly\.js.*?</script>", "", text, count=1, flags=re.S)
+    assert len(ours) < len(text) - 1_000_000
+    assert not re.search(r'(src|href)="(https?:|//|file:)', ours)
     for heading in (
         "Port throughput and the verdict by year",
         "Bottlenecks (top 10)",
@@ -198,3 +202,32 @@ def test_landside_chart_and_table_are_in_the_report(report):
     assert "HA_NEWPORT/gate" in text and "rail link R_SP_03" in text
     assert "Busiest landside resource" in text
     assert "diverted to it (Mt)" in text
+
+
+def test_the_run_keeps_the_figures_the_report_would_build(run_folder, folder_data, monkeypatch):
+    import sim.report.build as build
+    from sim.i18n import language
+    from sim.report.figures import FIGURES_FILE, run_figures, stored_figures
+    from sim.results.manifest import verify_folder
+
+    verify_folder(run_folder)  # figures.json is a file of the run, in its manifest
+    assert (run_folder / FIGURES_FILE).is_file()
+    stored = stored_figures(run_folder)
+    assert stored is not None
+    # built in memory by `run --out`, the same JSON as built from the folder's records
+    assert json.dumps(stored) == json.dumps(run_figures(folder_data))
+    built: list[str] = []
+
+    def count(data):
+        built.append(data.source)
+        return run_figures(data)
+
+    monkeypatch.setattr(build, "run_figures", count)
+    write_report(run_folder, run_folder.parent / "stored_report")
+    assert built == []  # the report used them
+    with language("zh"):  # other settings: built again, in Chinese
+        assert stored_figures(run_folder) is None
+        page = write_report(run_folder, run_folder.parent / "stored_report_zh")
+    assert built == [str(run_folder)]
+    figures = dict(_FIGURE.findall(page.read_text(encoding="utf-8")))
+    assert "淮安" in json.loads(figures["throughput_breakdown"])["data"][0]["y"][-1]

@@ -41,7 +41,7 @@ def _draw_all(browser, page: Path) -> float:
 def _figures_in(page: Path) -> dict[str, dict]:
     text = page.read_text(encoding="utf-8")
     found = re.findall(
-        r'<script type="application/json" id="figure-([a-z_]+)">(.*?)</script>', text
+        r'<script type="application/json" id="figure-([a-z0-9_]+)">(.*?)</script>', text
     )
     return {name: json.loads(body.replace("<\\/", "</")) for name, body in found}
 
