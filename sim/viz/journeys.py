@@ -36,6 +36,7 @@ from sim.viz.journeys_data import (
     default_km_range,
     default_start_h,
     density_bin_h,
+    gantt_start_h,
     group_stays,
     place_marks,
     ship_density,
@@ -422,7 +423,9 @@ def berth_gantt_chart(
         Berth group ids (``TERMINAL/GROUP``) or terminal ids; default the berth group ships
         waited longest for.
     start : date, datetime or float, optional
-        Start of the window; default the first midnight after the warm-up.
+        Start of the window; default the busiest week on the canal (the time-space diagram's),
+        or the first group's first week with a stay when it has none then
+        (:func:`sim.viz.journeys_data.gantt_start_h`, as the report's figure).
     days : float
         Length of the window.
     replication : int
@@ -434,7 +437,10 @@ def berth_gantt_chart(
     data = as_run_data(source)
     model = data.model
     chosen = chosen_groups(data, groups)
-    begin = hour_of_date(data, start, default_start_h(data))
+    # by default the report figure's week: the busiest on the canal, or the group's first
+    # week with a stay (a group that opens later would show an empty week)
+    fallback = gantt_start_h(data, chosen[0], replication=replication) if chosen else None
+    begin = hour_of_date(data, start, default_start_h(data) if fallback is None else fallback)
     finish = begin + days * 24.0
     lanes_total = int(model.groups.set_index("id").loc[chosen, "berths"].sum()) if chosen else 0
     figure, ax = new_figure(12, min(2.2 + 0.22 * max(lanes_total, 4), 16))

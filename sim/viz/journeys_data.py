@@ -39,6 +39,7 @@ __all__ = [
     "default_km_range",
     "default_start_h",
     "density_bin_h",
+    "gantt_start_h",
     "group_stays",
     "place_marks",
     "ship_density",
@@ -416,3 +417,18 @@ def group_stays(
             "commodity": data.model.flows["commodity"].to_numpy()[flows],
         }
     )
+
+
+def gantt_start_h(data: RunData, group: str, *, replication: int = 0) -> float:
+    """Start of the berth Gantt chart's week for a berth group: the busiest week on the canal
+    (the time-space diagram's, :func:`busiest_window`), or, when the group has no stay in it
+    (a group that opens later, say), its first week with a stay, from a midnight."""
+    begin = busiest_window(data, replication=replication)
+    if not group_stays(data, group, begin, begin + 168.0, replication=replication).empty:
+        return begin
+    low, high = data.window_h(replication)
+    stays = group_stays(data, group, low, high, replication=replication)
+    if stays.empty:
+        return begin
+    first = max(float(stays["start_h"].min()), low)
+    return low + 24.0 * math.floor((first - low) / 24.0)

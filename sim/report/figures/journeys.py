@@ -47,6 +47,7 @@ from sim.viz.journeys_data import (
     chosen_groups,
     default_km_range,
     density_bin_h,
+    gantt_start_h,
     group_stays,
     place_marks,
     ship_density,
@@ -734,20 +735,6 @@ def time_space_figure(data: RunData) -> Figure:
     return figure(traces, layout, height=980)
 
 
-def _gantt_start_h(data: RunData, group: str) -> float:
-    """Start of the Gantt chart's week: the busiest week on the canal (the time-space
-    diagram's), or, when the group has no stay in it, the first week it has."""
-    begin = busiest_window(data, replication=_REPLICATION)
-    if not group_stays(data, group, begin, begin + 168.0, replication=_REPLICATION).empty:
-        return begin
-    low, high = data.window_h(_REPLICATION)
-    stays = group_stays(data, group, low, high, replication=_REPLICATION)
-    if stays.empty:
-        return begin
-    first = max(float(stays["start_h"].min()), low)
-    return low + 24.0 * math.floor((first - low) / 24.0)
-
-
 def berth_gantt_figure(data: RunData) -> Figure:
     """Berth occupation of the berth group ships waited longest for, in a week.
 
@@ -755,8 +742,8 @@ def berth_gantt_figure(data: RunData) -> Figure:
     :func:`sim.viz.journeys.berth_gantt_chart` numbers them, :func:`berth_lanes`), coloured
     by commodity; the grey, red-hatched end of a bar is the time a full yard held the ship.
     The week is the time-space diagram's (the busiest on the canal), or the group's first
-    week with a stay when it has none then; the PNG chart shows the first week after the
-    warm-up.
+    week with a stay when it has none then (:func:`sim.viz.journeys_data.gantt_start_h`, as
+    the PNG chart's).
 
     Parameters
     ----------
@@ -772,7 +759,7 @@ def berth_gantt_figure(data: RunData) -> Figure:
     if not chosen:
         return no_data_figure(tr("no berth group in this scenario"))
     groups = data.model.groups.set_index("id")
-    begin = _gantt_start_h(data, chosen[0])
+    begin = gantt_start_h(data, chosen[0])
     days = 7.0
     finish = begin + days * 24.0
     traces: list[dict[str, Any]] = []
