@@ -14,6 +14,9 @@ replication of the plan year (``scenarios/huaian_2028_plan.yaml --year 2028``):
 - ``report``: ``hubsim report DIR`` on that fresh folder: the report with its interactive
   figures (on a checkout from before them: drawing every PNG chart);
 - ``report_again``: ``hubsim report DIR`` once more;
+- ``report_zh``: ``hubsim report DIR --lang zh --out DIR/report_zh``: a report in another
+  language than the run's, whose figures are built from the folder's records (those ``run
+  --out`` kept are in English; left out on a checkout from before ``--lang``);
 - ``report_png``: ``hubsim report DIR --charts --out DIR/report_png``, also drawing the
   briefing PNGs of every chart (left out on a checkout from before ``report --charts``);
 - ``view``: ``hubsim view DIR`` (the first week of the target year, every vessel);
@@ -125,6 +128,11 @@ def one_round(
     figures["run_out"] = _hubsim(*base, "--out", str(out))
     figures["report"] = _hubsim("report", str(out))
     figures["report_again"] = _hubsim("report", str(out))
+    if report_charts:  # the same checkouts have --lang
+        figures["report_zh"] = _hubsim(
+            "report", str(out), "--lang", "zh", "--out", str(work / "zh")
+        )
+        shutil.rmtree(work / "zh")
     if report_charts:
         figures["report_png"] = _hubsim("report", str(out), "--charts", "--out", str(work / "png"))
         shutil.rmtree(work / "png")
