@@ -39,6 +39,8 @@ from sim.viz.throughput_data import (
     counted_years,
     monthly_rates,
     mt_text,
+    port_years,
+    target_notes,
     year_hours,
 )
 
@@ -116,16 +118,7 @@ def throughput_chart(source: RunSource) -> Figure:
             verdict=verdict_word(verdict),
         )
     )
-    notes = []
-    if by_year(data):
-        notes.append(
-            tr(
-                "* share of replications meeting the target: throughput at or above it, every "
-                "service criterion holding and no queue overflowing"
-            )
-        )
-    if ci_note(data.replications):
-        notes.append(ci_note(data.replications))
+    notes = target_notes(data)
     if notes:  # a figure-level x label: the layout keeps it clear of the legend
         figure.supxlabel("\n".join(notes), fontsize=8.5)
     return figure
@@ -141,10 +134,7 @@ def _port_panel(
     with_ci: bool,
 ) -> None:
     met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in by_year(data))}
-    rows = table.set_index(table["year"].astype(int))
-    mean = np.array([rows.at[y, "tonnes"] * f / 1e6 for y, f in years])
-    low = np.array([rows.at[y, "tonnes_ci95_low"] * f / 1e6 for y, f in years])
-    high = np.array([rows.at[y, "tonnes_ci95_high"] * f / 1e6 for y, f in years])
+    mean, low, high = port_years(table, years)
     partial = [f != 1.0 for _, f in years]
     x = np.arange(len(years))
     errors = error_bars(mean, low, high) if with_ci else None

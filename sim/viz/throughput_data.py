@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
+from sim.i18n import tr
 from sim.results.rundata import RunData
+from sim.viz.palette import ci_note
 
 __all__ = [
     "by_year",
@@ -20,6 +23,8 @@ __all__ = [
     "counted_years",
     "monthly_rates",
     "mt_text",
+    "port_years",
+    "target_notes",
     "year_hours",
 ]
 
@@ -99,3 +104,32 @@ def monthly_rates(data: RunData) -> pd.DataFrame:
     if (frame["counted_h"] >= 168.0).any():
         frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
     return frame
+
+
+def port_years(
+    table: pd.DataFrame, years: list[tuple[int, float]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The port's throughput in each counted year (``counted_years``) at its annual rate,
+    Mt/yr: mean, 95 % CI low and high (from the ``throughput_port`` table)."""
+    rows = table.set_index(table["year"].astype(int))
+    mean = np.array([rows.at[y, "tonnes"] * f / 1e6 for y, f in years])
+    low = np.array([rows.at[y, "tonnes_ci95_low"] * f / 1e6 for y, f in years])
+    high = np.array([rows.at[y, "tonnes_ci95_high"] * f / 1e6 for y, f in years])
+    return mean, low, high
+
+
+def target_notes(data: RunData) -> list[str]:
+    """What the throughput chart says under its panels: how the share of replications meeting
+    the target is counted (a run with verdicts by year), and why no CI is drawn (too few
+    replications)."""
+    notes = []
+    if by_year(data):
+        notes.append(
+            tr(
+                "* share of replications meeting the target: throughput at or above it, every "
+                "service criterion holding and no queue overflowing"
+            )
+        )
+    if ci_note(data.replications):
+        notes.append(ci_note(data.replications))
+    return notes

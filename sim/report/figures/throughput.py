@@ -32,7 +32,15 @@ from sim.report.figures.base import (
 from sim.results.rundata import RunData
 from sim.viz.labels import commodity_label, port_area_label
 from sim.viz.palette import PORT_COLOUR, TARGET_COLOUR, ci_note, ci_shown, commodity_colour
-from sim.viz.throughput_data import by_year, counted_years, monthly_rates, mt_text, year_hours
+from sim.viz.throughput_data import (
+    by_year,
+    counted_years,
+    monthly_rates,
+    mt_text,
+    port_years,
+    target_notes,
+    year_hours,
+)
 
 __all__ = ["throughput_breakdown_figure", "throughput_figure", "throughput_month_figure"]
 
@@ -108,10 +116,7 @@ def throughput_figure(data: RunData) -> Figure:
     colours = _year_colours([y for y, _ in years], judged)
     with_ci = ci_shown(data.replications)
     met = {int(b["year"]): b.get("p_target_met") for b in by_year(data)}
-    rows = table.set_index(table["year"].astype(int))
-    mean = np.array([rows.at[y, "tonnes"] * f / 1e6 for y, f in years])
-    low = np.array([rows.at[y, "tonnes_ci95_low"] * f / 1e6 for y, f in years])
-    high = np.array([rows.at[y, "tonnes_ci95_high"] * f / 1e6 for y, f in years])
+    mean, low, high = port_years(table, years)
     labels = [str(y) if f == 1.0 else tr("{year} annualised", year=y) for y, f in years]
     texts = []
     for value, (year, _) in zip(mean, years, strict=True):
@@ -145,16 +150,7 @@ def throughput_figure(data: RunData) -> Figure:
     target = data.model.target_t / 1e6
     traces: list[dict[str, Any]] = [port]
     traces += _area_traces(data, years, judged, colours, with_ci=with_ci)
-    notes = []
-    if met:
-        notes.append(
-            tr(
-                "* share of replications meeting the target: throughput at or above it, every "
-                "service criterion holding and no queue overflowing"
-            )
-        )
-    if ci_note(data.replications):
-        notes.append(ci_note(data.replications))
+    notes = target_notes(data)
     top = max(float(np.nanmax(high if with_ci else mean)), target)
     verdict = verdict_word(data.summary.get("verdict", ""))
     layout = {
