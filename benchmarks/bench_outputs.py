@@ -11,12 +11,18 @@ replication of the plan year (``scenarios/huaian_2028_plan.yaml --year 2028``):
 
 - ``run``: ``hubsim run FILE --year Y -n 1``, the reference: simulating and printing;
 - ``run_out``: the same with ``--out DIR``: the KPI tables, records, model and summary;
-- ``report``: ``hubsim report DIR`` on that fresh folder, drawing every chart;
-- ``report_again``: ``hubsim report DIR`` once more (the charts of the first report reused);
+- ``report``: ``hubsim report DIR`` on that fresh folder: the report with its interactive
+  figures (on a checkout from before them: drawing every PNG chart);
+- ``report_again``: ``hubsim report DIR`` once more;
+- ``report_zh``: ``hubsim report DIR --lang zh --out DIR/report_zh``: a report in another
+  language than the run's, whose figures are built from the folder's records (those ``run
+  --out`` kept are in English; left out on a checkout from before ``--lang``);
+- ``report_png``: ``hubsim report DIR --charts --out DIR/report_png``, also drawing the
+  briefing PNGs of every chart (left out on a checkout from before ``report --charts``);
 - ``view``: ``hubsim view DIR`` (the first week of the target year, every vessel);
-- ``run_out_charts``: ``hubsim run ... --out DIR2 --charts``, drawing the charts too;
-- ``report_after_charts``: ``hubsim report DIR2``, embedding the charts the run drew (these
-  two are left out on a checkout from before ``--charts``, whose ``run --out`` always draws
+- ``run_out_charts``: ``hubsim run ... --out DIR2 --charts``, drawing the PNG charts too;
+- ``report_after_charts``: ``hubsim report DIR2``, linking the PNGs the run drew (these two
+  are left out on a checkout from before ``run --charts``, whose ``run --out`` always draws
   the charts: copy this file into it to measure it);
 - ``folder``: bytes and files of a run folder (without ``report/`` and ``viewer.html``) by
   part; ``engine_s``: the time of the run itself in ``run_out`` (compiling, simulating and
@@ -92,12 +98,13 @@ def _folder_size(folder: Path) -> dict[str, Any]:
     }
 
 
-def _has_charts_option() -> bool:
-    """Whether ``hubsim run`` has ``--charts`` (a checkout from before it draws charts in
-    every ``run --out``: the benchmark then leaves out the two measurements that need it)."""
+def _has_charts_option(command: str = "run") -> bool:
+    """Whether ``hubsim COMMAND`` has ``--charts`` (a checkout from before ``run --charts``
+    draws charts in every ``run --out``; one from before ``report --charts`` draws them in
+    every report: the benchmark then leaves out the measurements that need it)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", "--help"],
+        [sys.executable, "-m", "sim.cli", command, "--help"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -106,7 +113,9 @@ def _has_charts_option() -> bool:
     return "--charts" in done.stdout
 
 
-def one_round(scenario: Path, year: int | None, work: Path, *, charts: bool) -> dict[str, Any]:
+def one_round(
+    scenario: Path, year: int | None, work: Path, *, charts: bool, report_charts: bool
+) -> dict[str, Any]:
     """Each measured command once, into fresh folders under ``work``."""
     base = ["run", str(scenario), "--replications", "1"]
     if year is not None:
@@ -119,6 +128,14 @@ def one_round(scenario: Path, year: int | None, work: Path, *, charts: bool) -> 
     figures["run_out"] = _hubsim(*base, "--out", str(out))
     figures["report"] = _hubsim("report", str(out))
     figures["report_again"] = _hubsim("report", str(out))
+    if report_charts:  # the same checkouts have --lang
+        figures["report_zh"] = _hubsim(
+            "report", str(out), "--lang", "zh", "--out", str(work / "zh")
+        )
+        shutil.rmtree(work / "zh")
+    if report_charts:
+        figures["report_png"] = _hubsim("report", str(out), "--charts", "--out", str(work / "png"))
+        shutil.rmtree(work / "png")
     figures["view"] = _hubsim("view", str(out))
     figures["folder"] = _folder_size(out)
     if charts:
@@ -157,9 +174,16 @@ def main() -> int:
         parser.error("--runs must be at least 1")
     year = args.year or None
     charts = _has_charts_option()
+    report_charts = _has_charts_option("report")
     with tempfile.TemporaryDirectory(prefix="bench-outputs-") as work:
         rounds = [
-            one_round(args.scenario.resolve(), year, Path(work), charts=charts)
+            one_round(
+                args.scenario.resolve(),
+                year,
+                Path(work),
+                charts=charts,
+                report_charts=report_charts,
+            )
             for _ in range(args.runs)
         ]
     timed = [k for k, v in rounds[0].items() if isinstance(v, dict) and "wall_s" in v]

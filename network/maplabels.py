@@ -15,13 +15,14 @@ data coordinates and hold at any dpi the figure is saved at.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from network.labelgeometry import _ANGLES_DEG, _GAP_PT, _RADII_PT, _densify, _segment_hits
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,16 +31,6 @@ if TYPE_CHECKING:
     from matplotlib.text import Annotation
 
 __all__ = ["MapLabel", "PlacedLabels", "label_box", "place_labels", "renderer_of"]
-
-#: Distances (points) from a label's point to the nearest edge of its text, tried in turn.
-_RADII_PT = (2.0, 6.0, 12.0, 20.0, 30.0, 42.0, 56.0, 72.0, 90.0, 110.0, 135.0)
-#: Directions tried around a point, most preferred first (degrees, 0 = east, anticlockwise).
-_ANGLES_DEG = (
-    0.0, 30.0, -30.0, 180.0, 150.0, -150.0, 60.0, -60.0, 120.0, -120.0, 90.0, -90.0,
-    15.0, -15.0, 165.0, -165.0, 45.0, -45.0, 135.0, -135.0, 75.0, -75.0, 105.0, -105.0,
-)  # fmt: skip
-#: Gap kept between labels, and between a label and the axes frame (points).
-_GAP_PT = 1.5
 
 
 @dataclass(frozen=True)
@@ -141,38 +132,6 @@ def _overlaps(box: np.ndarray, boxes: np.ndarray, gap: float) -> bool:
             & (box[3] > boxes[:, 1] - gap)
         )
     )
-
-
-def _segment_hits(a: np.ndarray, b: np.ndarray, boxes: np.ndarray) -> bool:
-    """Whether the segment a-b passes through any box (sampled every 2 display units)."""
-    if len(boxes) == 0:
-        return False
-    steps = max(2, int(np.hypot(*(b - a)) / 2.0))
-    t = np.linspace(0.0, 1.0, steps)[1:-1, None]
-    points = a + t * (b - a)
-    inside = (
-        (points[:, None, 0] > boxes[None, :, 0])
-        & (points[:, None, 0] < boxes[None, :, 2])
-        & (points[:, None, 1] > boxes[None, :, 1])
-        & (points[:, None, 1] < boxes[None, :, 3])
-    )
-    return bool(inside.any())
-
-
-def _densify(lines: Sequence[tuple[np.ndarray, float]], step: float) -> tuple[np.ndarray, ...]:
-    """Display points every ``step`` along each line, and their weights."""
-    points, weights = [], []
-    for coords, weight in lines:
-        if len(coords) < 2:
-            continue
-        for a, b in itertools.pairwise(coords):
-            n = max(1, int(math.hypot(*(b - a)) / step))
-            t = np.arange(n)[:, None] / n
-            points.append(a + t * (b - a))
-            weights.append(np.full(n, weight))
-    if not points:
-        return np.zeros((0, 2)), np.zeros(0)
-    return np.concatenate(points), np.concatenate(weights)
 
 
 def _line_candidates(

@@ -955,6 +955,14 @@ def report_command(
         Path | None,
         typer.Option("--out", help="Folder for report.html and its PNGs (default FOLDER/report)."),
     ] = None,
+    charts: Annotated[
+        bool,
+        typer.Option(
+            "--charts",
+            help="Also write a run's charts as briefing PNGs beside the report (matplotlib; "
+            "a few seconds more).",
+        ),
+    ] = False,
     animation: Annotated[
         bool,
         typer.Option("--animation", help="Also animate the vessels over a day (GIF; a run)."),
@@ -966,22 +974,27 @@ def report_command(
             "-w",
             min=1,
             max=64,
-            help="Processes drawing the charts of a run (default: one per idle CPU).",
+            help="Processes drawing the PNG charts of a run (default: one per idle CPU).",
         ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Write one self-contained HTML report of a run (verdict, charts, tables, assumptions) or
-    of a sweep (decision, comparison, robustness, charts, settings, assumptions)."""
-    from sim.report import ReportInputError, write_report
+    """Write one self-contained HTML report of a run (verdict, interactive charts, tables,
+    assumptions) or of a sweep (decision, comparison, robustness, charts, settings,
+    assumptions)."""
+    from sim.report import ReportInputError, folder_kind, write_report
 
     try:
-        path = write_report(folder, out, animation=animation, workers=workers)
+        path = write_report(folder, out, animation=animation, workers=workers, charts=charts)
+        sweep = folder_kind(folder) == "sweep"
     except ReportInputError as error:
         raise _bad_input(str(error)) from None
-    _out.print(
-        tr("report written to {path} (charts beside it)", path=path), highlight=False, markup=False
+    message = (
+        tr("report written to {path} (charts beside it)", path=path)
+        if charts or sweep
+        else tr("report written to {path}", path=path)
     )
+    _out.print(message, highlight=False, markup=False)
 
 
 @app.command("view")

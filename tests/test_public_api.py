@@ -102,9 +102,10 @@ LAYERS = (
     ("viz",),
     ("report",),
 )
-#: the writers of an output folder, which draws its charts: they come after ``viz``
+#: the writers of an output folder, which draws its charts (and a run folder the report's
+#: figures): they come after ``viz`` (and ``report``)
 FOLDER_WRITERS = {
-    "sim/results/output.py": ("viz",),
+    "sim/results/output.py": ("viz", "report"),
     "sim/sweep/folder.py": ("viz",),
     "sim/backtest/output.py": ("viz", "report"),
 }

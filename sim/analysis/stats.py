@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 __all__ = ["aggregate", "mean_ci", "value_bounds"]
 
@@ -48,6 +47,10 @@ def mean_ci(values: np.ndarray | list[float], level: float = 0.95) -> tuple[floa
     mean = float(data.mean())
     if n == 1:
         return mean, math.nan, math.nan
+    # imported here: scipy.special takes 0.3 s to import, which commands that only read KPI
+    # tables (hubsim report, view) need not pay
+    from scipy.special import stdtrit
+
     half = float(stdtrit(n - 1, 0.5 + level / 2) * data.std(ddof=1) / math.sqrt(n))
     return mean, mean - half, mean + half
 

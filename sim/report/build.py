@@ -1,11 +1,15 @@
-"""Recognise an output folder (a run or a sweep) and write its report (HTML with embedded
-charts, PNGs beside).
+"""Recognise an output folder (a run or a sweep) and write its report.
 
-The charts of a run report are drawn once per run: the report embeds those the run already
-drew (``charts/``, written by ``hubsim run --out DIR --charts``) or an earlier report of the
-same run left beside its ``report.html``, when they were drawn with the same settings by the
-same code (:func:`sim.viz.run.read_chart_index`), and draws the others in parallel
-(:func:`sim.viz.run.render_run_charts`).
+A run's report carries its charts as interactive figures (:mod:`sim.report.figures`, drawn by
+the browser from data in the file), which take a fraction of a second to build. The briefing
+PNGs of the same charts (matplotlib, several CPU seconds) are written beside the report with
+``charts=True`` (``hubsim report DIR --charts``) and linked under each figure; they are drawn
+once per run: the report reuses those the run already drew (``charts/``, written by ``hubsim
+run --out DIR --charts``) or an earlier report of the same run left beside its
+``report.html``, when they were drawn with the same settings by the same code
+(:func:`sim.viz.run.read_chart_index`), and draws the others in parallel
+(:func:`sim.viz.run.render_run_charts`). Without ``charts``, the report still links the PNGs
+such a folder already holds. A sweep's report embeds its three PNG charts.
 """
 
 from __future__ import annotations
@@ -16,18 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from network.files import atomic_path
-from sim.i18n import chart_fonts
+from sim.report.figures import run_figures, stored_figures
 from sim.report.run_report import run_report_html
 from sim.results.manifest import MANIFEST, RunFolderError, verify_folder
 from sim.results.rundata import RunData
-from sim.viz.run import (
-    CHART_DPI,
-    RUN_CHARTS,
-    chart_settings,
-    read_chart_index,
-    render_run_charts,
-    write_chart_index,
-)
+from sim.viz.charts import CHART_DPI, RUN_CHARTS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -95,6 +92,7 @@ def write_report(
     dpi: int = CHART_DPI,
     animation: bool = False,
     workers: int | None = None,
+    charts: bool = False,
 ) -> Path:
     """Write the report of an output folder.
 
@@ -106,15 +104,18 @@ def write_report(
         options, robustness across futures, the sweep charts, its settings and the base
         scenario's assumptions).
     out : path, optional
-        Folder for ``report.html`` and the chart PNGs (default ``folder/report``).
+        Folder for ``report.html`` (and the chart PNGs; default ``folder/report``).
     dpi : int
-        Resolution of the charts.
+        Resolution of the PNG charts.
     animation : bool
         Also animate the vessels over the first day after the warm-up (``vessels.gif``,
         embedded; a run of a scenario with a network only).
     workers : int, optional
-        Processes drawing the charts of a run (default: one per idle CPU; 1 draws them
+        Processes drawing the PNG charts of a run (default: one per idle CPU; 1 draws them
         all in this process).
+    charts : bool
+        Also write the PNGs of a run's charts (matplotlib, for briefings) beside the report
+        and link each under its interactive figure. A sweep's report always has its PNGs.
 
     Returns
     -------
@@ -135,12 +136,15 @@ def write_report(
     try:
         run_id = verify_folder(folder)
         data = RunData.from_folder(folder, verify=False)  # just verified
-        pngs = _run_charts(data, folder, target, run_id, dpi=dpi, workers=workers)
+        if charts:
+            _run_charts(data, folder, target, run_id, dpi=dpi, workers=workers)
+        figures = stored_figures(folder) or run_figures(data)
     except RunFolderError as error:
         raise ReportInputError(str(error)) from None
-    charts = [(spec, pngs[spec.name]) for spec in RUN_CHARTS]
+    pngs = _png_links(folder, target, run_id, dpi=dpi)
     gif = None
     if animation and data.model.has_network:
+        from sim.i18n import chart_fonts
         from sim.viz.animation import animate_vessels
 
         with chart_fonts():  # the current language's: a font with Chinese glyphs for Chinese
@@ -151,9 +155,35 @@ def write_report(
     href = Path(os.path.relpath(viewer, target)).as_posix() if viewer is not None else None
     with atomic_path(path) as temporary:
         temporary.write_text(
-            run_report_html(data, charts, animation=gif, viewer=href), encoding="utf-8"
+            run_report_html(
+                data,
+                [(spec, figure) for spec, (_, figure) in zip(RUN_CHARTS, figures, strict=True)],
+                pngs=pngs,
+                animation=gif,
+                viewer=href,
+            ),
+            encoding="utf-8",
         )
     return path
+
+
+def _png_links(folder: Path, target: Path, run_id: str, *, dpi: int) -> dict[str, str]:
+    """Chart name -> address, relative to the report, of a PNG of this run's chart drawn with
+    the current settings: beside the report (``--charts``), else in the run's ``charts/``."""
+    if not any((place / "charts.json").is_file() for place in (target, folder / "charts")):
+        return {}  # no PNG anywhere: matplotlib is not even imported
+    from sim.viz.run import chart_settings, read_chart_index
+
+    settings = chart_settings(dpi=dpi)
+    links: dict[str, str] = {}
+    for place, found in (
+        (target, read_chart_index(target, settings, run_id=run_id)),
+        (folder / "charts", read_chart_index(folder / "charts", settings)),
+    ):
+        for name in found:
+            address = Path(os.path.relpath(place / f"{name}.png", target)).as_posix()
+            links.setdefault(name, address)
+    return links
 
 
 def _run_charts(
@@ -161,6 +191,8 @@ def _run_charts(
 ) -> dict[str, bytes]:
     """The PNG of every chart of the run, in ``target`` (and its ``charts.json``): reused from
     an earlier report of this run or from the run's ``charts/``, or drawn."""
+    from sim.viz.run import chart_settings, read_chart_index, render_run_charts, write_chart_index
+
     settings = chart_settings(dpi=dpi)
     found = read_chart_index(folder / "charts", settings)  # checked with the run's manifest
     found.update(read_chart_index(target, settings, run_id=run_id))
@@ -182,6 +214,7 @@ def _run_charts(
 
 
 def _write_sweep_report(folder: Path, target: Path, dpi: int) -> Path:
+    from sim.i18n import chart_fonts
     from sim.report.sweep_report import sweep_report_html
     from sim.sweep.folder import SweepFolderError, read_sweep_folder
     from sim.viz.sweep import SWEEP_CHARTS

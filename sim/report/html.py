@@ -1,12 +1,14 @@
 """Small HTML building blocks for self-contained reports (no external CSS, JS or images).
 
-Everything inserted is escaped; images are embedded as base64 data URIs so the file opens
-offline and can be mailed as one attachment.
+Everything inserted is escaped; images are embedded as base64 data URIs and interactive
+figures as JSON with plotly.js inlined (:func:`figure_scripts`), so the file opens offline and
+can be mailed as one attachment.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
@@ -20,7 +22,9 @@ __all__ = [
     "contents_nav",
     "definition_list",
     "document",
+    "figure_scripts",
     "image",
+    "interactive_figure",
     "paragraph",
     "section",
     "table",
@@ -51,6 +55,49 @@ dt { font-weight: 600; }
 dd { margin: 0; }
 .note { background: #fff3e0; border-left: 4px solid #ff7f0e; padding: 0.4em 0.8em; }
 nav ul { columns: 2; }
+div.plot { width: 100%; border: 1px solid #ddd; background: white; }
+p.png-link { font-size: 0.88em; margin: 0.3em 0 0; }
+@media print { div.plot { break-inside: avoid; } }
+"""
+
+# Draws each figure when it comes near the screen (a report has 15; drawing them all at once
+# would hold the page for seconds), and all of them before printing.
+_FIGURE_LOADER = """
+(function () {
+  var plots = Array.prototype.slice.call(document.querySelectorAll("div.plot"));
+  var pending = plots.length;
+  function draw(div) {
+    if (div.getAttribute("data-drawn")) return;
+    div.setAttribute("data-drawn", "1");
+    var figure = JSON.parse(document.getElementById(div.getAttribute("data-figure")).textContent);
+    var config = {responsive: true, displaylogo: false,
+      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+      toImageButtonOptions: {format: "png", filename: div.getAttribute("data-name"), scale: 2}};
+    Plotly.newPlot(div, figure.data, figure.layout, config).then(function () {
+      pending -= 1;
+      div.setAttribute("data-ready", "1");
+    });
+  }
+  function drawAll() { plots.forEach(draw); }
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
+      });
+    }, {rootMargin: "800px 0px"});
+    plots.forEach(function (div) { observer.observe(div); });
+  } else {
+    drawAll();
+  }
+  window.addEventListener("beforeprint", drawAll);
+  window.hubsimReport = {
+    drawAll: drawAll,
+    pending: function () { return pending; },
+    figures: function () {
+      return plots.map(function (div) { return div.getAttribute("data-name"); });
+    }
+  };
+})();
 """
 
 
@@ -102,6 +149,45 @@ def chart_figures(
         )
         for spec, png in charts
     )
+
+
+def _script_json(document: Any) -> str:
+    """JSON safe inside a ``<script>`` element."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def interactive_figure(
+    name: str,
+    figure: dict[str, Any],
+    *,
+    title: str,
+    caption: str,
+    anchor: str,
+    png: str | None = None,
+) -> str:
+    """A figure drawn by plotly.js in the browser: its heading, the plot (``figure`` is the
+    ``{"data", "layout"}`` JSON of ``Plotly.newPlot``), its caption and, when given, a link to
+    the PNG of the same chart (``png``: an address relative to the report)."""
+    height = int(figure.get("layout", {}).get("height", 420))
+    link = (
+        f'<p class="png-link"><a href="{escape(png)}">{escape(png)}</a></p>'
+        if png is not None
+        else ""
+    )
+    return (
+        f'<figure id="{escape(anchor)}"><h3>{escape(title)}</h3>'
+        f'<div class="plot" data-name="{escape(name)}" data-figure="figure-{escape(name)}" '
+        f'style="min-height:{height}px"></div>'
+        f'<script type="application/json" id="figure-{escape(name)}">{_script_json(figure)}'
+        f"</script><figcaption>{escape(caption)}</figcaption>{link}</figure>"
+    )
+
+
+def figure_scripts(plotly_js: str) -> str:
+    """The scripts that draw a document's interactive figures: plotly.js (inlined, as given)
+    and the loader that draws each figure as it comes into view (``window.hubsimReport``)."""
+    return f"<script>\n{plotly_js}\n</script>\n<script>{_FIGURE_LOADER}</script>"
 
 
 def definition_list(items: Iterable[tuple[str, str]]) -> str:

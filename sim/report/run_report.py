@@ -4,7 +4,7 @@ scenario's assumptions."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -15,13 +15,15 @@ from sim.analysis.criteria import format_value
 from sim.analysis.verdict_text import headline as verdict_headline
 from sim.analysis.verdict_text import verdict_word
 from sim.i18n import N_, current_language, format_datetime, localise, tr
+from sim.report.figures import Figure
 from sim.report.html import (
     Column,
-    chart_figures,
     contents_nav,
     definition_list,
     document,
+    figure_scripts,
     image,
+    interactive_figure,
     paragraph,
     section,
     table,
@@ -29,6 +31,8 @@ from sim.report.html import (
 from sim.results.rundata import RunData
 from sim.scenario import Scenario
 from sim.scenario.costs import capex_items
+from sim.vendor import plotly_js
+from sim.viz.charts import ChartSpec
 from sim.viz.labels import (
     localise_names,
     mode_label,
@@ -37,7 +41,6 @@ from sim.viz.labels import (
     resource_words,
 )
 from sim.viz.measures import resource_label
-from sim.viz.run import ChartSpec
 
 __all__ = ["HTML_LANGUAGES", "run_report_html", "scenario_assumptions", "verdict_sentence"]
 
@@ -851,8 +854,9 @@ def scenario_assumptions(
 
 def run_report_html(
     data: RunData,
-    charts: Sequence[tuple[ChartSpec, bytes]],
+    figures: Sequence[tuple[ChartSpec, Figure]],
     *,
+    pngs: Mapping[str, str] | None = None,
     animation: bytes | None = None,
     viewer: str | None = None,
 ) -> str:
@@ -861,8 +865,12 @@ def run_report_html(
     Parameters
     ----------
     data : RunData
-    charts : sequence of (ChartSpec, PNG bytes)
-        Drawn charts, embedded in this order.
+    figures : sequence of (ChartSpec, figure)
+        The run's interactive figures (:func:`sim.report.figures.run_figures`), in this order;
+        plotly.js is inlined to draw them.
+    pngs : mapping, optional
+        Chart name -> address (relative to the report) of the PNG of the same chart, linked
+        under its figure.
     animation : bytes, optional
         A GIF of the vessels over a day (:func:`sim.viz.animate_vessels`), embedded last.
     viewer : str, optional
@@ -872,17 +880,28 @@ def run_report_html(
     -------
     str
     """
+    links = dict(pngs or {})
     title = tr("hubsim report: {name}", name=data.name)
     contents = [("verdict", tr("Verdict")), ("key-figures", tr("Key figures"))]
-    contents += [(f"chart-{spec.name}", tr(spec.title)) for spec, _ in charts]
+    contents += [(f"chart-{spec.name}", tr(spec.title)) for spec, _ in figures]
     animation_title = tr("Vessels over a day (animation)")
     if animation is not None:
         contents.append(("animation", animation_title))
     contents += [("tables", tr("Tables")), ("assumptions", tr("Scenario and assumptions"))]
     nav = contents_nav(contents)
-    figures = chart_figures(charts, translate=tr)
+    drawn = "".join(
+        interactive_figure(
+            spec.name,
+            figure,
+            title=tr(spec.title),
+            caption=tr(spec.caption),
+            anchor=f"chart-{spec.name}",
+            png=links.get(spec.name),
+        )
+        for spec, figure in figures
+    )
     if animation is not None:
-        figures += image(
+        drawn += image(
             animation,
             alt=animation_title,
             title=animation_title,
@@ -920,9 +939,18 @@ def run_report_html(
             ),
             nav,
             section("key-figures", tr("Key figures"), _key_figures(data)),
-            section("charts", tr("Charts"), figures),
+            section("charts", tr("Charts"), paragraph(_charts_note()), drawn),
             section("tables", tr("Tables"), _tables(data)),
             section("assumptions", tr("Scenario and assumptions"), _assumptions(data)),
         ]
     )
+    body += figure_scripts(plotly_js())
     return document(title, body, language=HTML_LANGUAGES[current_language()])
+
+
+def _charts_note() -> str:
+    return tr(
+        "The charts are interactive: hover for values, drag to zoom (double-click to zoom "
+        "out), click a legend entry to hide it; the camera button saves a chart as PNG. "
+        "`hubsim report DIR --charts` also writes the briefing PNGs beside the report."
+    )

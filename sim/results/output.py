@@ -2,7 +2,9 @@
 request the charts.
 
 ``model.json`` describes the compiled model (resources, calendar, itineraries, network) so
-that ``hubsim report`` can draw every chart from the folder alone. Charts are not written by
+that ``hubsim report`` can draw every chart from the folder alone; ``figures.json`` keeps the
+report's interactive figures, built while the records are in memory
+(:mod:`sim.report.figures`). Charts are not written by
 default: drawing them takes longer than writing everything else of a plan year, and ``hubsim
 report`` draws them (in parallel) from the folder anyway; ``charts=True`` (``hubsim run --out
 DIR --charts``) writes them to ``charts/`` as well, and the report then embeds those instead
@@ -100,6 +102,13 @@ def write_outputs(
     check_target(target)
     with atomic_folder(target) as building:
         written = _write(result, building, relief=relief)
+        if result.records:
+            # the report's figures, while the records are in memory (the report would read
+            # them all again from the files just written, for the same figures)
+            from sim.report.figures import write_figures
+
+            data = RunData.from_result(result, relief=relief or None)  # no relief: as read back
+            written.append(write_figures(data, building))
         if charts and result.records:  # charts read the records (kept unless keep_records=False)
             from sim.viz.run import write_run_charts
 

@@ -23,7 +23,7 @@ from network.files import atomic_path
 from sim.results.manifest import verify_folder
 from sim.results.modelinfo import ModelInfo, ModelInfoError
 from sim.results.rundata import RunData, RunFolderError, RunSource, as_run_data
-from sim.viz.style import COMMODITY_COLOURS, MODE_COLOURS, commodity_colour
+from sim.viz.palette import COMMODITY_COLOURS, MODE_COLOURS, commodity_colour
 
 __all__ = [
     "BASEMAP",

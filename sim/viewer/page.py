@@ -2,12 +2,11 @@
 data inline; nothing is fetched, so it works offline).
 
 plotly.js comes from its *basic* bundle (scatter, bar and pie traces), vendored in
-``vendor/``: npm package ``plotly.js-basic-dist-min`` 4.1.1, MIT licence (``vendor/plotly.js-
-LICENSE``), the same plotly.js version as plotly.py 7.1 embeds. The full bundle that plotly.py
-embeds is 4.8 MB and takes headless Chromium about 3 s to parse on this project's 2-core
-machine before the page can start; the basic one is 1.2 MB and takes 0.6 s. The page only needs
-scatter traces on cartesian axes (a lon/lat map of its own: plotly's geo maps would fetch their
-topojson from a CDN).
+:mod:`sim.vendor` (npm package ``plotly.js-basic-dist-min`` 4.1.1, MIT licence). The full
+bundle that plotly.py embeds is 4.8 MB and takes headless Chromium about 3 s to parse on this
+project's 2-core machine before the page can start; the basic one is 1.2 MB and takes 0.6 s.
+The page only needs scatter traces on cartesian axes (a lon/lat map of its own: plotly's geo
+maps would fetch their topojson from a CDN).
 """
 
 from __future__ import annotations
@@ -23,15 +22,11 @@ from typing import Any
 import numpy as np
 
 from sim.i18n import N_, current_language, format_datetime, tr
+from sim.vendor import PLOTLY_JS, PLOTLY_JS_LICENCE, PLOTLY_JS_VERSION, plotly_js
 from sim.viewer.scene import Scene
 
 __all__ = ["PLOTLY_JS", "PLOTLY_JS_LICENCE", "PLOTLY_JS_VERSION", "page_html"]
 
-#: The plotly.js bundle the page embeds (in ``sim/viewer/vendor/``).
-PLOTLY_JS = "plotly-basic.min.js"
-#: Its version (npm ``plotly.js-basic-dist-min``) and licence; the page keeps its banner.
-PLOTLY_JS_VERSION = "4.1.1"
-PLOTLY_JS_LICENCE = "MIT"
 
 _DTYPES = {
     np.dtype("float64"): "f4",
@@ -160,7 +155,7 @@ def page_html(scene: Scene, *, title: str) -> str:
         f'<!DOCTYPE html>\n<html lang="{_HTML_LANG[lang]}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{_asset('viewer.css')}\n</style>\n"
-        f"<script>\n{_asset('vendor/' + PLOTLY_JS)}\n</script>\n</head>\n<body>\n"
+        f"<script>\n{plotly_js()}\n</script>\n</head>\n<body>\n"
         f"{_static_html()}\n"
         f'<script type="application/json" id="hubsim-data">{_script_json(document)}</script>\n'
         f"<script>\n{_asset('viewer.js')}\n</script>\n</body>\n</html>\n"

@@ -6,40 +6,52 @@ queues and waits over time, turnaround, the berth Gantt chart and the Grand Cana
 diagram, yard occupancy, landside utilisation (gates, rail sidings and links, airports) and
 gate throughput by hour of day, modal split and CO2, the flow map, and vessel positions on a
 map (a snapshot, or a GIF of a chosen day with :func:`animate_vessels`).
+
+The chart functions are loaded on first use (PEP 562), so that the matplotlib-free parts of
+this package (:mod:`sim.viz.palette`, :mod:`sim.viz.labels`, :mod:`sim.viz.measures` and the
+chart data the report's interactive figures share with these charts) can be imported
+without matplotlib, which takes about half a second to import.
 """
 
-from sim.viz.animation import animate_vessels, vessel_positions_chart
-from sim.viz.compare import comparison_chart, plans_chart
-from sim.viz.journeys import berth_gantt_chart, time_space_chart
-from sim.viz.landside import gate_hours_chart, landside_chart, modal_co2_chart, yard_chart
-from sim.viz.maps import flow_map
-from sim.viz.queues import control_chart, queue_chart, turnaround_chart
-from sim.viz.throughput import (
-    throughput_breakdown_chart,
-    throughput_chart,
-    throughput_month_chart,
-)
-from sim.viz.utilisation import bottleneck_chart, lock_wait_chart, utilisation_heatmap
+from __future__ import annotations
 
-__all__ = [
-    "animate_vessels",
-    "berth_gantt_chart",
-    "bottleneck_chart",
-    "comparison_chart",
-    "control_chart",
-    "flow_map",
-    "gate_hours_chart",
-    "landside_chart",
-    "lock_wait_chart",
-    "modal_co2_chart",
-    "plans_chart",
-    "queue_chart",
-    "throughput_breakdown_chart",
-    "throughput_chart",
-    "throughput_month_chart",
-    "time_space_chart",
-    "turnaround_chart",
-    "utilisation_heatmap",
-    "vessel_positions_chart",
-    "yard_chart",
-]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "animate_vessels": "animation",
+    "vessel_positions_chart": "animation",
+    "comparison_chart": "compare",
+    "plans_chart": "compare",
+    "berth_gantt_chart": "journeys",
+    "time_space_chart": "journeys",
+    "gate_hours_chart": "landside",
+    "landside_chart": "landside",
+    "modal_co2_chart": "landside",
+    "yard_chart": "landside",
+    "flow_map": "maps",
+    "control_chart": "queues",
+    "queue_chart": "queues",
+    "turnaround_chart": "queues",
+    "throughput_breakdown_chart": "throughput",
+    "throughput_chart": "throughput",
+    "throughput_month_chart": "throughput",
+    "bottleneck_chart": "utilisation",
+    "lock_wait_chart": "utilisation",
+    "utilisation_heatmap": "utilisation",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sim.viz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"sim.viz.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

@@ -4,17 +4,31 @@ rail sidings and links, airports), modal split and CO2 by mode."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim import facilities
-from sim.i18n import N_, tr
-from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.labels import mode_label, place_label, rail_link_label, resource_words
-from sim.viz.measures import hour_of_day_profile, yard_level_t
+from sim.i18n import tr
+from sim.results.rundata import RunSource, as_run_data
+from sim.viz.labels import mode_label, resource_words
+from sim.viz.landside_data import (
+    BLOCKED_COLOUR,
+    LANDSIDE_KINDS,
+    YARD_FILL_COLOUR,
+    YARD_LINE_COLOUR,
+    blocking_periods,
+    busiest_gates,
+    diverted_note,
+    gate_peak,
+    landside_label,
+    landside_rows,
+    landside_text,
+    modal_split_rows,
+    moved_modes,
+    yard_grid_h,
+    yard_panels,
+)
 from sim.viz.style import (
     MODE_COLOURS,
     ci_bounds,
@@ -38,34 +52,6 @@ __all__ = [
     "yard_chart",
 ]
 
-#: Landside resource kinds of the ``landside`` KPI table, in the order the landside chart
-#: groups them: (legend label, colour, hatch, what its vehicles are called), from their
-#: descriptors (:mod:`sim.facilities`).
-LANDSIDE_KINDS: dict[str, tuple[str, str, str, str]] = {
-    k.name: (k.label, kind_colour(k.name), k.hatch, k.vehicles)
-    for k in facilities.kinds(side="landside")
-    if k.kpi_table == "landside"
-}
-
-
-def blocking_periods(data: RunData, yard: int, replication: int = 0) -> np.ndarray:
-    """Periods ``(start_h, end_h)`` during which ships were held at the berth because yard
-    ``yard`` was full (overlapping holds merged)."""
-    vessels = data.replication_events("vessels", replication)
-    itineraries = data.model.itineraries
-    yard_of = itineraries["yard"].to_numpy()[vessels["itinerary"].to_numpy(dtype=np.int64)]
-    block = vessels["block_h"].to_numpy(dtype=float)
-    mine = (yard_of == yard) & (block > 1e-9)
-    starts = vessels["berth_start_h"].to_numpy(dtype=float)[mine]
-    ends = starts + block[mine]
-    merged: list[list[float]] = []
-    for start, end in sorted(zip(starts.tolist(), ends.tolist(), strict=True)):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return np.array(merged, dtype=float).reshape(-1, 2)
-
 
 def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figure:
     """Occupancy over time of the fullest yards, with the periods the yard blocked unloading.
@@ -88,31 +74,18 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
         figure, ax = new_figure(9, 3)
         no_data(ax, tr("no yards in this scenario"))
         return figure
-    ranked = table.assign(peak_share=table["peak_occupancy_t"] / table["capacity_t"])
-    ranked = ranked.sort_values(["peak_share", "blocked_h"], ascending=False).head(top)
-    panels = len(ranked)
-    figure, axes = new_figure(11, 1.2 + 1.7 * panels, nrows=panels, sharex=True, squeeze=False)
-    low, high = data.window_h(replication)
-    grid = np.linspace(low, high, min(2000, max(200, int(high - low))))
+    grid = yard_grid_h(data, replication)
+    shown = yard_panels(data, grid, top=top, replication=replication)
+    figure, axes = new_figure(
+        11, 1.2 + 1.7 * len(shown), nrows=len(shown), sharex=True, squeeze=False
+    )
     when = hours_to_datetimes(data.model.calendar, grid)
-    ids = data.model.yards["id"].tolist()
-    for ax, row in zip(axes[:, 0], ranked.itertuples(index=False), strict=True):
-        index = ids.index(row.resource)
-        spec = data.model.yards.iloc[index]
-        levels = data.replication_events("yard_levels", replication)
-        mine = levels[levels["yard"] == index]
-        level = yard_level_t(
-            mine["time_h"].to_numpy(dtype=float),
-            mine["level_t"].to_numpy(dtype=float),
-            grid,
-        )
-        share = level / float(spec["capacity_t"]) * 100
-        ax.fill_between(when, share, color="#bcbd22", alpha=0.6, linewidth=0)
-        ax.plot(when, share, color="#7f7f00", linewidth=0.8)
+    for ax, panel in zip(axes[:, 0], shown, strict=True):
+        ax.fill_between(when, panel.fill_pct, color=YARD_FILL_COLOUR, alpha=0.6, linewidth=0)
+        ax.plot(when, panel.fill_pct, color=YARD_LINE_COLOUR, linewidth=0.8)
         ax.axhline(100, color="black", linestyle="--", linewidth=0.8)
         # the counted period only, as the level drawn and the KPI table
-        periods = np.clip(blocking_periods(data, index, replication), low, high)
-        periods = periods[periods[:, 1] > periods[:, 0]]
+        periods = panel.periods
         if len(periods):  # one collection for all the periods (an axvspan each is slow)
             starts = date2num(hours_to_datetimes(data.model.calendar, periods[:, 0]))
             ends = date2num(hours_to_datetimes(data.model.calendar, periods[:, 1]))
@@ -120,20 +93,19 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
                 list(zip(starts, ends - starts, strict=True)),
                 (0, 1),
                 transform=ax.get_xaxis_transform(),
-                color="#d62728",
+                color=BLOCKED_COLOUR,
                 alpha=0.35,
                 linewidth=0,
             )
-        hours_blocked = float(np.sum(periods[:, 1] - periods[:, 0])) if len(periods) else 0.0
         ax.set_ylim(0, 110)
         ax.set_ylabel(tr("% full"), fontsize=8)
         ax.set_title(
             tr(
                 "{resource} ({cargo}, {kt:,.0f} kt): unloading blocked {hours_blocked:,.0f} h",
-                resource=resource_words(data.model, row.resource),
-                cargo=tr(row.cargo_group.replace("_", " ")),
-                kt=spec["capacity_t"] / 1000,
-                hours_blocked=hours_blocked,
+                resource=resource_words(data.model, panel.resource),
+                cargo=tr(panel.cargo_group.replace("_", " ")),
+                kt=panel.capacity_t / 1000,
+                hours_blocked=panel.blocked_h,
             ),
             fontsize=9,
             loc="left",
@@ -149,39 +121,6 @@ def yard_chart(source: RunSource, *, top: int = 6, replication: int = 0) -> Figu
     )
     figure.autofmt_xdate()
     return figure
-
-
-def _place_name(data: RunData, place: str) -> str:
-    names = dict(zip(data.model.places["id"], data.model.places["name"], strict=True))
-    return place_label(data.model, place, str(names.get(place, place)).split(" (")[0])
-
-
-def _landside_label(data: RunData, kind: str, resource: str, place: str) -> str:
-    """How the landside chart names a resource: by its place, rail links by their corridor."""
-    if kind == "rail line":
-        return rail_link_label(data.model, place) or resource
-    if kind == "rate":
-        return resource
-    return tr(
-        "{place}: {unit}", place=_place_name(data, place), unit=tr(facilities.kind(kind).unit_word)
-    )
-
-
-def _landside_text(kind: str, utilisation: float, tonnes: float, vehicles: float) -> str:
-    """Bar label: utilisation, then what moved (tonnes and vehicles in the counted period)."""
-    vehicle_word = LANDSIDE_KINDS[kind][3]
-    moved = []
-    if kind != "rail line" and np.isfinite(tonnes):
-        moved.append(tr("{kt:,.0f} kt", kt=tonnes / 1e3))
-    if vehicle_word and np.isfinite(vehicles):
-        moved.append(tr("{vehicles:,.0f} {word}", vehicles=vehicles, word=tr(vehicle_word)))
-    if not np.isnan(utilisation):
-        head = tr("{utilisation:.0f} %", utilisation=utilisation)
-    elif kind == "rail":
-        head = tr("ample sidings, not limiting")
-    else:
-        head = tr("no capacity in the counted period")
-    return head + (tr(": {moved}", moved=tr(", ").join(moved)) if moved else "")
 
 
 def landside_chart(source: RunSource) -> Figure:
@@ -205,21 +144,13 @@ def landside_chart(source: RunSource) -> Figure:
     matplotlib.figure.Figure
     """
     data = as_run_data(source)
-    table = data.tables.get("landside", pd.DataFrame())
-    if "utilisation" in table:
-        table = table[table["kind"].isin(list(LANDSIDE_KINDS))]
-    if table.empty or "utilisation" not in table:
+    table = landside_rows(data)
+    if table.empty:
         figure, ax = new_figure(9, 3)
         no_data(ax, tr("no landside resources in this scenario: cargo leaves the quay unhindered"))
         return figure
-    group = {kind: i for i, kind in enumerate(LANDSIDE_KINDS)}
-    table = (
-        table.assign(group=table["kind"].map(group), order=table["utilisation"].fillna(-1.0))
-        .sort_values(["group", "order", "resource"], ascending=[True, False, True])
-        .reset_index(drop=True)
-    )
     # top to bottom, with a gap between kinds
-    rows = np.arange(len(table)) + 0.6 * table["group"].rank(method="dense").to_numpy() - 0.6
+    rows = table["row"].to_numpy()
     mean, low, high = (bound * 100 for bound in ci_bounds(table, "utilisation"))
     with_ci = ci_shown(data.replications)  # no whiskers that a replication or two cannot back
     errors = error_bars(mean, low, high, floor=0.0) * (1.0 if with_ci else 0.0)
@@ -242,7 +173,7 @@ def landside_chart(source: RunSource) -> Figure:
         ax,
         ends,
         [
-            _landside_text(row.kind, value, float(row.tonnes), float(row.vehicles))
+            landside_text(row.kind, value, float(row.tonnes), float(row.vehicles))
             for row, value in zip(table.itertuples(index=False), mean, strict=True)
         ],
         rows=rows,
@@ -252,7 +183,7 @@ def landside_chart(source: RunSource) -> Figure:
     ax.set_yticks(
         rows,
         [
-            _landside_label(data, row.kind, row.resource, row.place)
+            landside_label(data, row.kind, row.resource, row.place)
             for row in table.itertuples(index=False)
         ],
         fontsize=8,
@@ -306,13 +237,7 @@ def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
     """
     data = as_run_data(source)
     stages = data.model.stages
-    profiles = [
-        (int(index), hour_of_day_profile(data, int(index)))
-        for index in np.flatnonzero(stages["kind"].isin(["gate", "air"]).to_numpy())
-    ]
-    profiles = [(i, p) for i, p in profiles if np.nansum(p["moved_t_per_h"]) > 0]
-    profiles.sort(key=lambda item: -float(np.nansum(item[1]["moved_t_per_h"])))
-    profiles = profiles[:top]
+    profiles = busiest_gates(data, top)
     if not profiles:
         figure, ax = new_figure(9, 3)
         no_data(ax, tr("no truck gate or airport moved cargo in the counted period"))
@@ -336,26 +261,7 @@ def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
             linestyle="--",
             linewidth=1.0,
         )
-        peak = int(np.nanargmax(moved))
-        share = moved[peak] / capacity[peak] if capacity[peak] > 0 else np.nan
-        busiest = (
-            tr("{share:.0%} of capacity", share=share) if np.isfinite(share) else tr("while closed")
-        )
-        word = tr("airport") if spec["kind"] == "air" else tr("gate")
-        ax.set_title(
-            tr(
-                "{place} {word}: busiest {peak:02d}:00-{after:02d}:00, {moved:,.0f} t/h "
-                "({busiest})",
-                place=_place_name(data, str(spec["place"])),
-                word=word,
-                peak=peak,
-                after=peak + 1,
-                moved=moved[peak],
-                busiest=busiest,
-            ),
-            fontsize=9,
-            loc="left",
-        )
+        ax.set_title(gate_peak(data, index, profile), fontsize=9, loc="left")
         ax.set_ylim(0, max(float(np.nanmax(capacity)), float(np.nanmax(moved))) * 1.15)
         ax.set_ylabel(tr("Tonnes per hour"), fontsize=8)
         ax.grid(axis="y", alpha=0.3)
@@ -382,34 +288,6 @@ def gate_hours_chart(source: RunSource, *, top: int = 6) -> Figure:
     return figure
 
 
-def _tonnes_text(tonnes: float) -> str:
-    if tonnes >= 1e4:
-        return tr("{mt:,.2f} Mt", mt=tonnes / 1e6)
-    return tr("{kt:,.1f} kt", kt=tonnes / 1e3)
-
-
-def _diverted_note(split: pd.DataFrame, labels: list[str]) -> str:
-    """An axis-label line on the tonnes diverted to each option (empty when none were)."""
-    if "diverted_t" not in split:
-        return ""
-    diverted = split["diverted_t"].to_numpy(dtype=float)
-    total = float(np.nansum(diverted))
-    if total <= 0:
-        return ""
-    taken = tr(", ").join(
-        tr("{label} {tonnes}", label=label, tonnes=_tonnes_text(tonnes))
-        for label, tonnes in sorted(zip(labels, diverted, strict=True), key=lambda p: -p[1])
-        if tonnes > 0
-    )
-    share = total / float(split["tonnes"].sum())
-    return tr(
-        "\nDiverted from a congested option: {tonnes} ({share:.1%} of port cargo),\nnow by {taken}",
-        tonnes=_tonnes_text(total),
-        share=share,
-        taken=taken,
-    )
-
-
 def modal_co2_chart(source: RunSource) -> Figure:
     """Landside modal split of port cargo, tonne-km and CO2 by mode (95 % CI).
 
@@ -432,13 +310,11 @@ def modal_co2_chart(source: RunSource) -> Figure:
     if split.empty:
         no_data(split_ax, tr("no port cargo delivered"))
     else:
-        split = split.sort_values("share")
+        split = modal_split_rows(split)
         share = split["share"].to_numpy() * 100
-        colours = [mode_colour(m) for m in split["landside"]]
-        hatches = ["//" if "+" in m else "" for m in split["landside"]]
-        labels = [
-            " + ".join(mode_label(m) for m in str(label).split("+")) for label in split["landside"]
-        ]
+        colours = split["colour"].tolist()
+        hatches = split["hatch"].tolist()
+        labels = split["label"].tolist()
         bars = split_ax.barh(labels, share, color=colours, edgecolor="black")
         for bar, hatch in zip(bars, hatches, strict=True):
             bar.set_hatch(hatch)
@@ -451,14 +327,10 @@ def modal_co2_chart(source: RunSource) -> Figure:
             ],
         )
         split_ax.set_xlim(0, max(float(share.max()), 1.0) * 1.6)
-        note = _diverted_note(split, labels)
+        note = diverted_note(split, labels)
         split_ax.set_xlabel(tr("Share of port cargo (%)") + note)
     split_ax.set_title(tr("Landside modal split (to and from the quay)"))
-    moved = (
-        transport[transport["tonne_km"] > 0].sort_values("tonne_km")
-        if len(transport)
-        else transport
-    )
+    moved = moved_modes(transport)
     for ax, column, scale, unit, title in (
         (tkm_ax, "tonne_km", 1e9, tr("billion t-km"), tr("Transport work by mode")),
         (co2_ax, "co2_t", 1e3, tr("kt CO2"), tr("CO2 by mode")),
@@ -488,15 +360,3 @@ def modal_co2_chart(source: RunSource) -> Figure:
         tr("{name}: modal split, transport work and CO2 (all cargo delivered)", name=data.name)
     )
     return figure
-
-
-# the words of the landside descriptors (sim.facilities), shown through tr()
-_WORDS = (
-    N_("gate"),
-    N_("sidings"),
-    N_("slots"),
-    N_("trucks"),
-    N_("trains"),
-    N_("train movements"),
-    N_("flights"),
-)

@@ -4,12 +4,13 @@ bundled basemap (coast, lakes, rivers), with the waterways, lakes and gateways n
 
 Names never overlap: they are placed by :func:`network.maplabels.place_labels` (deterministic:
 the same run gives the same picture) on panels at fixed places of the figure, and the legend
-and colour bar have their own space beside them.
+and colour bar have their own space beside them. What is named and the utilisation shown come
+from :mod:`sim.viz.maps_data`, which the report's interactive map reads too
+(``resource_utilisation`` is re-exported here, where it used to live).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
@@ -24,17 +25,11 @@ from matplotlib.lines import Line2D
 
 from network.basemap import draw_basemap, read_basemap
 from network.maplabels import MapLabel, place_labels
-from network.plot import (
-    HUB_WINDOW,
-    WATERWAY_NAMES_ZH,
-    frame_hub_map,
-    map_panels,
-    water_labels,
-    window_of,
-)
-from sim.i18n import current_language, tr
+from network.plot import HUB_WINDOW, frame_hub_map, map_panels, window_of
+from sim.i18n import tr
 from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.labels import mode_label, place_label
+from sim.viz.labels import mode_label
+from sim.viz.maps_data import panel_labels, resource_utilisation
 from sim.viz.measures import link_flows
 from sim.viz.style import ChartFigure, bold_text, mode_colour, new_figure, no_data
 
@@ -46,38 +41,8 @@ _MAX_WIDTH_PT = 11.0
 _MARKERS = {"terminal": ("s", 70.0), "lock": ("D", 55.0), "gateway": ("*", 120.0)}
 
 
-def resource_utilisation(data: RunData) -> pd.DataFrame:
-    """Utilisation of each modelled lock and each terminal (berth-weighted over its groups).
-
-    Returns
-    -------
-    DataFrame
-        ``place, kind (lock or terminal), utilisation`` (share, 0-1).
-    """
-    rows = []
-    locks = data.tables["locks"]
-    for row in locks.itertuples(index=False):
-        rows.append((row.resource, "lock", float(row.utilisation)))
-    berths = data.tables["berths"]
-    if not berths.empty:
-        weighted = berths.assign(busy=berths["occupancy"] * berths["berths"])
-        per_terminal = weighted.groupby("terminal")[["busy", "berths"]].sum()
-        for terminal, values in per_terminal.iterrows():
-            if values["berths"] > 0:
-                rows.append((str(terminal), "terminal", float(values["busy"] / values["berths"])))
-    return pd.DataFrame(rows, columns=["place", "kind", "utilisation"])
-
-
 def _width(mt: np.ndarray, largest: float) -> np.ndarray:
     return 0.8 + (_MAX_WIDTH_PT - 0.8) * np.sqrt(np.clip(mt / largest, 0.0, 1.0))
-
-
-def _short(name: str) -> str:
-    return str(name).split(" (")[0].split(",")[0]
-
-
-def _inside(x: float, y: float, window: tuple[float, float, float, float]) -> bool:
-    return window[0] <= x <= window[1] and window[2] <= y <= window[3]
 
 
 def _bold_weight() -> str:
@@ -94,17 +59,6 @@ def _embolden(artists: list[Any]) -> None:
     for artist in artists:
         if str(artist.get_gid()).startswith(("gateway:", "flow:")):
             artist.set_path_effects(bold_text(artist.get_color())["path_effects"])
-
-
-def _water_names(labels: list[MapLabel]) -> list[MapLabel]:
-    """The names of the waterways, lakes and seas (:func:`network.plot.water_labels`, in
-    English) in the current language, before they are placed (a Chinese name is shorter);
-    the labels' ids stay English."""
-    if current_language() == "en":
-        return labels
-    chinese = {f"{w.kind}:{w.name}": w.name_zh for w in read_basemap().waters if w.name_zh}
-    chinese.update({f"waterway:{name}": zh for name, zh in WATERWAY_NAMES_ZH.items()})
-    return [dataclasses.replace(label, text=chinese.get(label.gid, label.text)) for label in labels]
 
 
 def _draw(
@@ -178,18 +132,7 @@ def _draw(
             (float(x), float(y), float(np.sqrt(size * (1.0 if k else 0.5))) / 2 + 0.5)
             for x, y, k in zip(subset["lon"], subset["lat"], known, strict=True)
         ]
-    labels: list[MapLabel] = []
     if panel == "region":
-        labels.append(
-            MapLabel(
-                tr("Huai'an hub (right)"),
-                (HUB_WINDOW[0] + HUB_WINDOW[1]) / 2,
-                HUB_WINDOW[3],
-                priority=0.1,
-                fontsize=7.0,
-                gid="hub-window",
-            )
-        )
         gateways = places[places["kind"] == "gateway"]
         marker, size = _MARKERS["gateway"]
         ax.scatter(
@@ -202,85 +145,16 @@ def _draw(
             linewidth=0.6,
             zorder=6,
         )
-        for place, row in gateways.iterrows():
-            markers.append((float(row["lon"]), float(row["lat"]), float(np.sqrt(size)) / 2))
-            labels.append(
-                MapLabel(
-                    place_label(model, str(place), _short(row["name"])),
-                    float(row["lon"]),
-                    float(row["lat"]),
-                    priority=0.0,
-                    weight=_bold_weight(),
-                    gid=f"gateway:{place}",
-                )
-            )
-    else:
-        for place, value in sorted(modelled.items()):
-            if place not in places.index:
-                continue
-            x, y = float(places.at[place, "lon"]), float(places.at[place, "lat"])
-            if _inside(x, y, window):
-                labels.append(
-                    MapLabel(
-                        f"{place_label(model, place, _short(places.at[place, 'name']))}: "
-                        + (f"{value:.0%}" if value == value else tr("n/a")),
-                        x,
-                        y,
-                        priority=0.0 if places.at[place, "kind"] == "terminal" else 0.2,
-                        gid=f"{places.at[place, 'kind']}:{place}",
-                    )
-                )
-        for place, row in places[places["kind"] == "lock"].iterrows():
-            if place not in modelled and _inside(float(row["lon"]), float(row["lat"]), window):
-                labels.append(
-                    MapLabel(
-                        place_label(model, str(place), _short(row["name"])),
-                        float(row["lon"]),
-                        float(row["lat"]),
-                        priority=3.0,
-                        required=False,
-                        fontsize=6.5,
-                        colour="#555555",
-                        box=False,
-                        gid=f"lock:{place}",
-                    )
-                )
-        # the busiest links in view carry their figure, written along them
-        for row in ordered.iloc[::-1].itertuples(index=False):
-            if row.mt_per_year < 0.15 * largest:
-                break
-            coords = np.asarray(links.at[row.link, "coords"], dtype=float)
-            seen = (
-                (coords[:, 0] >= window[0])
-                & (coords[:, 0] <= window[1])
-                & (coords[:, 1] >= window[2])
-                & (coords[:, 1] <= window[3])
-            )
-            if seen.sum() < 2:
-                continue
-            middle = coords[seen][int(seen.sum()) // 2]
-            labels.append(
-                MapLabel(
-                    f"{row.mt_per_year:,.0f}",
-                    float(middle[0]),
-                    float(middle[1]),
-                    priority=4.0 + 1.0 / (1.0 + row.mt_per_year),
-                    required=False,
-                    lines=(coords[seen],),
-                    fontsize=7.0,
-                    colour=mode_colour(row.mode),
-                    weight=_bold_weight(),
-                    gid=f"flow:{row.link}",
-                )
-            )
-    named_links = [
-        (str(m), str(c), np.asarray(k))
-        for m, c, k in zip(
-            model.links["mode"], model.links["corridor"], model.links["coords"], strict=True
-        )
-    ]
-    labels += _water_names(
-        water_labels(named_links, window, fontsize=8.0 if panel == "hub" else 7.5)
+        for row in gateways.itertuples(index=False):
+            markers.append((float(row.lon), float(row.lat), float(np.sqrt(size)) / 2))
+    labels = panel_labels(
+        data,
+        flows,
+        usage,
+        panel=panel,
+        window=window,
+        largest=largest,
+        bold_weight=_bold_weight(),
     )
     return labels, markers, cover
 

@@ -11,13 +11,14 @@ lockages; a yard's level jumps at each booking and drains at a constant rate).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from sim.i18n import tr
+from sim.i18n import current_language, tr
 from sim.results.rundata import RunData
-from sim.viz.labels import place_label
+from sim.viz.labels import zh_names
 
 __all__ = [
     "hour_of_date",
@@ -27,6 +28,7 @@ __all__ = [
     "monthly_utilisation",
     "queue_length",
     "resource_label",
+    "resource_labels",
     "yard_level_t",
 ]
 
@@ -116,22 +118,31 @@ def _overlap_matrix_sum(start: np.ndarray, end: np.ndarray, edges: np.ndarray) -
 
 def resource_label(kind: str, resource: str, data: RunData) -> str:
     """How charts name a resource: locks by their place name, berth groups with their count."""
+    return resource_labels([(kind, resource)], data)[0]
+
+
+def resource_labels(resources: Iterable[tuple[str, str]], data: RunData) -> list[str]:
+    """:func:`resource_label` of each ``(kind, resource)``, the model's names looked up once."""
     model = data.model
-    if kind == "lock":
-        names = dict(zip(model.locks["id"], model.locks["name"], strict=True))
-        return place_label(model, resource, str(names.get(resource, resource)).split(" (")[0])
-    # a berth group or yard: its terminal's Chinese name in place of the terminal id
-    terminal, slash, rest = resource.partition("/")
-    if rest == "cargo by land":  # a terminal's landside supply (sim.analysis.kpi)
-        rest = tr("cargo by land")
-    shown = place_label(model, terminal, terminal) + slash + rest
-    if kind == "berths":
-        counts = dict(zip(model.groups["id"], model.groups["berths"], strict=True))
-        count = counts.get(resource)
-        return (
+    chinese = zh_names(model) if current_language() != "en" else {}
+    locks = dict(zip(model.locks["id"], model.locks["name"], strict=True))
+    counts = dict(zip(model.groups["id"], model.groups["berths"], strict=True))
+    out = []
+    for kind, resource in resources:
+        if kind == "lock":  # as place_label names a place: its Chinese name when it has one
+            english = str(locks.get(resource, resource)).split(" (")[0]
+            out.append(chinese.get(resource) or english)
+            continue
+        # a berth group or yard: its terminal's Chinese name in place of the terminal id
+        terminal, slash, rest = resource.partition("/")
+        if rest == "cargo by land":  # a terminal's landside supply (sim.analysis.kpi)
+            rest = tr("cargo by land")
+        shown = (chinese.get(terminal) or terminal) + slash + rest
+        count = counts.get(resource) if kind == "berths" else None
+        out.append(
             tr("{group} ({count} berths)", group=shown, count=count) if count is not None else shown
         )
-    return shown
+    return out
 
 
 def monthly_utilisation(data: RunData) -> pd.DataFrame:
@@ -139,83 +150,50 @@ def monthly_utilisation(data: RunData) -> pd.DataFrame:
 
     Locks: chamber-hours in lockages over chamber-hours in service; berth groups: berth-hours
     occupied over berth-hours in service; yards: mean level over capacity. Averaged over the
-    replications.
+    replications. A resource has no row for a month in which it was not in service.
 
     Returns
     -------
     DataFrame
-        ``kind, resource, year, month, utilisation`` (share, 0-1).
+        ``kind, resource, year, month, utilisation`` (share, 0-1); rows month by month, in
+        each month the locks, berth groups and yards in the model's order.
     """
     model = data.model
-    rows = []
+    kinds = np.array(
+        ["lock"] * len(model.locks) + ["berths"] * len(model.groups) + ["yard"] * len(model.yards),
+        dtype=object,
+    )
+    resources = np.array(
+        [*model.locks["id"], *model.groups["id"], *model.yards["id"]], dtype=object
+    )
+    parts = []
     for replication in range(data.replications):
         months = month_windows(data, replication)
-        lockages = data.replication_events("lockages", replication)
-        vessels = data.replication_events("vessels", replication)
-        bookings = data.replication_events("yard_levels", replication)
-        groups = vessels["berth_group"].to_numpy() if len(vessels) else np.empty(0, dtype=int)
-        berthed = groups >= 0
-        for month in months.itertuples(index=False):
-            low, high = month.start_h, month.end_h
-            if len(model.locks):
-                busy = np.bincount(
-                    lockages["lock"].to_numpy(dtype=np.int64),
-                    weights=_overlap(
-                        lockages["start_h"].to_numpy(dtype=float),
-                        lockages["end_h"].to_numpy(dtype=float),
-                        low,
-                        high,
-                    ),
-                    minlength=len(model.locks),
-                )
-                for i, lock_id in enumerate(model.locks["id"]):
-                    chambers = model.chambers[model.chambers["lock"] == lock_id]
-                    hours = _overlap(
-                        chambers["start_h"].to_numpy(dtype=float),
-                        chambers["end_h"].to_numpy(dtype=float),
-                        low,
-                        high,
-                    ).sum()
-                    if hours > 0:
-                        rows.append(("lock", lock_id, month, replication, busy[i] / hours))
-            if len(model.groups):
-                busy = np.bincount(
-                    groups[berthed],
-                    weights=_overlap(
-                        vessels["berth_start_h"].to_numpy(dtype=float)[berthed],
-                        vessels["service_end_h"].to_numpy(dtype=float)[berthed],
-                        low,
-                        high,
-                    ),
-                    minlength=len(model.groups),
-                )
-                for g, group in enumerate(model.groups.itertuples(index=False)):
-                    hours = (
-                        _overlap(np.array([group.start_h]), np.array([group.end_h]), low, high)[0]
-                        * group.berths
-                    )
-                    if hours > 0:
-                        rows.append(("berths", group.id, month, replication, busy[g] / hours))
-            for y, yard in enumerate(model.yards.itertuples(index=False)):
-                start = low if np.isnan(yard.start_h) else max(low, yard.start_h)
-                if high <= start:
-                    continue
-                mine = bookings[bookings["yard"] == y]
-                times = mine["time_h"].to_numpy(dtype=float)
-                values = mine["level_t"].to_numpy(dtype=float)
-                # exact time-average of the step function over [start, high)
-                inside = (times > start) & (times < high)
-                edges = np.concatenate([[start], times[inside], [high]])
-                level = yard_level_t(times, values, edges[:-1])
-                mean = float((level * np.diff(edges)).sum()) / (high - start)
-                rows.append(("yard", yard.id, month, replication, mean / yard.capacity_t))
-    frame = pd.DataFrame(
-        [
-            (kind, resource, month.year, month.month, replication, value)
-            for kind, resource, month, replication, value in rows
-        ],
-        columns=["kind", "resource", "year", "month", "replication", "utilisation"],
-    )
+        low = months["start_h"].to_numpy(dtype=float)
+        high = months["end_h"].to_numpy(dtype=float)
+        blocks = [
+            _lock_utilisation(data, replication, low, high),
+            _berth_utilisation(data, replication, low, high),
+            _yard_utilisation(data, replication, low, high),
+        ]
+        values = np.concatenate([value for value, _ in blocks], axis=1)
+        month, column = np.nonzero(np.concatenate([served for _, served in blocks], axis=1))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kind": kinds[column],
+                    "resource": resources[column],
+                    "year": months["year"].to_numpy(dtype=np.int64)[month],
+                    "month": months["month"].to_numpy(dtype=np.int64)[month],
+                    "replication": np.full(len(month), replication, dtype=np.int64),
+                    "utilisation": values[month, column],
+                }
+            )
+        )
+    columns = ["kind", "resource", "year", "month", "replication", "utilisation"]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame([], columns=columns)
+    if frame.empty:  # the columns' types of a table built from no rows
+        frame = pd.DataFrame([], columns=columns)
     return (
         frame.groupby(["kind", "resource", "year", "month"], as_index=False, sort=False)[
             "utilisation"
@@ -223,6 +201,178 @@ def monthly_utilisation(data: RunData) -> pd.DataFrame:
         .mean()
         .reset_index(drop=True)
     )
+
+
+def _records(data: RunData, kind: str, replication: int, *columns: str) -> list[np.ndarray]:
+    """Columns of one replication's ``kind`` records as arrays, in the order recorded
+    (:meth:`RunData.replication_events` without copying the columns not asked for)."""
+    frame = data.events[kind]
+    if not len(frame):
+        return [np.empty(0) for _ in columns]
+    replications = frame["replication"].to_numpy()
+    mine: slice | np.ndarray
+    if (replications[1:] >= replications[:-1]).all():  # one replication after the other
+        low, high = np.searchsorted(replications, [replication, replication + 1])
+        mine = slice(int(low), int(high))
+    else:
+        mine = np.flatnonzero(replications == replication)
+    return [frame[column].to_numpy()[mine] for column in columns]
+
+
+def _busy_h(
+    index: np.ndarray, start: np.ndarray, end: np.ndarray, low: np.ndarray, high: np.ndarray, n: int
+) -> np.ndarray:
+    """Hours of the intervals ``[start, end]`` of each of ``n`` resources (``index``) inside
+    each month ``[low, high]`` (consecutive): an array months x resources; NaN bounds mean
+    unbounded.
+
+    Each interval is paired with the months it reaches (one for nearly all), not with every
+    month; each resource's hours in a month are summed over its intervals in their order, as
+    a bincount over all the intervals month by month sums them (the same floats).
+    """
+    start = np.fmax(start, -np.inf)  # NaN: -inf
+    end = np.fmin(end, np.inf)
+    index = index.astype(np.int64, copy=False)
+    month = np.searchsorted(high, start, side="right")  # the first month ending after it starts
+    kept = month < len(high)
+    if not kept.all():
+        index, start, end, month = index[kept], start[kept], end[kept], month[kept]
+    onward = np.flatnonzero(end > high[month])  # it goes on into the next months
+    if len(onward):
+        # a pair (interval, month) for each further month, right after the interval's first
+        more = np.searchsorted(low, end[onward], side="left") - 1 - month[onward]
+        reach = np.ones(len(month), dtype=np.int64)
+        reach[onward] += more
+        first = onward + np.cumsum(more) - more  # where each one's first pair goes
+        index, start, end, month = (np.repeat(a, reach) for a in (index, start, end, month))
+        which = np.repeat(np.arange(len(onward)), more)
+        step = np.arange(len(which)) - np.repeat(np.cumsum(more) - more, more) + 1
+        month[first[which] + step] += step
+    hours = np.clip(np.minimum(end, high[month]) - np.maximum(start, low[month]), 0.0, None)
+    busy = np.bincount(month * n + index, weights=hours, minlength=len(low) * n)
+    busy = busy.astype(float, copy=False)  # no intervals: numpy counts in integers
+    return busy.reshape(len(low), n)
+
+
+def _in_service_h(
+    start: np.ndarray, end: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """Hours each of the intervals ``[start, end]`` (NaN: unbounded) covers of each month
+    ``[low, high]``: an array intervals x months (as :func:`_overlap` month by month)."""
+    start = np.where(np.isnan(start), -np.inf, start)[:, None]
+    end = np.where(np.isnan(end), np.inf, end)[:, None]
+    return np.clip(np.minimum(end, high) - np.maximum(start, low), 0.0, None)
+
+
+def _share(busy: np.ndarray, hours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``busy / hours`` where a resource was in service (``hours > 0``), and where it was."""
+    served = hours > 0
+    share = np.zeros_like(busy)
+    np.divide(busy, hours, out=share, where=served)
+    return share, served
+
+
+def _lock_utilisation(
+    data: RunData, replication: int, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chamber-hours in lockages over chamber-hours in service, months x locks."""
+    model = data.model
+    if not len(model.locks):
+        return np.zeros((len(low), 0)), np.zeros((len(low), 0), dtype=bool)
+    lock, start, end = _records(data, "lockages", replication, "lock", "start_h", "end_h")
+    busy = _busy_h(lock, start, end, low, high, len(model.locks))
+    chambers = model.chambers
+    covered = _in_service_h(
+        chambers["start_h"].to_numpy(dtype=float),
+        chambers["end_h"].to_numpy(dtype=float),
+        low,
+        high,
+    )
+    owner = chambers["lock"].to_numpy()
+    # each lock's chambers summed as one contiguous row per month, as numpy sums an array
+    hours = np.stack(
+        [np.ascontiguousarray(covered[owner == lock].T).sum(axis=1) for lock in model.locks["id"]],
+        axis=1,
+    )
+    return _share(busy, hours)
+
+
+def _berth_utilisation(
+    data: RunData, replication: int, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Berth-hours occupied over berth-hours in service, months x berth groups."""
+    groups = data.model.groups
+    if not len(groups):
+        return np.zeros((len(low), 0)), np.zeros((len(low), 0), dtype=bool)
+    group, start, end = _records(
+        data, "vessels", replication, "berth_group", "berth_start_h", "service_end_h"
+    )
+    berthed = np.flatnonzero(group >= 0)
+    busy = _busy_h(group[berthed], start[berthed], end[berthed], low, high, len(groups))
+    hours = _in_service_h(
+        groups["start_h"].to_numpy(dtype=float), groups["end_h"].to_numpy(dtype=float), low, high
+    )
+    return _share(busy, (hours * groups["berths"].to_numpy(dtype=float)[:, None]).T)
+
+
+def _yard_utilisation(
+    data: RunData, replication: int, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean level over capacity, months x yards: the exact time-average of each yard's level
+    (a step function, :func:`yard_level_t`) over the part of each month it is open.
+
+    Each open month of a yard is a run of edges: its start, the level changes inside it and
+    its end; the level holds from each edge to the next.
+    """
+    yards = data.model.yards
+    share = np.zeros((len(low), len(yards)))
+    opens = yards["start_h"].to_numpy(dtype=float)
+    start = np.where(np.isnan(opens)[None, :], low[:, None], np.maximum(low[:, None], opens))
+    served = high[:, None] > start
+    if not served.any():
+        return share, served
+    yard, time, level = _records(data, "yard_levels", replication, "yard", "time_h", "level_t")
+    # each yard's changes together, in their order (times rise within a yard)
+    order = np.argsort(yard.astype(np.int32), kind="stable")
+    yard, time, level = yard[order].astype(np.int64), time[order], level[order]
+    bounds = np.searchsorted(yard, np.arange(len(yards) + 1))
+    # the open months, yard by yard (segments), and the changes strictly inside each one
+    segment_yard, segment_month = np.nonzero(served.T)
+    segment_start = start[segment_month, segment_yard]
+    segment_end = high[segment_month]
+    cell = np.full(served.T.shape, -1, dtype=np.int64)
+    cell[segment_yard, segment_month] = np.arange(len(segment_yard))
+    month = np.clip(np.searchsorted(low, time, side="right") - 1, 0, len(low) - 1)
+    segment = cell[yard, month]  # -1: a month the yard is closed
+    inside = np.flatnonzero(
+        (segment >= 0) & (time > segment_start[segment]) & (time < segment_end[segment])
+    )
+    segment = segment[inside]
+    counts = np.bincount(segment, minlength=len(segment_yard))
+    before = np.cumsum(counts) - counts  # changes in the segments before each one
+    first = before + 2 * np.arange(len(segment_yard))  # where each segment's start edge goes
+    last = first + counts + 1  # and its end edge
+    edges = np.empty(len(inside) + 2 * len(segment_yard))
+    held = np.zeros(len(edges))  # the level from each edge on (the end edges hold none)
+    edges[first] = segment_start
+    edges[last] = segment_end
+    placed = first[segment] + 1 + np.arange(len(inside)) - before[segment]
+    edges[placed] = time[inside]
+    # a change's own level: when several share a time, the last one's (the others hold 0 h)
+    held[placed] = level[inside]
+    for y in np.unique(segment_yard):  # the level each open month starts with
+        mine = np.flatnonzero(segment_yard == y)
+        held[first[mine]] = yard_level_t(
+            time[bounds[y] : bounds[y + 1]],
+            level[bounds[y] : bounds[y + 1]],
+            edges[first[mine]],
+        )
+    area = held[:-1] * np.diff(edges)
+    # each month's level-hours summed as numpy sums one month's array
+    total = np.array([area[a:b].sum() for a, b in zip(first, last, strict=True)])
+    capacity = yards["capacity_t"].to_numpy(dtype=float)[segment_yard]
+    share[segment_month, segment_yard] = total / (segment_end - segment_start) / capacity
+    return share, served
 
 
 def link_flows(data: RunData) -> pd.DataFrame:

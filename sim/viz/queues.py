@@ -5,102 +5,26 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.i18n import N_, tr
-from sim.results.rundata import RunData, RunSource, as_run_data
+from sim.results.rundata import RunSource, as_run_data
 from sim.viz.labels import port_area_label
-from sim.viz.measures import queue_length, resource_label
+from sim.viz.measures import resource_label
+from sim.viz.queues_data import (
+    QUEUE_COLOURS,
+    anchorage_series,
+    queue_bin_h,
+    queue_resources,
+    turnaround_by_area,
+    turnaround_calls,
+    waiting_series,
+    waiting_series_of,
+)
 from sim.viz.style import PORT_COLOUR, hours_to_datetimes, kind_label, new_figure, no_data
 
 __all__ = ["anchorage_series", "control_chart", "queue_chart", "turnaround_chart", "waiting_series"]
-
-_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2")
-
-
-def _waits(data: RunData, kind: str, resource: str, replication: int) -> tuple[np.ndarray, ...]:
-    """Arrival and service start of every ship served by one lock or berth group."""
-    if kind == "lock":
-        index = data.model.locks["id"].tolist().index(resource)
-        rows = data.replication_events("passages", replication)
-        rows = rows[rows["lock"] == index]
-        return rows["arrival_h"].to_numpy(dtype=float), rows["start_h"].to_numpy(dtype=float)
-    index = data.model.groups["id"].tolist().index(resource)
-    rows = data.replication_events("vessels", replication)
-    rows = rows[rows["berth_group"] == index]
-    return (
-        rows["berth_arrival_h"].to_numpy(dtype=float),
-        rows["berth_start_h"].to_numpy(dtype=float),
-    )
-
-
-def waiting_series(data: RunData, kind: str, resource: str, *, bin_h: float = 24.0) -> pd.DataFrame:
-    """Queue length and mean wait per time bin at one lock (``kind="lock"``) or berth group.
-
-    Parameters
-    ----------
-    data : RunData
-    kind : {"lock", "berths"}
-    resource : str
-        The lock or berth group id.
-    bin_h : float
-        Width of the bins (hours), from the end of the warm-up.
-
-    Returns
-    -------
-    DataFrame
-        ``start_h, end_h`` of each bin, ``queue_vessels`` (mean number waiting) and
-        ``mean_wait_h`` (mean wait of the ships arriving in it; NaN without arrivals),
-        averaged over the replications.
-    """
-    low = data.model.warmup_h
-    high = min(data.end_h(r) for r in range(data.replications))
-    edges = np.arange(low, high + 1e-9, bin_h)
-    if len(edges) < 2 or edges[-1] < high - 1e-9:
-        edges = np.append(edges, high)
-    queues, waits = [], []
-    for replication in range(data.replications):
-        arrival, start = _waits(data, kind, resource, replication)
-        queues.append(queue_length(arrival, start, edges))
-        bins = np.searchsorted(edges, arrival, side="right") - 1
-        inside = (bins >= 0) & (bins < len(edges) - 1) & ~np.isnan(start)
-        count = np.bincount(bins[inside], minlength=len(edges) - 1)
-        total = np.bincount(
-            bins[inside], weights=(start - arrival)[inside], minlength=len(edges) - 1
-        )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            waits.append(np.where(count > 0, total / np.maximum(count, 1), np.nan))
-    stacked = np.vstack(waits)
-    mean_wait = np.full(stacked.shape[1], np.nan)
-    seen = ~np.all(np.isnan(stacked), axis=0)
-    mean_wait[seen] = np.nanmean(stacked[:, seen], axis=0)
-    return pd.DataFrame(
-        {
-            "start_h": edges[:-1],
-            "end_h": edges[1:],
-            "queue_vessels": np.mean(np.vstack(queues), axis=0),
-            "mean_wait_h": mean_wait,
-        }
-    )
-
-
-def anchorage_series(data: RunData, resource: str, edges_h: np.ndarray) -> np.ndarray:
-    """Mean number of ships held at the anchorage before ``resource`` in each bin (a ship still
-    held at the end of a replication counts until then), averaged over the replications."""
-    series = []
-    for replication in range(data.replications):
-        holds = data.replication_events("holds", replication)
-        if "resource" in holds:
-            holds = holds[holds["resource"] == resource]
-        if len(holds) == 0:
-            series.append(np.zeros(len(edges_h) - 1))
-            continue
-        end = holds["end_h"].to_numpy(dtype=float)
-        end = np.where(np.isnan(end), data.end_h(replication), end)
-        series.append(queue_length(holds["start_h"].to_numpy(dtype=float), end, edges_h))
-    return np.mean(np.vstack(series), axis=0)
 
 
 def control_chart(
@@ -158,19 +82,17 @@ def queue_chart(source: RunSource, *, top: int = 5, bin_h: float | None = None) 
     matplotlib.figure.Figure
     """
     data = as_run_data(source)
-    ranked = data.tables["bottlenecks"]
-    ranked = ranked[ranked["kind"].isin(["lock", "berths"]) & (ranked["wait_h_total"] > 0)]
-    ranked = ranked.sort_values("wait_h_total", ascending=False).head(top)
+    ranked = queue_resources(data, top=top)
     figure, (queue_ax, wait_ax) = new_figure(11, 7, nrows=2, sharex=True)
     if ranked.empty:
         no_data(queue_ax, tr("no ship waited at a lock or a berth"))
         no_data(wait_ax, "")
         return figure
-    span_h = min(data.end_h(r) for r in range(data.replications)) - data.model.warmup_h
-    width = bin_h or (24.0 if span_h <= 400 * 24 else 168.0)
+    width = queue_bin_h(data, bin_h)
     handles = []
-    for colour, row in zip(_PALETTE, ranked.itertuples(index=False), strict=False):
-        series = waiting_series(data, row.kind, row.resource, bin_h=width)
+    rows = list(ranked.itertuples(index=False))[: len(QUEUE_COLOURS)]
+    every = waiting_series_of(data, [(row.kind, row.resource) for row in rows], bin_h=width)
+    for colour, row, series in zip(QUEUE_COLOURS, rows, every, strict=False):
         middle = hours_to_datetimes(
             data.model.calendar, ((series["start_h"] + series["end_h"]) / 2).to_numpy()
         )
@@ -212,27 +134,7 @@ def turnaround_chart(source: RunSource) -> Figure:
     matplotlib.figure.Figure
     """
     data = as_run_data(source)
-    frames = []
-    groups = data.model.groups
-    for replication in range(data.replications):
-        low, high = data.window_h(replication)
-        vessels = data.replication_events("vessels", replication)
-        done = (
-            (vessels["berth_group"] >= 0)
-            & (vessels["berth_arrival_h"] >= low)
-            & (vessels["service_end_h"] <= high)
-        )
-        rows = vessels[done]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "turnaround_h": (rows["service_end_h"] - rows["berth_arrival_h"]).to_numpy(),
-                    "wait_h": (rows["berth_start_h"] - rows["berth_arrival_h"]).to_numpy(),
-                    "port_area": groups["port_area"].to_numpy()[rows["berth_group"].to_numpy()],
-                }
-            )
-        )
-    calls = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    calls = turnaround_calls(data)
     figure, (hist_ax, area_ax) = new_figure(12, 5, ncols=2, gridspec_kw={"width_ratios": [1.3, 1]})
     if calls.empty:
         no_data(hist_ax, tr("no port call completed in the counted period"))
@@ -266,11 +168,7 @@ def turnaround_chart(source: RunSource) -> Figure:
     )
     hist_ax.legend(fontsize=8)
     hist_ax.grid(alpha=0.3)
-    stats = (
-        calls.groupby("port_area")["turnaround_h"]
-        .describe(percentiles=[0.05, 0.25, 0.5, 0.75, 0.95])
-        .sort_values("50%")
-    )
+    stats = turnaround_by_area(calls)
     y = np.arange(len(stats))
     area_ax.hlines(y, stats["5%"], stats["95%"], color="black", linewidth=1)
     area_ax.hlines(y, stats["25%"], stats["75%"], color=PORT_COLOUR, linewidth=8)

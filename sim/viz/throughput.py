@@ -7,8 +7,6 @@ Mt/yr; such bars are hatched and say so in the legend.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -35,27 +33,25 @@ from sim.viz.style import (
     new_figure,
     no_data,
 )
+from sim.viz.throughput_data import (
+    by_year,
+    counted_hours,
+    counted_years,
+    monthly_rates,
+    mt_text,
+    port_years,
+    target_notes,
+    year_hours,
+)
 
 __all__ = [
-    "counted_hours",
+    "counted_hours",  # re-exported from sim.viz.throughput_data
     "throughput_breakdown_chart",
     "throughput_chart",
     "throughput_month_chart",
 ]
 
 _NO_TONNES = N_("no tonnes crossed the quay in the counted period")
-
-
-def counted_hours(data: RunData, start_h: float, end_h: float) -> float:
-    """Hours of ``[start_h, end_h]`` inside the counted window of every replication."""
-    ends = [data.end_h(r) for r in range(data.replications)] or [data.model.horizon_h]
-    return max(0.0, min(end_h, min(ends)) - max(start_h, data.model.warmup_h))
-
-
-def _year_hours(data: RunData, year: int) -> tuple[float, float]:
-    """(hours counted in ``year``, hours of the whole year)."""
-    start, end = data.model.calendar.year_span_h(year)
-    return counted_hours(data, start, end), end - start
 
 
 def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
@@ -65,22 +61,6 @@ def _target_line(ax: Axes, data: RunData, *, horizontal: bool = False) -> None:
         ax.axvline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
     else:
         ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.5, label=label)
-
-
-def _mt(value: float) -> str:
-    """Mt/yr as the charts write them: one decimal, two significant digits below 1 Mt."""
-    return f"{value:,.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2g}"
-
-
-def _counted_years(data: RunData, table: pd.DataFrame) -> list[tuple[int, float]]:
-    """Years of a throughput table the run counts, with the factor that annualises each
-    (1 for a whole year)."""
-    out = []
-    for year in sorted({int(y) for y in table["year"]}):
-        counted, whole = _year_hours(data, year)
-        if counted > 0:
-            out.append((year, 1.0 if counted >= whole - 1e-6 else 8760.0 / counted))
-    return out
 
 
 def _year_colours(years: list[int], judged: int) -> dict[int, str]:
@@ -115,7 +95,7 @@ def throughput_chart(source: RunSource) -> Figure:
     """
     data = as_run_data(source)
     table = data.tables["throughput_port"]
-    years = _counted_years(data, table) if not table.empty else []
+    years = counted_years(data, table) if not table.empty else []
     if not years:
         figure, ax = new_figure(8.5, 3.5)
         no_data(ax, tr(_NO_TONNES))
@@ -138,16 +118,7 @@ def throughput_chart(source: RunSource) -> Figure:
             verdict=verdict_word(verdict),
         )
     )
-    notes = []
-    if _by_year(data):
-        notes.append(
-            tr(
-                "* share of replications meeting the target: throughput at or above it, every "
-                "service criterion holding and no queue overflowing"
-            )
-        )
-    if ci_note(data.replications):
-        notes.append(ci_note(data.replications))
+    notes = target_notes(data)
     if notes:  # a figure-level x label: the layout keeps it clear of the legend
         figure.supxlabel("\n".join(notes), fontsize=8.5)
     return figure
@@ -162,11 +133,8 @@ def _port_panel(
     *,
     with_ci: bool,
 ) -> None:
-    met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in _by_year(data))}
-    rows = table.set_index(table["year"].astype(int))
-    mean = np.array([rows.at[y, "tonnes"] * f / 1e6 for y, f in years])
-    low = np.array([rows.at[y, "tonnes_ci95_low"] * f / 1e6 for y, f in years])
-    high = np.array([rows.at[y, "tonnes_ci95_high"] * f / 1e6 for y, f in years])
+    met = {int(y): p for y, p in ((b["year"], b["p_target_met"]) for b in by_year(data))}
+    mean, low, high = port_years(table, years)
     partial = [f != 1.0 for _, f in years]
     x = np.arange(len(years))
     errors = error_bars(mean, low, high) if with_ci else None
@@ -186,7 +154,9 @@ def _port_panel(
     reach = mean + (errors[1] if errors is not None else 0.0)
     for i, (value, (year, _)) in enumerate(zip(mean, years, strict=True)):
         share = met.get(year)
-        text = _mt(value) + (tr("\nmet in {share:.0%}*", share=share) if share is not None else "")
+        text = mt_text(value) + (
+            tr("\nmet in {share:.0%}*", share=share) if share is not None else ""
+        )
         ax.annotate(
             text,
             (i, reach[i]),
@@ -308,7 +278,7 @@ def _area_panel(
                 if value == value and value > 0:
                     share = f"\n{value / total:.0%}" if total > 0 and year == judged else ""
                     ax.annotate(
-                        f"{_mt(value)}{share}",
+                        f"{mt_text(value)}{share}",
                         (x[i] + offset, reach[i]),
                         xytext=(0, 3),
                         textcoords="offset points",
@@ -327,10 +297,6 @@ def _area_panel(
         else tr("By port area (label: Mt/yr and share of the port)")
     )
     ax.grid(axis="y", alpha=0.3)
-
-
-def _by_year(data: RunData) -> list[dict[str, float]]:
-    return list(data.summary.get("by_year") or [])
 
 
 def throughput_month_chart(source: RunSource) -> Figure:
@@ -355,35 +321,7 @@ def throughput_month_chart(source: RunSource) -> Figure:
     if table.empty:
         no_data(ax, tr(_NO_TONNES))
         return figure
-    calendar = data.model.calendar
-    rows = []
-    for row in table.sort_values(["year", "month"]).itertuples(index=False):
-        start = calendar.hour_of(dt.date(int(row.year), int(row.month), 1))
-        following = (
-            dt.date(int(row.year) + 1, 1, 1)
-            if int(row.month) == 12
-            else dt.date(int(row.year), int(row.month) + 1, 1)
-        )
-        end = calendar.hour_of(following)
-        counted = counted_hours(data, start, end)
-        if counted <= 0:
-            continue
-        factor = 8760.0 / counted / 1e6
-        rows.append(
-            (
-                start + counted / 2 if start < data.model.warmup_h else (start + end) / 2,
-                row.tonnes * factor,
-                row.tonnes_ci95_low * factor,
-                row.tonnes_ci95_high * factor,
-                counted < (end - start) - 1e-6,
-                counted,
-            )
-        )
-    frame = pd.DataFrame(rows, columns=["hour", "mean", "low", "high", "partial", "counted_h"])
-    # a few hours of a month at an annual rate say little: leave out stubs under a week when
-    # the run has longer months to show
-    if (frame["counted_h"] >= 168.0).any():
-        frame = frame[frame["counted_h"] >= 168.0].reset_index(drop=True)
+    frame = monthly_rates(data)
     when = hours_to_datetimes(data.model.calendar, frame["hour"].to_numpy())
     with_ci = ci_shown(data.replications)
     if with_ci:
@@ -441,7 +379,7 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
     data = as_run_data(source)
     chosen = int(year if year is not None else data.summary.get("target_year") or 0)
     figure, (left, right) = new_figure(12, 5.2, ncols=2)
-    counted, whole = _year_hours(data, chosen)
+    counted, whole = year_hours(data, chosen)
     if counted <= 0:
         no_data(left, tr("{chosen} is not in the counted period", chosen=chosen))
         no_data(right, "")

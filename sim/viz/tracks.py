@@ -13,6 +13,8 @@ waypoints meet the recorded times exactly; a stop at a lock the scenario does no
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ import pandas as pd
 from sim.results.modelinfo import ModelInfo, interpolate_sailing, lock_and_berth_sailing
 from sim.results.rundata import RunData
 
-__all__ = ["WAYPOINT_COLUMNS", "canal_km", "vessel_waypoints"]
+__all__ = ["WAYPOINT_COLUMNS", "canal_km", "replication_columns", "vessel_waypoints"]
 
 WAYPOINT_COLUMNS = [
     "vessel",
@@ -35,8 +37,32 @@ WAYPOINT_COLUMNS = [
     "next_link",
 ]
 
+_TEXT_COLUMNS = ("flow_kind", "place", "stop", "next_link")
 #: Corridors of the bundled data that make up the Grand Canal (name prefix).
 GRAND_CANAL = "Grand Canal"
+
+
+def replication_columns(
+    data: RunData, kind: str, replication: int, columns: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """Some columns of the ``kind`` records of one replication as arrays, in record order.
+
+    The values of ``data.replication_events(kind, replication)[column].to_numpy()``, without
+    selecting the replication's rows of every column first: with several replications that
+    copies the whole table (a plan year's million passages) for a column or two.
+
+    The arrays may be views of the records: do not write to them.
+    """
+    frame = data.events[kind]
+    if frame.empty:
+        return {column: np.empty(0) for column in columns}
+    replications = frame["replication"].to_numpy()
+    if np.all(replications[1:] >= replications[:-1]):
+        # stored replication after replication (as runs write them): a slice of each column
+        low, high = np.searchsorted(replications, [replication, replication + 1])
+        return {column: frame[column].to_numpy()[low:high] for column in columns}
+    mine = replications == replication
+    return {column: frame[column].to_numpy()[mine] for column in columns}
 
 
 def canal_km(model: ModelInfo, corridor: str = GRAND_CANAL) -> dict[str, float]:
@@ -78,7 +104,9 @@ def canal_km(model: ModelInfo, corridor: str = GRAND_CANAL) -> dict[str, float]:
         km[place] = km[previous] + length
 
 
-def _journey(model: ModelInfo, itinerary: pd.Series) -> tuple[list[str], list[str], int] | None:
+def _journey(
+    model: ModelInfo, itinerary: Mapping[str, Any]
+) -> tuple[list[str], list[str], int] | None:
     """Places a ship of ``itinerary`` visits in order, the link of each hop (``""``: it stays
     where it is) and the position of its berth (-1: none); None: no network path.
 
@@ -99,11 +127,16 @@ def _journey(model: ModelInfo, itinerary: pd.Series) -> tuple[list[str], list[st
     return path + path[-2::-1], hops + hops[::-1], len(path) - 1
 
 
-def _passage_rank(passages: pd.DataFrame) -> pd.DataFrame:
-    """Passages of one replication with ``rank``: 0 for a ship's first lock, 1 its second..."""
-    ordered = passages.sort_values(["vessel", "arrival_h"], kind="stable")
-    rank = ordered.groupby("vessel").cumcount()
-    return ordered.assign(rank=rank.to_numpy())
+def _passage_rank(vessel: np.ndarray, arrival_h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order of the passages of one replication by ship and arrival (stable), and each one's
+    ``rank`` in that order: 0 for a ship's first lock, 1 its second..."""
+    order = np.lexsort((arrival_h, vessel))
+    ordered = vessel[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+    return order, rank
 
 
 def vessel_waypoints(
@@ -132,34 +165,75 @@ def vessel_waypoints(
         arrivals due by sailing on. Empty when the scenario has no network.
     """
     model = data.model
-    vessels = data.replication_events("vessels", replication)
-    if vessels.empty or not model.has_network:
+    vessels = replication_columns(
+        data,
+        "vessels",
+        replication,
+        ["entry_h", "exit_h", "itinerary", "berth_arrival_h", "berth_start_h", "service_end_h"],
+    )
+    if len(vessels["entry_h"]) == 0 or not model.has_network:
         return pd.DataFrame(columns=WAYPOINT_COLUMNS)
     run_end = data.end_h(replication)
-    local = np.arange(len(vessels))  # vessel ids in the passages are row numbers
-    entry = vessels["entry_h"].to_numpy(dtype=float)
-    exit_h = vessels["exit_h"].to_numpy(dtype=float)
+    entry = np.asarray(vessels["entry_h"], dtype=float)
+    exit_h = np.asarray(vessels["exit_h"], dtype=float)
     active = (entry <= min(end_h, run_end)) & (np.isnan(exit_h) | (exit_h >= start_h))
-    # only the active ships' passages (a week of a plan year is a few % of them): ranking and
-    # matching the year's passages per itinerary took most of the time
-    passages = data.replication_events("passages", replication)
-    passages = _passage_rank(passages[active[passages["vessel"].to_numpy(dtype=np.int64)]])
+    # the active ships (a week of a plan year is a few % of them) grouped by itinerary once,
+    # and their passages with them, in numpy: masking the year's ships and passages per
+    # itinerary, and a frame per itinerary, took most of the time
+    itineraries = np.asarray(vessels["itinerary"], dtype=np.int64)
+    ships = np.flatnonzero(active)  # vessel ids in the passages are row numbers
+    by_itinerary = np.argsort(itineraries[ships], kind="stable")
+    ships = ships[by_itinerary]
+    ship_bounds = np.searchsorted(itineraries[ships], np.arange(len(model.itineraries) + 1))
+    passages = replication_columns(
+        data, "passages", replication, ["vessel", "arrival_h", "start_h", "end_h"]
+    )
+    ours = active[np.asarray(passages["vessel"], dtype=np.int64)]
+    passages = {column: values[ours] for column, values in passages.items()}
+    order, passage_rank = _passage_rank(
+        np.asarray(passages["vessel"], dtype=np.int64),
+        np.asarray(passages["arrival_h"], dtype=float),
+    )
+    passage_vessel = np.asarray(passages["vessel"], dtype=np.int64)[order]
+    passage_itinerary = itineraries[passage_vessel]
+    by_itinerary = np.argsort(passage_itinerary, kind="stable")
+    passage_vessel = passage_vessel[by_itinerary]
+    passage_rank = passage_rank[by_itinerary]
+    passage_times = [
+        np.asarray(passages[column], dtype=float)[order][by_itinerary]
+        for column in ("arrival_h", "start_h", "end_h")
+    ]
+    passage_bounds = np.searchsorted(
+        passage_itinerary[by_itinerary], np.arange(len(model.itineraries) + 1)
+    )
+    berth_times = [
+        np.asarray(vessels[column], dtype=float)
+        for column in ("berth_arrival_h", "berth_start_h", "service_end_h")
+    ]
     lock_ids = model.locks["id"].tolist()
     modelled = set(lock_ids)
     lock_places = set(model.places.loc[model.places["kind"] == "lock", "id"])
     lengths = dict(zip(model.links["id"], model.links["length_km"], strict=True))
     speeds = dict(zip(model.links["id"], model.links["speed_kmh"], strict=True))
-    frames = []
-    itineraries = vessels["itinerary"].to_numpy()
-    for index, itinerary in model.itineraries.iterrows():
-        mine = local[active & (itineraries == index)]
-        if len(mine) == 0:
+    flow_kinds = model.flows["kind"].to_numpy()
+    class_speeds = model.classes["speed_kmh"].to_numpy(dtype=float)
+    parts: dict[str, list[np.ndarray]] = {column: [] for column in WAYPOINT_COLUMNS}
+    # the text columns as codes into one vocabulary, turned into text once at the end
+    words: dict[str, int] = {}
+
+    def coded(texts: list[str]) -> np.ndarray:
+        return np.array([words.setdefault(text, len(words)) for text in texts], dtype=np.int64)
+
+    for index, itinerary in enumerate(model.itineraries.to_dict("records")):
+        first, last_ship = ship_bounds[index], ship_bounds[index + 1]
+        if first == last_ship:
             continue
+        mine = ships[first:last_ship]
         journey = _journey(model, itinerary)
         if journey is None:
             continue
         places, hops, berth_at = journey
-        speed_vessel = float(model.classes["speed_kmh"].iloc[int(itinerary["vessel_class"])])
+        speed_vessel = float(class_speeds[int(itinerary["vessel_class"])])
         last = len(places) - 1
         stops = []
         for j, place in enumerate(places):
@@ -192,45 +266,42 @@ def vessel_waypoints(
         depart = np.full((m, n), np.nan)
         # recorded times at the anchors
         lock_columns = [j for j in anchors if stops[j] == "lock"]
-        ours = passages[passages["vessel"].isin(mine)]
-        row_of = np.searchsorted(mine, ours["vessel"].to_numpy())
-        rank = ours["rank"].to_numpy()
+        ours = slice(passage_bounds[index], passage_bounds[index + 1])
+        row_of = np.searchsorted(mine, passage_vessel[ours])
+        rank = passage_rank[ours]
         keep = rank < len(lock_columns)
         columns = np.array(lock_columns, dtype=np.int64)[rank[keep]]
-        arrive[row_of[keep], columns] = ours["arrival_h"].to_numpy()[keep]
-        serve[row_of[keep], columns] = ours["start_h"].to_numpy()[keep]
-        depart[row_of[keep], columns] = ours["end_h"].to_numpy()[keep]
+        for times, recorded in zip((arrive, serve, depart), passage_times, strict=True):
+            times[row_of[keep], columns] = recorded[ours][keep]
         if berth_at >= 0:
-            rows = vessels.iloc[mine]
-            arrive[:, berth_at] = rows["berth_arrival_h"].to_numpy(dtype=float)
-            serve[:, berth_at] = rows["berth_start_h"].to_numpy(dtype=float)
-            depart[:, berth_at] = rows["service_end_h"].to_numpy(dtype=float)
+            for times, recorded in zip((arrive, serve, depart), berth_times, strict=True):
+                times[:, berth_at] = recorded[mine]
         arrive[:, 0] = serve[:, 0] = depart[:, 0] = entry[mine]
         arrive[:, last] = serve[:, last] = depart[:, last] = exit_h[mine]
         # sail between consecutive recorded places: links shared by length / speed, scaled so
         # the arrival meets the itinerary's sailing hours (and so the recorded time)
         interpolate_sailing(arrive, serve, depart, [0, *anchors, last], hop_h, dwell, sail)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "vessel": np.repeat(mine, n),
-                    "itinerary": index,
-                    "flow_kind": model.flows["kind"].iloc[int(itinerary["flow"])],
-                    "seq": np.tile(np.arange(n), m),
-                    "place": np.tile(places, m),
-                    "stop": np.tile(stops, m),
-                    "arrive_h": arrive.ravel(),
-                    "serve_h": serve.ravel(),
-                    "depart_h": depart.ravel(),
-                    "next_link": np.tile([*hops, ""], m),
-                }
-            )
-        )
-    if not frames:
+        parts["vessel"].append(np.repeat(mine, n))
+        parts["itinerary"].append(np.full(m * n, index, dtype=np.int64))
+        parts["flow_kind"].append(np.repeat(coded([flow_kinds[int(itinerary["flow"])]]), m * n))
+        parts["seq"].append(np.tile(np.arange(n), m))
+        parts["place"].append(np.tile(coded(places), m))
+        parts["stop"].append(np.tile(coded(stops), m))
+        parts["arrive_h"].append(arrive.ravel())
+        parts["serve_h"].append(serve.ravel())
+        parts["depart_h"].append(depart.ravel())
+        parts["next_link"].append(np.tile(coded([*hops, ""]), m))
+    if not parts["vessel"]:
         return pd.DataFrame(columns=WAYPOINT_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)
+    columns = {column: np.concatenate(arrays) for column, arrays in parts.items()}
+    order = np.lexsort((columns["seq"], columns["vessel"]))
     # nothing is known after the run stopped, except arrivals due by sailing on
     for column in ("serve_h", "depart_h"):
-        late = out[column] > run_end
-        out.loc[late, column] = np.nan
-    return out.sort_values(["vessel", "seq"], kind="stable").reset_index(drop=True)
+        columns[column][columns[column] > run_end] = np.nan
+    vocabulary = pd.array(list(words), dtype="str")
+    return pd.DataFrame(
+        {
+            column: vocabulary.take(values[order]) if column in _TEXT_COLUMNS else values[order]
+            for column, values in columns.items()
+        }
+    )

@@ -8,11 +8,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim import facilities
-from sim.i18n import N_, localise, tr
+from sim.i18n import N_, tr
 from sim.results.rundata import RunSource, as_run_data
 from sim.viz.labels import localise_names
-from sim.viz.measures import monthly_utilisation, resource_label
+from sim.viz.measures import resource_label
 from sim.viz.style import (
     KIND_COLOURS,
     ci_bounds,
@@ -25,6 +24,16 @@ from sim.viz.style import (
     new_figure,
     no_data,
 )
+from sim.viz.utilisation_data import (
+    STATE_LABELS,
+    bottleneck_notes,
+    criterion_bars,
+    criterion_status,
+    kinds_in,
+    nice_limit,
+    relief_gains,
+    utilisation_grid,
+)
 
 __all__ = [
     "bottleneck_chart",
@@ -33,16 +42,6 @@ __all__ = [
     "nice_limit",
     "utilisation_heatmap",
 ]
-
-#: rows of the heat map grouped by kind, in the order of KIND_COLOURS (lock, berths, yard)
-_KIND_ORDER = {kind: i for i, kind in enumerate(KIND_COLOURS)}
-
-
-def _kinds_in(kinds: pd.Series) -> list[str]:
-    """The kinds present, in the registry's order (lock, berths, yard, then landside)."""
-    present = set(kinds)
-    known = [k.name for k in facilities.kinds() if k.name in present]
-    return known + sorted(present - set(known))
 
 
 def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
@@ -64,23 +63,11 @@ def utilisation_heatmap(source: RunSource, *, top: int | None = 30) -> Figure:
     matplotlib.figure.Figure
     """
     data = as_run_data(source)
-    table = monthly_utilisation(data)
-    if table.empty:
+    grid = utilisation_grid(data, top=top).values
+    if grid.empty:
         figure, ax = new_figure(8, 3)
         no_data(ax, tr("no resource in service in the counted period"))
         return figure
-    table = table.assign(
-        column=table["year"].astype(str) + "-" + table["month"].map("{:02d}".format)
-    )
-    grid = table.pivot_table(
-        index=["kind", "resource"], columns="column", values="utilisation", sort=True
-    )
-    mean = grid.mean(axis=1)
-    order = sorted(grid.index, key=lambda key: -mean[key])
-    if top is not None:
-        order = order[:top]
-    order = sorted(order, key=lambda key: (_KIND_ORDER.get(key[0], 3), -mean[key]))
-    grid = grid.loc[order]
     rows, columns = grid.shape
     figure, ax = new_figure(min(max(9.0, 4.5 + 0.55 * columns), 18.0), 1.8 + 0.3 * rows)
     image = ax.imshow(
@@ -125,55 +112,6 @@ _HATCHES = {
     "shared": "...",
     "uncertain": "\\\\",
 }
-_HATCH_LABELS = {
-    "fails": N_("breaks its criterion"),
-    "shared": N_("adds to a port-wide criterion that fails"),
-    "uncertain": N_("may break it (95 % CI straddles the limit)"),
-}
-
-
-def nice_limit(value: float) -> float:
-    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k at or above ``value`` (> 0):
-    an axis end close to the largest value drawn."""
-    if not np.isfinite(value) or value <= 0:
-        return 1.0
-    power = 10.0 ** np.floor(np.log10(value))
-    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if step * power >= value * (1 - 1e-12):
-            return float(step * power)
-    return float(10.0 * power)
-
-
-def criterion_status(table: pd.DataFrame) -> list[str]:
-    """What the verdict says of each ranked resource's criterion: ``overflowed``, ``fails``
-    (it breaks its criterion), ``shared`` (its criterion is port-wide and fails, though its own
-    part is under the limit: a yard's share of the berth time ships are held), ``uncertain``
-    (the 95 % CI straddles the limit), ``holds`` or ``none`` (no criterion judges it)."""
-    ratio = table["criterion_ratio"].to_numpy(dtype=float)
-    holds = (
-        table["holds"].astype("boolean")
-        if "holds" in table
-        else pd.Series(pd.NA, index=table.index, dtype="boolean")
-    )
-    overflowed = (
-        table["overflowed"].fillna(False).astype(bool).to_numpy()
-        if "overflowed" in table
-        else np.zeros(len(table), dtype=bool)
-    )
-    criteria = table["criterion"].fillna("").astype(str).to_numpy()
-    out = []
-    for i, verdict in enumerate(holds.tolist()):
-        if overflowed[i]:
-            out.append("overflowed")
-        elif not criteria[i]:
-            out.append("none")
-        elif verdict is pd.NA or verdict is None:
-            out.append("uncertain")
-        elif verdict:
-            out.append("holds")
-        else:
-            out.append("fails" if not ratio[i] < 1.0 else "shared")
-    return out
 
 
 def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
@@ -244,20 +182,8 @@ def bottleneck_chart(source: RunSource, *, top: int = 10) -> Figure:
 
 def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: np.ndarray) -> None:
     """Bars: the sustainable capacity relieving each ranked resource adds (Mt/yr, 95 % CI)."""
-    gains = relief.set_index(["kind", "resource"])
-    mean, err_low, err_high = [], [], []
-    for key in zip(table["kind"], table["resource"], strict=True):
-        if key in gains.index:
-            row = gains.loc[key]
-            mean.append(row["gain_t"] / 1e6)
-            low, high = row["gain_t_ci95_low"], row["gain_t_ci95_high"]
-            err_low.append(0.0 if pd.isna(low) else max(0.0, (row["gain_t"] - low) / 1e6))
-            err_high.append(0.0 if pd.isna(high) else max(0.0, (high - row["gain_t"]) / 1e6))
-        else:
-            mean.append(np.nan)
-            err_low.append(0.0)
-            err_high.append(0.0)
-    values = np.array(mean)
+    gains = relief_gains(relief, table)
+    values, err_low, err_high = gains.gain_mt, gains.below_mt, gains.above_mt
     gain_ax.barh(
         y,
         np.nan_to_num(values),
@@ -266,10 +192,9 @@ def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: n
         color="#2ca02c",
         edgecolor="black",
     )
-    relieved = ~np.isnan(values)
-    ends = np.where(relieved, np.maximum(values + np.array(err_high), 0.0), 0.0)
-    # the verdict names the relief that adds most: say which bar that is
-    best = int(np.nanargmax(values)) if relieved.any() else -1
+    relieved = gains.relieved
+    ends = np.where(relieved, np.maximum(values + err_high, 0.0), 0.0)
+    best = gains.best  # the verdict names the relief that adds most: say which bar that is
     label_bar_ends(
         gain_ax,
         ends,
@@ -285,8 +210,8 @@ def _relief_panel(gain_ax: Axes, relief: pd.DataFrame, table: pd.DataFrame, y: n
     gain_ax.set_xlabel(tr("Sustainable capacity gained (Mt/yr)\n+1 berth or chamber, +25 % yard"))
     gain_ax.set_title(tr("Capacity gained by relieving it"), pad=14)
     gain_ax.grid(axis="x", alpha=0.3)
-    right = float(np.nanmax(np.append(values + np.array(err_high), 0.0)))
-    left = float(np.nanmin(np.append(values - np.array(err_low), 0.0)))
+    right = float(np.nanmax(np.append(values + err_high, 0.0)))
+    left = float(np.nanmin(np.append(values - err_low, 0.0)))
     # room on the right for the figures written past the bars
     gain_ax.set_xlim(min(0.0, left * 1.15), nice_limit(max(right, 0.1) * 1.45))
     gain_ax.tick_params(axis="y", left=False)
@@ -303,13 +228,9 @@ def _criterion_panel(
     """Bars: each resource's service criterion as value / limit (over 1 breaks it), in the
     order of the ranking, on an axis fitted to the largest; ``text_ax`` beside it carries each
     one's criterion, utilisation, wait and share of vessel time."""
-    ratio = table["criterion_ratio"].to_numpy(dtype=float)
-    shown = np.nan_to_num(ratio, nan=0.0, posinf=0.0, neginf=0.0)
-    status = criterion_status(table)
-    overflowed = np.array([s == "overflowed" for s in status], dtype=bool)
+    criterion = criterion_bars(table)
     # a queue that overflowed has no ratio: its bar runs past the others, marked
-    longest = max(float(shown.max(initial=0.0)), 1.0)
-    shown = np.where(overflowed, longest * 1.1, shown)
+    shown, status = criterion.length, criterion.status
     bars = ax.barh(y, shown, color=[kind_colour(k) for k in table["kind"]], edgecolor="black")
     for bar, state in zip(bars, status, strict=True):
         if state in _HATCHES:
@@ -327,34 +248,23 @@ def _criterion_panel(
         va="bottom",
         transform=ax.get_xaxis_transform(),
     )
-    ax.set_xlim(0, nice_limit(max(float(shown.max(initial=0.0)), 1.0) * 1.04))
+    ax.set_xlim(0, criterion.axis_end)
     ax.set_xlabel(tr("Service criterion: value / limit (over 1 breaks it)"))
     ax.set_title(tr("Ranked by effect on the verdict"), pad=14)
     for value, row_y, state in zip(shown, y, status, strict=True):
         if state == "overflowed":
             ax.text(value, row_y, tr("overflowed "), ha="right", va="center", fontsize=7.5)
-    texts = []
-    for row in table.itertuples(index=False):
-        criterion = row.criterion if isinstance(row.criterion, str) and row.criterion else ""
-        parts = []
-        if row.utilisation == row.utilisation:
-            parts.append(tr("util {utilisation:.0%}", utilisation=row.utilisation))
-        if row.mean_wait_h == row.mean_wait_h:
-            parts.append(tr("wait {wait_h:.1f} h", wait_h=row.mean_wait_h))
-        if row.wait_share == row.wait_share:
-            parts.append(tr("{share:.2%} of vessel time", share=row.wait_share))
-        said = localise(criterion, names) if criterion else tr("no service criterion")
-        texts.append(f"{said}\n{tr(', ').join(parts)}")
+    texts = [f"{said}\n{measures}" for said, measures in bottleneck_notes(table, names)]
     text_ax.set_axis_off()
     text_ax.set_xlim(0, 1)
     for row_y, text in zip(y, texts, strict=True):
         text_ax.text(0.0, row_y, text, va="center", ha="left", fontsize=7.5)
     text_ax.set_title(tr("Criterion (value, limit) and measures"), fontsize=10, loc="left", pad=14)
-    kinds = _kinds_in(table["kind"])
+    kinds = kinds_in(table["kind"])
     handles = [Patch(color=kind_colour(k), label=kind_label(k)) for k in kinds]
     handles += [
-        Patch(facecolor="white", edgecolor="black", hatch=_HATCHES[state], label=tr(label))
-        for state, label in _HATCH_LABELS.items()
+        Patch(facecolor="white", edgecolor="black", hatch=hatch, label=tr(STATE_LABELS[state]))
+        for state, hatch in _HATCHES.items()
         if state in status
     ]
     if "overflowed" in status:
@@ -363,7 +273,7 @@ def _criterion_panel(
                 facecolor="white",
                 edgecolor="#d62728",
                 hatch="xx",
-                label=tr("its queue overflowed"),
+                label=tr(STATE_LABELS["overflowed"]),
             )
         )
     ax.legend(

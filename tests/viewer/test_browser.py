@@ -3,24 +3,14 @@ network off. Skipped, saying why, where there is no browser (.ci/run installs on
 
 from __future__ import annotations
 
-import io
-import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser import console_errors, needs_browser, not_blank, open_browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip(
-    "selenium.webdriver", reason="browser tests skipped: selenium is not installed"
-)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None,
-    reason="browser tests skipped: no headless Chromium here (apt-get install chromium "
-    "chromium-driver, as .ci/run does)",
-)
+pytestmark = needs_browser
 
 #: Longest the page may take to be ready (the target is 5 s for a week of the plan; this
 #: page is a day of a small run, on a machine shared with the rest of the suite).
@@ -29,31 +19,7 @@ READY_S = 20.0
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,900",
-        # no name resolves: any request to the network fails (and would be logged)
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-    ):
-        options.add_argument(argument)
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-    )
-    driver.set_script_timeout(60)
-    yield driver
-    driver.quit()
+    yield from open_browser()
 
 
 def _open(browser, page: Path) -> float:
@@ -73,8 +39,7 @@ def _step(browser, step: int) -> dict:
 def test_page_plays_offline_and_draws_every_vessel(browser, viewer_page, in_system, tmp_path):
     seconds = _open(browser, viewer_page)
     assert seconds < READY_S
-    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-    assert errors == [], errors
+    assert console_errors(browser) == []
     first = _step(browser, 0)
     assert first["tracks"] and first["steps"] == 97  # a day at a step of 15 min
     later = _step(browser, 40)
@@ -96,17 +61,11 @@ def test_page_plays_offline_and_draws_every_vessel(browser, viewer_page, in_syst
     assert state["step"] == 10 and browser.find_element("id", "when").text != label
     assert state["drawn"] == in_system(state["hour"])
     # a screenshot is not blank: the map has land, water, the network and vessels
-    from PIL import Image
-
     png = browser.get_screenshot_as_png()
     (tmp_path / "viewer.png").write_bytes(png)
-    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    image = not_blank(png)  # the map has land, water, the network and vessels
     assert image.shape[0] > 500 and image.shape[1] > 1000
-    colours = np.unique(image.reshape(-1, 3)[::7], axis=0)
-    assert len(colours) > 200
-    assert (image < 250).any(axis=2).mean() > 0.3  # not mostly white
-    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-    assert errors == [], errors
+    assert console_errors(browser) == []
 
 
 def test_a_resource_chart_follows_the_click(browser, viewer_page):
@@ -135,5 +94,4 @@ def test_the_chinese_page_plays_with_no_error(browser, plan_folder, in_system, t
         "hubsimViewer.select('q0'); return document.querySelector('#chart .gtitle').textContent"
     )
     assert title and not title.isascii()  # a lock's Chinese name
-    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
-    assert errors == [], errors
+    assert console_errors(browser) == []

@@ -1,5 +1,7 @@
-"""`hubsim report`: one valid, self-contained HTML file with the verdict first, every chart
-embedded, tables and assumptions; PNGs beside it; exit 2 for a folder it cannot read."""
+"""`hubsim report`: one valid, self-contained HTML file with the verdict first, every chart as
+an interactive figure (plotly.js inlined, nothing fetched), tables and assumptions; with
+--charts the briefing PNGs beside it, linked; no matplotlib without them; exit 2 for a folder
+it cannot read."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import html5lib
@@ -18,7 +22,8 @@ from sim.cli import app
 from sim.report import REPORT_NAME, ReportInputError, write_report
 from sim.report.run_report import verdict_sentence
 from sim.results.rundata import RunData
-from sim.viz.run import RUN_CHARTS
+from sim.vendor import PLOTLY_JS_VERSION
+from sim.viz.charts import RUN_CHARTS
 
 
 @pytest.fixture(scope="module")
@@ -34,24 +39,68 @@ def test_report_is_valid_html5(report):
     html5lib.HTMLParser(strict=True).parse(report.read_text(encoding="utf-8"))
 
 
-def test_verdict_comes_first_then_every_chart_embedded(report, folder_data):
+_FIGURE = re.compile(r'<script type="application/json" id="figure-([a-z0-9_]+)">(.*?)</script>')
+
+
+def test_verdict_comes_first_then_every_chart_as_a_figure(report, folder_data):
     text = report.read_text(encoding="utf-8")
     verdict = verdict_sentence(folder_data).replace("'", "&#x27;")
     assert verdict in text
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)"', text)
-    assert [alt for _, alt in images] == [spec.title for spec in RUN_CHARTS]
-    for encoded, _ in images:
-        assert base64.b64decode(encoded)[:8] == b"\x89PNG\r\n\x1a\n"
-    assert text.index(verdict) < text.index("<img")
-    for spec in RUN_CHARTS:
-        png = report.parent / f"{spec.name}.png"
-        assert png.read_bytes()[:4] == b"\x89PNG", spec.name
+    figures = _FIGURE.findall(text)
+    assert [name for name, _ in figures] == [spec.name for spec in RUN_CHARTS]
+    for name, body in figures:
+        figure = json.loads(body.replace("<\\/", "</"))
+        assert figure["data"] or figure["layout"]["annotations"], name
+    headings = re.findall(r'<figure id="chart-[a-z0-9_]+"><h3>([^<]+)</h3><div class="plot"', text)
+    assert headings == [html.escape(spec.title) for spec in RUN_CHARTS]
+    assert text.index(verdict) < text.index('<div class="plot"')
+    # plotly.js is inlined once, its banner kept; no PNG is drawn or linked without --charts
+    assert text.count(f"plotly.js (basic - minified) v{PLOTLY_JS_VERSION}") == 1
+    assert "<img" not in text and 'class="png-link"' not in text
+    assert not list(report.parent.glob("*.png"))
+
+
+def test_charts_option_writes_and_links_the_briefing_pngs(run_folder, tmp_path):
+    result = CliRunner().invoke(
+        app, ["report", str(run_folder), "--out", str(tmp_path), "--charts", "-w", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "charts beside it" in result.output
+    text = (tmp_path / REPORT_NAME).read_text(encoding="utf-8")
+    links = re.findall(r'<p class="png-link"><a href="([^"]+)">', text)
+    assert links == [f"{spec.name}.png" for spec in RUN_CHARTS]
+    for link in links:
+        assert (tmp_path / link).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # written again without --charts, the report still links the PNGs of this run
+    write_report(run_folder, tmp_path)
+    again = (tmp_path / REPORT_NAME).read_text(encoding="utf-8")
+    assert re.findall(r'<p class="png-link"><a href="([^"]+)">', again) == links
+
+
+def test_the_report_does_not_import_matplotlib(run_folder, tmp_path):
+    code = (
+        "import sys\n"
+        "from sim.report import write_report\n"
+        f"write_report({str(run_folder)!r}, {str(tmp_path)!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+    assert (tmp_path / REPORT_NAME).is_file()
 
 
 def test_self_contained_tables_and_assumptions(report, folder_data):
     text = report.read_text(encoding="utf-8")
-    assert not re.search(r"<(script|link|iframe)\b", text)
-    assert not re.search(r'(src|href)="(https?:|//|file:)', text)
+    # scripts are inline (plotly.js, the figures' data, the loader): nothing is fetched
+    assert not re.search(r"<(link|iframe)\b", text)
+    assert not re.search(r"<script[^>]*\ssrc=", text)
+    # outside plotly.js (whose code holds the addresses of its own links, which the report's
+    # charts do not show: no logo, no "edit in Chart Studio")
+    ours = re.sub(r"<script>\n/\*\*\n\* plotly\.js.*?</script>", "", text, count=1, flags=re.S)
+    assert len(ours) < len(text) - 1_000_000
+    assert not re.search(r'(src|href)="(https?:|//|file:)', ours)
     for heading in (
         "Port throughput and the verdict by year",
         "Bottlenecks (top 10)",
@@ -79,7 +128,7 @@ def test_report_of_a_scenario_without_network(minimal, tmp_path):
     assert not (path.parent / "vessels.gif").exists()
     text = path.read_text(encoding="utf-8")
     html5lib.HTMLParser(strict=True).parse(text)
-    assert text.count('<img src="data:image/png;base64,') == len(RUN_CHARTS)
+    assert len(_FIGURE.findall(text)) == len(RUN_CHARTS)
     assert "Minimal single berth group" in text
 
 
@@ -148,8 +197,37 @@ def test_landside_chart_and_table_are_in_the_report(report):
     figure = text[text.index('<figure id="chart-landside">') :]
     figure = figure[: figure.index("</figure>")]
     assert f"<h3>{spec.title}</h3>" in figure
-    assert 'src="data:image/png;base64,' in figure
+    assert 'data-figure="figure-landside"' in figure
     assert f"<figcaption>{html.escape(spec.caption)}</figcaption>" in figure
     assert "HA_NEWPORT/gate" in text and "rail link R_SP_03" in text
     assert "Busiest landside resource" in text
     assert "diverted to it (Mt)" in text
+
+
+def test_the_run_keeps_the_figures_the_report_would_build(run_folder, folder_data, monkeypatch):
+    import sim.report.build as build
+    from sim.i18n import language
+    from sim.report.figures import FIGURES_FILE, run_figures, stored_figures
+    from sim.results.manifest import verify_folder
+
+    verify_folder(run_folder)  # figures.json is a file of the run, in its manifest
+    assert (run_folder / FIGURES_FILE).is_file()
+    stored = stored_figures(run_folder)
+    assert stored is not None
+    # built in memory by `run --out`, the same JSON as built from the folder's records
+    assert json.dumps(stored) == json.dumps(run_figures(folder_data))
+    built: list[str] = []
+
+    def count(data):
+        built.append(data.source)
+        return run_figures(data)
+
+    monkeypatch.setattr(build, "run_figures", count)
+    write_report(run_folder, run_folder.parent / "stored_report")
+    assert built == []  # the report used them
+    with language("zh"):  # other settings: built again, in Chinese
+        assert stored_figures(run_folder) is None
+        page = write_report(run_folder, run_folder.parent / "stored_report_zh")
+    assert built == [str(run_folder)]
+    figures = dict(_FIGURE.findall(page.read_text(encoding="utf-8")))
+    assert "淮安" in json.loads(figures["throughput_breakdown"])["data"][0]["y"][-1]

@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-import sim.report.build as build
 import sim.results.rundata as rundata
+import sim.viz.run as viz_run
 from sim.cli import app
 from sim.report import REPORT_NAME, write_report
 from sim.results.manifest import MANIFEST, verify_folder, write_manifest
@@ -47,7 +47,7 @@ def _watch_drawing(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         drawn.append(list(names))
         return render_run_charts(data, names=names, dpi=options["dpi"], workers=1)
 
-    monkeypatch.setattr(build, "render_run_charts", render)
+    monkeypatch.setattr(viz_run, "render_run_charts", render)  # as the report calls it
     return drawn
 
 
@@ -66,10 +66,10 @@ def test_a_second_report_of_the_same_run_reuses_its_charts(
 ) -> None:
     folder = _copy(run_folder, tmp_path)
     drawn = _watch_drawing(monkeypatch)
-    first = write_report(folder, dpi=40)
+    first = write_report(folder, dpi=40, charts=True)
     pngs = {name: (first.parent / f"{name}.png").read_bytes() for name in NAMES}
     page = first.read_text(encoding="utf-8")
-    second = write_report(folder, dpi=40)
+    second = write_report(folder, dpi=40, charts=True)
     assert drawn == [NAMES]  # the second report drew nothing
     assert second.read_text(encoding="utf-8") == page
     assert {name: (second.parent / f"{name}.png").read_bytes() for name in NAMES} == pngs
@@ -86,16 +86,16 @@ def test_charts_of_other_settings_another_run_or_changed_are_drawn_again(
     folder = _copy(run_folder, tmp_path)
     drawn = _watch_drawing(monkeypatch)
     out = tmp_path / "report"
-    write_report(folder, out, dpi=30)
+    write_report(folder, out, dpi=30, charts=True)
     (out / "utilisation.png").write_bytes(b"\x89PNG changed by hand")
-    write_report(folder, out, dpi=30)
+    write_report(folder, out, dpi=30, charts=True)
     assert drawn[-1] == ["utilisation"]
-    write_report(folder, out, dpi=25)
+    write_report(folder, out, dpi=25, charts=True)
     assert drawn[-1] == NAMES
     # another run reported into the same folder
     other = tmp_path / "other"
     write_outputs(minimal, other)
-    write_report(other, out, dpi=25)
+    write_report(other, out, dpi=25, charts=True)
     assert drawn[-1] == NAMES
     index = json.loads((out / CHART_INDEX).read_text())
     assert index["run_id"] == verify_folder(other)
@@ -116,8 +116,13 @@ def test_a_report_embeds_the_charts_the_run_drew(
     assert folder / "charts" / CHART_INDEX in written
     verify_folder(folder)  # the charts and their index are files of the run
     drawn = _watch_drawing(monkeypatch)
-    path = write_report(folder)
+    path = write_report(folder)  # links the run's PNGs under its figures
+    text = path.read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f'<a href="../charts/{name}.png">' in text
+    path = write_report(folder, charts=True)  # copies them beside the report
     assert drawn == []
+    assert f'<a href="{NAMES[0]}.png">' in path.read_text(encoding="utf-8")
     for name in NAMES:
         assert (path.parent / f"{name}.png").read_bytes() == (
             folder / "charts" / f"{name}.png"
@@ -177,7 +182,7 @@ def test_a_folder_as_older_hubsim_wrote_it_still_reads(run_folder: Path, tmp_pat
     (folder / MANIFEST).unlink()
     write_manifest(folder)
     runner = CliRunner()
-    result = runner.invoke(app, ["report", str(folder), "--workers", "1"])
+    result = runner.invoke(app, ["report", str(folder), "--charts", "--workers", "1"])
     assert result.exit_code == 0, result.output
     report = folder / "report"
     assert (report / REPORT_NAME).is_file()
