@@ -161,7 +161,7 @@ def throughput_figure(data: RunData) -> Figure:
         "barmode": "group",
         "margin": {"t": 70, "b": notes_margin(len(notes))},
         "annotations": [
-            _panel_title(tr("Port") + f" ({tr('verdict')}: {verdict})", 0.17),
+            _panel_title(tr("Port (verdict: {verdict})", verdict=verdict), 0.17),
             _panel_title(
                 tr("By port area (label: Mt/yr and share of the port in {year})", year=judged)
                 if len(years) > 1
