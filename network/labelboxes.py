@@ -24,7 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from network.labelgeometry import _ANGLES_DEG, _GAP_PT, _RADII_PT, _densify, _segment_hits
+from network.labelgeometry import (
+    _ANGLES_DEG,
+    _GAP_PT,
+    _RADII_PT,
+    _best_position,
+    _densify,
+)
 from network.maplabels import MapLabel
 
 __all__ = ["Frame", "PlacedBox", "place_boxes", "text_size_px"]
@@ -139,19 +145,6 @@ class PlacedBox:
     box_px: tuple[float, float, float, float]
     leader: bool
     font_px: float
-
-
-def _overlaps(boxes: np.ndarray, others: np.ndarray, gap: float) -> np.ndarray:
-    """For each of ``boxes`` (n x 4) whether it comes within ``gap`` of any of ``others``."""
-    if len(others) == 0:
-        return np.zeros(len(boxes), dtype=bool)
-    return np.any(
-        (boxes[:, None, 0] < others[None, :, 2] + gap)
-        & (boxes[:, None, 2] > others[None, :, 0] - gap)
-        & (boxes[:, None, 1] < others[None, :, 3] + gap)
-        & (boxes[:, None, 3] > others[None, :, 1] - gap),
-        axis=1,
-    )
 
 
 def _line_candidates(coords: np.ndarray, spacing: float) -> list[tuple[np.ndarray, float]]:
@@ -323,49 +316,20 @@ def _choose(
     if not costs:
         return None
     centre_array = np.array(centres)
-    half_sizes = np.array(sizes) / 2
-    boxes = np.hstack([centre_array - half_sizes, centre_array + half_sizes])
-    free = (
-        (boxes[:, 0] >= inner[0])
-        & (boxes[:, 1] >= inner[1])
-        & (boxes[:, 2] <= inner[2])
-        & (boxes[:, 3] <= inner[3])
-        & ~_overlaps(boxes, taken, gap)
-        & ~_overlaps(boxes, obstacles, 0.0)
+    chosen = _best_position(
+        anchor,
+        costs,
+        centre_array,
+        np.array(sizes),
+        with_leader,
+        gap=gap,
+        inner=inner,
+        taken=taken,
+        obstacles=obstacles,
+        leaders=leaders,
+        cover=cover,
     )
-    # the label's own marker does not stop its leader line
-    own = (
-        (obstacles[:, 0] <= anchor[0])
-        & (obstacles[:, 2] >= anchor[0])
-        & (obstacles[:, 1] <= anchor[1])
-        & (obstacles[:, 3] >= anchor[1])
-    )
-    others = obstacles[~own]
-    points, weights = cover
-    best: tuple[float, int] | None = None
-    for index in sorted(np.flatnonzero(free).tolist(), key=lambda n: (costs[n], n)):
-        cost = costs[index]
-        if best is not None and cost >= best[0]:
-            break  # covering lines only adds to the cost
-        box = boxes[index]
-        if any(_segment_hits(a, b, box[None, :]) for a, b in leaders):
-            continue
-        centre = centre_array[index]
-        if with_leader[index] and (
-            _segment_hits(anchor, centre, taken) or _segment_hits(anchor, centre, others)
-        ):
-            continue
-        if len(points):
-            inside = (
-                (points[:, 0] > box[0])
-                & (points[:, 0] < box[2])
-                & (points[:, 1] > box[1])
-                & (points[:, 1] < box[3])
-            )
-            cost += 0.01 * float(weights[inside].sum())
-        if best is None or cost < best[0]:
-            best = (cost, index)
-    if best is None:
+    if chosen is None:
         return None
-    index = best[1]
-    return centre_array[index], angles[index], boxes[index], with_leader[index]
+    index, box = chosen
+    return centre_array[index], angles[index], box, with_leader[index]

@@ -57,3 +57,84 @@ def _densify(
     if not points:
         return np.zeros((0, 2)), np.zeros(0)
     return np.concatenate(points), np.concatenate(weights)
+
+
+def _overlaps(boxes: np.ndarray, others: np.ndarray, gap: float) -> np.ndarray:
+    """For each of ``boxes`` (n x 4) whether it comes within ``gap`` of any of ``others``."""
+    if len(others) == 0:
+        return np.zeros(len(boxes), dtype=bool)
+    return np.any(
+        (boxes[:, None, 0] < others[None, :, 2] + gap)
+        & (boxes[:, None, 2] > others[None, :, 0] - gap)
+        & (boxes[:, None, 1] < others[None, :, 3] + gap)
+        & (boxes[:, None, 3] > others[None, :, 1] - gap),
+        axis=1,
+    )
+
+
+def _best_position(
+    anchor: np.ndarray,
+    costs: Sequence[float],
+    centres: np.ndarray,
+    sizes: np.ndarray,
+    with_leader: Sequence[bool],
+    *,
+    gap: float,
+    inner: np.ndarray,
+    taken: np.ndarray,
+    obstacles: np.ndarray,
+    leaders: list[tuple[np.ndarray, np.ndarray]],
+    cover: tuple[np.ndarray, np.ndarray],
+) -> tuple[int, np.ndarray] | None:
+    """The cheapest free position among candidates (index and box), or ``None``.
+
+    Candidate ``n`` is a box of ``sizes[n]`` (width, height) centred at ``centres[n]``,
+    costing ``costs[n]``: free when it lies inside ``inner``, keeps ``gap`` from the boxes
+    ``taken``, covers no obstacle, crosses no leader line and (with a leader line of its own,
+    ``with_leader[n]``) its line crosses no taken box or obstacle but the label's own marker.
+    The lines it covers (``cover``: points and weights) add to its cost; the earliest wins a
+    tie.
+    """
+    half_sizes = np.asarray(sizes, dtype=float) / 2
+    boxes = np.hstack([centres - half_sizes, centres + half_sizes])
+    free = (
+        (boxes[:, 0] >= inner[0])
+        & (boxes[:, 1] >= inner[1])
+        & (boxes[:, 2] <= inner[2])
+        & (boxes[:, 3] <= inner[3])
+        & ~_overlaps(boxes, taken, gap)
+        & ~_overlaps(boxes, obstacles, 0.0)
+    )
+    # the label's own marker does not stop its leader line
+    own = (
+        (obstacles[:, 0] <= anchor[0])
+        & (obstacles[:, 2] >= anchor[0])
+        & (obstacles[:, 1] <= anchor[1])
+        & (obstacles[:, 3] >= anchor[1])
+    )
+    others = obstacles[~own]
+    points, weights = cover
+    best: tuple[float, int] | None = None
+    for index in sorted(np.flatnonzero(free).tolist(), key=lambda n: (costs[n], n)):
+        cost = costs[index]
+        if best is not None and cost >= best[0]:
+            break  # covering lines only adds to the cost
+        box = boxes[index]
+        if any(_segment_hits(a, b, box[None, :]) for a, b in leaders):
+            continue
+        centre = centres[index]
+        if with_leader[index] and (
+            _segment_hits(anchor, centre, taken) or _segment_hits(anchor, centre, others)
+        ):
+            continue
+        if len(points):
+            inside = (
+                (points[:, 0] > box[0])
+                & (points[:, 0] < box[2])
+                & (points[:, 1] > box[1])
+                & (points[:, 1] < box[3])
+            )
+            cost += 0.01 * float(weights[inside].sum())
+        if best is None or cost < best[0]:
+            best = (cost, index)
+    return None if best is None else (best[1], boxes[best[1]])

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from network.labelgeometry import _ANGLES_DEG, _GAP_PT, _RADII_PT, _densify, _segment_hits
+from network.labelgeometry import (
+    _ANGLES_DEG,
+    _GAP_PT,
+    _RADII_PT,
+    _best_position,
+    _densify,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,19 +125,6 @@ def label_box(artist: Annotation, renderer: RendererBase) -> np.ndarray:
     else:
         extent = Text.get_window_extent(artist, renderer)
     return np.array([extent.x0, extent.y0, extent.x1, extent.y1])
-
-
-def _overlaps(box: np.ndarray, boxes: np.ndarray, gap: float) -> bool:
-    if len(boxes) == 0:
-        return False
-    return bool(
-        np.any(
-            (box[0] < boxes[:, 2] + gap)
-            & (box[2] > boxes[:, 0] - gap)
-            & (box[1] < boxes[:, 3] + gap)
-            & (box[3] > boxes[:, 1] - gap)
-        )
-    )
 
 
 def _line_candidates(
@@ -310,7 +303,6 @@ def _choose(
     """The cheapest free position of a label: (centre, angle, box, with a leader line)."""
     pad = 0.2 * label.fontsize * to_px + 0.5 * to_px  # the white box's padding
     gap = _GAP_PT * to_px
-    points, weights = cover
     anchor = np.asarray(ax.transData.transform((label.x, label.y)), dtype=float)
     # (cost, centre, angle, with a leader, width, height)
     candidates: list[tuple[float, np.ndarray, float, bool, float, float]] = []
@@ -339,39 +331,24 @@ def _choose(
                 # the box's edge (not its centre) is r from the point
                 offset = np.array([math.cos(theta) * (r + w / 2), math.sin(theta) * (r + h / 2)])
                 candidates.append((k * 1.0 + j * 0.02, anchor + offset, 0.0, k >= 3, w, h))
-    # the label's own marker does not stop its leader line
-    own = (
-        (obstacles[:, 0] <= anchor[0])
-        & (obstacles[:, 2] >= anchor[0])
-        & (obstacles[:, 1] <= anchor[1])
-        & (obstacles[:, 3] >= anchor[1])
-    )
-    others = obstacles[~own]
-    best: tuple[float, np.ndarray, float, np.ndarray, bool] | None = None
-    for cost, centre, angle, leader, w, h in sorted(candidates, key=lambda c: c[0]):
-        if best is not None and cost >= best[0]:
-            break  # covering lines only adds to the cost
-        box = np.array([centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2])
-        if box[0] < inner[0] or box[1] < inner[1] or box[2] > inner[2] or box[3] > inner[3]:
-            continue
-        if _overlaps(box, taken, gap) or _overlaps(box, obstacles, 0.0):
-            continue
-        if any(_segment_hits(a, b, box[None, :]) for a, b in leaders):
-            continue
-        if leader and (
-            _segment_hits(anchor, centre, taken) or _segment_hits(anchor, centre, others)
-        ):
-            continue
-        if len(points):
-            inside = (
-                (points[:, 0] > box[0])
-                & (points[:, 0] < box[2])
-                & (points[:, 1] > box[1])
-                & (points[:, 1] < box[3])
-            )
-            cost += 0.01 * float(weights[inside].sum())
-        if best is None or cost < best[0]:
-            best = (cost, centre, angle, box, leader)
-    if best is None:
+    if not candidates:
         return None
-    return best[1], best[2], best[3], best[4]
+    # in order of cost (the earliest first among equals), as they were generated
+    chosen = _best_position(
+        anchor,
+        [c[0] for c in candidates],
+        np.array([c[1] for c in candidates]),
+        np.array([(c[4], c[5]) for c in candidates]),
+        [c[3] for c in candidates],
+        gap=gap,
+        inner=inner,
+        taken=taken,
+        obstacles=obstacles,
+        leaders=leaders,
+        cover=cover,
+    )
+    if chosen is None:
+        return None
+    index, box = chosen
+    _, centre, angle, leader, _, _ = candidates[index]
+    return centre, angle, box, leader

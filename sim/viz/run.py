@@ -292,7 +292,9 @@ def chart_settings(*, dpi: int = CHART_DPI, lang: str | None = None) -> dict[str
         *sorted((sim / "i18n").glob("*.po")),
     ]
     network = sim.parent / "network"
-    sources.extend(network / name for name in ("plot.py", "maplabels.py", "basemap.py"))
+    sources.extend(
+        network / name for name in ("plot.py", "maplabels.py", "labelgeometry.py", "basemap.py")
+    )
     for source in sources:
         if source.is_file():
             code.update(source.name.encode())

@@ -102,7 +102,10 @@ def figure_settings(*, lang: str | None = None) -> dict[str, Any]:
         *sorted((sim / "results").glob("*.py")),
         *sorted((sim / "i18n").glob("*.py")),
         *sorted((sim / "i18n").glob("*.po")),
-        *(sim.parent / "network" / name for name in ("labelboxes.py", "basemap.py", "plot.py")),
+        *(
+            sim.parent / "network" / name
+            for name in ("labelboxes.py", "labelgeometry.py", "basemap.py", "plot.py")
+        ),
     ]
     code = hashlib.sha256(_FORMAT.encode())
     for source in sources:
