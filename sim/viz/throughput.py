@@ -20,13 +20,12 @@ from matplotlib.patches import Patch
 from sim.analysis.verdict_text import verdict_word
 from sim.i18n import N_, current_language, tr
 from sim.results.rundata import RunData, RunSource, as_run_data
-from sim.viz.labels import commodity_label, port_area_label
+from sim.viz.labels import port_area_label
 from sim.viz.style import (
     PORT_COLOUR,
     TARGET_COLOUR,
     ci_note,
     ci_shown,
-    commodity_colour,
     error_bars,
     hours_to_datetimes,
     label_bar_ends,
@@ -34,6 +33,7 @@ from sim.viz.style import (
     no_data,
 )
 from sim.viz.throughput_data import (
+    breakdown_bars,
     by_year,
     counted_hours,
     counted_years,
@@ -403,15 +403,7 @@ def throughput_breakdown_chart(source: RunSource, *, year: int | None = None) ->
         )
         if not ci_shown(data.replications):
             errors = np.zeros_like(errors)
-        labels = [
-            commodity_label(v) if key == "commodity" else port_area_label(data.model, v)
-            for v in table[key]
-        ]
-        colours = (
-            [commodity_colour(c) for c in table[key]]
-            if key == "commodity"
-            else [PORT_COLOUR] * len(table)
-        )
+        labels, colours = breakdown_bars(data, key, table[key])
         ax.barh(
             labels,
             mean,

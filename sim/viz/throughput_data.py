@@ -15,9 +15,11 @@ import pandas as pd
 
 from sim.i18n import tr
 from sim.results.rundata import RunData
-from sim.viz.palette import ci_note
+from sim.viz.labels import commodity_label, port_area_label
+from sim.viz.palette import PORT_COLOUR, ci_note, commodity_colour
 
 __all__ = [
+    "breakdown_bars",
     "by_year",
     "counted_hours",
     "counted_years",
@@ -133,3 +135,11 @@ def target_notes(data: RunData) -> list[str]:
     if ci_note(data.replications):
         notes.append(ci_note(data.replications))
     return notes
+
+
+def breakdown_bars(data: RunData, key: str, values: pd.Series) -> tuple[list[str], list[str]]:
+    """Names and colours of the bars of a throughput breakdown by ``key``: commodities in
+    their colours, port areas in the port's."""
+    if key == "commodity":
+        return [commodity_label(v) for v in values], [commodity_colour(c) for c in values]
+    return [port_area_label(data.model, v) for v in values], [PORT_COLOUR] * len(values)

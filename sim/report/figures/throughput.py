@@ -30,9 +30,10 @@ from sim.report.figures.base import (
     rgba,
 )
 from sim.results.rundata import RunData
-from sim.viz.labels import commodity_label, port_area_label
-from sim.viz.palette import PORT_COLOUR, TARGET_COLOUR, ci_note, ci_shown, commodity_colour
+from sim.viz.labels import port_area_label
+from sim.viz.palette import PORT_COLOUR, TARGET_COLOUR, ci_note, ci_shown
 from sim.viz.throughput_data import (
+    breakdown_bars,
     by_year,
     counted_years,
     monthly_rates,
@@ -395,15 +396,7 @@ def throughput_breakdown_figure(data: RunData) -> Figure:
             mean = table["tonnes"].to_numpy(dtype=float) * factor
             low = table["tonnes_ci95_low"].to_numpy(dtype=float) * factor
             high = table["tonnes_ci95_high"].to_numpy(dtype=float) * factor
-            labels = [
-                commodity_label(v) if key == "commodity" else port_area_label(data.model, v)
-                for v in table[key]
-            ]
-            colours = (
-                [commodity_colour(c) for c in table[key]]
-                if key == "commodity"
-                else [PORT_COLOUR] * len(table)
-            )
+            labels, colours = breakdown_bars(data, key, table[key])
             ci_hover = (
                 " (" + tr("95 % CI") + " %{customdata[0]:,.1f}-%{customdata[1]:,.1f})"
                 if with_ci
